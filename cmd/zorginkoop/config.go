@@ -1,0 +1,86 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+
+	"zorginkoop/internal/policy"
+	"zorginkoop/policies"
+)
+
+// app carries what every command needs: output streams, the environment and, once parsed,
+// the configuration.
+type app struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	cfg            config
+	log            *slog.Logger
+}
+
+type config struct {
+	DataDir  string
+	DB       string
+	Policies string
+	LogLevel string
+}
+
+// flags returns a flag set with the global flags bound to a.cfg, defaulted from the environment.
+func (a *app) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	env := func(key, def string) string {
+		if v := a.getenv("ZORGINKOOP_" + key); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&a.cfg.DataDir, "data-dir", env("DATA_DIR", "data"), "folder of the embedded SQLite database")
+	fs.StringVar(&a.cfg.DB, "db", env("DB", ""), "PostgreSQL DSN; overrides --data-dir")
+	fs.StringVar(&a.cfg.Policies, "policies", env("POLICIES", ""), "load policy files from this folder instead of the shipped ones")
+	fs.StringVar(&a.cfg.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error")
+	return fs
+}
+
+// parse parses flags (allowing flags after positional arguments) and sets up logging.
+func (a *app) parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(a.cfg.LogLevel)); err != nil {
+		return nil, usagef("--log-level %q is not one of debug, info, warn, error", a.cfg.LogLevel)
+	}
+	a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+	return pos, nil
+}
+
+func (a *app) policyFS() fs.FS {
+	if a.cfg.Policies != "" {
+		return os.DirFS(a.cfg.Policies)
+	}
+	return policies.FS
+}
+
+func (a *app) library() (*policy.Library, error) {
+	lib, err := policy.LoadLibrary(a.policyFS())
+	if err != nil {
+		return nil, fmt.Errorf("load policies: %w", err)
+	}
+	return lib, nil
+}
+
+func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

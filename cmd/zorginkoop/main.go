@@ -1,0 +1,89 @@
+// Command zorginkoop runs the purchasing platform: the web server, policy tools, provider
+// import, assessment and demo data. Configuration comes from flags and ZORGINKOOP_*
+// environment variables; there is no global configuration.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"zorginkoop/internal/apperr"
+)
+
+const usage = `zorginkoop: executable healthcare purchasing policies
+
+Usage:
+  zorginkoop serve [--addr 127.0.0.1:8080]     start the web server and JSON API
+  zorginkoop demo                              load the seed policies and demo providers
+  zorginkoop policy list|validate|show|diff    work with policy files
+  zorginkoop providers import FILE             import providers (CSV or JSON)
+  zorginkoop assess --policy ID [--provider ID] [--facts FILE] [--json]
+
+Global flags (before or after the subcommand), and their environment variables:
+  --data-dir DIR   ZORGINKOOP_DATA_DIR   folder of the embedded SQLite database (default ./data)
+  --db DSN         ZORGINKOOP_DB         PostgreSQL DSN (postgres://...); overrides --data-dir
+  --policies DIR   ZORGINKOOP_POLICIES   load policy files from DIR instead of the shipped ones
+  --log-level L    ZORGINKOOP_LOG_LEVEL  debug, info, warn or error (default info)
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+}
+
+// run executes one command and returns the exit code: 0 ok, 1 failure, 2 bad usage or input.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	app := &app{stdout: stdout, stderr: stderr, getenv: getenv}
+	cmds := map[string]func(context.Context, []string) error{
+		"serve":     app.serve,
+		"demo":      app.demo,
+		"policy":    app.policy,
+		"providers": app.providers,
+		"assess":    app.assess,
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	err := cmd(ctx, args[1:])
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	for _, e := range apperr.Errors(err) {
+		fmt.Fprintln(stderr, "error:", e.Error())
+	}
+	if apperr.Errors(err) == nil {
+		fmt.Fprintln(stderr, "error:", err)
+	}
+	if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.NotFound || isUsage(err) {
+		return 2
+	}
+	return 1
+}
+
+// usageError marks a command-line mistake.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+func isUsage(err error) bool {
+	var u usageError
+	return errors.As(err, &u)
+}

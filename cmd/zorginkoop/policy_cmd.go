@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/nl"
+	"zorginkoop/internal/policy"
+)
+
+func (a *app) policy(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usagef("policy needs a subcommand: list, validate, show or diff")
+	}
+	fs := a.flags("policy " + args[0])
+	asJSON := fs.Bool("json", false, "machine-readable output")
+	pos, err := a.parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "list":
+		return a.policyList(*asJSON)
+	case "validate":
+		return a.policyValidate(pos)
+	case "show":
+		if len(pos) != 1 {
+			return usagef("usage: zorginkoop policy show ID")
+		}
+		return a.policyShow(pos[0], *asJSON)
+	case "diff":
+		if len(pos) != 2 {
+			return usagef("usage: zorginkoop policy diff OLD NEW (policy ids or files)")
+		}
+		return a.policyDiff(pos[0], pos[1], *asJSON)
+	}
+	return usagef("unknown policy subcommand %q: use list, validate, show or diff", args[0])
+}
+
+func (a *app) policyList(asJSON bool) error {
+	lib, err := a.library()
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		var out []*policy.Policy
+		for _, c := range lib.Policies() {
+			out = append(out, c.Policy)
+		}
+		return writeJSON(a.stdout, out)
+	}
+	for _, c := range lib.Policies() {
+		fmt.Fprintf(a.stdout, "%s\t%s\t%s\t%s\t%d requirements\n", c.ID, lib.InsurerName(c.Insurer), years(c.ContractYears), c.Title, len(c.Requirements))
+	}
+	return nil
+}
+
+// policyValidate checks policy files against the registry and facts of their own folder
+// (or the shipped ones); with no files it checks the whole library.
+func (a *app) policyValidate(files []string) error {
+	if len(files) == 0 {
+		lib, err := a.library()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "ok: %d policies, %d facts\n", len(lib.Policies()), len(lib.Facts.Defs))
+		return nil
+	}
+	var errs apperr.List
+	for _, f := range files {
+		if filepath.Base(f) == "registry.yaml" {
+			continue
+		}
+		base, err := a.baseFor(f)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			errs = append(errs, &apperr.Error{Code: apperr.Invalid, File: f, Message: "cannot read the file"})
+			continue
+		}
+		c, err := base.Parse(f, data)
+		if err != nil {
+			errs = append(errs, apperr.Errors(err)...)
+			continue
+		}
+		fmt.Fprintf(a.stdout, "ok: %s (%s): %d requirements, %d milestones, %d contract forms, %d windows\n",
+			f, c.ID, len(c.Requirements), len(c.Timeline), len(c.ContractForms), len(c.Windows))
+	}
+	return errs.Err()
+}
+
+// baseFor loads the registry and facts beside a policy file when its folder has them.
+func (a *app) baseFor(file string) (*policy.Library, error) {
+	dir := filepath.Dir(file)
+	if _, err := os.Stat(filepath.Join(dir, "registry.yaml")); err == nil && a.cfg.Policies == "" {
+		return policy.LoadBase(os.DirFS(dir))
+	}
+	return policy.LoadBase(a.policyFS())
+}
+
+func (a *app) policyShow(id string, asJSON bool) error {
+	lib, err := a.library()
+	if err != nil {
+		return err
+	}
+	c, err := lib.Policy(id)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeJSON(a.stdout, c.Policy)
+	}
+	w := a.stdout
+	fmt.Fprintf(w, "%s\n%s\n", c.Title, strings.Repeat("=", len([]rune(c.Title))))
+	fmt.Fprintf(w, "Verzekeraar: %s", lib.InsurerName(c.Insurer))
+	if c.Purchaser != "" {
+		pp, _ := lib.Registry.PurchasingParty(c.Purchaser)
+		fmt.Fprintf(w, " (inkoop door %s)", pp.Name)
+	}
+	fmt.Fprintf(w, "\nContractjaar: %s · Sector: %s · Gepubliceerd: %s · Peildatum: %s\n",
+		years(c.ContractYears), c.Sector, nl.Date(c.Published.Time), nl.Date(c.ReferenceDate.Time))
+	fmt.Fprintf(w, "Bron: %s\n", c.Source.File)
+	fmt.Fprintf(w, "\nEisen (%d)\n", len(c.Requirements))
+	for _, r := range c.Requirements {
+		fmt.Fprintf(w, "  [%s] %s (%s)", policy.KindNames[r.Kind], r.Title, r.ID)
+		if len(r.CareTypes) > 0 {
+			fmt.Fprintf(w, " · %s", strings.Join(r.CareTypes, ", "))
+		}
+		fmt.Fprintln(w)
+		if r.Rule != "" {
+			fmt.Fprintf(w, "      regel: %s\n", strings.Join(strings.Fields(r.Rule), " "))
+		}
+		fmt.Fprintf(w, "      bron: %s\n", r.Source)
+	}
+	fmt.Fprintf(w, "\nTijdpad\n")
+	for _, m := range c.Timeline {
+		kind := "streefdatum"
+		if m.Hard {
+			kind = "uiterste datum"
+		}
+		fmt.Fprintf(w, "  %s  %s (%s, %s)\n", nl.Date(m.Date.Time), m.What, m.Actor, kind)
+	}
+	if len(c.Windows) > 0 {
+		fmt.Fprintf(w, "\nAanvraagperiodes\n")
+		for _, win := range c.Windows {
+			fmt.Fprintf(w, "  %s: %s t/m %s", win.Title, nl.Date(win.Opens.Time), nl.Date(win.Closes.Time))
+			if !win.AnswerWithin.IsZero() {
+				fmt.Fprintf(w, ", antwoord binnen %s", win.AnswerWithin.Dutch())
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	if len(c.ContractForms) > 0 {
+		fmt.Fprintf(w, "\nContractvormen\n")
+		for _, f := range c.ContractForms {
+			fmt.Fprintf(w, "  %s\n", f.Title)
+			for _, cat := range f.Categories {
+				fmt.Fprintf(w, "    categorie %d: %s\n", cat.Number, cat.Title)
+			}
+		}
+	}
+	return nil
+}
+
+func (a *app) policyDiff(oldRef, newRef string, asJSON bool) error {
+	lib, err := a.library()
+	if err != nil {
+		return err
+	}
+	resolve := func(ref string) (*policy.Compiled, error) {
+		if strings.HasSuffix(ref, ".yaml") || strings.HasSuffix(ref, ".yml") {
+			data, err := os.ReadFile(ref)
+			if err != nil {
+				return nil, apperr.Invalidf("", "cannot read policy file %s: %v", ref, err)
+			}
+			return lib.Parse(ref, data)
+		}
+		return lib.Policy(ref)
+	}
+	oldP, err := resolve(oldRef)
+	if err != nil {
+		return err
+	}
+	newP, err := resolve(newRef)
+	if err != nil {
+		return err
+	}
+	d := lib.Compare(oldP, newP)
+	if asJSON {
+		return writeJSON(a.stdout, d)
+	}
+	d.Write(a.stdout)
+	return nil
+}
+
+func years(ys []int) string {
+	parts := make([]string, len(ys))
+	for i, y := range ys {
+		parts[i] = fmt.Sprint(y)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,262 @@
+package policy
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"cel.dev/cel-go/common/types"
+
+	"zorginkoop/internal/nl"
+)
+
+// Diff lists what changed between two versions of a policy, in the shape of a policy's
+// "belangrijkste wijzigingen" section.
+type Diff struct {
+	Old, New     string              `json:"old"`
+	Added        []Requirement       `json:"added"`
+	Removed      []Requirement       `json:"removed"`
+	Changed      []RequirementChange `json:"changed"`
+	Dates        []DateChange        `json:"dates"`
+	FormsAdded   []string            `json:"contract_forms_added"`
+	FormsRemoved []string            `json:"contract_forms_removed"`
+}
+
+// RequirementChange is a requirement present in both versions that differs.
+type RequirementChange struct {
+	ID          string            `json:"id"`
+	Title       string            `json:"title"`
+	Thresholds  []ThresholdChange `json:"thresholds,omitempty"`
+	OldKind     Kind              `json:"old_kind,omitempty"`
+	NewKind     Kind              `json:"new_kind,omitempty"`
+	OldRule     string            `json:"old_rule,omitempty"`
+	NewRule     string            `json:"new_rule,omitempty"`
+	TextChanged bool              `json:"text_changed"`
+	OldText     string            `json:"old_text,omitempty"`
+	NewText     string            `json:"new_text,omitempty"`
+	CareTypes   [2][]string       `json:"care_types,omitempty"`
+}
+
+// ThresholdChange is a constant in a rule that moved: "€ 50.000,00 → € 100.000,00".
+type ThresholdChange struct {
+	Fact  string `json:"fact"`
+	Label string `json:"label"`
+	Op    string `json:"op"`
+	Old   string `json:"old"`
+	New   string `json:"new"`
+}
+
+// DateChange is a milestone or window date added, removed or moved.
+type DateChange struct {
+	ID   string `json:"id"`
+	What string `json:"what"`
+	Old  string `json:"old,omitempty"`
+	New  string `json:"new,omitempty"`
+}
+
+// Compare computes the diff from old to new.
+func (lib *Library) Compare(old, new *Compiled) Diff {
+	d := Diff{Old: old.ID, New: new.ID}
+	insurer := lib.InsurerName(new.Insurer)
+	for i := range new.Requirements {
+		nr := &new.Requirements[i]
+		or, oi, ok := old.Requirement(nr.ID)
+		if !ok {
+			d.Added = append(d.Added, *nr)
+			continue
+		}
+		ch := RequirementChange{ID: nr.ID, Title: nr.Title}
+		changed := false
+		if or.Kind != nr.Kind {
+			ch.OldKind, ch.NewKind, changed = or.Kind, nr.Kind, true
+		}
+		if normalize(or.Rule) != normalize(nr.Rule) {
+			ch.OldRule, ch.NewRule, changed = or.Rule, nr.Rule, true
+			ch.Thresholds = lib.thresholds(old.Rules[oi], new.Rules[i], insurer)
+		}
+		if normalize(or.Text) != normalize(nr.Text) {
+			ch.TextChanged, ch.OldText, ch.NewText, changed = true, or.Text, nr.Text, true
+		}
+		if strings.Join(or.CareTypes, ",") != strings.Join(nr.CareTypes, ",") {
+			ch.CareTypes, changed = [2][]string{or.CareTypes, nr.CareTypes}, true
+		}
+		if changed {
+			d.Changed = append(d.Changed, ch)
+		}
+	}
+	for _, or := range old.Requirements {
+		if _, _, ok := new.Requirement(or.ID); !ok {
+			d.Removed = append(d.Removed, or)
+		}
+	}
+	d.Dates = compareDates(old, new)
+	oldForms, newForms := map[string]bool{}, map[string]bool{}
+	for _, f := range old.ContractForms {
+		oldForms[f.ID] = true
+	}
+	for _, f := range new.ContractForms {
+		newForms[f.ID] = true
+		if !oldForms[f.ID] {
+			d.FormsAdded = append(d.FormsAdded, f.Title)
+		}
+	}
+	for _, f := range old.ContractForms {
+		if !newForms[f.ID] {
+			d.FormsRemoved = append(d.FormsRemoved, f.Title)
+		}
+	}
+	return d
+}
+
+func normalize(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// thresholds pairs the comparisons of two rules by fact and operator and reports the
+// constants that changed.
+func (lib *Library) thresholds(old, new *Rule, insurer string) []ThresholdChange {
+	if old == nil || new == nil {
+		return nil
+	}
+	oldLeaves := leaves(old.Tree)
+	var out []ThresholdChange
+	for _, nl := range leaves(new.Tree) {
+		if nl.Const == nil || nl.Fact == "" {
+			continue
+		}
+		for _, ol := range oldLeaves {
+			if ol.Fact != nl.Fact || ol.Op != nl.Op || ol.Const == nil || ol.Const.Equal(nl.Const) == types.True {
+				continue
+			}
+			def, _ := lib.Facts.Lookup(nl.Fact)
+			out = append(out, ThresholdChange{Fact: nl.Fact, Label: def.LabelFor(insurer), Op: nl.Op,
+				Old: FormatValue(def.Type, ol.Const), New: FormatValue(def.Type, nl.Const)})
+		}
+	}
+	return out
+}
+
+func leaves(n *Node) []*Leaf {
+	if n == nil {
+		return nil
+	}
+	if n.Leaf != nil {
+		return []*Leaf{n.Leaf}
+	}
+	var out []*Leaf
+	for _, k := range n.Kids {
+		out = append(out, leaves(k)...)
+	}
+	return out
+}
+
+func compareDates(old, new *Compiled) []DateChange {
+	type dated struct{ what, date string }
+	collect := func(c *Compiled) map[string]dated {
+		m := map[string]dated{}
+		for _, ms := range c.Timeline {
+			m["timeline:"+ms.ID] = dated{ms.What, nl.Date(ms.Date.Time)}
+		}
+		for _, w := range c.Windows {
+			m["window-opens:"+w.ID] = dated{w.Title + " (opent)", nl.Date(w.Opens.Time)}
+			m["window-closes:"+w.ID] = dated{w.Title + " (sluit)", nl.Date(w.Closes.Time)}
+		}
+		return m
+	}
+	o, n := collect(old), collect(new)
+	var out []DateChange
+	add := func(key string, dc DateChange) {
+		dc.ID = key[strings.Index(key, ":")+1:]
+		out = append(out, dc)
+	}
+	for _, k := range sortedKeys(n) {
+		nv := n[k]
+		if ov, ok := o[k]; !ok {
+			add(k, DateChange{What: nv.what, New: nv.date})
+		} else if ov.date != nv.date {
+			add(k, DateChange{What: nv.what, Old: ov.date, New: nv.date})
+		}
+	}
+	for _, k := range sortedKeys(o) {
+		if _, ok := n[k]; !ok {
+			add(k, DateChange{What: o[k].what, Old: o[k].date})
+		}
+	}
+	return out
+}
+
+// Write renders the diff as Dutch text, shaped like a policy's list of changes.
+func (d Diff) Write(w io.Writer) {
+	fmt.Fprintf(w, "Belangrijkste wijzigingen %s → %s\n", d.Old, d.New)
+	if len(d.Added)+len(d.Removed)+len(d.Changed)+len(d.Dates)+len(d.FormsAdded)+len(d.FormsRemoved) == 0 {
+		fmt.Fprintln(w, "\nGeen wijzigingen.")
+		return
+	}
+	if len(d.Changed) > 0 {
+		fmt.Fprintln(w, "\nGewijzigde eisen")
+		for _, c := range d.Changed {
+			fmt.Fprintf(w, "  ~ %s (%s)\n", c.Title, c.ID)
+			for _, t := range c.Thresholds {
+				fmt.Fprintf(w, "      %s %s: was %s, wordt %s\n", t.Label, opSymbol(t.Op), t.Old, t.New)
+			}
+			if c.OldKind != "" {
+				fmt.Fprintf(w, "      soort: was %s, wordt %s\n", KindNames[c.OldKind], KindNames[c.NewKind])
+			}
+			if c.NewRule != "" || c.OldRule != "" {
+				fmt.Fprintf(w, "      regel: was `%s`, wordt `%s`\n", normalize(c.OldRule), normalize(c.NewRule))
+			}
+			if c.CareTypes[0] != nil || c.CareTypes[1] != nil {
+				fmt.Fprintf(w, "      zorgsoorten: was %s, wordt %s\n", orAll(c.CareTypes[0]), orAll(c.CareTypes[1]))
+			}
+			if c.TextChanged {
+				fmt.Fprintf(w, "      tekst gewijzigd, nu: %s\n", normalize(c.NewText))
+			}
+		}
+	}
+	if len(d.Added) > 0 {
+		fmt.Fprintln(w, "\nNieuwe eisen")
+		for _, r := range d.Added {
+			fmt.Fprintf(w, "  + %s (%s, %s)\n", r.Title, r.ID, KindNames[r.Kind])
+		}
+	}
+	if len(d.Removed) > 0 {
+		fmt.Fprintln(w, "\nVervallen eisen")
+		for _, r := range d.Removed {
+			fmt.Fprintf(w, "  - %s (%s, %s)\n", r.Title, r.ID, KindNames[r.Kind])
+		}
+	}
+	if len(d.Dates) > 0 {
+		fmt.Fprintln(w, "\nData")
+		for _, c := range d.Dates {
+			switch {
+			case c.Old == "":
+				fmt.Fprintf(w, "  + %s: %s\n", c.What, c.New)
+			case c.New == "":
+				fmt.Fprintf(w, "  - %s: was %s\n", c.What, c.Old)
+			default:
+				fmt.Fprintf(w, "  ~ %s: was %s, wordt %s\n", c.What, c.Old, c.New)
+			}
+		}
+	}
+	for _, f := range d.FormsAdded {
+		fmt.Fprintf(w, "\nNieuwe contractvorm: %s\n", f)
+	}
+	for _, f := range d.FormsRemoved {
+		fmt.Fprintf(w, "\nVervallen contractvorm: %s\n", f)
+	}
+}
+
+func orAll(list []string) string {
+	if len(list) == 0 {
+		return "alle"
+	}
+	return strings.Join(list, ", ")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

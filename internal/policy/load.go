@@ -1,0 +1,408 @@
+package policy
+
+import (
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/provider"
+)
+
+// Library is everything loaded from a policies folder: the registry, the fact catalogue,
+// the rule environment and the compiled policies.
+type Library struct {
+	Registry *Registry
+	Facts    *provider.Catalogue
+	Env      *RuleEnv
+	policies map[string]*Compiled
+}
+
+// Compiled is a validated policy with its rules compiled.
+type Compiled struct {
+	*Policy
+	File  string
+	Raw   []byte
+	Rules []*Rule // by requirement index; nil where a requirement has no rule
+	lines lineMap
+}
+
+// Requirement returns the requirement with id and its index.
+func (c *Compiled) Requirement(id string) (*Requirement, int, bool) {
+	for i := range c.Requirements {
+		if c.Requirements[i].ID == id {
+			return &c.Requirements[i], i, true
+		}
+	}
+	return nil, -1, false
+}
+
+// ReferenceTime is the reference date (peildatum) rules are judged against.
+func (c *Compiled) ReferenceTime() time.Time { return c.ReferenceDate.Time }
+
+// LoadBase loads registry.yaml and facts/*.yaml: what policy files are checked against.
+func LoadBase(fsys fs.FS) (*Library, error) {
+	lib := &Library{policies: map[string]*Compiled{}}
+	var errs apperr.List
+	data, err := fs.ReadFile(fsys, "registry.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("read registry: %w", err)
+	}
+	lib.Registry = &Registry{}
+	if _, err := decodeStrict("registry.yaml", data, lib.Registry); err != nil {
+		return nil, err
+	}
+	factFiles, _ := fs.Glob(fsys, "facts/*.yaml")
+	var defs []provider.FactDef
+	for _, name := range factFiles {
+		d, err := loadFacts(fsys, name)
+		errs = append(errs, apperr.Errors(err)...)
+		defs = append(defs, d...)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if lib.Facts, err = provider.NewCatalogue(defs); err != nil {
+		return nil, err
+	}
+	if lib.Env, err = NewRuleEnv(lib.Facts); err != nil {
+		return nil, err
+	}
+	return lib, nil
+}
+
+// LoadLibrary loads registry.yaml, facts/*.yaml and every other *.yaml as a policy.
+func LoadLibrary(fsys fs.FS) (*Library, error) {
+	lib, err := LoadBase(fsys)
+	if err != nil {
+		return nil, err
+	}
+	var errs apperr.List
+	collect := func(err error) { errs = append(errs, apperr.Errors(err)...) }
+	files, _ := fs.Glob(fsys, "*.yaml")
+	for _, name := range files {
+		if name == "registry.yaml" {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		c, err := lib.Parse(name, data)
+		if err != nil {
+			collect(err)
+			continue
+		}
+		if other, dup := lib.policies[c.ID]; dup {
+			collect(&apperr.Error{Code: apperr.Invalid, File: name, Line: c.lines.at("id"), Field: "id",
+				Message: fmt.Sprintf("policy id %q is also used by %s", c.ID, other.File)})
+			continue
+		}
+		lib.policies[c.ID] = c
+	}
+	for _, c := range lib.policies {
+		if c.Previous != "" && lib.policies[c.Previous] == nil {
+			collect(&apperr.Error{Code: apperr.Invalid, File: c.File, Line: c.lines.at("previous"), Field: "previous",
+				Message: fmt.Sprintf("previous policy %q is not in the library", c.Previous)})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return lib, nil
+}
+
+type factFile struct {
+	Facts []provider.FactDef `yaml:"facts"`
+}
+
+func loadFacts(fsys fs.FS, name string) ([]provider.FactDef, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	var ff factFile
+	lines, err := decodeStrict(name, data, &ff)
+	if err != nil {
+		return nil, err
+	}
+	var errs apperr.List
+	for i, d := range ff.Facts {
+		p := "facts[" + strconv.Itoa(i) + "]"
+		bad := func(field, msg string) {
+			errs = append(errs, &apperr.Error{Code: apperr.Invalid, File: name, Line: lines.at(p + "." + field), Field: p + "." + field, Message: msg})
+		}
+		if !keyRE.MatchString(d.Key) {
+			bad("key", fmt.Sprintf("fact key %q must be lowercase letters, digits and _ and start with a letter", d.Key))
+		}
+		if !d.Type.Valid() {
+			bad("type", fmt.Sprintf("type %q is not one of bool, int, number, percent, money, date, text, list", d.Type))
+		}
+		if strings.TrimSpace(d.Label) == "" {
+			bad("label", "a Dutch label is required")
+		}
+	}
+	return ff.Facts, errs.Err()
+}
+
+// Policy returns a compiled policy by id.
+func (lib *Library) Policy(id string) (*Compiled, error) {
+	c, ok := lib.policies[id]
+	if !ok {
+		return nil, apperr.NotFoundf("policy %q not found", id)
+	}
+	return c, nil
+}
+
+// Policies returns all policies sorted by id.
+func (lib *Library) Policies() []*Compiled {
+	out := make([]*Compiled, 0, len(lib.policies))
+	for _, c := range lib.policies {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// InsurerName returns the display name of an insurer id.
+func (lib *Library) InsurerName(id string) string {
+	if ins, ok := lib.Registry.Insurer(id); ok {
+		return ins.Name
+	}
+	return id
+}
+
+var (
+	idRE  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	keyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+)
+
+// Parse validates a policy file against the library's registry and facts and compiles its
+// rules. Every problem is reported with file, line and field.
+func (lib *Library) Parse(file string, data []byte) (*Compiled, error) {
+	p := &Policy{}
+	lines, err := decodeStrict(file, data, p)
+	if err != nil {
+		return nil, err
+	}
+	c := &Compiled{Policy: p, File: file, Raw: data, lines: lines, Rules: make([]*Rule, len(p.Requirements))}
+	v := &validator{file: file, lines: lines}
+	lib.validate(c, v)
+	return c, v.errs.Err()
+}
+
+type validator struct {
+	file  string
+	lines lineMap
+	errs  apperr.List
+}
+
+func (v *validator) bad(field, format string, args ...any) {
+	v.errs = append(v.errs, &apperr.Error{Code: apperr.Invalid, File: v.file, Line: v.lines.at(field), Field: field,
+		Message: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) required(field, value string) {
+	if strings.TrimSpace(value) == "" {
+		v.bad(field, "is required")
+	}
+}
+
+func (v *validator) id(field, value string, seen map[string]bool) {
+	switch {
+	case !idRE.MatchString(value):
+		v.bad(field, "id %q must be lowercase letters, digits and '-', starting with a letter or digit", value)
+	case seen[value]:
+		v.bad(field, "id %q is used twice", value)
+	}
+	seen[value] = true
+}
+
+func (v *validator) oneOf(field, value string, allowed ...string) {
+	for _, a := range allowed {
+		if value == a {
+			return
+		}
+	}
+	v.bad(field, "%q is not one of %s", value, strings.Join(allowed, ", "))
+}
+
+func (lib *Library) validate(c *Compiled, v *validator) {
+	p := c.Policy
+	v.id("id", p.ID, map[string]bool{})
+	v.required("title", p.Title)
+	ins, ok := lib.Registry.Insurer(p.Insurer)
+	if !ok {
+		v.bad("insurer", "unknown insurer %q (see policies/registry.yaml)", p.Insurer)
+	}
+	if p.Purchaser != "" {
+		pp, ok := lib.Registry.PurchasingParty(p.Purchaser)
+		switch {
+		case !ok:
+			v.bad("purchaser", "unknown purchasing party %q", p.Purchaser)
+		case !contains(pp.BuysFor, p.Insurer):
+			v.bad("purchaser", "%s does not buy for insurer %q", pp.Name, p.Insurer)
+		}
+	}
+	for i, l := range p.Labels {
+		if ins != nil && !hasLabel(ins, l) {
+			v.bad(fmt.Sprintf("labels[%d]", i), "label %q is not a label of %s", l, ins.Name)
+		}
+	}
+	for i, t := range p.PolicyTypes {
+		if _, ok := PolicyTypes[t]; !ok {
+			v.bad(fmt.Sprintf("policy_types[%d]", i), "policy type %q is not one of natura, restitutie, combinatie, natura-select", t)
+		}
+	}
+	v.required("sector", p.Sector)
+	if len(p.ContractYears) == 0 {
+		v.bad("contract_years", "at least one contract year is required")
+	}
+	for i, y := range p.ContractYears {
+		if y < 2000 || y > 2100 {
+			v.bad(fmt.Sprintf("contract_years[%d]", i), "contract year %d is not a year between 2000 and 2100", y)
+		}
+	}
+	if p.Published.IsZero() {
+		v.bad("published", "the publication date is required")
+	}
+	if p.ReferenceDate.IsZero() && len(p.ContractYears) > 0 {
+		p.ReferenceDate = Date{time.Date(p.ContractYears[0], 1, 1, 0, 0, 0, 0, time.UTC)}
+	}
+	v.required("source.file", p.Source.File)
+	careTypes := lib.Registry.CareTypeSet()
+	checkCareTypes := func(field string, list []string) {
+		for i, ct := range list {
+			if !careTypes[ct] {
+				v.bad(fmt.Sprintf("%s[%d]", field, i), "unknown care type %q (see policies/registry.yaml)", ct)
+			}
+		}
+	}
+	checkCareTypes("care_types", p.CareTypes)
+	lib.validateRequirements(c, v, checkCareTypes)
+	validateTimeline(p, v)
+	validateContractForms(p, v)
+	validateWindows(p, v)
+}
+
+func (lib *Library) validateRequirements(c *Compiled, v *validator, checkCareTypes func(string, []string)) {
+	seen := map[string]bool{}
+	for i := range c.Requirements {
+		r := &c.Requirements[i]
+		f := fmt.Sprintf("requirements[%d]", i)
+		v.id(f+".id", r.ID, seen)
+		if _, ok := KindNames[r.Kind]; !ok {
+			v.bad(f+".kind", "kind %q is not one of knockout, exclusion, guiding, attestation, review", r.Kind)
+		}
+		v.required(f+".title", r.Title)
+		v.required(f+".text", r.Text)
+		v.required(f+".source", r.Source)
+		checkCareTypes(f+".care_types", r.CareTypes)
+		for j, key := range r.Evidence {
+			if _, ok := lib.Facts.Lookup(key); !ok {
+				v.bad(fmt.Sprintf("%s.evidence[%d]", f, j), "unknown fact %q", key)
+			}
+		}
+		switch {
+		case r.Kind == Guiding && r.Points <= 0:
+			v.bad(f+".points", "a guiding criterion needs points > 0")
+		case r.Kind != Guiding && r.Points != 0:
+			v.bad(f+".points", "only guiding criteria have points")
+		case (r.Kind == Knockout || r.Kind == Exclusion) && strings.TrimSpace(r.Rule) == "":
+			v.bad(f+".rule", "a %s needs a rule; use kind attestation or review when it cannot be checked from facts", r.Kind)
+		case r.Kind == Attestation && r.Rule == "" && len(r.Evidence) == 0:
+			v.bad(f+".rule", "an attestation needs a rule or evidence facts")
+		case r.Kind == Review && r.Rule != "":
+			v.bad(f+".rule", "a review item is judged by a person and has no rule; use kind knockout for a checkable rule")
+		}
+		if strings.TrimSpace(r.Rule) == "" {
+			continue
+		}
+		rule, err := lib.Env.Compile(r.Rule)
+		if err != nil {
+			v.bad(f+".rule", "the rule does not compile: %v", err)
+			continue
+		}
+		c.Rules[i] = rule
+	}
+}
+
+func validateTimeline(p *Policy, v *validator) {
+	seen := map[string]bool{}
+	for i, m := range p.Timeline {
+		f := fmt.Sprintf("timeline[%d]", i)
+		v.id(f+".id", m.ID, seen)
+		v.required(f+".what", m.What)
+		v.oneOf(f+".actor", m.Actor, "verzekeraar", "zorgaanbieder", "beide")
+		if m.Date.IsZero() {
+			v.bad(f+".date", "a date is required")
+		}
+		v.required(f+".source", m.Source)
+	}
+}
+
+func validateContractForms(p *Policy, v *validator) {
+	seen := map[string]bool{}
+	for i, cf := range p.ContractForms {
+		f := fmt.Sprintf("contract_forms[%d]", i)
+		v.id(f+".id", cf.ID, seen)
+		v.oneOf(f+".kind", cf.Kind, "pxq", "lump_sum", "categories", "integral", "subscription", "per_patient", "other")
+		v.required(f+".title", cf.Title)
+		v.required(f+".source", cf.Source)
+		if cf.MaxYears < 0 || cf.MaxYears > 10 {
+			v.bad(f+".max_years", "max_years %d must be between 1 and 10", cf.MaxYears)
+		}
+		numbers := map[int]bool{}
+		for j, cat := range cf.Categories {
+			cfld := fmt.Sprintf("%s.categories[%d]", f, j)
+			if cat.Number <= 0 || numbers[cat.Number] {
+				v.bad(cfld+".number", "category number %d must be positive and unique", cat.Number)
+			}
+			numbers[cat.Number] = true
+			v.required(cfld+".title", cat.Title)
+			v.oneOf(cfld+".substitution", cat.Substitution, "none", "within_category", "full")
+			if cat.MarginPercent < 0 || cat.MarginPercent > 100 {
+				v.bad(cfld+".margin_percent", "margin %d%% must be between 0 and 100", cat.MarginPercent)
+			}
+		}
+	}
+}
+
+func validateWindows(p *Policy, v *validator) {
+	seen := map[string]bool{}
+	for i, w := range p.Windows {
+		f := fmt.Sprintf("windows[%d]", i)
+		v.id(f+".id", w.ID, seen)
+		v.oneOf(f+".kind", w.Kind, "new_provider_application", "mid_year_application", "additional_purchasing", "objection", "other")
+		v.required(f+".title", w.Title)
+		v.required(f+".source", w.Source)
+		if !w.Opens.IsZero() && !w.Closes.IsZero() && w.Closes.Before(w.Opens.Time) {
+			v.bad(f+".closes", "the window closes (%s) before it opens (%s)", w.Closes, w.Opens)
+		}
+		if w.Starts != "" {
+			v.oneOf(f+".starts", w.Starts, "first_of_month", "next_quarter", "next_year", "decision_date")
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func hasLabel(ins *Insurer, id string) bool {
+	for _, l := range ins.Labels {
+		if l.ID == id {
+			return true
+		}
+	}
+	return false
+}

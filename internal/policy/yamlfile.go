@@ -1,0 +1,139 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"zorginkoop/internal/apperr"
+)
+
+// lineMap maps a field path ("requirements[3].rule") to its line in the file.
+type lineMap map[string]int
+
+// at returns the line of path or of its nearest parent.
+func (m lineMap) at(path string) int {
+	for path != "" {
+		if l, ok := m[path]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return m[""]
+}
+
+var yamlLineRE = regexp.MustCompile(`line (\d+): (.*)`)
+
+// decodeStrict decodes YAML into out, refusing unknown fields and reporting every problem
+// with its line. It returns the line of every field path, for later validation messages.
+func decodeStrict(file string, data []byte, out any) (lineMap, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(file, err)
+	}
+	if len(root.Content) == 0 {
+		return nil, &apperr.Error{Code: apperr.Invalid, File: file, Line: 1, Message: "the file is empty"}
+	}
+	doc := root.Content[0]
+	lines := lineMap{}
+	var errs apperr.List
+	walkKeys(file, doc, reflect.TypeOf(out).Elem(), "", lines, &errs)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if err := doc.Decode(out); err != nil {
+		return nil, yamlError(file, err)
+	}
+	return lines, nil
+}
+
+// yamlError turns a YAML error into line-numbered apperr errors.
+func yamlError(file string, err error) error {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	var errs apperr.List
+	for _, m := range msgs {
+		e := &apperr.Error{Code: apperr.Invalid, File: file, Message: m}
+		if sm := yamlLineRE.FindStringSubmatch(m); sm != nil {
+			e.Line, _ = strconv.Atoi(sm[1])
+			e.Message = sm[2]
+		}
+		e.Message = strings.ReplaceAll(e.Message, "!!str", "text")
+		errs = append(errs, e)
+	}
+	return errs
+}
+
+var unmarshalerType = reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()
+
+// walkKeys records the line of every field and reports keys that the type does not have.
+func walkKeys(file string, n *yaml.Node, t reflect.Type, path string, lines lineMap, errs *apperr.List) {
+	line := n.Line
+	if n.Kind == yaml.ScalarNode && (n.Style&(yaml.LiteralStyle|yaml.FoldedStyle)) != 0 {
+		line++ // a block scalar's text starts on the next line
+	}
+	lines[path] = line
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return // Decode reports the type error
+		}
+		fields := map[string]reflect.Type{}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if tag := strings.Split(f.Tag.Get("yaml"), ",")[0]; tag != "" && tag != "-" {
+				fields[tag] = f.Type
+			}
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			ft, ok := fields[k.Value]
+			if !ok {
+				names := make([]string, 0, len(fields))
+				for name := range fields {
+					names = append(names, name)
+				}
+				sort.Strings(names)
+				*errs = append(*errs, &apperr.Error{Code: apperr.Invalid, File: file, Line: k.Line, Field: join(path, k.Value),
+					Message: fmt.Sprintf("unknown field %q; expected one of: %s", k.Value, strings.Join(names, ", "))})
+				continue
+			}
+			walkKeys(file, v, ft, join(path, k.Value), lines, errs)
+		}
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			return
+		}
+		for i, c := range n.Content {
+			walkKeys(file, c, t.Elem(), path+"["+strconv.Itoa(i)+"]", lines, errs)
+		}
+	}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}

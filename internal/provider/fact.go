@@ -1,0 +1,230 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+
+	"zorginkoop/internal/apperr"
+)
+
+// FactType is the type of a fact's value.
+type FactType string
+
+const (
+	Bool    FactType = "bool"
+	Int     FactType = "int"
+	Number  FactType = "number"
+	Percent FactType = "percent"
+	Money   FactType = "money" // integer euro cents
+	Date    FactType = "date"  // civil date, YYYY-MM-DD
+	Text    FactType = "text"
+	List    FactType = "list" // of strings
+)
+
+// Valid reports whether t is a known fact type.
+func (t FactType) Valid() bool {
+	switch t {
+	case Bool, Int, Number, Percent, Money, Date, Text, List:
+		return true
+	}
+	return false
+}
+
+// FactDef declares a fact that policies may use in rules.
+type FactDef struct {
+	Key         string   `json:"key" yaml:"key"`
+	Type        FactType `json:"type" yaml:"type"`
+	PerInsurer  bool     `json:"per_insurer,omitempty" yaml:"per_insurer"`
+	Label       string   `json:"label" yaml:"label"` // Dutch; "{verzekeraar}" is replaced by the insurer's name
+	Description string   `json:"description,omitempty" yaml:"description"`
+}
+
+// LabelFor returns the Dutch label with the insurer's name filled in.
+func (d *FactDef) LabelFor(insurerName string) string {
+	return strings.ReplaceAll(d.Label, "{verzekeraar}", insurerName)
+}
+
+// Catalogue is the set of declared facts, in declaration order.
+type Catalogue struct {
+	Defs  []FactDef
+	index map[string]int
+}
+
+// NewCatalogue indexes defs; keys must be unique.
+func NewCatalogue(defs []FactDef) (*Catalogue, error) {
+	c := &Catalogue{Defs: defs, index: make(map[string]int, len(defs))}
+	for i, d := range defs {
+		if _, dup := c.index[d.Key]; dup {
+			return nil, apperr.Invalidf("facts", "fact %q is declared twice", d.Key)
+		}
+		c.index[d.Key] = i
+	}
+	return c, nil
+}
+
+// Lookup returns the definition of key.
+func (c *Catalogue) Lookup(key string) (*FactDef, bool) {
+	i, ok := c.index[key]
+	if !ok {
+		return nil, false
+	}
+	return &c.Defs[i], true
+}
+
+// Index returns the position of key in Defs, or -1.
+func (c *Catalogue) Index(key string) int {
+	if i, ok := c.index[key]; ok {
+		return i
+	}
+	return -1
+}
+
+// Source says where a fact comes from.
+type Source string
+
+const (
+	SourceProvider Source = "aanbieder"   // declared by the provider
+	SourceRegister Source = "register"    // from a public register (KvK, AGB, BIG, IGJ, ...)
+	SourceInsurer  Source = "verzekeraar" // from the insurer's own data
+)
+
+// Valid reports whether s is a known source.
+func (s Source) Valid() bool {
+	return s == SourceProvider || s == SourceRegister || s == SourceInsurer
+}
+
+// Fact is one known thing about a provider. Value is in canonical text form (see Canonical).
+type Fact struct {
+	Key      string `json:"key"`
+	Insurer  string `json:"insurer,omitempty"` // for per-insurer facts: the insurer id
+	Value    string `json:"value"`
+	Source   Source `json:"source"`
+	Date     string `json:"date"`               // when the fact was established, YYYY-MM-DD
+	Evidence string `json:"evidence,omitempty"` // reference to the evidence document
+}
+
+// Canonical converts a value written by a person (CSV cell or JSON scalar text) into the
+// canonical text stored for type t: bool "true"/"false", int "12", number "1.5", money in
+// cents "8000000" (input in euros, "80000" or "80000.50" or "80.000,50"), date "2024-01-31",
+// list as a JSON array of strings (input: JSON array or "a;b;c").
+func Canonical(t FactType, raw string) (string, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return "", fmt.Errorf("value is empty")
+	}
+	switch t {
+	case Bool:
+		switch strings.ToLower(s) {
+		case "true", "ja", "j", "yes", "1":
+			return "true", nil
+		case "false", "nee", "n", "no", "0":
+			return "false", nil
+		}
+		return "", fmt.Errorf("%q is not ja/nee (true/false)", raw)
+	case Int:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return "", fmt.Errorf("%q is not a whole number", raw)
+		}
+		return strconv.FormatInt(n, 10), nil
+	case Number, Percent:
+		f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+		if err != nil {
+			return "", fmt.Errorf("%q is not a number", raw)
+		}
+		if t == Percent && (f < 0 || f > 100) {
+			return "", fmt.Errorf("%q is not a percentage between 0 and 100", raw)
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), nil
+	case Money:
+		cents, err := ParseEuros(s)
+		if err != nil {
+			return "", err
+		}
+		return strconv.FormatInt(cents, 10), nil
+	case Date:
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return "", fmt.Errorf("%q is not a date like 2024-01-31", raw)
+		}
+		return d.Format(time.DateOnly), nil
+	case Text:
+		return s, nil
+	case List:
+		var items []string
+		if strings.HasPrefix(s, "[") {
+			if err := json.Unmarshal([]byte(s), &items); err != nil {
+				return "", fmt.Errorf("%q is not a list of texts", raw)
+			}
+		} else {
+			for _, it := range strings.Split(s, ";") {
+				if it = strings.TrimSpace(it); it != "" {
+					items = append(items, it)
+				}
+			}
+		}
+		b, _ := json.Marshal(items)
+		return string(b), nil
+	}
+	return "", fmt.Errorf("unknown fact type %q", t)
+}
+
+// ParseEuros parses an amount in euros ("80000", "80000.50", "80.000,50", "€ 1.250") into
+// cents, exactly: no floating point.
+func ParseEuros(s string) (int64, error) {
+	orig := s
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "€"))
+	s = strings.ReplaceAll(s, " ", "")
+	if strings.Contains(s, ",") { // Dutch notation: dots group thousands, comma is decimal
+		s = strings.ReplaceAll(s, ".", "")
+		s = strings.Replace(s, ",", ".", 1)
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok || strings.ContainsAny(s, "eE/") {
+		return 0, fmt.Errorf("%q is not an amount in euros", orig)
+	}
+	r.Mul(r, big.NewRat(100, 1))
+	if !r.IsInt() {
+		return 0, fmt.Errorf("%q has more than two decimals", orig)
+	}
+	if !r.Num().IsInt64() {
+		return 0, fmt.Errorf("%q is too large", orig)
+	}
+	return r.Num().Int64(), nil
+}
+
+// Validate checks a fact against the catalogue and canonicalises its value. The value may
+// be in a person's notation (see Canonical).
+func (f *Fact) Validate(c *Catalogue, insurers map[string]bool) error {
+	def, ok := c.Lookup(f.Key)
+	if !ok {
+		return apperr.Invalidf("key", "unknown fact %q (see policies/facts/)", f.Key)
+	}
+	v, err := Canonical(def.Type, f.Value)
+	if err != nil {
+		return apperr.Invalidf("value", "fact %s: %v", f.Key, err)
+	}
+	f.Value = v
+	switch {
+	case def.PerInsurer && f.Insurer == "":
+		return apperr.Invalidf("insurer", "fact %s is kept per insurer: name the insurer", f.Key)
+	case !def.PerInsurer && f.Insurer != "":
+		return apperr.Invalidf("insurer", "fact %s is not kept per insurer: leave the insurer empty", f.Key)
+	case f.Insurer != "" && !insurers[f.Insurer]:
+		return apperr.Invalidf("insurer", "fact %s: unknown insurer %q", f.Key, f.Insurer)
+	}
+	if f.Source == "" {
+		f.Source = SourceProvider
+	}
+	if !f.Source.Valid() {
+		return apperr.Invalidf("source", "fact %s: source %q is not one of aanbieder, register, verzekeraar", f.Key, f.Source)
+	}
+	if _, err := time.Parse(time.DateOnly, f.Date); err != nil {
+		return apperr.Invalidf("date", "fact %s: date %q is not a date like 2024-01-31", f.Key, f.Date)
+	}
+	return nil
+}
