@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"zorginkoop/internal/store"
 
 	"zorginkoop/internal/policy"
 	"zorginkoop/policies"
@@ -84,3 +86,13 @@ func (a *app) library() (*policy.Library, error) {
 }
 
 func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// openStore opens the configured database.
+func (a *app) openStore(ctx context.Context) (store.DB, error) {
+	return store.Open(ctx, a.cfg.DataDir, a.cfg.DB, a.log)
+}
+
+// storedLibrary loads the policies in force from the database.
+func (a *app) storedLibrary(ctx context.Context, db store.DB) (*policy.Library, error) {
+	return policy.LoadStored(ctx, a.policyFS(), db)
+}

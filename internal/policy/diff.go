@@ -14,7 +14,8 @@ import (
 // Diff lists what changed between two versions of a policy, in the shape of a policy's
 // "belangrijkste wijzigingen" section.
 type Diff struct {
-	Old, New     string              `json:"old"`
+	Old          string              `json:"old"`
+	New          string              `json:"new"`
 	Added        []Requirement       `json:"added"`
 	Removed      []Requirement       `json:"removed"`
 	Changed      []RequirementChange `json:"changed"`

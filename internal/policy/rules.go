@@ -3,6 +3,7 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -107,12 +108,10 @@ func Value(t provider.FactType, canonical string) (ref.Val, error) {
 	case provider.Bool:
 		return types.Bool(canonical == "true"), nil
 	case provider.Int, provider.Money:
-		var n int64
-		_, err := fmt.Sscan(canonical, &n)
+		n, err := strconv.ParseInt(canonical, 10, 64)
 		return types.Int(n), err
 	case provider.Number, provider.Percent:
-		var f float64
-		_, err := fmt.Sscan(canonical, &f)
+		f, err := strconv.ParseFloat(canonical, 64)
 		return types.Double(f), err
 	case provider.Date:
 		d, err := time.Parse(time.DateOnly, canonical)
