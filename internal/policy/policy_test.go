@@ -1,0 +1,121 @@
+package policy_test
+
+import (
+	"strings"
+	"testing"
+
+	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/policy"
+	"zorginkoop/policies"
+)
+
+// base loads the shipped registry and fact vocabulary.
+func base(t testing.TB) *policy.Library {
+	t.Helper()
+	lib, err := policy.LoadBase(policies.FS)
+	if err != nil {
+		t.Fatalf("load registry and facts: %v", err)
+	}
+	return lib
+}
+
+const validPolicy = `id: test-2024
+title: Testbeleid 2024
+insurer: zorg-en-zekerheid
+labels: [zorg-en-zekerheid]
+policy_types: [natura]
+sector: msz
+contract_years: [2024]
+published: 2023-03-31
+source: {file: test.txt}
+care_types: [zbc, ziekenhuis]
+requirements:
+  - id: zbc-omzet
+    kind: knockout
+    title: Minimale omzet ZBC
+    text: Ten minste € 100.000 omzet, of 25% marktaandeel, of 2 jaar volwaardig in bedrijf.
+    source: test.txt §5.1
+    care_types: [zbc]
+    rule: >-
+      omzet_verzekeraar >= eur(100000) || marktaandeel_verzekeraar >= 25 ||
+      jaren_volwaardig_in_bedrijf >= 2
+timeline:
+  - {id: offerte, what: Offerte indienen, actor: zorgaanbieder, date: 2023-07-01, hard: true, source: test.txt §6}
+windows:
+  - {id: bij, kind: additional_purchasing, title: Aanvullende inkoop, opens: 2024-08-01, closes: 2024-10-01, answer_within: 6w, source: test.txt §7}
+`
+
+// The shipped policy files must all load and validate: they are the product's specification.
+func TestShippedPoliciesLoad(t *testing.T) {
+	lib, err := policy.LoadLibrary(policies.FS)
+	if err != nil {
+		t.Fatalf("shipped policies do not load:\n%v", err)
+	}
+	for _, c := range lib.Policies() {
+		if len(c.Requirements) == 0 {
+			t.Errorf("%s has no requirements", c.ID)
+		}
+		for i, r := range c.Requirements {
+			if r.Rule != "" && c.Rules[i] == nil {
+				t.Errorf("%s: requirement %s has a rule that was not compiled", c.ID, r.ID)
+			}
+		}
+	}
+}
+
+func TestValidPolicyParses(t *testing.T) {
+	lib := base(t)
+	c, err := lib.Parse("test.yaml", []byte(validPolicy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ReferenceDate.String() != "2024-01-01" {
+		t.Errorf("reference date defaults to 1 January of the contract year, got %s", c.ReferenceDate)
+	}
+	if got := c.Windows[0].AnswerWithin.Dutch(); got != "6 weken" {
+		t.Errorf("answer term = %q", got)
+	}
+	if facts := c.Rules[0].Facts; strings.Join(facts, ",") != "omzet_verzekeraar,marktaandeel_verzekeraar,jaren_volwaardig_in_bedrijf" {
+		t.Errorf("referenced facts = %v", facts)
+	}
+}
+
+// Every broken policy is refused with file, line and a message that says what is wrong.
+func TestBrokenPolicyNamesFileLineAndField(t *testing.T) {
+	cases := []struct {
+		name, from, to string
+		line           int
+		field, message string
+	}{
+		{"undeclared fact in rule", "omzet_verzekeraar >= eur(100000)", "omzet_onbekend >= eur(100000)", 19, "requirements[0].rule", "undeclared reference to 'omzet_onbekend'"},
+		{"rule that is not a condition", "rule: >-\n      omzet_verzekeraar >= eur(100000) || marktaandeel_verzekeraar >= 25 ||\n      jaren_volwaardig_in_bedrijf >= 2", "rule: omzet_verzekeraar + 1", 18, "requirements[0].rule", "must be true or false"},
+		{"unknown field", "    care_types: [zbc]\n", "    care_types: [zbc]\n    drempel: 3\n", 18, "requirements[0].drempel", `unknown field "drempel"`},
+		{"bad date", "date: 2023-07-01", "date: 2023-13-01", 22, "", "not a date"},
+		{"unknown insurer", "insurer: zorg-en-zekerheid", "insurer: zz", 3, "insurer", `unknown insurer "zz"`},
+		{"unknown care type", "care_types: [zbc]\n", "care_types: [kliniek]\n", 17, "requirements[0].care_types[0]", `unknown care type "kliniek"`},
+		{"unknown kind", "kind: knockout", "kind: verplicht", 13, "requirements[0].kind", `"verplicht" is not one of`},
+		{"window closes before it opens", "closes: 2024-10-01", "closes: 2024-07-01", 24, "windows[0].closes", "closes"},
+		{"bad answer term", "answer_within: 6w", "answer_within: zes weken", 24, "", "not a term"},
+		{"knockout without rule", "    rule: >-\n      omzet_verzekeraar >= eur(100000) || marktaandeel_verzekeraar >= 25 ||\n      jaren_volwaardig_in_bedrijf >= 2\n", "", 12, "requirements[0].rule", "needs a rule"},
+		{"label of another insurer", "labels: [zorg-en-zekerheid]", "labels: [ohra]", 4, "labels[0]", `label "ohra" is not a label of Zorg en Zekerheid`},
+		{"duplicate key", "sector: msz", "sector: msz\nsector: hz", 7, "", `"sector" already defined at line 6`},
+	}
+	lib := base(t)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.Replace(validPolicy, tc.from, tc.to, 1)
+			if src == validPolicy {
+				t.Fatalf("test case did not change the policy")
+			}
+			_, err := lib.Parse("broken.yaml", []byte(src))
+			errs := apperr.Errors(err)
+			if len(errs) == 0 {
+				t.Fatalf("broken policy accepted (err=%v)", err)
+			}
+			e := errs[0]
+			if e.File != "broken.yaml" || e.Line != tc.line || !strings.Contains(e.Field, tc.field) || !strings.Contains(e.Message, tc.message) {
+				t.Errorf("got %q (line %d, field %q); want line %d, field %q, message containing %q", e.Error(), e.Line, e.Field, tc.line, tc.field, tc.message)
+			}
+		})
+	}
+}
