@@ -5,10 +5,14 @@ package store
 import (
 	"context"
 	"log/slog"
+	"strings"
 
+	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/store/postgres"
+	"zorginkoop/internal/store/sqlite"
 )
 
 // DB is an open database with every area's store.
@@ -22,6 +26,24 @@ type DB interface {
 }
 
 // Open opens (and migrates) PostgreSQL when dsn is set, else SQLite in dataDir.
+// dsn is a PostgreSQL URL (postgres:// or postgresql://) or key=value settings.
 func Open(ctx context.Context, dataDir, dsn string, log *slog.Logger) (DB, error) {
-	panic("store.Open: being written")
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	dsn = strings.TrimSpace(dsn)
+	if dsn == "" {
+		return sqlite.Open(ctx, dataDir, log)
+	}
+	if !IsPostgresDSN(dsn) {
+		return nil, &apperr.Error{Code: apperr.Invalid, Field: "db",
+			Message: "database DSN must be a PostgreSQL URL (postgres://user@host/db) or key=value settings (host=... dbname=...); leave it empty for the embedded SQLite database"}
+	}
+	return postgres.Open(ctx, dsn, log)
+}
+
+// IsPostgresDSN reports whether dsn looks like a PostgreSQL connection string.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") ||
+		(strings.Contains(dsn, "=") && !strings.Contains(dsn, "://"))
 }

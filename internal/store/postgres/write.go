@@ -1,0 +1,126 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/provider"
+	"zorginkoop/internal/store/sqlstore"
+)
+
+// chunk is how many providers go into one round of COPYs.
+const chunk = 2000
+
+// copyTable is one child table written with COPY.
+type copyTable struct {
+	name string
+	cols []string
+	rows [][]any
+}
+
+// ReplaceProviders writes the providers in one transaction, replacing those with the same
+// id: per chunk, one DELETE and one COPY per table.
+// All or nothing.
+func (db *DB) ReplaceProviders(ctx context.Context, ps []provider.Provider, progress func(done int)) error {
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		for start := 0; start < len(ps); start += chunk {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			end := min(start+chunk, len(ps))
+			if err := writeChunk(ctx, tx, ps[start:end]); err != nil {
+				return err
+			}
+			if progress != nil {
+				for i := start; i < end; i++ {
+					progress(i + 1)
+				}
+			}
+		}
+		return ctx.Err() // a cancelled import must not commit
+	})
+	if err != nil {
+		return fmt.Errorf("replace providers: %w", err)
+	}
+	return nil
+}
+
+func writeChunk(ctx context.Context, tx pgx.Tx, ps []provider.Provider) error {
+	ids := make([]string, len(ps))
+	tables := []*copyTable{
+		{name: "providers", cols: []string{"id", "name", "kvk"}},
+		{name: "provider_agb_codes", cols: []string{"provider_id", "pos", "code", "kind"}},
+		{name: "provider_care_types", cols: []string{"provider_id", "pos", "care_type"}},
+		{name: "provider_specialisms", cols: []string{"provider_id", "pos", "specialism"}},
+		{name: "provider_locations", cols: []string{"provider_id", "pos", "name", "street", "postcode", "city"}},
+		{name: "provider_facts", cols: []string{"provider_id", "pos", "key", "insurer", "value", "source", "date", "evidence"}},
+	}
+	provs, agbs, cts, sps, locs, facts := tables[0], tables[1], tables[2], tables[3], tables[4], tables[5]
+	for n := range ps {
+		p := &ps[n]
+		ids[n] = p.ID
+		provs.rows = append(provs.rows, []any{p.ID, p.Name, p.KvK})
+		for i, c := range p.AGBCodes {
+			agbs.rows = append(agbs.rows, []any{p.ID, int32(i), c.Code, string(c.Kind)})
+		}
+		for i, ct := range p.CareTypes {
+			cts.rows = append(cts.rows, []any{p.ID, int32(i), ct})
+		}
+		for i, sp := range p.Specialisms {
+			sps.rows = append(sps.rows, []any{p.ID, int32(i), sp})
+		}
+		for i, l := range p.Locations {
+			locs.rows = append(locs.rows, []any{p.ID, int32(i), l.Name, l.Street, l.Postcode, l.City})
+		}
+		for i, f := range p.Facts {
+			var date any
+			if f.Date != "" {
+				d, err := time.Parse(time.DateOnly, f.Date)
+				if err != nil {
+					return fmt.Errorf("provider %s: facts[%d] (%s): date %q is not a date like 2024-01-31", p.ID, i, f.Key, f.Date)
+				}
+				date = d
+			}
+			facts.rows = append(facts.rows, []any{p.ID, int32(i), f.Key, f.Insurer, f.Value, string(f.Source), date, f.Evidence})
+		}
+	}
+	for _, t := range tables { // parts first; see the migration for why there is no cascade
+		if _, err := tx.Exec(ctx, `DELETE FROM `+t.name+` WHERE `+t.cols[0]+` = ANY($1)`, ids); err != nil {
+			return fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
+	for _, t := range tables {
+		if len(t.rows) == 0 {
+			continue
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, pgx.CopyFromRows(t.rows)); err != nil {
+			return fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
+	return nil
+}
+
+// SaveRun stores a run with its summaries (by COPY) in one transaction and sets run.ID.
+func (db *DB) SaveRun(ctx context.Context, run *assessment.Run) error {
+	var id int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, db.Q(sqlstore.InsertRun), db.RunArgs(run)...).Scan(&id); err != nil {
+			return err
+		}
+		rows := make([][]any, len(run.Summaries))
+		for i := range run.Summaries {
+			rows[i] = sqlstore.SummaryRow(id, i, &run.Summaries[i])
+		}
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"assessment_summaries"}, sqlstore.SummaryColumns, pgx.CopyFromRows(rows))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("save run: %w", err)
+	}
+	run.ID = id
+	return nil
+}

@@ -1,0 +1,60 @@
+package sqlite_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"zorginkoop/internal/store"
+	"zorginkoop/internal/store/sqlite"
+	"zorginkoop/internal/store/storetest"
+)
+
+func open(t *testing.T, dir string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	return db
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.DB {
+		db := open(t, t.TempDir())
+		t.Cleanup(func() { db.Close() })
+		return db
+	})
+}
+
+func TestOpenCreatesTheDataDirectoryAndReopensWithItsData(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "nested", "data")
+	db := open(t, dir)
+	storetest.Fill(t, db, storetest.Synthetic(3, 2))
+	if err := db.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, sqlite.FileName)); err != nil {
+		t.Fatalf("database file: %v", err)
+	}
+	db = open(t, dir) // migrations already applied: must not run again
+	defer db.Close()
+	p, err := db.Provider(context.Background(), "p-000002")
+	if err != nil {
+		t.Fatalf("after reopening: %v", err)
+	}
+	if len(p.Facts) != 2 {
+		t.Errorf("after reopening: %d facts, want 2", len(p.Facts))
+	}
+}
+
+// go test -run ^$ -bench . -benchtime 1x ./internal/store/sqlite/
+func BenchmarkStore100k(b *testing.B) {
+	db, err := sqlite.Open(context.Background(), b.TempDir(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	storetest.Benchmark(b, db, 100_000, 30)
+}

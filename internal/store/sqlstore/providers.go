@@ -1,0 +1,238 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/provider"
+)
+
+// Row kinds of the provider stream, in the order they come for one provider.
+const (
+	kindProvider = iota
+	kindAGB
+	kindCareType
+	kindSpecialism
+	kindLocation
+	kindFact
+)
+
+// match limits the provider stream: where returns the condition on the provider id column
+// col ("" for all providers) and args its arguments, once per use.
+type match struct {
+	where func(col string) string
+	args  []any
+}
+
+func (m match) cond(col string, args *[]any) string {
+	if m.where == nil {
+		return ""
+	}
+	*args = append(*args, m.args...)
+	return " WHERE " + m.where(col)
+}
+
+// streamQuery builds one query giving every part of the matching providers as rows of
+// (provider_id, kind, pos, a..f), ordered by provider id. Both engines run it as a merge of
+// index scans: one pass, one snapshot, no query per provider. Within a provider the rows
+// may come in any order: each part goes to its place by pos.
+func (db *DB) streamQuery(m match, withFacts bool) (string, []any) {
+	var args []any
+	parts := []string{
+		`SELECT id, ` + itoa(kindProvider) + `, 0, name, kvk, '', '', '', '' FROM providers` + m.cond("id", &args),
+		`SELECT provider_id, ` + itoa(kindAGB) + `, pos, code, kind, '', '', '', '' FROM provider_agb_codes` + m.cond("provider_id", &args),
+		`SELECT provider_id, ` + itoa(kindCareType) + `, pos, care_type, '', '', '', '', '' FROM provider_care_types` + m.cond("provider_id", &args),
+		`SELECT provider_id, ` + itoa(kindSpecialism) + `, pos, specialism, '', '', '', '', '' FROM provider_specialisms` + m.cond("provider_id", &args),
+		`SELECT provider_id, ` + itoa(kindLocation) + `, pos, name, street, postcode, city, '', '' FROM provider_locations` + m.cond("provider_id", &args),
+	}
+	if withFacts {
+		parts = append(parts, `SELECT provider_id, `+itoa(kindFact)+`, pos, key, insurer, value, source, COALESCE(`+
+			db.Dialect.DateText("date")+`, ''), evidence FROM provider_facts`+m.cond("provider_id", &args))
+	}
+	// Ordering by the id alone lets both engines merge the branches' index scans without
+	// sorting; adding kind and pos made SQLite sort every provider's rows.
+	return db.Q(strings.Join(parts, "\nUNION ALL\n") + "\nORDER BY 1"), args
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// at returns the element pos of *s, growing the slice as needed.
+func at[T any](s *[]T, pos int) *T {
+	if pos < 0 {
+		pos = len(*s) // cannot happen; keep the part rather than panic
+	}
+	for len(*s) <= pos {
+		var zero T
+		*s = append(*s, zero)
+	}
+	return &(*s)[pos]
+}
+
+// stream calls fn with each matching provider, ordered by id; each is newly allocated.
+func (db *DB) stream(ctx context.Context, m match, withFacts bool, fn func(*provider.Provider) error) error {
+	query, args := db.streamQuery(m, withFacts)
+	rows, err := db.Read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("read providers: %w", err)
+	}
+	defer rows.Close()
+	var (
+		p                 *provider.Provider
+		seen              bool // the providers row of p was read
+		id                string
+		kind, pos         int
+		a, b, c, d, e, f2 string
+	)
+	emit := func() error {
+		if p == nil || !seen {
+			return nil // parts without a provider: skip, never hand out a half provider
+		}
+		return fn(p)
+	}
+	for rows.Next() {
+		if err := rows.Scan(&id, &kind, &pos, &a, &b, &c, &d, &e, &f2); err != nil {
+			return fmt.Errorf("read providers: %w", err)
+		}
+		if p == nil || p.ID != id {
+			if err := emit(); err != nil {
+				return err
+			}
+			p, seen = &provider.Provider{ID: id}, false
+		}
+		switch kind {
+		case kindProvider:
+			p.Name, p.KvK, seen = a, b, true
+		case kindAGB:
+			*at(&p.AGBCodes, pos) = provider.AGBCode{Code: a, Kind: provider.AGBKind(b)}
+		case kindCareType:
+			*at(&p.CareTypes, pos) = a
+		case kindSpecialism:
+			*at(&p.Specialisms, pos) = a
+		case kindLocation:
+			*at(&p.Locations, pos) = provider.Location{Name: a, Street: b, Postcode: c, City: d}
+		case kindFact:
+			*at(&p.Facts, pos) = provider.Fact{Key: a, Insurer: b, Value: c, Source: provider.Source(d), Date: e, Evidence: f2}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read providers: %w", err)
+	}
+	return emit()
+}
+
+// EachProvider streams every provider with its facts, ordered by id; careTypes, if not
+// empty, limits it to providers with one of those care types.
+func (db *DB) EachProvider(ctx context.Context, careTypes []string, fn func(*provider.Provider) error) error {
+	var m match
+	if len(careTypes) > 0 {
+		m.where = func(col string) string {
+			return col + ` IN (SELECT provider_id FROM provider_care_types WHERE care_type IN (` + placeholders(len(careTypes)) + `))`
+		}
+		for _, ct := range careTypes {
+			m.args = append(m.args, ct)
+		}
+	}
+	return db.stream(ctx, m, true, fn)
+}
+
+// Provider returns one provider with its facts, or NotFound.
+func (db *DB) Provider(ctx context.Context, id string) (*provider.Provider, error) {
+	var found *provider.Provider
+	m := match{where: func(col string) string { return col + ` = ?` }, args: []any{id}}
+	err := db.stream(ctx, m, true, func(p *provider.Provider) error {
+		found = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if found == nil {
+		return nil, apperr.NotFoundf("provider %q does not exist", id)
+	}
+	return found, nil
+}
+
+// Providers lists the matching providers without facts, ordered by name, and the total.
+func (db *DB) Providers(ctx context.Context, f provider.Filter) ([]provider.Provider, int, error) {
+	where, args := providerFilter(f)
+	var total int
+	if err := db.Read.QueryRowContext(ctx, db.Q(`SELECT count(*) FROM providers p`+where), args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count providers: %w", err)
+	}
+	limit := int64(math.MaxInt64)
+	if f.Limit > 0 {
+		limit = int64(f.Limit)
+	}
+	page := `SELECT p.id FROM providers p` + where + ` ORDER BY p.name, p.id LIMIT ? OFFSET ?`
+	pageArgs := append(append([]any{}, args...), limit, int64(max(f.Offset, 0)))
+
+	rows, err := db.Read.QueryContext(ctx, db.Q(page), pageArgs...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list providers: %w", err)
+	}
+	order := map[string]int{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, 0, fmt.Errorf("list providers: %w", err)
+		}
+		order[id] = len(order)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list providers: %w", err)
+	}
+	if len(order) == 0 {
+		return nil, total, nil
+	}
+	// Read the parts of exactly this page (same query, so same snapshot semantics per
+	// statement), then put them in the page's order.
+	out := make([]provider.Provider, len(order))
+	m := match{where: func(col string) string { return col + ` IN (SELECT id FROM (` + page + `) page)` }, args: pageArgs}
+	err = db.stream(ctx, m, false, func(p *provider.Provider) error {
+		if i, ok := order[p.ID]; ok {
+			out[i] = *p
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	// A provider deleted between the two queries leaves a gap; drop it.
+	kept := out[:0]
+	for _, p := range out {
+		if p.ID != "" {
+			kept = append(kept, p)
+		}
+	}
+	return kept, total, nil
+}
+
+// providerFilter returns the WHERE clause on providers p for f, and its arguments.
+func providerFilter(f provider.Filter) (string, []any) {
+	var conds []string
+	var args []any
+	if f.CareType != "" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM provider_care_types c WHERE c.provider_id = p.id AND c.care_type = ?)`)
+		args = append(args, f.CareType)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + escapeLike(strings.ToLower(q)) + "%"
+		conds = append(conds, `(lower(p.name) LIKE ? ESCAPE '\' OR p.kvk LIKE ? ESCAPE '\'`+
+			` OR EXISTS (SELECT 1 FROM provider_agb_codes a WHERE a.provider_id = p.id AND a.code LIKE ? ESCAPE '\'))`)
+		args = append(args, like, like, like)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

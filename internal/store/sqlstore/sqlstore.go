@@ -1,0 +1,90 @@
+// Package sqlstore holds the SQL that SQLite and PostgreSQL share: migrations, the reads
+// of providers, policies and runs, and the policy upsert. Engine differences (placeholders,
+// dates, bulk writes) are given by a Dialect or stay in the engine packages.
+package sqlstore
+
+import (
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Dialect is what differs between the engines in the shared SQL.
+type Dialect struct {
+	// Numbered says placeholders are $1, $2, ... (PostgreSQL) rather than ? (SQLite).
+	Numbered bool
+	// DateText returns an expression giving the DATE column col as 'YYYY-MM-DD' text.
+	DateText func(col string) string
+	// Time encodes a timestamp for a query argument (always stored in UTC).
+	Time func(t time.Time) any
+}
+
+// DB runs the shared SQL. Read is used for reads; Write for writes (with SQLite, a pool of
+// one connection, so writers queue in Go instead of fighting over the lock).
+type DB struct {
+	Read    *sql.DB
+	Write   *sql.DB
+	Dialect Dialect
+}
+
+// Q rewrites the ? placeholders of query for the engine.
+func (db *DB) Q(query string) string {
+	if !db.Dialect.Numbered {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// placeholders returns "?, ?, ?" for n arguments.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// Timestamp scans a timestamp stored as TIMESTAMPTZ (time.Time) or as RFC 3339 text.
+type Timestamp struct{ Time time.Time }
+
+// Scan implements sql.Scanner.
+func (ts *Timestamp) Scan(v any) error {
+	switch v := v.(type) {
+	case time.Time:
+		ts.Time = v.UTC()
+	case string:
+		return ts.parse(v)
+	case []byte:
+		return ts.parse(string(v))
+	case nil:
+		ts.Time = time.Time{}
+	default:
+		return fmt.Errorf("timestamp: cannot scan %T", v)
+	}
+	return nil
+}
+
+func (ts *Timestamp) parse(s string) error {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return fmt.Errorf("timestamp %q: %w", s, err)
+	}
+	ts.Time = t.UTC()
+	return nil
+}
+
+// TextTime encodes a timestamp as RFC 3339 text in UTC, for engines without a timestamp type.
+// Fixed-width fractions keep the text sortable.
+func TextTime(t time.Time) any {
+	return t.UTC().Format("2006-01-02T15:04:05.000000000Z07:00")
+}

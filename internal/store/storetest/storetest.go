@@ -1,0 +1,379 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/policy"
+	"zorginkoop/internal/provider"
+	"zorginkoop/internal/store"
+)
+
+// Run runs the suite against the engine that open opens; open gives each test a fresh,
+// empty, migrated database and closes it when the test ends.
+func Run(t *testing.T, open func(t *testing.T) store.DB) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, db store.DB)
+	}{
+		{"provider with every part round-trips", testRoundTrip},
+		{"replacing a provider replaces all its parts", testReplace},
+		{"missing provider is NotFound", testNotFound},
+		{"list filters by care type and query, pages, counts the total", testList},
+		{"EachProvider streams by id with facts, filtered, freshly allocated", testEach},
+		{"ReplaceProviders is all or nothing", testAllOrNothing},
+		{"policies are upserted and listed by id", testPolicies},
+		{"latest run comes back with summaries in saved order", testRuns},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
+	}
+}
+
+// full is a provider with every part filled in.
+func full(id, name string) provider.Provider {
+	return provider.Provider{
+		ID:   id,
+		Name: name,
+		KvK:  "12345678",
+		AGBCodes: []provider.AGBCode{
+			{Code: "06010001", Kind: provider.AGBInstitution},
+			{Code: "01123456", Kind: provider.AGBCaregiver},
+		},
+		CareTypes:   []string{"msz", "zbc"},
+		Specialisms: []string{"orthopedie", "dermatologie"},
+		Locations: []provider.Location{
+			{Name: "Hoofdlocatie", Street: "Lange Nieuwstraat 1", Postcode: "3512 PA", City: "Utrecht"},
+			{Name: "Buitenpoli", Street: "Stationsplein 9", Postcode: "1012 AB", City: "Amsterdam"},
+		},
+		Facts: []provider.Fact{
+			{Key: "omzet_zvw", Value: "12500000", Source: provider.SourceProvider, Date: "2024-12-31", Evidence: "jaarrekening-2024.pdf"},
+			{Key: "contract_vorig_jaar", Insurer: "cz", Value: "true", Source: provider.SourceInsurer, Date: "2025-01-02"},
+			{Key: "contract_vorig_jaar", Insurer: "asr", Value: "false", Source: provider.SourceInsurer, Date: "2025-01-03"},
+			{Key: "wtza_toelating", Value: "true", Source: provider.SourceRegister, Date: "2023-11-09", Evidence: "https://zoeken.zorgaanbieders/wtza/1"},
+		},
+	}
+}
+
+func replace(t *testing.T, db store.DB, ps ...provider.Provider) {
+	t.Helper()
+	if err := db.ReplaceProviders(context.Background(), ps, nil); err != nil {
+		t.Fatalf("ReplaceProviders: %v", err)
+	}
+}
+
+func get(t *testing.T, db store.DB, id string) *provider.Provider {
+	t.Helper()
+	p, err := db.Provider(context.Background(), id)
+	if err != nil {
+		t.Fatalf("Provider(%q): %v", id, err)
+	}
+	return p
+}
+
+func same(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\n got %+v\nwant %+v", what, got, want)
+	}
+}
+
+func testRoundTrip(t *testing.T, db store.DB) {
+	want := full("zbc-kliniek", "Kliniek Utrecht")
+	replace(t, db, want)
+	same(t, "provider", *get(t, db, want.ID), want)
+}
+
+func testReplace(t *testing.T, db store.DB) {
+	other := full("other", "Andere Kliniek")
+	replace(t, db, full("kliniek", "Kliniek"), other)
+	second := provider.Provider{
+		ID: "kliniek", Name: "Kliniek (nieuwe naam)", KvK: "87654321",
+		AGBCodes:  []provider.AGBCode{{Code: "06019999", Kind: provider.AGBPractice}},
+		CareTypes: []string{"huisartsenzorg"},
+		Facts:     []provider.Fact{{Key: "omzet_zvw", Value: "1", Source: provider.SourceRegister, Date: "2025-06-01"}},
+	}
+	replace(t, db, second)
+	same(t, "replaced provider", *get(t, db, "kliniek"), second)
+	same(t, "untouched provider", *get(t, db, "other"), other)
+}
+
+func testNotFound(t *testing.T, db store.DB) {
+	replace(t, db, full("er-is", "Er is"))
+	_, err := db.Provider(context.Background(), "bestaat-niet")
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Code != apperr.NotFound {
+		t.Fatalf("Provider(missing) = %v, want *apperr.Error with code NotFound", err)
+	}
+}
+
+func listed(ps []provider.Provider) []string {
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	return ids
+}
+
+func testList(t *testing.T, db store.DB) {
+	mk := func(id, name, kvk, agb string, careTypes ...string) provider.Provider {
+		return provider.Provider{ID: id, Name: name, KvK: kvk, CareTypes: careTypes,
+			AGBCodes:  []provider.AGBCode{{Code: agb, Kind: provider.AGBInstitution}},
+			Locations: []provider.Location{{Name: "L", Street: "S", Postcode: "1234 AB", City: "C"}},
+			Facts:     []provider.Fact{{Key: "k", Value: "v", Source: provider.SourceProvider, Date: "2025-01-01"}}}
+	}
+	replace(t, db,
+		mk("c", "Centrum Oost", "30000003", "06030003", "msz"),
+		mk("a", "Apotheek_West", "10000001", "01010001", "huisartsenzorg"),
+		mk("d", "De Huisarts", "40000004", "01040004", "huisartsenzorg", "msz"),
+		mk("b", "Beter Kliniek", "20000002", "06020002", "msz"),
+	)
+	tests := []struct {
+		name      string
+		filter    provider.Filter
+		wantIDs   []string
+		wantTotal int
+	}{
+		{"no filter lists all by name", provider.Filter{}, []string{"a", "b", "c", "d"}, 4},
+		{"care type keeps providers with that care type", provider.Filter{CareType: "msz"}, []string{"b", "c", "d"}, 3},
+		{"query matches part of the name, any case", provider.Filter{Query: "KLINIEK"}, []string{"b"}, 1},
+		{"query matches the KvK number", provider.Filter{Query: "30000003"}, []string{"c"}, 1},
+		{"query matches the AGB code", provider.Filter{Query: "01040004"}, []string{"d"}, 1},
+		{"underscore in the query is literal", provider.Filter{Query: "k_w"}, []string{"a"}, 1},
+		{"percent in the query is literal", provider.Filter{Query: "%"}, nil, 0},
+		{"care type and query combine", provider.Filter{CareType: "huisartsenzorg", Query: "huis"}, []string{"d"}, 1},
+		{"limit gives the first page, total counts all", provider.Filter{Limit: 2}, []string{"a", "b"}, 4},
+		{"offset and limit give a later page", provider.Filter{Offset: 2, Limit: 1}, []string{"c"}, 4},
+		{"offset past the end gives nothing", provider.Filter{Offset: 10, Limit: 5}, nil, 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ps, total, err := db.Providers(context.Background(), tc.filter)
+			if err != nil {
+				t.Fatalf("Providers: %v", err)
+			}
+			same(t, "ids", listed(ps), append([]string{}, tc.wantIDs...))
+			if total != tc.wantTotal {
+				t.Errorf("total = %d, want %d", total, tc.wantTotal)
+			}
+			for _, p := range ps {
+				if len(p.Facts) != 0 {
+					t.Errorf("%s: listed with %d facts, want none", p.ID, len(p.Facts))
+				}
+				if len(p.AGBCodes) != 1 || len(p.CareTypes) == 0 || len(p.Locations) != 1 {
+					t.Errorf("%s: listed without its parts: %+v", p.ID, p)
+				}
+			}
+		})
+	}
+}
+
+func testEach(t *testing.T, db store.DB) {
+	ps := Synthetic(30, 5)
+	// Store out of order: the stream must come back by id.
+	shuffled := append([]provider.Provider{}, ps[15:]...)
+	shuffled = append(shuffled, ps[:15]...)
+	replace(t, db, shuffled...)
+
+	t.Run("all providers by id with facts, each allocated afresh", func(t *testing.T) {
+		var got []*provider.Provider
+		err := db.EachProvider(context.Background(), nil, func(p *provider.Provider) error {
+			got = append(got, p)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("EachProvider: %v", err)
+		}
+		if len(got) != len(ps) {
+			t.Fatalf("got %d providers, want %d", len(got), len(ps))
+		}
+		seen := map[*provider.Provider]bool{}
+		for i, p := range got {
+			same(t, "provider "+ps[i].ID, *p, ps[i])
+			if seen[p] {
+				t.Fatalf("provider %s was handed out in an already used *Provider", p.ID)
+			}
+			seen[p] = true
+		}
+		// Changing one provider's facts must not change another's.
+		got[0].Facts[0].Value = "changed"
+		if got[1].Facts[0].Value == "changed" {
+			t.Errorf("providers share their facts slice")
+		}
+	})
+	t.Run("care types limit the stream", func(t *testing.T) {
+		var ids []string
+		err := db.EachProvider(context.Background(), []string{"huisartsenzorg", "geen-zorg"}, func(p *provider.Provider) error {
+			ids = append(ids, p.ID)
+			if len(p.Facts) != 5 {
+				t.Errorf("%s: %d facts, want 5", p.ID, len(p.Facts))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("EachProvider: %v", err)
+		}
+		var want []string
+		for _, p := range ps {
+			if p.CareTypes[0] == "huisartsenzorg" {
+				want = append(want, p.ID)
+			}
+		}
+		same(t, "ids", ids, want)
+	})
+	t.Run("an error from the callback stops the stream", func(t *testing.T) {
+		stop := errors.New("stop")
+		n := 0
+		err := db.EachProvider(context.Background(), nil, func(*provider.Provider) error {
+			n++
+			return stop
+		})
+		if !errors.Is(err, stop) || n != 1 {
+			t.Errorf("EachProvider = %v after %d calls, want the callback's error after 1", err, n)
+		}
+	})
+}
+
+func testAllOrNothing(t *testing.T, db store.DB) {
+	old := full("bestaand", "Bestaand (oud)")
+	replace(t, db, old)
+
+	first := full("eerste", "Eerste")
+	changed := full("bestaand", "Bestaand (nieuw)")
+	dupFact := full("tweede", "Tweede")
+	dupFact.Facts = append(dupFact.Facts, dupFact.Facts[1]) // same key and insurer twice
+	longKey := full("tweede", "Tweede")
+	longKey.Facts[0].Key = strings.Repeat("k", 101)
+
+	tests := []struct {
+		name     string
+		ps       []provider.Provider
+		progress func(cancel context.CancelFunc) func(int)
+	}{
+		{"a duplicate fact in the last provider stores nothing", []provider.Provider{first, changed, dupFact}, nil},
+		{"a fact key longer than 100 characters stores nothing", []provider.Provider{first, changed, longKey}, nil},
+		{"cancelling after the first provider stores nothing", []provider.Provider{first, changed, full("tweede", "Tweede")},
+			func(cancel context.CancelFunc) func(int) {
+				return func(done int) {
+					if done == 1 {
+						cancel()
+					}
+				}
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var progress func(int)
+			if tc.progress != nil {
+				progress = tc.progress(cancel)
+			}
+			if err := db.ReplaceProviders(ctx, tc.ps, progress); err == nil {
+				t.Fatalf("ReplaceProviders succeeded, want an error")
+			}
+			for _, id := range []string{"eerste", "tweede"} {
+				if _, err := db.Provider(context.Background(), id); apperr.CodeOf(err) != apperr.NotFound {
+					t.Errorf("provider %s after a failed import: err = %v, want NotFound", id, err)
+				}
+			}
+			same(t, "provider replaced by the failed import", *get(t, db, "bestaand"), old)
+		})
+	}
+}
+
+func testPolicies(t *testing.T, db store.DB) {
+	ctx := context.Background()
+	at := time.Date(2025, 3, 31, 14, 30, 15, 123456000, time.FixedZone("CEST", 2*3600))
+	recs := []policy.Record{
+		{ID: "zz-msz-2024", File: "zz-msz-2024.yaml", Raw: []byte("id: zz-msz-2024\n"), LoadedAt: at},
+		{ID: "asr-msz-2025", File: "asr-msz-2025.yaml", Raw: []byte("id: asr-msz-2025\nnaam: \"ü\"\n"), LoadedAt: at.Add(time.Hour)},
+	}
+	if err := db.SavePolicies(ctx, recs); err != nil {
+		t.Fatalf("SavePolicies: %v", err)
+	}
+	updated := policy.Record{ID: "zz-msz-2024", File: "zz-msz-2024-v2.yaml", Raw: []byte("id: zz-msz-2024\nversie: 2\n"), LoadedAt: at.Add(2 * time.Hour)}
+	if err := db.SavePolicies(ctx, []policy.Record{updated}); err != nil {
+		t.Fatalf("SavePolicies (update): %v", err)
+	}
+	got, err := db.PolicyRecords(ctx)
+	if err != nil {
+		t.Fatalf("PolicyRecords: %v", err)
+	}
+	want := []policy.Record{recs[1], updated}
+	if len(got) != len(want) {
+		t.Fatalf("got %d records, want %d", len(got), len(want))
+	}
+	for i := range want {
+		w, g := want[i], got[i]
+		if g.ID != w.ID || g.File != w.File || string(g.Raw) != string(w.Raw) || !g.LoadedAt.Equal(w.LoadedAt) || g.LoadedAt.Location() != time.UTC {
+			t.Errorf("record %d:\n got %+v\nwant %+v (LoadedAt in UTC)", i, g, w)
+		}
+	}
+}
+
+func testRuns(t *testing.T, db store.DB) {
+	ctx := context.Background()
+	if _, err := db.LatestRun(ctx, "zz-msz-2024"); apperr.CodeOf(err) != apperr.NotFound {
+		t.Fatalf("LatestRun before any run: err = %v, want NotFound", err)
+	}
+	start := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
+	mkRun := func(policyID string, n int, at time.Time) *assessment.Run {
+		r := &assessment.Run{PolicyID: policyID, StartedAt: at, FinishedAt: at.Add(1500 * time.Millisecond)}
+		statuses := []assessment.Status{assessment.Met, assessment.NotMet, assessment.Unknown, assessment.Review, assessment.NotApplicable}
+		for i := range n {
+			s := assessment.Summary{
+				ProviderID: fmt.Sprintf("z-%02d", n-i), ProviderName: fmt.Sprintf("Aanbieder %d", i),
+				Outcome: assessment.Eligible, Score: i, MaxScore: 10, Statuses: statuses[:i%len(statuses)],
+			}
+			if i%2 == 1 {
+				s.Outcome = assessment.NotEligible
+				r.NotEligible++
+			} else {
+				r.Eligible++
+			}
+			if len(s.Statuses) == 0 {
+				s.Statuses = nil
+			}
+			r.Summaries = append(r.Summaries, s)
+		}
+		r.Providers = n
+		return r
+	}
+	first := mkRun("zz-msz-2024", 3, start)
+	latest := mkRun("zz-msz-2024", 7, start.Add(time.Hour))
+	other := mkRun("asr-msz-2025", 2, start.Add(2*time.Hour))
+	for _, r := range []*assessment.Run{first, latest, other} {
+		if err := db.SaveRun(ctx, r); err != nil {
+			t.Fatalf("SaveRun: %v", err)
+		}
+		if r.ID == 0 {
+			t.Fatalf("SaveRun did not set the run's id")
+		}
+	}
+	if first.ID == latest.ID {
+		t.Fatalf("two runs got the same id %d", first.ID)
+	}
+	got, err := db.LatestRun(ctx, "zz-msz-2024")
+	if err != nil {
+		t.Fatalf("LatestRun: %v", err)
+	}
+	same(t, "latest run", *got, *latest)
+
+	empty := &assessment.Run{PolicyID: "leeg", StartedAt: start, FinishedAt: start}
+	if err := db.SaveRun(ctx, empty); err != nil {
+		t.Fatalf("SaveRun (no summaries): %v", err)
+	}
+	got, err = db.LatestRun(ctx, "leeg")
+	if err != nil {
+		t.Fatalf("LatestRun (no summaries): %v", err)
+	}
+	same(t, "run without summaries", *got, *empty)
+}
