@@ -1,0 +1,90 @@
+package demo
+
+import (
+	"math/rand/v2"
+	"strings"
+)
+
+// careKind describes how providers of a care type look: how common they are, their AGB
+// zorgsoort prefix, how they are named and what specialisms they have.
+type careKind struct {
+	weight      float64
+	agbPrefix   string
+	practice    bool // a practice (praktijk) rather than an institution
+	names       []string
+	specialisms []string
+	maxLocs     int
+}
+
+// Name patterns: {plaats} is the place of the main location, {regio} a region, {naam} a
+// house-style name, {wijk} a neighbourhood, {achternaam} a surname.
+var careKinds = map[string]careKind{
+	"huisarts": {weight: 34, agbPrefix: "01", practice: true, maxLocs: 1,
+		names: []string{"Huisartsenpraktijk {wijk}", "Huisartsenpraktijk {achternaam}", "Huisartsen {wijk}", "Huisartsenpraktijk {achternaam} en {achternaam}", "Praktijk {wijk}"}},
+	"zbc": {weight: 20, agbPrefix: "22", maxLocs: 2,
+		names:       []string{"Kliniek {naam}", "{plaats} Kliniek", "Zelfstandig Behandelcentrum {naam}", "Oogkliniek {plaats}", "Huidkliniek {regio}", "Orthopedisch Centrum {regio}", "Kliniek {plaats}", "Medisch Centrum {naam}"},
+		specialisms: []string{"orthopedie", "oogheelkunde", "dermatologie", "plastische chirurgie", "keel-, neus- en oorheelkunde", "anesthesiologie", "cardiologie", "gynaecologie", "urologie", "neurologie"}},
+	"gezondheidscentrum": {weight: 6, agbPrefix: "01", practice: true, maxLocs: 1,
+		names: []string{"Gezondheidscentrum {wijk}", "Gezondheidscentrum {plaats}", "Gezondheidshuis {wijk}"}},
+	"ziekenhuis": {weight: 5, agbPrefix: "06", maxLocs: 3,
+		names:       []string{"Ziekenhuis {regio}", "{regio} Ziekenhuis", "Ziekenhuis {plaats}", "Sint {heilige} Gasthuis", "{heilige} Ziekenhuis", "Medisch Centrum {regio}"},
+		specialisms: []string{"interne geneeskunde", "chirurgie", "cardiologie", "longziekten", "kindergeneeskunde", "orthopedie", "neurologie", "gynaecologie", "oogheelkunde", "urologie"}},
+	"huisartsenpost":         {weight: 3, agbPrefix: "01", maxLocs: 2, names: []string{"Huisartsenpost {plaats}", "Huisartsendienstenstructuur {regio}", "HAP {regio}"}},
+	"rsv":                    {weight: 3, agbPrefix: "01", maxLocs: 1, names: []string{"Zorggroep {regio}", "Huisartsencoöperatie {regio}", "Eerstelijnszorg {regio}"}},
+	"eerstelijnsdiagnostiek": {weight: 3, agbPrefix: "24", maxLocs: 2, names: []string{"Diagnostisch Centrum {regio}", "Eerstelijnsdiagnostiek {regio}", "Huisartsenlaboratorium {plaats}"}},
+	"dialysecentrum":         {weight: 3, agbPrefix: "22", maxLocs: 2, names: []string{"Dialysecentrum {regio}", "Nierstichting Dialyse {plaats}", "Dialysecentrum {naam}"}},
+	"msr":                    {weight: 3, agbPrefix: "08", maxLocs: 2, names: []string{"Revalidatiecentrum {naam}", "Revalidatie {regio}", "Revalidatiecentrum {plaats}"}},
+	"trombosedienst":         {weight: 2, agbPrefix: "24", maxLocs: 2, names: []string{"Trombosedienst {regio}", "Trombosedienst {plaats}"}},
+	"audiologisch_centrum":   {weight: 2, agbPrefix: "27", maxLocs: 2, names: []string{"Audiologisch Centrum {regio}", "Audiologisch Centrum {plaats}"}},
+	"categorale_instelling":  {weight: 1, agbPrefix: "06", maxLocs: 1, names: []string{"Oogziekenhuis {plaats}", "Longcentrum {naam}", "Kinderkliniek {regio}", "Epilepsiecentrum {naam}"}, specialisms: []string{"oogheelkunde", "longziekten", "kindergeneeskunde", "neurologie"}},
+	"radiotherapie":          {weight: 1, agbPrefix: "06", maxLocs: 1, names: []string{"Radiotherapiecentrum {regio}", "Radiotherapeutisch Instituut {regio}"}, specialisms: []string{"radiotherapie"}},
+	"umc":                    {weight: 0.6, agbPrefix: "06", maxLocs: 2, names: []string{"Universitair Medisch Centrum {plaats}", "UMC {plaats}"}, specialisms: []string{"interne geneeskunde", "chirurgie", "cardiologie", "neurochirurgie", "kindergeneeskunde", "klinische genetica"}},
+	"protonentherapie":       {weight: 0.3, agbPrefix: "06", maxLocs: 1, names: []string{"Protonentherapiecentrum {regio}", "Protonencentrum {plaats}"}, specialisms: []string{"radiotherapie"}},
+}
+
+// otherKind is used for care types the registry gains later.
+var otherKind = careKind{weight: 1, agbPrefix: "06", maxLocs: 1, names: []string{"Zorgcentrum {regio}", "Zorginstelling {naam}"}}
+
+var (
+	regions = []string{"Twente", "Rivierenland", "Kennemerland", "Zaanstreek", "Achterhoek", "Gooi en Vechtstreek", "West-Friesland",
+		"Drechtsteden", "Midden-Brabant", "De Peel", "Zuid-Limburg", "Noord-Limburg", "Fryslân", "Groningen-Noord", "Drenthe",
+		"Flevoland", "Veluwe", "Betuwe", "Haaglanden", "Rijnmond", "Holland Rijnland", "Zeeland", "West-Brabant", "Eemland",
+		"Salland", "Noordoostpolder", "Voorne-Putten", "Alblasserwaard", "Kempen", "Oost-Achterhoek"}
+	houseNames = []string{"De Maasoever", "De Linde", "Het Eikenhof", "De Boogaard", "Rijnstate", "De Vecht", "Het Zonnehuis",
+		"De Horst", "Waterland", "De Beukenhorst", "Het Baken", "De Lichtenberg", "De Sterrenberg", "Het Lindenhof",
+		"De Kempenaer", "Het Duin", "De Lek", "Meerzicht", "Heuvelrug", "De Dijk", "Het Veer", "De Waard", "IJsselzicht", "Berkenrode"}
+	quarters = []string{"Oosterpark", "De Pijp", "Kralingen", "Lombok", "Het Zand", "Stadsdriehoek", "Overvecht", "Zuilen",
+		"Transvaal", "Vogelwijk", "Bloemenbuurt", "De Schilderswijk", "Wittevrouwen", "Het Rode Dorp", "Heuvelkwartier",
+		"Binnenstad", "Noordereiland", "Dorp", "Centrum", "De Hoven", "Rivierwijk", "Boswijk", "Molenwijk", "Kerkbuurt", "De Akkers"}
+	surnames = []string{"De Vries", "Jansen", "Van den Berg", "Bakker", "Visser", "Smit", "Meijer", "De Boer", "Mulder",
+		"De Groot", "Bos", "Vos", "Peters", "Hendriks", "Van Leeuwen", "Dekker", "Brouwer", "De Wit", "Dijkstra", "Smits",
+		"De Graaf", "Van der Meer", "Kok", "Yılmaz", "El Amrani", "Van Dijk", "Verhoeven", "Koster", "Prins", "Huisman"}
+	saints  = []string{"Antonius", "Franciscus", "Elisabeth", "Jansdal", "Catharina", "Maartens", "Laurentius", "Anna", "Jans", "Radboud"}
+	streets = []string{"Hoofdstraat", "Kerkstraat", "Stationsweg", "Dorpsstraat", "Molenweg", "Schoolstraat", "Julianalaan",
+		"Wilhelminastraat", "Beatrixlaan", "Parkweg", "Ziekenhuislaan", "Zorgboulevard", "Industrieweg", "Nieuwe Gracht",
+		"Rijksstraatweg", "Lindelaan", "Burgemeester de Withstraat", "Oranjesingel", "Marktplein", "Vondellaan"}
+	locationNames = []string{"Hoofdlocatie", "Polikliniek", "Behandelcentrum", "Buitenpolikliniek", "Locatie Noord", "Locatie Zuid"}
+)
+
+func pick(r *rand.Rand, xs []string) string { return xs[r.IntN(len(xs))] }
+
+// name fills a name pattern.
+func name(r *rand.Rand, pattern, place string) string {
+	repl := strings.NewReplacer("{plaats}", place, "{regio}", pick(r, regions), "{naam}", pick(r, houseNames),
+		"{wijk}", pick(r, quarters), "{heilige}", pick(r, saints))
+	s := repl.Replace(pattern)
+	for strings.Contains(s, "{achternaam}") {
+		s = strings.Replace(s, "{achternaam}", pick(r, surnames), 1)
+	}
+	return s
+}
+
+// postcodeLetters returns a plausible postcode suffix: two capitals, never SA, SD or SS.
+func postcodeLetters(r *rand.Rand) string {
+	for {
+		b := []byte{byte('A' + r.IntN(26)), byte('A' + r.IntN(26))}
+		if s := string(b); s != "SA" && s != "SD" && s != "SS" {
+			return s
+		}
+	}
+}

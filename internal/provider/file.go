@@ -1,0 +1,639 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"zorginkoop/internal/apperr"
+)
+
+// Provider files: JSON ({"providers": [...]} or a bare array of providers) and CSV (one row per
+// provider location, one column per fact). Parsing checks the shape of the file and reports
+// every problem with its line and field; the rules (codes, care types, fact values) are
+// checked afterwards by Service.Validate, which takes the lines returned here.
+// docs/providers-format.md describes both formats.
+
+// ParseJSON reads providers from JSON. It returns, for each provider, the 1-based line its
+// object starts on. Fact values may be JSON strings, numbers or booleans (money in euros);
+// unknown fields are refused.
+func ParseJSON(r io.Reader) ([]Provider, []int, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read providers: %w", err)
+	}
+	lines := newLineIndex(data)
+	elems, err := splitJSONArray(data, lines)
+	if err != nil {
+		return nil, nil, err
+	}
+	var (
+		errs  apperr.List
+		ps    = make([]Provider, 0, len(elems))
+		where = make([]int, 0, len(elems))
+	)
+	for i, el := range elems {
+		p, err := decodeProvider(data[el.start:el.end], el.start, lines)
+		if err != nil {
+			for _, e := range apperr.Errors(err) {
+				e.Field = "providers[" + strconv.Itoa(i) + "]" + dotted(e.Field)
+				errs = append(errs, e)
+			}
+			continue
+		}
+		ps = append(ps, p)
+		where = append(where, lines.at(el.start))
+	}
+	if len(errs) > 0 {
+		return nil, nil, errs
+	}
+	return ps, where, nil
+}
+
+func dotted(field string) string {
+	if field == "" || strings.HasPrefix(field, "[") {
+		return field
+	}
+	return "." + field
+}
+
+type span struct{ start, end int }
+
+// splitJSONArray finds the elements of the providers array: the document itself when it
+// is an array, else its "providers" member. Only the top level is walked here; each element
+// is decoded strictly on its own so its errors carry its own line.
+func splitJSONArray(data []byte, lines lineIndex) ([]span, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	syntax := func(err error) error { return syntaxError(data, err, lines) }
+	tok, err := dec.Token()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, apperr.Invalidf("", "the file is empty: expected {\"providers\": [...]}")
+		}
+		return nil, syntax(err)
+	}
+	switch tok {
+	case json.Delim('['):
+	case json.Delim('{'):
+		found := false
+		for dec.More() {
+			keyOff := int(dec.InputOffset())
+			key, err := dec.Token()
+			if err != nil {
+				return nil, syntax(err)
+			}
+			if key != "providers" {
+				e := apperr.Invalidf(fmt.Sprint(key), "unknown field %q: the file holds {\"providers\": [...]}", key)
+				e.Line = lines.at(skipSpace(data, keyOff))
+				return nil, e
+			}
+			found = true
+			off := skipSpace(data, int(dec.InputOffset()))
+			if t, err := dec.Token(); err != nil {
+				return nil, syntax(err)
+			} else if t != json.Delim('[') {
+				e := apperr.Invalidf("providers", "must be a list of providers")
+				e.Line = lines.at(off)
+				return nil, e
+			}
+			return elements(dec, data, lines)
+		}
+		if !found {
+			return nil, apperr.Invalidf("providers", "the file has no \"providers\" list")
+		}
+	default:
+		return nil, apperr.Invalidf("", "expected {\"providers\": [...]} or a list of providers")
+	}
+	return elements(dec, data, lines)
+}
+
+// elements reads the members of an array whose '[' the decoder has just consumed.
+func elements(dec *json.Decoder, data []byte, lines lineIndex) ([]span, error) {
+	var out []span
+	for dec.More() {
+		start := skipSpace(data, int(dec.InputOffset()))
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, syntaxError(data, err, lines)
+		}
+		out = append(out, span{start, int(dec.InputOffset())})
+	}
+	if _, err := dec.Token(); err != nil { // the closing ']'
+		return nil, syntaxError(data, err, lines)
+	}
+	return out, nil
+}
+
+// syntaxError reports a malformed document with the line of the mistake. A streaming
+// decoder's offsets are relative to its buffer, so the whole document is checked again
+// (only on this error path) to find the absolute offset.
+func syntaxError(data []byte, err error, lines lineIndex) error {
+	var raw json.RawMessage
+	if err2 := json.Unmarshal(data, &raw); err2 != nil {
+		err = err2
+	}
+	return jsonError(err, 0, lines, "")
+}
+
+// skipSpace returns the offset of the next byte that is not white space or a comma.
+func skipSpace(data []byte, off int) int {
+	for off < len(data) && strings.IndexByte(" \t\r\n,:", data[off]) >= 0 {
+		off++
+	}
+	return off
+}
+
+// jsonFile mirrors Provider with facts whose value may be any JSON scalar.
+type jsonFile struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	KvK         string     `json:"kvk"`
+	AGBCodes    []AGBCode  `json:"agb_codes"`
+	CareTypes   []string   `json:"care_types"`
+	Specialisms []string   `json:"specialisms"`
+	Locations   []Location `json:"locations"`
+	Facts       []jsonFact `json:"facts"`
+}
+
+type jsonFact struct {
+	Key      string          `json:"key"`
+	Insurer  string          `json:"insurer"`
+	Value    json.RawMessage `json:"value"`
+	Source   Source          `json:"source"`
+	Date     string          `json:"date"`
+	Evidence string          `json:"evidence"`
+}
+
+// decodeProvider decodes one provider object strictly; base is its offset in the file.
+func decodeProvider(raw []byte, base int, lines lineIndex) (Provider, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var f jsonFile
+	if err := dec.Decode(&f); err != nil {
+		return Provider{}, jsonError(err, base, lines, "")
+	}
+	p := Provider{ID: f.ID, Name: f.Name, KvK: f.KvK, AGBCodes: f.AGBCodes, CareTypes: f.CareTypes,
+		Specialisms: f.Specialisms, Locations: f.Locations}
+	var errs apperr.List
+	for k, jf := range f.Facts {
+		v, err := scalarText(jf.Value)
+		if err != nil {
+			e := apperr.Invalidf("facts["+strconv.Itoa(k)+"].value", "fact %s: %v", jf.Key, err)
+			e.Line = lines.at(base + offsetOf(raw, jf.Value))
+			errs = append(errs, e)
+			continue
+		}
+		p.Facts = append(p.Facts, Fact{Key: jf.Key, Insurer: jf.Insurer, Value: v, Source: jf.Source, Date: jf.Date, Evidence: jf.Evidence})
+	}
+	return p, errs.Err()
+}
+
+// scalarText turns a JSON fact value into the text Canonical reads: a string as is, a number
+// as written, a boolean as true/false, a list of strings as JSON.
+func scalarText(v json.RawMessage) (string, error) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || string(v) == "null" {
+		return "", fmt.Errorf("value is missing (leave the fact out when it is not known)")
+	}
+	switch v[0] {
+	case '"':
+		var s string
+		err := json.Unmarshal(v, &s)
+		return s, err
+	case '[':
+		var items []string
+		if err := json.Unmarshal(v, &items); err != nil {
+			return "", fmt.Errorf("a list value must hold texts only")
+		}
+		return string(v), nil
+	case '{':
+		return "", fmt.Errorf("value must be a text, number, true/false or a list of texts, not an object")
+	}
+	return string(v), nil // number, true or false: as written
+}
+
+// offsetOf finds where sub (a slice of raw) starts in raw.
+func offsetOf(raw, sub []byte) int {
+	if len(sub) == 0 {
+		return 0
+	}
+	if i := bytes.Index(raw, sub); i >= 0 {
+		return i
+	}
+	return 0
+}
+
+// jsonError turns a decoding error into an apperr with the line it happened on.
+func jsonError(err error, base int, lines lineIndex, field string) error {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	e := &apperr.Error{Code: apperr.Invalid, Field: field, Err: err}
+	switch {
+	case errors.As(err, &syn):
+		e.Line = lines.at(base + int(syn.Offset) - 1)
+		e.Message = "malformed JSON: " + syn.Error()
+	case errors.As(err, &typ):
+		e.Line = lines.at(base + int(typ.Offset) - 1)
+		if typ.Field != "" {
+			e.Field = typ.Field
+		}
+		e.Message = fmt.Sprintf("must be %s, not a JSON %s", jsonTypeName(typ.Type.Kind().String()), typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		e.Line = lines.count()
+		e.Message = "malformed JSON: the file ends in the middle of a value"
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		e.Field = name
+		e.Message = fmt.Sprintf("unknown field %q", name)
+		e.Line = lines.at(base)
+		if i := bytes.Index(lines.data[base:], []byte(`"`+name+`"`)); i >= 0 {
+			e.Line = lines.at(base + i)
+		}
+	default:
+		e.Message = "malformed JSON: " + err.Error()
+		e.Line = lines.at(base)
+	}
+	return e
+}
+
+func jsonTypeName(kind string) string {
+	switch kind {
+	case "slice":
+		return "a list"
+	case "struct":
+		return "an object"
+	case "string":
+		return "a text"
+	}
+	return kind
+}
+
+// lineIndex maps byte offsets to 1-based line numbers.
+type lineIndex struct {
+	data   []byte
+	starts []int // offset where each line starts
+}
+
+func newLineIndex(data []byte) lineIndex {
+	starts := []int{0}
+	for i, b := range data {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return lineIndex{data: data, starts: starts}
+}
+
+func (l lineIndex) at(off int) int {
+	lo, hi := 0, len(l.starts)
+	for lo+1 < hi { // last start <= off
+		mid := (lo + hi) / 2
+		if l.starts[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo + 1
+}
+
+func (l lineIndex) count() int { return len(l.starts) }
+
+// CSV
+
+// The fixed CSV columns, in the order a template lists them.
+var csvFixed = []string{"id", "name", "kvk", "agb", "care_types", "specialisms", "location_name", "street", "postcode", "city"}
+
+var csvRequired = []string{"id", "name", "kvk", "agb", "care_types"}
+
+const (
+	colFactsSource = "facts_source"
+	colFactsDate   = "facts_date"
+	evidencePrefix = "evidence:"
+)
+
+// csvColumn is what one header cell means.
+type csvColumn struct {
+	name     string // as in the header
+	fixed    string // one of csvFixed, facts_source or facts_date; empty for a fact
+	key      string // fact key
+	insurer  string // for per-insurer facts
+	evidence bool   // an evidence:KEY column
+}
+
+// ParseCSV reads providers from CSV: a header row, then one row per provider location (rows
+// with the same id add locations to the provider of the first). It returns, for each
+// provider, the 1-based line of its first row. When cat is not nil, fact columns are checked
+// against it, so an unknown fact column is refused once, by name, rather than on every row.
+func ParseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, nil, apperr.Invalidf("", "the file is empty: expected a header row (%s, then fact columns)", strings.Join(csvFixed, ","))
+	}
+	if err != nil {
+		return nil, nil, csvError(err)
+	}
+	cols, err := csvHeader(header, cat)
+	if err != nil {
+		return nil, nil, err
+	}
+	var (
+		errs  apperr.List
+		ps    []Provider
+		where []int
+		first = map[string]int{} // id -> index in ps
+		rows  = map[string][]string{}
+	)
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			errs = append(errs, csvError(err).(*apperr.Error))
+			break // the reader cannot resync after broken quoting
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // blank line
+		}
+		if len(rec) != len(cols) {
+			e := apperr.Invalidf("", "row has %d cells, the header has %d columns", len(rec), len(cols))
+			e.Line = line
+			errs = append(errs, e)
+			continue
+		}
+		id := strings.TrimSpace(rec[0])
+		if i, seen := first[id]; seen && id != "" {
+			for _, e := range addLocationRow(&ps[i], cols, rec, rows[id], where[i]) {
+				e.Line = line
+				errs = append(errs, e)
+			}
+			continue
+		}
+		p, rowErrs := csvProvider(cols, rec)
+		for _, e := range rowErrs {
+			e.Line = line
+			errs = append(errs, e)
+		}
+		first[id] = len(ps)
+		rows[id] = rec
+		ps = append(ps, p)
+		where = append(where, line)
+	}
+	if len(errs) > 0 {
+		return nil, nil, errs
+	}
+	return ps, where, nil
+}
+
+func csvError(err error) error {
+	e := &apperr.Error{Code: apperr.Invalid, Message: "malformed CSV: " + err.Error(), Err: err}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		e.Line = pe.Line
+		e.Message = "malformed CSV: " + pe.Err.Error()
+	}
+	return e
+}
+
+// csvHeader interprets the header row; id must be the first column.
+func csvHeader(header []string, cat *Catalogue) ([]csvColumn, error) {
+	var errs apperr.List
+	bad := func(col, format string, args ...any) {
+		e := apperr.Invalidf("column "+col, format, args...)
+		e.Line = 1
+		errs = append(errs, e)
+	}
+	fixed := map[string]bool{colFactsSource: true, colFactsDate: true}
+	for _, c := range csvFixed {
+		fixed[c] = true
+	}
+	cols := make([]csvColumn, len(header))
+	seen := map[string]bool{}
+	for i, h := range header {
+		name := strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")) // a BOM from spreadsheet exports
+		col := csvColumn{name: name}
+		if seen[name] {
+			bad(name, "column %q appears twice", name)
+		}
+		seen[name] = true
+		switch {
+		case fixed[lower(name)]:
+			col.fixed = lower(name)
+		case name == "":
+			bad(strconv.Itoa(i+1), "column %d has no name", i+1)
+		default:
+			spec := name
+			if strings.HasPrefix(spec, evidencePrefix) {
+				col.evidence, spec = true, strings.TrimPrefix(spec, evidencePrefix)
+			}
+			col.key, col.insurer, _ = strings.Cut(spec, "@")
+			if err := checkFactColumn(col, cat); err != "" {
+				bad(name, "%s", err)
+			}
+		}
+		cols[i] = col
+	}
+	if len(cols) > 0 && cols[0].fixed != "id" {
+		bad(cols[0].name, "the first column must be id")
+	}
+	for _, c := range csvRequired {
+		if !seen[c] {
+			e := apperr.Invalidf("header", "required column %q is missing", c)
+			e.Line = 1
+			errs = append(errs, e)
+		}
+	}
+	return cols, errs.Err()
+}
+
+func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// checkFactColumn returns why a fact column is wrong, or "".
+func checkFactColumn(col csvColumn, cat *Catalogue) string {
+	if col.key == "" {
+		return fmt.Sprintf("column %q names no fact", col.name)
+	}
+	if cat == nil {
+		return ""
+	}
+	def, ok := cat.Lookup(col.key)
+	switch {
+	case !ok:
+		return fmt.Sprintf("unknown column %q: it is not one of %s, facts_source, facts_date, and %q is not a known fact (see policies/facts/)",
+			col.name, strings.Join(csvFixed, ", "), col.key)
+	case def.PerInsurer && col.insurer == "":
+		return fmt.Sprintf("fact %s is kept per insurer: name the column %s@INSURER, e.g. %s@zorg-en-zekerheid", col.key, col.key, col.key)
+	case !def.PerInsurer && col.insurer != "":
+		return fmt.Sprintf("fact %s is not kept per insurer: name the column %s", col.key, col.key)
+	}
+	return ""
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, it := range strings.Split(s, ";") {
+		if it = strings.TrimSpace(it); it != "" {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// csvProvider builds a provider from its first row.
+func csvProvider(cols []csvColumn, rec []string) (Provider, []*apperr.Error) {
+	var (
+		p    Provider
+		loc  Location
+		errs []*apperr.Error
+	)
+	source, date := "", ""
+	evidence := map[string]string{}    // key@insurer -> evidence
+	evidenceCol := map[string]string{} // key@insurer -> column name
+	for i, c := range cols {
+		v := strings.TrimSpace(rec[i])
+		switch c.fixed {
+		case "id":
+			p.ID = v
+		case "name":
+			p.Name = v
+		case "kvk":
+			p.KvK = v
+		case "agb":
+			for _, code := range splitList(v) {
+				num, kind, hasKind := strings.Cut(code, ":")
+				k := AGBInstitution
+				if hasKind {
+					k = AGBKind(lower(kind))
+				}
+				p.AGBCodes = append(p.AGBCodes, AGBCode{Code: strings.TrimSpace(num), Kind: k})
+			}
+		case "care_types":
+			p.CareTypes = splitList(v)
+		case "specialisms":
+			p.Specialisms = splitList(v)
+		case "location_name":
+			loc.Name = v
+		case "street":
+			loc.Street = v
+		case "postcode":
+			loc.Postcode = v
+		case "city":
+			loc.City = v
+		case colFactsSource:
+			source = v
+		case colFactsDate:
+			date = v
+		case "":
+			if v == "" {
+				continue
+			}
+			id := c.key + "@" + c.insurer
+			if c.evidence {
+				evidence[id], evidenceCol[id] = v, c.name
+				continue
+			}
+			p.Facts = append(p.Facts, Fact{Key: c.key, Insurer: c.insurer, Value: v})
+		}
+	}
+	if loc != (Location{}) {
+		p.Locations = append(p.Locations, loc)
+	}
+	for k := range p.Facts {
+		f := &p.Facts[k]
+		f.Source, f.Date = Source(source), date
+		id := f.Key + "@" + f.Insurer
+		f.Evidence = evidence[id]
+		delete(evidence, id)
+	}
+	for id, col := range evidenceCol {
+		if _, unused := evidence[id]; unused {
+			errs = append(errs, apperr.Invalidf("column "+col, "evidence is given but the fact has no value"))
+		}
+	}
+	if len(p.Facts) > 0 && date == "" {
+		errs = append(errs, apperr.Invalidf("column "+colFactsDate, "the row has facts, so facts_date (when they were established, e.g. 2025-06-30) is required"))
+	}
+	return p, errs
+}
+
+// addLocationRow adds the location of a further row of provider p. The row's other cells
+// must be empty or repeat the first row: a provider's facts are written once.
+func addLocationRow(p *Provider, cols []csvColumn, rec, firstRec []string, firstLine int) []*apperr.Error {
+	var (
+		loc  Location
+		errs []*apperr.Error
+	)
+	for i, c := range cols {
+		v := strings.TrimSpace(rec[i])
+		switch c.fixed {
+		case "location_name":
+			loc.Name = v
+		case "street":
+			loc.Street = v
+		case "postcode":
+			loc.Postcode = v
+		case "city":
+			loc.City = v
+		default:
+			if v != "" && v != strings.TrimSpace(firstRec[i]) {
+				errs = append(errs, apperr.Invalidf("column "+c.name,
+					"a further row of provider %s only adds a location; %q differs from its first row (line %d): leave it empty", p.ID, v, firstLine))
+			}
+		}
+	}
+	if loc == (Location{}) {
+		errs = append(errs, apperr.Invalidf("column location_name", "a further row of provider %s must give a location", p.ID))
+		return errs
+	}
+	p.Locations = append(p.Locations, loc)
+	return errs
+}
+
+// FileValue writes a canonical fact value in the notation provider files use, so that
+// Canonical reads it back to the same value: money goes from cents to euros ("8000000" to
+// "80000.00"); other types are already in file notation.
+func FileValue(t FactType, canonical string) string {
+	if t != Money {
+		return canonical
+	}
+	cents, err := strconv.ParseInt(canonical, 10, 64)
+	if err != nil {
+		return canonical
+	}
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, cents/100, cents%100)
+}
+
+// FileForm returns copies of providers whose fact values are in file notation (see
+// FileValue), for writing them out or passing them through Service.Validate again: money
+// in canonical cents would otherwise be read as euros.
+func FileForm(cat *Catalogue, ps []Provider) []Provider {
+	out := make([]Provider, len(ps))
+	for i, p := range ps {
+		facts := make([]Fact, len(p.Facts))
+		for k, f := range p.Facts {
+			if def, ok := cat.Lookup(f.Key); ok {
+				f.Value = FileValue(def.Type, f.Value)
+			}
+			facts[k] = f
+		}
+		p.Facts = facts
+		out[i] = p
+	}
+	return out
+}
