@@ -1,0 +1,93 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/provider"
+)
+
+const (
+	defaultLimit = 50
+	maxLimit     = 500
+)
+
+type providerPage struct {
+	Providers []provider.Provider `json:"providers"`
+	Total     int                 `json:"total"`
+	Offset    int                 `json:"offset"`
+	Limit     int                 `json:"limit"`
+}
+
+func (h *Handler) listProviders(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := provider.Filter{CareType: q.Get("care_type"), Query: q.Get("q"), Limit: defaultLimit}
+	var errs apperr.List
+	if v := q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			errs = append(errs, apperr.Invalidf("offset", "offset %q must be a whole number of 0 or more", v))
+		}
+		f.Offset = n
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxLimit {
+			errs = append(errs, apperr.Invalidf("limit", "limit %q must be a whole number from 1 to %d", v, maxLimit))
+		}
+		f.Limit = n
+	}
+	if f.CareType != "" {
+		if _, ok := h.Library.Registry.CareType(f.CareType); !ok {
+			errs = append(errs, apperr.Invalidf("care_type", "unknown care type %q", f.CareType))
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	ps, total, err := h.ProviderDB.Providers(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	if ps == nil {
+		ps = []provider.Provider{}
+	}
+	return writeJSON(w, http.StatusOK, providerPage{Providers: ps, Total: total, Offset: f.Offset, Limit: f.Limit})
+}
+
+func (h *Handler) getProvider(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.ProviderDB.Provider(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+type importRequest struct {
+	Providers []provider.Provider `json:"providers"`
+}
+
+type importResponse struct {
+	Imported int      `json:"imported"`
+	IDs      []string `json:"ids"`
+}
+
+// importProviders stores the providers of the body, all or nothing.
+func (h *Handler) importProviders(w http.ResponseWriter, r *http.Request) error {
+	var req importRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	if len(req.Providers) == 0 {
+		return apperr.Invalidf("providers", "at least one provider is required")
+	}
+	if err := h.Providers.Import(r.Context(), req.Providers, nil, nil); err != nil {
+		return err
+	}
+	out := importResponse{Imported: len(req.Providers)}
+	for _, p := range req.Providers {
+		out.IDs = append(out.IDs, p.ID)
+	}
+	return writeJSON(w, http.StatusCreated, out)
+}

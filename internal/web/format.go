@@ -1,0 +1,178 @@
+package web
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/Amsterdam on hosts without zoneinfo
+
+	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/nl"
+	"zorginkoop/internal/policy"
+	"zorginkoop/internal/provider"
+)
+
+var amsterdam = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+// Dutch names of the codes in policy files.
+var (
+	kindHeadings = map[policy.Kind]string{
+		policy.Knockout: "Minimumeisen", policy.Exclusion: "Uitsluitingsgronden",
+		policy.Attestation: "Verklaringen met bewijs", policy.Guiding: "Richtinggevende criteria",
+		policy.Review: "Handmatige beoordeling",
+	}
+	kindOrder         = []policy.Kind{policy.Knockout, policy.Exclusion, policy.Attestation, policy.Guiding, policy.Review}
+	contractFormKinds = map[string]string{
+		"pxq": "p x q (prijs maal volume)", "lump_sum": "lumpsum", "categories": "omzetplafond met categorieën",
+		"integral": "integrale bekostiging", "subscription": "abonnement", "per_patient": "tarief per patiënt", "other": "overig",
+	}
+	substitutions = map[string]string{
+		"none": "geen substitutie", "within_category": "substitutie binnen de categorie", "full": "volledige substitutievrijheid",
+	}
+	windowKinds = map[string]string{
+		"new_provider_application": "aanvraag nieuwe zorgaanbieder", "mid_year_application": "tussentijdse aanvraag",
+		"additional_purchasing": "aanvullende zorginkoop (bijcontracteren)", "objection": "bezwaar", "other": "overig",
+	}
+	windowStarts = map[string]string{
+		"first_of_month": "op de eerste dag van de maand van aanvraag", "next_quarter": "aan het begin van het volgende kwartaal",
+		"next_year": "op 1 januari van het volgende jaar", "decision_date": "op de datum van het besluit",
+	}
+	actors  = map[string]string{"verzekeraar": "zorgverzekeraar", "zorgaanbieder": "zorgaanbieder", "beide": "beide"}
+	sources = map[provider.Source]string{
+		provider.SourceProvider: "opgegeven door de zorgaanbieder", provider.SourceRegister: "uit een openbaar register",
+		provider.SourceInsurer: "uit gegevens van de zorgverzekeraar",
+	}
+	agbKinds = map[provider.AGBKind]string{provider.AGBInstitution: "instelling", provider.AGBPractice: "praktijk", provider.AGBCaregiver: "zorgverlener"}
+)
+
+func (h *Handler) funcs() template.FuncMap {
+	return template.FuncMap{
+		"date": func(v any) string {
+			switch d := v.(type) {
+			case policy.Date:
+				return nl.Date(d.Time)
+			case time.Time:
+				return nl.Date(d)
+			case string:
+				if t, err := time.Parse(time.DateOnly, d); err == nil {
+					return nl.Date(t)
+				}
+				return d
+			}
+			return ""
+		},
+		"datetime": func(t time.Time) string {
+			t = t.In(amsterdam)
+			return nl.Date(t) + " om " + t.Format("15:04")
+		},
+		"money":        nl.Money,
+		"int":          func(n int) string { return nl.Int(int64(n)) },
+		"yesno":        nl.Bool,
+		"kindName":     func(k policy.Kind) string { return policy.KindNames[k] },
+		"statusName":   func(s assessment.Status) string { return assessment.StatusNames[s] },
+		"outcomeName":  func(o assessment.Outcome) string { return assessment.OutcomeNames[o] },
+		"insurerName":  h.Library.InsurerName,
+		"careTypeName": h.careTypeName,
+		"careTypes": func(ids []string) string {
+			names := make([]string, len(ids))
+			for i, id := range ids {
+				names[i] = h.careTypeName(id)
+			}
+			return nl.Join(names)
+		},
+		"purchaserName": h.purchaserName,
+		"labelNames":    h.labelNames,
+		"policyTypes": func(ids []string) string {
+			names := make([]string, len(ids))
+			for i, id := range ids {
+				names[i] = policy.PolicyTypes[id]
+			}
+			return nl.Join(names)
+		},
+		"years": func(ys []int) string {
+			parts := make([]string, len(ys))
+			for i, y := range ys {
+				parts[i] = strconv.Itoa(y)
+			}
+			return nl.Join(parts)
+		},
+		"contractFormKind": func(k string) string { return orCode(contractFormKinds, k) },
+		"substitution":     func(k string) string { return orCode(substitutions, k) },
+		"windowKind":       func(k string) string { return orCode(windowKinds, k) },
+		"windowStarts":     func(k string) string { return orCode(windowStarts, k) },
+		"actor":            func(k string) string { return orCode(actors, k) },
+		"agbKind":          func(k provider.AGBKind) string { return agbKinds[k] },
+		"factSource":       func(s provider.Source) string { return sources[s] },
+		"paragraphs": func(s string) []string {
+			var out []string
+			for _, p := range strings.Split(strings.TrimSpace(s), "\n\n") {
+				if p = strings.TrimSpace(p); p != "" {
+					out = append(out, p)
+				}
+			}
+			return out
+		},
+	}
+}
+
+func orCode(m map[string]string, k string) string {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	return k
+}
+
+func (h *Handler) careTypeName(id string) string {
+	if ct, ok := h.Library.Registry.CareType(id); ok {
+		return ct.Name
+	}
+	return id
+}
+
+func (h *Handler) purchaserName(id string) string {
+	if id == "" {
+		return ""
+	}
+	if pp, ok := h.Library.Registry.PurchasingParty(id); ok {
+		return pp.Name
+	}
+	return id
+}
+
+func (h *Handler) labelNames(insurer string, ids []string) string {
+	ins, ok := h.Library.Registry.Insurer(insurer)
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = id
+		if !ok {
+			continue
+		}
+		for _, l := range ins.Labels {
+			if l.ID == id {
+				names[i] = l.Name
+			}
+		}
+	}
+	return nl.Join(names)
+}
+
+// factValue renders a stored fact value for a Dutch reader: "€ 100.000,00", "9 november 2023", "ja".
+func (h *Handler) factValue(f provider.Fact) (label, value string) {
+	def, ok := h.Library.Facts.Lookup(f.Key)
+	if !ok {
+		return f.Key, f.Value
+	}
+	label = def.LabelFor(h.Library.InsurerName(f.Insurer))
+	v, err := policy.Value(def.Type, f.Value)
+	if err != nil {
+		return label, f.Value
+	}
+	return label, policy.FormatValue(def.Type, v)
+}

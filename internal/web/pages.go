@@ -1,0 +1,118 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"zorginkoop/internal/policy"
+	"zorginkoop/internal/provider"
+)
+
+func (h *Handler) index(w http.ResponseWriter, r *http.Request) error {
+	return h.render(w, http.StatusOK, "index.html", "Zorginkoopbeleid in werking", h.Library.Policies())
+}
+
+type requirementGroup struct {
+	Kind         policy.Kind
+	Heading      string
+	Requirements []policy.Requirement
+}
+
+type policyView struct {
+	*policy.Compiled
+	Groups   []requirementGroup
+	Timeline []policy.Milestone
+}
+
+func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.Library.Policy(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v := policyView{Compiled: c}
+	for _, k := range kindOrder {
+		g := requirementGroup{Kind: k, Heading: kindHeadings[k]}
+		for _, req := range c.Requirements {
+			if req.Kind == k {
+				g.Requirements = append(g.Requirements, req)
+			}
+		}
+		if len(g.Requirements) > 0 {
+			v.Groups = append(v.Groups, g)
+		}
+	}
+	v.Timeline = append(v.Timeline, c.Timeline...)
+	sort.SliceStable(v.Timeline, func(i, j int) bool { return v.Timeline[i].Date.Before(v.Timeline[j].Date.Time) })
+	return h.render(w, http.StatusOK, "policy.html", c.Title, v)
+}
+
+const providersPerPage = 50
+
+type providerRow struct {
+	provider.Provider
+	Cities string
+}
+
+type providersView struct {
+	Query     string
+	CareType  string
+	CareTypes []policy.CareType
+	Rows      []providerRow
+	Total     int
+	Page      int
+	Pages     int
+	First     int // 1-based number of the first row shown
+	Last      int
+	PrevURL   string
+	NextURL   string
+}
+
+func (h *Handler) providersPage(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	v := providersView{Query: strings.TrimSpace(q.Get("q")), CareType: q.Get("zorgsoort"), CareTypes: h.Library.Registry.CareTypes, Page: 1}
+	if n, err := strconv.Atoi(q.Get("pagina")); err == nil && n > 1 {
+		v.Page = n
+	}
+	if _, ok := h.Library.Registry.CareType(v.CareType); !ok {
+		v.CareType = ""
+	}
+	ps, total, err := h.ProviderDB.Providers(r.Context(), provider.Filter{
+		CareType: v.CareType, Query: v.Query, Offset: (v.Page - 1) * providersPerPage, Limit: providersPerPage})
+	if err != nil {
+		return err
+	}
+	v.Total = total
+	v.Pages = (total + providersPerPage - 1) / providersPerPage
+	for _, p := range ps {
+		var cities []string
+		for _, l := range p.Locations {
+			cities = append(cities, l.City)
+		}
+		v.Rows = append(v.Rows, providerRow{Provider: p, Cities: strings.Join(cities, ", ")})
+	}
+	if len(ps) > 0 {
+		v.First = (v.Page-1)*providersPerPage + 1
+		v.Last = v.First + len(ps) - 1
+	}
+	link := func(page int) string {
+		u := url.Values{}
+		if v.Query != "" {
+			u.Set("q", v.Query)
+		}
+		if v.CareType != "" {
+			u.Set("zorgsoort", v.CareType)
+		}
+		u.Set("pagina", strconv.Itoa(page))
+		return "/zorgaanbieders?" + u.Encode()
+	}
+	if v.Page > 1 {
+		v.PrevURL = link(v.Page - 1)
+	}
+	if v.Page < v.Pages {
+		v.NextURL = link(v.Page + 1)
+	}
+	return h.render(w, http.StatusOK, "providers.html", "Zorgaanbieders", v)
+}
