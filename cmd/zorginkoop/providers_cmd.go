@@ -1,5 +1,111 @@
 package main
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 
-func (a *app) providers(ctx context.Context, args []string) error { return usagef("providers: not built yet") }
+	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/policy"
+	"zorginkoop/internal/provider"
+)
+
+const providersUsage = "usage: zorginkoop providers import FILE [--format csv|json]"
+
+func (a *app) providers(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "import" {
+		return usagef("%s", providersUsage)
+	}
+	fs := a.flags("providers import")
+	format := fs.String("format", "", "csv or json (default: from the file's extension)")
+	pos, err := a.parse(fs, args[1:])
+	if err != nil {
+		return flagError(err)
+	}
+	if len(pos) != 1 {
+		return usagef("%s", providersUsage)
+	}
+	file := pos[0]
+	if *format == "" {
+		*format = lower(filepath.Ext(file))
+		if len(*format) > 0 {
+			*format = (*format)[1:]
+		}
+	}
+	if *format != "csv" && *format != "json" {
+		return usagef("cannot tell the format of %s: use --format csv or --format json", file)
+	}
+	// The fact catalogue and registry come from the policy files; nothing is opened for
+	// writing until the whole file has been read and checked.
+	lib, err := policy.LoadBase(a.policyFS())
+	if err != nil {
+		return fmt.Errorf("load registry and facts: %w", err)
+	}
+	ps, lines, err := readProviders(file, *format, lib.Facts)
+	if err != nil {
+		return err
+	}
+	svc := &provider.Service{Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
+	line := func(i int) int { return lines[i] }
+	if err := svc.Validate(ps, line); err != nil {
+		return withFile(err, file)
+	}
+	db, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc.Store = db
+	// Validate has put the values in canonical form (money in cents); Import validates
+	// again and reads money as euros, so it gets them back in file notation.
+	if err := svc.Import(ctx, provider.FileForm(lib.Facts, ps), line, a.progress("importing", len(ps))); err != nil {
+		return withFile(err, file)
+	}
+	locs, facts := 0, 0
+	for _, p := range ps {
+		locs += len(p.Locations)
+		facts += len(p.Facts)
+	}
+	fmt.Fprintf(a.stdout, "imported %d providers (%d locations, %d facts) from %s\n", len(ps), locs, facts, file)
+	return nil
+}
+
+// readProviders parses a provider file; errors name the file, line and field.
+func readProviders(file, format string, cat *provider.Catalogue) ([]provider.Provider, []int, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, nil, &apperr.Error{Code: apperr.Invalid, File: file, Message: fmt.Sprintf("cannot open: %v", err)}
+	}
+	defer f.Close()
+	var (
+		ps    []provider.Provider
+		lines []int
+	)
+	if format == "csv" {
+		ps, lines, err = provider.ParseCSV(f, cat)
+	} else {
+		ps, lines, err = provider.ParseJSON(f)
+	}
+	if err != nil {
+		return nil, nil, withFile(err, file)
+	}
+	if len(ps) == 0 {
+		return nil, nil, &apperr.Error{Code: apperr.Invalid, File: file, Message: "the file holds no providers"}
+	}
+	return ps, lines, nil
+}
+
+// progress returns a callback that reports on stderr every 5% of a large job, or nil for a
+// small one.
+func (a *app) progress(what string, total int) func(done int) {
+	if total < 1000 {
+		return nil
+	}
+	step := max(total/20, 1)
+	return func(done int) {
+		if done%step == 0 || done == total {
+			fmt.Fprintf(a.stderr, "%s: %d of %d providers (%d%%)\n", what, done, total, done*100/total)
+		}
+	}
+}

@@ -302,3 +302,6 @@ func (as *Assessor) careTypeNames(ids []string) string {
 	}
 	return nl.JoinOr(names)
 }
+
+// Activation exposes the bound facts, for evaluating a single rule (benchmarks, tools).
+func (s *Subject) Activation() *policy.Activation { return s.act }

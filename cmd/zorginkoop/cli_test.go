@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cli runs the command in-process and returns exit code, stdout and stderr.
+func cli(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, &out, &errOut, func(k string) string { return env[k] })
+	return code, out.String(), errOut.String()
+}
+
+func TestPolicyListPrintsIDFirst(t *testing.T) {
+	code, out, errOut := cli(t, nil, "policy", "list")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, id := range []string{"caresq-zbc-2026", "zz-msz-2023", "zz-msz-2024", "asr-msz-2025", "cz-msz-2024", "cz-hz-mdz-2022"} {
+		found := false
+		for _, line := range strings.Split(out, "\n") {
+			if strings.HasPrefix(line, id+"\t") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("policy list has no line starting with %s:\n%s", id, out)
+		}
+	}
+}
+
+func TestPolicyValidateReportsFileAndLine(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "kapot.yaml")
+	os.WriteFile(bad, []byte("id: kapot\ntitle: Kapot\ninsurer: asr\nsector: msz\ncontract_years: [2025]\npublished: 2024-03-31\nsource: {file: x}\nrequirements:\n  - id: r1\n    kind: knockout\n    title: T\n    text: T\n    source: x\n    rule: omzet_verzekeraar >= 'veel'\n"), 0o644)
+	code, _, errOut := cli(t, nil, "policy", "validate", bad)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2 for invalid input", code)
+	}
+	if !strings.Contains(errOut, bad+":14: requirements[0].rule: the rule does not compile") {
+		t.Errorf("stderr does not name file, line and field:\n%s", errOut)
+	}
+}
+
+func TestPolicyValidateAcceptsShippedFiles(t *testing.T) {
+	files, _ := filepath.Glob("../../policies/*.yaml")
+	code, out, errOut := cli(t, nil, append([]string{"policy", "validate"}, files...)...)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, errOut)
+	}
+	if got := strings.Count(out, "ok: "); got != len(files)-1 { // all but registry.yaml
+		t.Errorf("%d files validated, want %d:\n%s", got, len(files)-1, out)
+	}
+}
+
+func TestPolicyDiffShowsZBCRevenueChange(t *testing.T) {
+	code, out, errOut := cli(t, nil, "policy", "diff", "zz-msz-2023", "zz-msz-2024")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "€ 50.000,00") || !strings.Contains(out, "€ 100.000,00") {
+		t.Errorf("diff does not show the ZBC revenue threshold moving from € 50.000 to € 100.000:\n%s", out)
+	}
+}
+
+func TestUnknownCommandAndFlags(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"policy", "show"}, "usage: zorginkoop policy show ID"},
+		{[]string{"policy", "show", "bestaat-niet"}, `policy "bestaat-niet" not found`},
+		{[]string{"assess"}, "--policy is required"},
+		{[]string{"assess", "--policy", "asr-msz-2025", "--limit", "-1"}, "--limit must be 0 or more"},
+		{[]string{"policy", "list", "--log-level", "luid"}, `--log-level "luid"`},
+	}
+	for _, tc := range cases {
+		code, _, errOut := cli(t, nil, tc.args...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"zorginkoop/internal/policy"
+	"zorginkoop/internal/provider"
+	"zorginkoop/internal/store"
+	"zorginkoop/policies"
+)
+
+func noEnv(string) string { return "" }
+
+func runCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut strings.Builder
+	code := run(context.Background(), args, &out, &errOut, noEnv)
+	return code, out.String(), errOut.String()
+}
+
+// providerCount opens the data dir's database and counts the providers in it.
+func providerCount(t *testing.T, dir string) int {
+	t.Helper()
+	db, err := store.Open(context.Background(), dir, "", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, total, err := db.Providers(context.Background(), provider.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return total
+}
+
+func TestDemoLoadsPoliciesProvidersAndAssessments(t *testing.T) {
+	dir := t.TempDir()
+	lib, err := policy.LoadLibrary(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, "demo", "--data-dir", dir, "--providers", "150")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	for _, pol := range lib.Policies() {
+		line := lineWith(out, pol.ID)
+		if line == "" {
+			t.Errorf("no line for policy %s in:\n%s", pol.ID, out)
+			continue
+		}
+		// Every policy has eligible, not eligible and incomplete demo providers.
+		f := strings.Fields(line)
+		for _, count := range f[len(f)-3:] {
+			if count == "0" {
+				t.Errorf("policy %s has an outcome with no providers: %q", pol.ID, line)
+			}
+		}
+	}
+	for _, want := range []string{"150 demo providers", "zorginkoop serve --data-dir " + dir, "http://127.0.0.1:8080/", "zorginkoop assess --policy "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := providerCount(t, dir); n != 150 {
+		t.Errorf("database holds %d providers, want 150", n)
+	}
+
+	// Running it again replaces the data: the same counts, no extra providers.
+	code, again, errOut := runCmd(t, "demo", "--data-dir", dir, "--providers", "150")
+	if code != 0 {
+		t.Fatalf("second run: exit %d\n%s", code, errOut)
+	}
+	if again != out {
+		t.Errorf("second run printed something else:\n%s\nfirst:\n%s", again, out)
+	}
+	if n := providerCount(t, dir); n != 150 {
+		t.Errorf("after a second run the database holds %d providers, want 150", n)
+	}
+}
+
+func lineWith(out, s string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, s+" ") {
+			return l
+		}
+	}
+	return ""
+}
+
+func TestDemoRefusesBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"demo", "--providers", "0"}, {"demo", "extra"}, {"demo", "--providers", "veel"}} {
+		dir := t.TempDir()
+		code, _, errOut := runCmd(t, append(args, "--data-dir", dir)...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, errOut)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("%v wrote %d files into the data dir", args, len(entries))
+		}
+	}
+}
+
+const importHeader = "id,name,kvk,agb,care_types,specialisms,location_name,street,postcode,city,facts_source,facts_date,zkn_lid,omzet_verzekeraar@eucare,evidence:zkn_lid\n"
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestProvidersImportStoresAGoodFile(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, "aanbieders.csv", importHeader+
+		"kliniek-a,Kliniek A,12345678,22012345,zbc,orthopedie,Hoofdlocatie,Straat 1,3011 TB,Rotterdam,aanbieder,2025-06-30,ja,\"80.000,00\",zkn.pdf\n"+
+		"kliniek-a,,,,,,Tweede locatie,Straat 2,3012 AB,Rotterdam,,,,,\n"+
+		"praktijk-b,Praktijk B,12345679,01012345:praktijk,huisarts,,Praktijk,Straat 3,1011 AB,Amsterdam,,,,,\n")
+	code, out, errOut := runCmd(t, "providers", "import", file, "--data-dir", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "imported 2 providers (3 locations, 2 facts)") {
+		t.Errorf("output = %q", out)
+	}
+	db, err := store.Open(context.Background(), dir, "", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := db.Provider(context.Background(), "kliniek-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Locations) != 2 || len(p.Facts) != 2 {
+		t.Fatalf("stored provider = %+v", p)
+	}
+	for _, f := range p.Facts {
+		if f.Key == "omzet_verzekeraar" && (f.Value != "8000000" || f.Insurer != "eucare") {
+			t.Errorf("omzet stored as %+v, want 8000000 cents for eucare", f)
+		}
+	}
+}
+
+// A file with one bad row is refused as a whole: every error is printed with its line and
+// field, the exit code is 2 and the database gets nothing.
+func TestProvidersImportIsAllOrNothing(t *testing.T) {
+	tests := []struct {
+		name, file, content string
+		want                []string
+	}{
+		{"a bad KvK number and a bad fact value in a CSV", "bad.csv", importHeader +
+			"kliniek-a,Kliniek A,12345678,22012345,zbc,,Hoofdlocatie,Straat 1,3011 TB,Rotterdam,aanbieder,2025-06-30,ja,1000,zkn.pdf\n" +
+			"kliniek-b,Kliniek B,1234,22012346,zbc,,Hoofdlocatie,Straat 1,3011 TB,Rotterdam,aanbieder,2025-06-30,misschien,1000,\n",
+			[]string{"bad.csv:3: provider kliniek-b: kvk:", "bad.csv:3: provider kliniek-b: facts[0].value:"}},
+		{"an unknown column in a CSV", "kolom.csv", "id,name,kvk,agb,care_types,kleur\nkliniek-a,Kliniek A,12345678,22012345,zbc,blauw\n",
+			[]string{"kolom.csv:1: column kleur: unknown column"}},
+		{"malformed JSON", "stuk.json", "{\"providers\": [\n{\"id\": \"a\",\n\"name\" \"A\"}\n]}",
+			[]string{"stuk.json:3: malformed JSON"}},
+		{"an unknown care type in JSON", "zorgsoort.json", `{"providers": [
+  {"id": "a", "name": "A", "kvk": "12345678", "agb_codes": [{"code": "22012345", "kind": "instelling"}], "care_types": ["zbc"]},
+  {"id": "b", "name": "B", "kvk": "12345679", "agb_codes": [{"code": "22012346", "kind": "instelling"}], "care_types": ["tandarts"]}
+]}`, []string{"zorgsoort.json:3: provider b: care_types[0]: unknown care type \"tandarts\""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if code, _, errOut := runCmd(t, "demo", "--data-dir", dir, "--providers", "20"); code != 0 {
+				t.Fatalf("demo: %s", errOut)
+			}
+			code, out, errOut := runCmd(t, "providers", "import", writeFile(t, tt.file, tt.content), "--data-dir", dir)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2\nstdout: %s\nstderr: %s", code, out, errOut)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+			if n := providerCount(t, dir); n != 20 {
+				t.Errorf("database holds %d providers after a refused import, want the 20 it had", n)
+			}
+		})
+	}
+}
+
+func TestProvidersImportUsage(t *testing.T) {
+	tests := []struct{ name, arg string }{
+		{"a file of unknown format", "aanbieders.txt"},
+		{"no file", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"providers", "import", "--data-dir", t.TempDir()}
+			if tt.arg != "" {
+				args = append(args, writeFile(t, tt.arg, "x"))
+			}
+			if code, _, errOut := runCmd(t, args...); code != 2 {
+				t.Errorf("exit %d, want 2 (%s)", code, errOut)
+			}
+		})
+	}
+}

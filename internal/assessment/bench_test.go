@@ -1,0 +1,210 @@
+package assessment_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"cel.dev/cel-go/cel"
+
+	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/demo"
+	"zorginkoop/internal/policy"
+	"zorginkoop/internal/provider"
+	"zorginkoop/internal/store"
+	"zorginkoop/internal/store/pgtest"
+	"zorginkoop/policies"
+)
+
+// benchProviders is the population size; ZORGINKOOP_BENCH_PROVIDERS overrides the 100,000.
+func benchProviders() int {
+	if n, err := strconv.Atoi(os.Getenv("ZORGINKOOP_BENCH_PROVIDERS")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+var benchData struct {
+	once sync.Once
+	lib  *policy.Library
+	ps   []provider.Provider
+}
+
+func benchPopulation(b *testing.B) (*policy.Library, []provider.Provider) {
+	benchData.once.Do(func() {
+		lib, err := policy.LoadLibrary(policies.FS)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchData.lib, benchData.ps = lib, demo.Generate(lib, benchProviders(), 1)
+	})
+	return benchData.lib, benchData.ps
+}
+
+// BenchmarkAssess judges the whole synthetic population against each seed policy, reading
+// the providers from memory, SQLite and PostgreSQL. Each iteration first loads every
+// provider's facts from the source into memory and then evaluates them on all cores, so
+// the two phases are timed separately in the same run:
+//
+//	load-s/op   time to read all providers with their facts from the source
+//	eval-s/op   time to evaluate every requirement for every provider (all cores)
+//	ns/eval     eval time per requirement evaluation (wall time on all cores)
+//	eval/load   the ratio of the two: evaluation must not dominate
+func BenchmarkAssess(b *testing.B) {
+	lib, ps := benchPopulation(b)
+	ctx := context.Background()
+	sources := []struct {
+		name string
+		open func(b *testing.B) assessment.Source
+	}{
+		{"memory", func(b *testing.B) assessment.Source {
+			return assessment.Slice(ps)
+		}},
+		{"sqlite", func(b *testing.B) assessment.Source {
+			return filledStore(b, "sqlite", func() (store.DB, error) {
+				return store.Open(ctx, b.TempDir(), "", slog.New(slog.DiscardHandler))
+			}, ps)
+		}},
+		{"postgres", func(b *testing.B) assessment.Source {
+			dsn := pgtest.DSN(b)
+			return filledStore(b, "postgres", func() (store.DB, error) {
+				return store.Open(ctx, "", dsn, slog.New(slog.DiscardHandler))
+			}, ps)
+		}},
+	}
+	for _, src := range sources {
+		b.Run("source="+src.name, func(b *testing.B) {
+			source := src.open(b)
+			for _, pol := range lib.Policies() {
+				b.Run("policy="+pol.ID, func(b *testing.B) { benchPolicy(b, lib, pol, source) })
+			}
+		})
+	}
+}
+
+var stores sync.Map // engine name → assessment.Source over a filled store
+
+func filledStore(b *testing.B, engine string, open func() (store.DB, error), ps []provider.Provider) assessment.Source {
+	if s, ok := stores.Load(engine); ok {
+		return s.(assessment.Source)
+	}
+	db, err := open()
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if err := db.ReplaceProviders(context.Background(), ps, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s: stored %d providers in %s", engine, len(ps), time.Since(start).Round(time.Millisecond))
+	src := assessment.Source(func(fn func(*provider.Provider) error) error {
+		return db.EachProvider(context.Background(), nil, fn)
+	})
+	stores.Store(engine, src)
+	return src
+}
+
+func benchPolicy(b *testing.B, lib *policy.Library, pol *policy.Compiled, src assessment.Source) {
+	as := assessment.New(lib, pol)
+	ctx := context.Background()
+	var load, eval time.Duration
+	var providers, evals int
+	for b.Loop() {
+		start := time.Now()
+		var loaded []provider.Provider
+		err := src(func(p *provider.Provider) error {
+			if as.InScope(p) {
+				loaded = append(loaded, *p)
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		mid := time.Now()
+		sums, err := as.Run(ctx, assessment.Slice(loaded), 0, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		load += mid.Sub(start)
+		eval += time.Since(mid)
+		providers += len(sums)
+		for i := range sums {
+			evals += len(sums[i].Statuses) - sums[i].Count(assessment.NotApplicable)
+		}
+	}
+	n := float64(b.N)
+	b.ReportMetric(load.Seconds()/n, "load-s/op")
+	b.ReportMetric(eval.Seconds()/n, "eval-s/op")
+	b.ReportMetric(float64(providers)/n, "providers/op")
+	if evals > 0 {
+		b.ReportMetric(float64(eval.Nanoseconds())/float64(evals), "ns/eval")
+	}
+	if load > 0 {
+		b.ReportMetric(eval.Seconds()/load.Seconds(), "eval/load")
+	}
+}
+
+// BenchmarkRuleEvaluation compares one requirement evaluation through the slot-based
+// activation (what the engine does) with the naive baseline: a map built per provider and
+// CEL's map activation. Same rule, same facts, one core.
+func BenchmarkRuleEvaluation(b *testing.B) {
+	lib, err := policy.LoadBase(policies.FS)
+	if err != nil {
+		b.Fatal(err)
+	}
+	expr := "omzet_verzekeraar >= eur(100000) || marktaandeel_verzekeraar >= 25 || jaren_volwaardig_in_bedrijf >= 2"
+	rule, err := lib.Env.Compile(expr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := zbc(complete(zzFact("omzet_verzekeraar", "8000000"), zzFact("marktaandeel_verzekeraar", "12"))...)
+	c, err := lib.Parse("test.yaml", []byte(testPolicy))
+	if err != nil {
+		b.Fatal(err)
+	}
+	as := assessment.New(lib, c)
+	b.Run("engine=slots", func(b *testing.B) {
+		s := as.NewSubject()
+		for b.Loop() {
+			as.Bind(s, p)
+			if rule.Eval(s.Activation()) != policy.False {
+				b.Fatal("wrong result")
+			}
+		}
+	})
+	b.Run("engine=baseline-map", func(b *testing.B) {
+		env, err := cel.NewEnv(cel.Variable("omzet_verzekeraar", cel.IntType), cel.Variable("marktaandeel_verzekeraar", cel.DoubleType),
+			cel.Variable("jaren_volwaardig_in_bedrijf", cel.IntType), cel.CrossTypeNumericComparisons(true))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ast, iss := env.Compile("omzet_verzekeraar >= 10000000 || marktaandeel_verzekeraar >= 25 || jaren_volwaardig_in_bedrijf >= 2")
+		if iss.Err() != nil {
+			b.Fatal(iss.Err())
+		}
+		prg, err := env.Program(ast)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			vars := map[string]any{}
+			for _, f := range p.Facts {
+				def, _ := lib.Facts.Lookup(f.Key)
+				if def.PerInsurer && f.Insurer != "zorg-en-zekerheid" {
+					continue
+				}
+				v, _ := policy.Value(def.Type, f.Value)
+				vars[f.Key] = v
+			}
+			out, _, err := prg.Eval(vars)
+			if err != nil || out.Value() != false {
+				b.Fatal("wrong result", err)
+			}
+		}
+	})
+}
