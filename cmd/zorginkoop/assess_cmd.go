@@ -62,7 +62,8 @@ func (a *app) assessFile(policyID, providerID, file string, asJSON bool, limit i
 		return withFile(err, file)
 	}
 	svc := &provider.Service{Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
-	if err := svc.Validate(ps, func(i int) int { return lines[i] }); err != nil {
+	line := func(i int) int { return lines[i] }
+	if err := svc.Normalize(ps, line); err != nil {
 		return withFile(err, file)
 	}
 	as := assessment.New(lib, pol)

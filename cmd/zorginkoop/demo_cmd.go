@@ -51,7 +51,7 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	ps := demo.Generate(lib, *n, *seed)
 	svc := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
 	// Generated values are canonical (money in cents); Import reads file notation (euros).
-	if err := svc.Import(ctx, provider.FileForm(lib.Facts, ps), nil, a.progress("importing", len(ps))); err != nil {
+	if err := svc.Import(ctx, ps, nil, a.progress("importing", len(ps))); err != nil {
 		return fmt.Errorf("import demo providers: %w", err)
 	}
 	as := &assessment.Service{Library: lib, Providers: db, Runs: db, Now: time.Now}

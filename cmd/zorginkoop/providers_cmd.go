@@ -48,7 +48,7 @@ func (a *app) providers(ctx context.Context, args []string) error {
 	}
 	svc := &provider.Service{Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
 	line := func(i int) int { return lines[i] }
-	if err := svc.Validate(ps, line); err != nil {
+	if err := svc.Normalize(ps, line); err != nil {
 		return withFile(err, file)
 	}
 	db, err := a.openStore(ctx)
@@ -57,9 +57,7 @@ func (a *app) providers(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	svc.Store = db
-	// Validate has put the values in canonical form (money in cents); Import validates
-	// again and reads money as euros, so it gets them back in file notation.
-	if err := svc.Import(ctx, provider.FileForm(lib.Facts, ps), line, a.progress("importing", len(ps))); err != nil {
+	if err := svc.Import(ctx, ps, line, a.progress("importing", len(ps))); err != nil {
 		return withFile(err, file)
 	}
 	locs, facts := 0, 0

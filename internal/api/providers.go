@@ -61,7 +61,9 @@ func (h *Handler) getProvider(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, p)
+	// Values go out in the notation the import takes (money in euros), so that a provider
+	// read here can be sent back unchanged.
+	return writeJSON(w, http.StatusOK, provider.FileForm(h.Library.Facts, []provider.Provider{*p})[0])
 }
 
 type importRequest struct {
@@ -81,6 +83,9 @@ func (h *Handler) importProviders(w http.ResponseWriter, r *http.Request) error 
 	}
 	if len(req.Providers) == 0 {
 		return apperr.Invalidf("providers", "at least one provider is required")
+	}
+	if err := h.Providers.Normalize(req.Providers, nil); err != nil {
+		return err
 	}
 	if err := h.Providers.Import(r.Context(), req.Providers, nil, nil); err != nil {
 		return err

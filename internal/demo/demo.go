@@ -21,7 +21,7 @@ import (
 // Generate returns n providers for the policies in lib. The same library, n and seed give
 // the same providers. Provider i has id "kvk-" + its KvK number, which depends on i only, so
 // generating again with another seed replaces the same providers. Fact values are canonical
-// (money in cents); use provider.FileForm before passing them through provider.Service.
+// (money in cents), ready for provider.Service.Import.
 func Generate(lib *policy.Library, n int, seed int64) []provider.Provider {
 	if n <= 0 {
 		return nil

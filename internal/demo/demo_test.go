@@ -33,7 +33,7 @@ func TestPopulationValidates(t *testing.T) {
 	if len(ps) != 2000 {
 		t.Fatalf("len = %d, want 2000", len(ps))
 	}
-	if err := service(lib).Validate(provider.FileForm(lib.Facts, ps), nil); err != nil {
+	if err := service(lib).Validate(ps, nil); err != nil {
 		errs := strings.Split(err.Error(), "\n")
 		t.Fatalf("%d validation errors, first: %s", len(errs), strings.Join(errs[:min(5, len(errs))], "\n"))
 	}

@@ -173,6 +173,16 @@ func Canonical(t FactType, raw string) (string, error) {
 	return "", fmt.Errorf("unknown fact type %q", t)
 }
 
+// isCanonical reports whether v is already in the canonical form for type t.
+func isCanonical(t FactType, v string) bool {
+	if t == Money {
+		_, err := strconv.ParseInt(v, 10, 64)
+		return err == nil
+	}
+	c, err := Canonical(t, v)
+	return err == nil && c == v
+}
+
 // ParseEuros parses an amount in euros ("80000", "80000.50", "80.000,50", "€ 1.250") into
 // cents, exactly: no floating point.
 func ParseEuros(s string) (int64, error) {
@@ -197,9 +207,9 @@ func ParseEuros(s string) (int64, error) {
 	return r.Num().Int64(), nil
 }
 
-// Validate checks a fact against the catalogue and canonicalises its value. The value may
-// be in a person's notation (see Canonical).
-func (f *Fact) Validate(c *Catalogue, insurers map[string]bool) error {
+// Normalize converts the fact's value from a person's notation (see Canonical) into its
+// canonical form. Call it once on input read from a file or an API body, before Validate.
+func (f *Fact) Normalize(c *Catalogue) error {
 	def, ok := c.Lookup(f.Key)
 	if !ok {
 		return apperr.Invalidf("key", "unknown fact %q (see policies/facts/)", f.Key)
@@ -209,6 +219,19 @@ func (f *Fact) Validate(c *Catalogue, insurers map[string]bool) error {
 		return apperr.Invalidf("value", "fact %s: %v", f.Key, err)
 	}
 	f.Value = v
+	return nil
+}
+
+// Validate checks a fact, whose value must be in canonical form (see Normalize), against
+// the catalogue. Validating twice gives the same result.
+func (f *Fact) Validate(c *Catalogue, insurers map[string]bool) error {
+	def, ok := c.Lookup(f.Key)
+	if !ok {
+		return apperr.Invalidf("key", "unknown fact %q (see policies/facts/)", f.Key)
+	}
+	if !isCanonical(def.Type, f.Value) {
+		return apperr.Invalidf("value", "fact %s: %q is not a canonical %s value", f.Key, f.Value, def.Type)
+	}
 	switch {
 	case def.PerInsurer && f.Insurer == "":
 		return apperr.Invalidf("insurer", "fact %s is kept per insurer: name the insurer", f.Key)

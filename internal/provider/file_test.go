@@ -80,8 +80,12 @@ func TestParseGoodFiles(t *testing.T) {
 				t.Errorf("lines = %v, want %v", lines, tt.lines)
 			}
 			svc := testService(t)
-			if err := svc.Validate(ps, func(i int) int { return lines[i] }); err != nil {
-				t.Fatalf("validate: %v", err)
+			if err := svc.Normalize(ps, func(i int) int { return lines[i] }); err != nil {
+				t.Fatalf("normalize: %v", err)
+			}
+			// Validating the canonical values again (as Import does) changes nothing.
+			if err := svc.Validate(ps, nil); err != nil {
+				t.Fatalf("validate canonical values: %v", err)
 			}
 			p := ps[0]
 			if len(p.Locations) != tt.locations || p.Locations[0].Postcode != "3011 TB" {
@@ -239,7 +243,7 @@ func TestParseCSVBadInputNamesLineAndField(t *testing.T) {
 	}
 }
 
-// Values are checked by Service.Validate; with the parser's lines every error names the row.
+// Values are checked by Service.Normalize; with the parser's lines every error names the row.
 func TestValidateNamesTheCSVLineOfABadValue(t *testing.T) {
 	in := csvHead + csvRow +
 		"b,B,1234,22012346,zbc,,Hoofdlocatie,Straat 1,1011 AB,Amsterdam,2025-06-30,misschien,,\n" +
@@ -248,7 +252,7 @@ func TestValidateNamesTheCSVLineOfABadValue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = testService(t).Validate(ps, func(i int) int { return lines[i] })
+	err = testService(t).Normalize(ps, func(i int) int { return lines[i] })
 	checkErrors(t, err, []wantErr{
 		{3, "provider b: kvk", "8 digits"},
 		{3, "provider b: facts[0].value", "ja/nee"},
@@ -263,7 +267,7 @@ func TestParseCSVWithoutCatalogueLeavesFactKeysToValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = testService(t).Validate(ps, func(i int) int { return lines[i] })
+	err = testService(t).Normalize(ps, func(i int) int { return lines[i] })
 	checkErrors(t, err, []wantErr{{2, "facts[0].key", "unknown fact \"kleur\""}})
 }
 

@@ -39,38 +39,59 @@ type Service struct {
 	Insurers  map[string]bool
 }
 
-// Validate checks providers and their facts; errors name the provider and field. line
-// gives the input line of provider i, for error messages (nil when unknown).
+// Normalize checks providers read from a file or an API body, whose fact values are in a
+// person's notation, and puts those values into canonical form (see Fact.Normalize). It
+// reports every problem at once; errors name the provider, field and line. line gives the
+// input line of provider i (nil when unknown).
+func (s *Service) Normalize(ps []Provider, line func(i int) int) error {
+	return s.check(ps, line, true)
+}
+
+// Validate checks providers whose fact values are already canonical; errors name the
+// provider, field and line.
 func (s *Service) Validate(ps []Provider, line func(i int) int) error {
+	return s.check(ps, line, false)
+}
+
+func (s *Service) check(ps []Provider, line func(i int) int, normalize bool) error {
 	var errs apperr.List
 	seen := map[string]int{}
 	for i := range ps {
 		p := &ps[i]
-		where := func(e *apperr.Error, field string) {
-			if line != nil {
-				e.Line = line(i)
-			}
-			if p.ID != "" {
-				field = "provider " + p.ID + ": " + field
-			}
-			e.Field = field
-			errs = append(errs, e)
-		}
 		if j, dup := seen[p.ID]; dup && p.ID != "" {
-			where(apperr.Invalidf("", "id %q is used twice (also provider %d)", p.ID, j+1), "id")
+			errs = append(errs, located(apperr.Invalidf("id", "id %q is used twice (also provider %d)", p.ID, j+1), p, i, "", line))
 		}
 		seen[p.ID] = i
 		for _, e := range apperr.Errors(p.Validate(s.CareTypes)) {
-			where(e, e.Field)
+			errs = append(errs, located(e, p, i, "", line))
 		}
 		for k := range p.Facts {
-			if err := p.Facts[k].Validate(s.Catalogue, s.Insurers); err != nil {
-				e := err.(*apperr.Error)
-				where(e, "facts["+strconv.Itoa(k)+"]."+e.Field)
+			f := &p.Facts[k]
+			var err error
+			if normalize {
+				err = f.Normalize(s.Catalogue)
+			}
+			if err == nil {
+				err = f.Validate(s.Catalogue, s.Insurers)
+			}
+			if err != nil {
+				errs = append(errs, located(err.(*apperr.Error), p, i, "facts["+strconv.Itoa(k)+"].", line))
 			}
 		}
 	}
 	return errs.Err()
+}
+
+// located sets the line of provider i on e and prefixes its field with the provider id.
+func located(e *apperr.Error, p *Provider, i int, prefix string, line func(int) int) *apperr.Error {
+	if line != nil {
+		e.Line = line(i)
+	}
+	e.Field = prefix + e.Field
+	if p.ID != "" {
+		e.Field = "provider " + p.ID + ": " + e.Field
+	}
+	return e
 }
 
 // Import validates all providers and, only if every one is valid, stores them in one

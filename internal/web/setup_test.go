@@ -1,72 +1,30 @@
 package web
 
 import (
-	"context"
-	"io/fs"
 	"log/slog"
 	"net/http/httptest"
 	"testing"
 	"time"
 
+	"zorginkoop/internal/apptest"
 	"zorginkoop/internal/assessment"
-	"zorginkoop/internal/policy"
-	"zorginkoop/internal/provider"
 	"zorginkoop/internal/store"
-	"zorginkoop/policies"
 )
 
-// testPolicy is the shipped policy the scenarios assess against.
-const testPolicy = "cz-hz-mdz-2022"
+const testPolicy = apptest.Policy
 
-var fixedNow = time.Date(2021, 11, 1, 9, 30, 0, 0, time.UTC)
-
-// newDB opens a fresh SQLite database for one test.
-func newDB(t *testing.T) store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), t.TempDir(), "", slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatalf("open SQLite store: %v", err)
-	}
-	return db
-}
-
-// testEnv is a database seeded with the shipped policies and a few providers, and the
-// web pages over it.
+// testEnv is a seeded database (see apptest) and the web pages over it.
 type testEnv struct {
 	db  store.DB
-	lib *policy.Library
 	srv *httptest.Server
 }
 
 func newEnv(t *testing.T) *testEnv {
 	t.Helper()
-	ctx := context.Background()
-	db := newDB(t)
-	t.Cleanup(func() { db.Close() })
-	lib, err := policy.LoadBase(policies.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, _ := fs.Glob(policies.FS, "*.yaml")
-	files := map[string][]byte{}
-	for _, n := range names {
-		if n != "registry.yaml" {
-			files[n], _ = fs.ReadFile(policies.FS, n)
-		}
-	}
-	if _, err := policy.Install(ctx, lib, db, fixedNow, files); err != nil {
-		t.Fatalf("install shipped policies: %v", err)
-	}
-	if lib, err = policy.LoadStored(ctx, policies.FS, db); err != nil {
-		t.Fatal(err)
-	}
-	provSvc := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
-	if err := provSvc.Import(ctx, testProviders(), nil, nil); err != nil {
-		t.Fatalf("seed providers: %v", err)
-	}
+	env := apptest.New(t)
 	h, err := New(Services{
-		Library: lib, ProviderDB: db,
-		Assessments: &assessment.Service{Library: lib, Providers: db, Runs: db, Now: func() time.Time { return fixedNow }},
+		Library: env.Library, ProviderDB: env.DB,
+		Assessments: &assessment.Service{Library: env.Library, Providers: env.DB, Runs: env.DB, Now: func() time.Time { return apptest.Now }},
 		Log:         slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
@@ -74,48 +32,5 @@ func newEnv(t *testing.T) *testEnv {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &testEnv{db: db, lib: lib, srv: srv}
-}
-
-func fact(key, value string) provider.Fact {
-	return provider.Fact{Key: key, Value: value, Source: provider.SourceProvider, Date: "2021-06-01"}
-}
-
-func perInsurer(key, value string) provider.Fact {
-	f := fact(key, value)
-	f.Insurer = "cz-groep"
-	return f
-}
-
-// testProviders: a GP practice that meets every knock-out it has facts for, one in
-// bankruptcy, and a hospital outside the policy's care types.
-func testProviders() []provider.Provider {
-	loc := func(city string) []provider.Location {
-		return []provider.Location{{Name: "Hoofdlocatie", Street: "Dorpsstraat 1", Postcode: "5611 AB", City: city}}
-	}
-	good := []provider.Fact{
-		fact("big_registratie_huisarts", "ja"), fact("agb_code_zorgverlener", "ja"), fact("agb_geregistreerd", "ja"),
-		fact("elektronische_inzage_dossier", "ja"), fact("zorg_24_7_gewaarborgd", "ja"), fact("aangesloten_bij_rsv", "ja"),
-		fact("omzet_totaal", "100000"), fact("dubbele_financiering_stoppen_met_roken", "nee"),
-		perInsurer("aanvraag_alleen_wijkmanagement_of_ketenzorg", "nee"), perInsurer("nieuwe_aanvraag_wijkmanagement", "nee"),
-		fact("in_faillissement", "nee"), fact("in_liquidatie", "nee"), fact("werkzaamheden_gestaakt", "nee"),
-		fact("akkoord_schuldeisers", "nee"), fact("faillissement_aangevraagd", "nee"), fact("belastingachterstand", "nee"),
-		fact("valse_verklaring", "nee"), fact("inlichtingen_niet_verstrekt", "nee"), fact("integriteitsonderzoek_beletselen", "nee"),
-		perInsurer("s3_prestatie_aangevraagd", "nee"), perInsurer("stoppen_met_roken_aangevraagd", "nee"),
-	}
-	w := fact("waarneemregeling", "ja")
-	w.Evidence = "waarneemregeling-2021.pdf"
-	good = append(good, w)
-	return []provider.Provider{
-		{ID: "hap-de-linde", Name: "Huisartsenpraktijk De Linde", KvK: "12345678",
-			AGBCodes:  []provider.AGBCode{{Code: "01012345", Kind: provider.AGBPractice}, {Code: "01123456", Kind: provider.AGBCaregiver}},
-			CareTypes: []string{"huisarts"}, Locations: loc("Eindhoven"), Facts: good},
-		{ID: "hap-failliet", Name: "Huisartsenpraktijk Failliet", KvK: "23456789",
-			AGBCodes:  []provider.AGBCode{{Code: "01023456", Kind: provider.AGBPractice}},
-			CareTypes: []string{"huisarts"}, Locations: loc("Tilburg"),
-			Facts: []provider.Fact{fact("in_faillissement", "ja")}},
-		{ID: "ziekenhuis-zuid", Name: "Ziekenhuis Zuid", KvK: "34567890",
-			AGBCodes:  []provider.AGBCode{{Code: "06010001", Kind: provider.AGBInstitution}},
-			CareTypes: []string{"ziekenhuis"}, Locations: loc("Breda")},
-	}
+	return &testEnv{db: env.DB, srv: srv}
 }
