@@ -96,7 +96,7 @@ func (a *app) assessStored(ctx context.Context, policyID, providerID string, asJ
 		}
 		return err
 	}
-	svc := &assessment.Service{Library: lib, Providers: db, Runs: db, Now: time.Now}
+	svc := &assessment.Service{Library: lib, Providers: db, Runs: db, Now: a.now}
 	if providerID != "" {
 		r, err := svc.AssessProvider(ctx, policyID, providerID)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 	"zorginkoop/internal/store"
 
 	"zorginkoop/internal/policy"
@@ -22,6 +23,7 @@ type app struct {
 	getenv         func(string) string
 	cfg            config
 	log            *slog.Logger
+	now            func() time.Time // the clock every service gets
 }
 
 type config struct {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"text/tabwriter"
-	"time"
 
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/demo"
@@ -45,16 +44,15 @@ func (a *app) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if _, err := policy.Install(ctx, lib, db, time.Now(), files); err != nil {
+	if _, err := policy.Install(ctx, lib, db, a.now(), files); err != nil {
 		return fmt.Errorf("install policies: %w", err)
 	}
 	ps := demo.Generate(lib, *n, *seed)
 	svc := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
-	// Generated values are canonical (money in cents); Import reads file notation (euros).
 	if err := svc.Import(ctx, ps, nil, a.progress("importing", len(ps))); err != nil {
 		return fmt.Errorf("import demo providers: %w", err)
 	}
-	as := &assessment.Service{Library: lib, Providers: db, Runs: db, Now: time.Now}
+	as := &assessment.Service{Library: lib, Providers: db, Runs: db, Now: a.now}
 	pols := lib.Policies()
 	fmt.Fprintf(a.stdout, "Installed %d policies and %d demo providers (seed %d) in the %s database.\n\n", len(pols), len(ps), *seed, db.Engine())
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)

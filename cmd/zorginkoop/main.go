@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"zorginkoop/internal/apperr"
 )
@@ -44,7 +45,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	app := &app{stdout: stdout, stderr: stderr, getenv: getenv}
+	app := &app{stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now}
 	cmds := map[string]func(context.Context, []string) error{
 		"serve":     app.serve,
 		"demo":      app.demo,

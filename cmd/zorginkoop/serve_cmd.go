@@ -41,7 +41,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		a.log.Warn("the database holds no policies yet: run `zorginkoop demo` to load the shipped policies and demo providers")
 	}
 	providers := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
-	assessments := &assessment.Service{Library: lib, Providers: db, Runs: db, Now: time.Now}
+	assessments := &assessment.Service{Library: lib, Providers: db, Runs: db, Now: a.now}
 	pages, err := web.New(web.Services{Library: lib, ProviderDB: db, Assessments: assessments, Log: a.log})
 	if err != nil {
 		return fmt.Errorf("web pages: %w", err)

@@ -119,3 +119,24 @@ func TestBrokenPolicyNamesFileLineAndField(t *testing.T) {
 		})
 	}
 }
+
+// Rules over list facts have a finite cost bound (facts hold at most MaxListItems items),
+// so ordinary membership tests compile, while a rule that could do a million steps is
+// refused when the policy loads.
+func TestRuleCostIsBoundedByFactSizes(t *testing.T) {
+	lib := base(t)
+	for _, expr := range []string{
+		`'zbc' in zorgsoorten`,
+		`zorgsoorten.exists(z, z == 'ziekenhuis' || z == 'umc')`,
+		`specialismen.all(s, s != '') && size(specialismen) > 0`,
+	} {
+		if _, err := lib.Env.Compile(expr); err != nil {
+			t.Errorf("Compile(%s): %v", expr, err)
+		}
+	}
+	costly := `zorgsoorten.all(a, zorgsoorten.all(b, zorgsoorten.all(c, a + b + c != '')))`
+	_, err := lib.Env.Compile(costly)
+	if err == nil || !strings.Contains(err.Error(), "too costly") {
+		t.Errorf("Compile(%s) = %v, want a 'too costly' error", costly, err)
+	}
+}

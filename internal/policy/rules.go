@@ -49,6 +49,7 @@ func NewRuleEnv(cat *provider.Catalogue) (*RuleEnv, error) {
 	e := &RuleEnv{Facts: cat, slots: make(map[string]int, len(cat.Defs)+4)}
 	opts := []cel.EnvOption{
 		cel.CrossTypeNumericComparisons(true),
+		cel.EnableMacroCallTracking(), // lets a leaf with exists()/all() be printed back for explanations
 		cel.Function("eur", cel.Overload("eur_int", []*cel.Type{cel.IntType}, cel.IntType,
 			cel.UnaryBinding(func(v ref.Val) ref.Val { return v.(types.Int) * 100 }))),
 		cel.Function("datum", cel.Overload("datum_string", []*cel.Type{cel.StringType}, cel.TimestampType,
@@ -181,7 +182,7 @@ func (e *RuleEnv) compile(expr string) (*cel.Ast, cel.Program, error) {
 	if checked.OutputType() != cel.BoolType {
 		return nil, nil, fmt.Errorf("the rule must be true or false, but gives %s", checked.OutputType())
 	}
-	est, err := e.env.EstimateCost(checked, zeroEstimator{})
+	est, err := e.env.EstimateCost(checked, sizeEstimator{})
 	if err == nil && est.Max > ruleCostLimit {
 		return nil, nil, fmt.Errorf("the rule is too costly to evaluate (estimated cost %d, limit %d)", est.Max, ruleCostLimit)
 	}
@@ -417,10 +418,21 @@ func eval(p cel.Program, a *Activation) Result {
 	return Failed
 }
 
-// zeroEstimator gives no size hints: CEL's defaults are used.
-type zeroEstimator struct{}
+// sizeEstimator bounds the size of lists and texts by what a fact may hold
+// (provider.MaxListItems, provider.MaxTextLength), so that the static cost estimate of a
+// rule over a list fact, such as "'NIAZ' in certificaten", is finite and real.
+type sizeEstimator struct{}
 
-func (zeroEstimator) EstimateSize(cost.AstNode) *cost.SizeEstimate { return nil }
-func (zeroEstimator) EstimateCallCost(string, string, *cost.AstNode, []cost.AstNode) *cost.CallEstimate {
+func (sizeEstimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
+	switch n.Type().Kind() {
+	case types.ListKind:
+		return &cost.SizeEstimate{Min: 0, Max: provider.MaxListItems}
+	case types.StringKind:
+		return &cost.SizeEstimate{Min: 0, Max: provider.MaxTextLength}
+	}
+	return nil
+}
+
+func (sizeEstimator) EstimateCallCost(string, string, *cost.AstNode, []cost.AstNode) *cost.CallEstimate {
 	return nil
 }

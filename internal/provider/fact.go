@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"zorginkoop/internal/apperr"
 )
@@ -107,6 +108,12 @@ type Fact struct {
 	Evidence string `json:"evidence,omitempty"` // reference to the evidence document
 }
 
+// Bounds on fact values. Rules are checked against them for cost when a policy loads.
+const (
+	MaxListItems  = 100
+	MaxTextLength = 2000
+)
+
 // Canonical converts a value written by a person (CSV cell or JSON scalar text) into the
 // canonical text stored for type t: bool "true"/"false", int "12", number "1.5", money in
 // cents "8000000" (input in euros, "80000" or "80000.50" or "80.000,50"), date "2024-01-31",
@@ -153,6 +160,9 @@ func Canonical(t FactType, raw string) (string, error) {
 		}
 		return d.Format(time.DateOnly), nil
 	case Text:
+		if n := utf8.RuneCountInString(s); n > MaxTextLength {
+			return "", fmt.Errorf("the text is %d characters long; at most %d are allowed", n, MaxTextLength)
+		}
 		return s, nil
 	case List:
 		var items []string
@@ -166,6 +176,9 @@ func Canonical(t FactType, raw string) (string, error) {
 					items = append(items, it)
 				}
 			}
+		}
+		if len(items) > MaxListItems {
+			return "", fmt.Errorf("the list has %d items; at most %d are allowed", len(items), MaxListItems)
 		}
 		b, _ := json.Marshal(items)
 		return string(b), nil
