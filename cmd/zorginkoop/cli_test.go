@@ -88,3 +88,28 @@ func TestUnknownCommandAndFlags(t *testing.T) {
 		}
 	}
 }
+
+// Global flags may come before the command, as the usage text says.
+func TestGlobalFlagsBeforeTheCommand(t *testing.T) {
+	tests := []struct {
+		in, want []string
+	}{
+		{[]string{"--data-dir", "d", "demo", "--providers", "5"}, []string{"demo", "--providers", "5", "--data-dir", "d"}},
+		{[]string{"--log-level=debug", "-db", "postgres://x", "assess", "--policy", "p"}, []string{"assess", "--policy", "p", "--log-level=debug", "-db", "postgres://x"}},
+		{[]string{"policy", "list", "--data-dir", "d"}, []string{"policy", "list", "--data-dir", "d"}},
+		{[]string{"--providers", "5", "demo"}, []string{"--providers", "5", "demo"}}, // not global: left for the usage error
+	}
+	for _, tt := range tests {
+		if got := globalFlagsLast(tt.in); strings.Join(got, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("globalFlagsLast(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	dir := t.TempDir()
+	code, out, errOut := cli(t, nil, "--data-dir", dir, "demo", "--providers", "20")
+	if code != 0 || !strings.Contains(out, "20 demo providers") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "zorginkoop.db")); err != nil {
+		t.Errorf("the database is not in --data-dir: %v", err)
+	}
+}

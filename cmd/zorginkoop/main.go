@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -41,6 +43,7 @@ func main() {
 
 // run executes one command and returns the exit code: 0 ok, 1 failure, 2 bad usage or input.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	args = globalFlagsLast(args)
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -75,6 +78,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 2
 	}
 	return 1
+}
+
+// globalFlagsLast moves global flags written before the command ("zorginkoop --data-dir d
+// demo") behind it, where every command's flag set parses them.
+func globalFlagsLast(args []string) []string {
+	var globals []string
+	for len(args) > 0 {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
+		if !strings.HasPrefix(args[0], "-") || !slices.Contains([]string{"data-dir", "db", "policies", "log-level"}, name) {
+			break
+		}
+		n := 2
+		if hasValue || len(args) == 1 {
+			n = 1
+		}
+		globals, args = append(globals, args[:n]...), args[n:]
+	}
+	if len(args) == 0 {
+		return globals
+	}
+	return append(append([]string{args[0]}, args[1:]...), globals...)
 }
 
 // usageError marks a command-line mistake.

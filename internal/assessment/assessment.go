@@ -5,6 +5,7 @@ package assessment
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"zorginkoop/internal/nl"
@@ -273,14 +274,19 @@ func (as *Assessor) explain(i int, s *Subject, st Status) string {
 	for _, key := range req.Evidence {
 		def, _ := as.lib.Facts.Lookup(key)
 		idx := as.lib.Facts.Index(key)
-		label := def.LabelFor(as.insurer)
+		label, v, doc := def.LabelFor(as.insurer), s.act.Vals[idx], s.evidence[idx]
 		switch {
-		case s.act.Vals[idx] == nil:
+		case rule != nil && slices.Contains(rule.Facts, key) && doc == "":
+			// The rule's explanation already names the value of a fact it reads.
+			parts = append(parts, "Bewijsstuk voor "+label+" ontbreekt")
+		case rule != nil && slices.Contains(rule.Facts, key):
+			parts = append(parts, "Bewijsstuk voor "+label+": "+doc)
+		case v == nil:
 			parts = append(parts, label+": niet opgegeven")
-		case s.evidence[idx] == "":
-			parts = append(parts, label+": "+policy.FormatValue(def.Type, s.act.Vals[idx])+", bewijsstuk ontbreekt")
+		case doc == "":
+			parts = append(parts, label+": "+policy.FormatValue(def.Type, v)+", bewijsstuk ontbreekt")
 		default:
-			parts = append(parts, label+": "+policy.FormatValue(def.Type, s.act.Vals[idx])+" (bewijsstuk: "+s.evidence[idx]+")")
+			parts = append(parts, label+": "+policy.FormatValue(def.Type, v)+" (bewijsstuk: "+doc+")")
 		}
 	}
 	if st == Review {
