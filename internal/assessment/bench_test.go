@@ -20,6 +20,9 @@ import (
 	"zorginkoop/policies"
 )
 
+// TestMain stops the throwaway PostgreSQL server the benchmarks start.
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
 // benchProviders is the population size; ZORGINKOOP_BENCH_PROVIDERS overrides the 100,000.
 func benchProviders() int {
 	if n, err := strconv.Atoi(os.Getenv("ZORGINKOOP_BENCH_PROVIDERS")); err == nil && n > 0 {
@@ -59,17 +62,17 @@ func BenchmarkAssess(b *testing.B) {
 	ctx := context.Background()
 	sources := []struct {
 		name string
-		open func(b *testing.B) assessment.Source
+		open func(b *testing.B) sourceFor
 	}{
-		{"memory", func(b *testing.B) assessment.Source {
-			return assessment.Slice(ps)
+		{"memory", func(b *testing.B) sourceFor {
+			return func([]string) assessment.Source { return assessment.Slice(ps) }
 		}},
-		{"sqlite", func(b *testing.B) assessment.Source {
+		{"sqlite", func(b *testing.B) sourceFor {
 			return filledStore(b, "sqlite", func() (store.DB, error) {
 				return store.Open(ctx, b.TempDir(), "", slog.New(slog.DiscardHandler))
 			}, ps)
 		}},
-		{"postgres", func(b *testing.B) assessment.Source {
+		{"postgres", func(b *testing.B) sourceFor {
 			dsn := pgtest.DSN(b)
 			return filledStore(b, "postgres", func() (store.DB, error) {
 				return store.Open(ctx, "", dsn, slog.New(slog.DiscardHandler))
@@ -86,11 +89,15 @@ func BenchmarkAssess(b *testing.B) {
 	}
 }
 
-var stores sync.Map // engine name → assessment.Source over a filled store
+// sourceFor gives the providers with one of the care types, as the assessment service
+// asks the store for them.
+type sourceFor func(careTypes []string) assessment.Source
 
-func filledStore(b *testing.B, engine string, open func() (store.DB, error), ps []provider.Provider) assessment.Source {
+var stores sync.Map // engine name → sourceFor over a filled store
+
+func filledStore(b *testing.B, engine string, open func() (store.DB, error), ps []provider.Provider) sourceFor {
 	if s, ok := stores.Load(engine); ok {
-		return s.(assessment.Source)
+		return s.(sourceFor)
 	}
 	db, err := open()
 	if err != nil {
@@ -101,14 +108,17 @@ func filledStore(b *testing.B, engine string, open func() (store.DB, error), ps 
 		b.Fatal(err)
 	}
 	b.Logf("%s: stored %d providers in %s", engine, len(ps), time.Since(start).Round(time.Millisecond))
-	src := assessment.Source(func(fn func(*provider.Provider) error) error {
-		return db.EachProvider(context.Background(), nil, fn)
+	src := sourceFor(func(careTypes []string) assessment.Source {
+		return func(fn func(*provider.Provider) error) error {
+			return db.EachProvider(context.Background(), careTypes, fn)
+		}
 	})
 	stores.Store(engine, src)
 	return src
 }
 
-func benchPolicy(b *testing.B, lib *policy.Library, pol *policy.Compiled, src assessment.Source) {
+func benchPolicy(b *testing.B, lib *policy.Library, pol *policy.Compiled, srcFor sourceFor) {
+	src := srcFor(pol.CareTypes)
 	as := assessment.New(lib, pol)
 	ctx := context.Background()
 	var load, eval time.Duration
