@@ -55,6 +55,10 @@ func status(err error) int {
 		return http.StatusConflict
 	case apperr.Forbidden:
 		return http.StatusForbidden
+	case apperr.Unauthenticated:
+		return http.StatusUnauthorized
+	case apperr.TooMany:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

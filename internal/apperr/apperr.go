@@ -17,7 +17,11 @@ const (
 	NotFound  Code = "not_found" // no such object, or not visible to the caller
 	Conflict  Code = "conflict"  // the object exists or changed meanwhile
 	Forbidden Code = "forbidden" // the caller may not do this
-	Internal  Code = "internal"
+	// Unauthenticated: no valid login, session or token (HTTP 401).
+	Unauthenticated Code = "unauthenticated"
+	// TooMany: too many attempts; try again later (HTTP 429).
+	TooMany  Code = "too_many"
+	Internal Code = "internal"
 )
 
 // Error is an error with a code and, optionally, where it was found.

@@ -6,7 +6,19 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // Europe/Amsterdam must work on a machine without a zoneinfo database
 )
+
+// Amsterdam is the time zone of Dutch clock times and deadlines.
+var Amsterdam = mustZone("Europe/Amsterdam")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
 
 var months = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli",
 	"augustus", "september", "oktober", "november", "december"}
@@ -28,6 +40,17 @@ func Date(t time.Time) string {
 		return ""
 	}
 	return strconv.Itoa(t.Day()) + " " + months[t.Month()-1] + " " + strconv.Itoa(t.Year())
+}
+
+// Time formats the clock time of an instant in Amsterdam as "14:05".
+func Time(t time.Time) string { return t.In(Amsterdam).Format("15:04") }
+
+// DateTime formats an instant in Amsterdam as "9 november 2023 om 14:05".
+func DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return Date(t.In(Amsterdam)) + " om " + Time(t)
 }
 
 // MonthName returns the Dutch name of a month.

@@ -28,3 +28,14 @@ func TestFormats(t *testing.T) {
 		}
 	}
 }
+
+func TestDateTimeIsInAmsterdam(t *testing.T) {
+	winter := time.Date(2023, 11, 9, 13, 5, 0, 0, time.UTC)
+	summer := time.Date(2024, 7, 1, 22, 30, 0, 0, time.UTC)
+	if got := DateTime(winter); got != "9 november 2023 om 14:05" {
+		t.Errorf("DateTime(winter) = %q", got)
+	}
+	if got := DateTime(summer); got != "2 juli 2024 om 00:30" {
+		t.Errorf("DateTime(summer) = %q", got)
+	}
+}

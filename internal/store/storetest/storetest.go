@@ -31,6 +31,11 @@ func Run(t *testing.T, open func(t *testing.T) store.DB) {
 		{"ReplaceProviders is all or nothing", testAllOrNothing},
 		{"policies are upserted and listed by id", testPolicies},
 		{"latest run comes back with summaries in saved order", testRuns},
+		{"organisations keep their insurers, providers and OIDC settings", testOrganisations},
+		{"users round-trip and are found by e-mail, certificate and OIDC subject", testUsers},
+		{"a second user with the same e-mail address is a Conflict", testDuplicateEmail},
+		{"sessions are found by token hash and deleted per user", testSessions},
+		{"a token can be used once", testTokenUsedOnce},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })

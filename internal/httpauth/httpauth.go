@@ -1,0 +1,146 @@
+// Package httpauth finds out who is calling an HTTP handler (session cookie, API token or
+// client certificate), puts the identity.Principal in the request context, and checks the
+// CSRF token of every state-changing request made with a cookie. What the principal may
+// see and do is decided by the services, not here.
+package httpauth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"strings"
+
+	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/identity"
+)
+
+// Cookie names. The session cookie holds the session secret; the CSRF cookie holds the
+// token of forms sent before login (double-submit), for the login and reset forms.
+const (
+	SessionCookie = "zk_sessie"
+	CSRFCookie    = "zk_csrf"
+	CSRFField     = "csrf"         // form field
+	CSRFHeader    = "X-CSRF-Token" // header, for scripts
+)
+
+// Middleware authenticates requests for next. Fail writes an error in the caller's form
+// (a Dutch page or problem+json): a bad token, an expired session or a missing CSRF
+// token stops the request there, before anything changes.
+type Middleware struct {
+	Identity *identity.Service
+	Fail     func(w http.ResponseWriter, r *http.Request, err error)
+}
+
+type ctxKey struct{}
+
+var errCSRF = &apperr.Error{Code: apperr.Forbidden, Field: CSRFField,
+	Message: "the CSRF token is missing or wrong; reload the form and send it again",
+	Dutch:   "Het formulier is verlopen of niet geldig (beveiligingscontrole). Laad de pagina opnieuw en probeer het nog eens."}
+
+// Handler wraps next.
+func (m *Middleware) Handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, sess, err := m.authenticate(r)
+		if err != nil {
+			if c, _ := r.Cookie(SessionCookie); c != nil && sess == nil {
+				ClearSession(w, r)
+			}
+			m.Fail(w, r, err)
+			return
+		}
+		ctx := identity.WithPrincipal(r.Context(), p)
+		// Requests with an API token or a client certificate carry no ambient credentials
+		// a foreign page could borrow, so they need no CSRF token.
+		csrf := ""
+		switch {
+		case sess != nil:
+			csrf = sess.CSRF
+		case p.IsAnonymous():
+			csrf = anonCSRF(w, r)
+		}
+		if unsafe(r.Method) && csrf != "" && !csrfMatches(r, csrf) {
+			m.Fail(w, r.WithContext(ctx), errCSRF)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, ctxKey{}, csrf)))
+	})
+}
+
+// authenticate tries, in order: an API token, a verified client certificate, a session
+// cookie. No credentials at all is the anonymous principal, not an error.
+func (m *Middleware) authenticate(r *http.Request) (identity.Principal, *identity.Session, error) {
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); h != "" {
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return identity.Anonymous, nil, &apperr.Error{Code: apperr.Unauthenticated, Field: "Authorization",
+				Message: "the Authorization header must be 'Bearer <token>'", Dutch: "Het API-token is ongeldig."}
+		}
+		p, err := m.Identity.AuthenticateToken(ctx, strings.TrimSpace(secret))
+		return p, nil, err
+	}
+	if r.TLS != nil && len(r.TLS.VerifiedChains) > 0 {
+		p, err := m.Identity.AuthenticateCertificate(ctx, r.TLS.VerifiedChains[0][0])
+		return p, nil, err
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return identity.Anonymous, nil, nil
+	}
+	return m.Identity.Authenticate(ctx, c.Value)
+}
+
+func unsafe(method string) bool {
+	return method != http.MethodGet && method != http.MethodHead && method != http.MethodOptions
+}
+
+func csrfMatches(r *http.Request, want string) bool {
+	got := r.Header.Get(CSRFHeader)
+	if got == "" {
+		got = r.PostFormValue(CSRFField)
+	}
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// anonCSRF returns the pre-login CSRF token of the browser, setting the cookie if needed.
+func anonCSRF(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(CSRFCookie); err == nil && len(c.Value) == 43 {
+		return c.Value
+	}
+	if unsafe(r.Method) {
+		return "-" // no cookie yet: the form was not ours, so no token can match
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	v := base64.RawURLEncoding.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: CSRFCookie, Value: v, Path: "/", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	return v
+}
+
+// CSRFToken is the token forms of this request must carry in the field CSRFField.
+func CSRFToken(ctx context.Context) string {
+	s, _ := ctx.Value(ctxKey{}).(string)
+	return s
+}
+
+// SetSession sets the session cookie after a login.
+func SetSession(w http.ResponseWriter, r *http.Request, secret string, sess *identity.Session) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: secret, Path: "/", Expires: sess.ExpiresAt,
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+}
+
+// ClearSession removes the session cookie.
+func ClearSession(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+}
+
+// SessionCookieValue is the session secret of the request, for logout.
+func SessionCookieValue(r *http.Request) string {
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}

@@ -1,0 +1,59 @@
+package identity
+
+// The authorisation rules of the areas built so far, in one place. A service checks the
+// rule for what it is about to do; a refusal of something the principal may not even know
+// exists is a NotFound (see Hide), so that another tenant's objects do not leak.
+
+// insurerStaff are the insurer roles that work on purchasing and its assessments.
+var insurerStaff = []Role{RoleBuyer, RoleContractManager, RoleMedicalAdvisor, RoleAdmin}
+
+// MayAssess reports whether the principal may run and read assessments of the insurer's
+// policies: its buyers, contract managers, medical advisers and administrators.
+func (p Principal) MayAssess(insurerID string) bool {
+	return p.ActsForInsurer(insurerID) && p.Has(insurerStaff...)
+}
+
+// MayReadAssessmentOf reports whether the principal may read the assessment of one
+// provider under the insurer's policy: the insurer's staff, or the provider itself.
+func (p Principal) MayReadAssessmentOf(insurerID, providerID string) bool {
+	return p.MayAssess(insurerID) || p.ActsForProvider(providerID)
+}
+
+// MayReadProviderRegister reports whether the principal may list and read every provider
+// record: insurer and purchasing-party users (who see only their own insurers' per-insurer
+// facts, see MayReadFact) and the operator.
+func (p Principal) MayReadProviderRegister() bool {
+	k := p.Kind()
+	return k == Insurer || k == Purchaser || p.IsOperator()
+}
+
+// MayReadProvider reports whether the principal may read the provider record.
+func (p Principal) MayReadProvider(providerID string) bool {
+	return p.MayReadProviderRegister() || p.ActsForProvider(providerID)
+}
+
+// MayReadFact reports whether the principal may see a fact about a provider it may read:
+// facts kept per insurer (revenue, market share, contract history with that insurer) are
+// competition-sensitive and visible only to that insurer's side, the provider and the
+// operator.
+func (p Principal) MayReadFact(providerID, factInsurer string) bool {
+	return factInsurer == "" || p.IsOperator() || p.ActsForProvider(providerID) || p.ActsForInsurer(factInsurer)
+}
+
+// MayWriteProvider reports whether the principal may import or replace the provider record:
+// the operator, or the provider organisation's beheerder for its own records.
+func (p Principal) MayWriteProvider(providerID string) bool {
+	return p.IsOperator() || p.ActsForProvider(providerID) && p.Has(RoleAdmin)
+}
+
+// MayManageUsers reports whether the principal may add users to, and change the users of,
+// the organisation: its beheerder, or the operator.
+func (p Principal) MayManageUsers(orgID string) bool {
+	return p.IsOperator() || p.OrgID() == orgID && p.Has(RoleAdmin)
+}
+
+// MayDecideOnContract reports whether the principal may accept, reject or sign a contract
+// proposal for the provider: only its tekenbevoegde, as registered in the KvK.
+func (p Principal) MayDecideOnContract(providerID string) bool {
+	return p.ActsForProvider(providerID) && p.Has(RoleSignatory)
+}
