@@ -16,7 +16,7 @@ import (
 // clock is a settable "now".
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time       { return c.t }
+func (c *clock) now() time.Time      { return c.t }
 func (c *clock) add(d time.Duration) { c.t = c.t.Add(d) }
 
 // outbox is a Mailer that keeps what it sends (the SMTP exchange itself is tested in
