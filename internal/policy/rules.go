@@ -26,7 +26,11 @@ const (
 )
 
 // ruleCostLimit caps the work one rule evaluation may do; policy rules are small
-// comparisons, so a rule that reaches this is a mistake in the policy file.
+// comparisons, so a rule that may reach this is a mistake in the policy file. It is checked
+// once, statically, when the policy loads: every list and text a rule can read is bounded
+// (provider.MaxListItems, provider.MaxTextLength, enforced when facts are stored), so the
+// estimate is a true upper bound and evaluation needs no cost tracking, which would double
+// the time of every evaluation.
 const ruleCostLimit = 10_000
 
 // RuleEnv is the CEL environment in which policy rules are compiled: one variable per
@@ -186,7 +190,20 @@ func (e *RuleEnv) compile(expr string) (*cel.Ast, cel.Program, error) {
 	if err == nil && est.Max > ruleCostLimit {
 		return nil, nil, fmt.Errorf("the rule is too costly to evaluate (estimated cost %d, limit %d)", est.Max, ruleCostLimit)
 	}
-	prg, err := e.env.Program(checked, cel.EvalOptions(cel.OptOptimize), cel.CostLimit(ruleCostLimit))
+	// Fold constant parts such as eur(100000) into literals once, instead of per evaluation.
+	folder, err := cel.NewConstantFoldingOptimizer()
+	if err != nil {
+		return nil, nil, err
+	}
+	opt, err := cel.NewStaticOptimizer(folder)
+	if err != nil {
+		return nil, nil, err
+	}
+	optimized, iss := opt.Optimize(e.env, checked)
+	if iss.Err() != nil {
+		return nil, nil, iss.Err()
+	}
+	prg, err := e.env.Program(optimized, cel.EvalOptions(cel.OptOptimize))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -389,7 +406,7 @@ const (
 	False Result = iota
 	True
 	Unknown
-	Failed // the rule could not be evaluated (e.g. cost limit): treated as needing review
+	Failed // the rule could not be evaluated (e.g. a runtime error): treated as needing review
 )
 
 // Eval evaluates the rule.

@@ -122,6 +122,9 @@ func (p *Provider) Validate(careTypes map[string]bool) error {
 	if len(p.CareTypes) == 0 {
 		add(apperr.Invalidf("", "at least one care type is required"), "care_types")
 	}
+	if len(p.CareTypes) > MaxListItems || len(p.Specialisms) > MaxListItems {
+		add(apperr.Invalidf("", "at most %d care types and %d specialisms are allowed", MaxListItems, MaxListItems), "care_types")
+	}
 	for i, ct := range p.CareTypes {
 		if !careTypes[ct] {
 			add(apperr.Invalidf("", "unknown care type %q", ct), "care_types["+strconv.Itoa(i)+"]")

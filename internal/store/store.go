@@ -9,6 +9,8 @@ import (
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/audit"
+	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/store/postgres"
@@ -18,8 +20,10 @@ import (
 // DB is an open database with every area's store.
 type DB interface {
 	provider.Store
+	identity.Store
 	policy.Store
 	assessment.Store
+	audit.Store
 	// Engine names the engine: "sqlite" or "postgres".
 	Engine() string
 	Close() error

@@ -38,6 +38,8 @@ var dialect = sqlstore.Dialect{
 	Numbered: true,
 	DateText: func(col string) string { return `to_char(` + col + `, 'YYYY-MM-DD')` },
 	Time:     func(t time.Time) any { return t.UTC() },
+	// Readers go on (ACCESS SHARE); other appenders, from any instance, wait for the commit.
+	LockAudit: "LOCK TABLE audit_log IN EXCLUSIVE MODE",
 }
 
 // Open connects to dsn (URL or key=value) and migrates the database.

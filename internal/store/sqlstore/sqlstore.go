@@ -19,6 +19,10 @@ type Dialect struct {
 	DateText func(col string) string
 	// Time encodes a timestamp for a query argument (always stored in UTC).
 	Time func(t time.Time) any
+	// LockAudit is run first in the transaction that appends to the audit trail, so that
+	// appenders on other connections wait and the hash chain cannot fork; empty when
+	// write transactions are serialised already (SQLite: BEGIN IMMEDIATE).
+	LockAudit string
 }
 
 // DB runs the shared SQL. Read is used for reads; Write for writes (with SQLite, a pool of

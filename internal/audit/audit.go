@@ -1,0 +1,368 @@
+// Package audit is the tamper-evident trail of every state change on the platform: who did
+// what, for which organisation, to which object, with the value before and after and the
+// reason given, including attempts that were denied.
+//
+// The trail is append-only and hash-chained. Entry n carries the hash of entry n-1
+// (PrevHash) and its own hash (Hash), computed over every field including Seq and PrevHash
+// (see Entry.ComputeHash). Changing, removing or reordering an entry therefore breaks either
+// that entry's hash or the link of the entry after it, and Log.Verify reports it. Removing
+// the newest entries leaves a shorter chain that is still whole: that can only be detected
+// by comparing the head (the last entry's seq and hash) with a head recorded earlier, which
+// is what Log.VerifyAgainst does and why `zorginkoop audit verify` prints the head.
+//
+// The first entry's PrevHash is the empty string (Genesis).
+package audit
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"zorginkoop/internal/apperr"
+)
+
+// Genesis is the PrevHash of the first entry.
+const Genesis = ""
+
+// hashVersion starts every hashed encoding, so that a later change of the encoding can be
+// told apart from tampering.
+const hashVersion = "zorginkoop-audit-v1"
+
+// Entry is one recorded state change (or denied attempt).
+type Entry struct {
+	Seq      int64           `json:"seq"`
+	At       time.Time       `json:"at"`
+	UserID   string          `json:"user_id"`
+	UserName string          `json:"user_name"`
+	OrgID    string          `json:"org_id"`  // the organisation the user acted for
+	Action   string          `json:"action"`  // e.g. "policy.publish"
+	Subject  string          `json:"subject"` // the object acted on, e.g. "policy:cz-msz-2024"
+	Scope    string          `json:"scope"`   // the organisation whose data it is
+	Dossier  string          `json:"dossier"` // the dossier it belongs to, if any
+	Before   json.RawMessage `json:"before,omitempty"`
+	After    json.RawMessage `json:"after,omitempty"`
+	Reason   string          `json:"reason"`
+	Denied   bool            `json:"denied"` // the attempt was refused
+	PrevHash string          `json:"prev_hash"`
+	Hash     string          `json:"hash"`
+}
+
+// ComputeHash returns the hex SHA-256 of the entry's canonical encoding: every field but
+// Hash, in a fixed order, each written as its length (8 bytes, big-endian) followed by its
+// bytes, after the version tag "zorginkoop-audit-v1". Seq is decimal, At is UTC in RFC 3339
+// with nanoseconds (trailing zeros dropped), Before and After are compacted JSON (empty
+// when absent), Denied is "true" or "false". Length prefixes make the encoding unambiguous:
+// no two different entries encode to the same bytes.
+func (e *Entry) ComputeHash() string {
+	h := sha256.New()
+	var n [8]byte
+	field := func(b []byte) {
+		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	str := func(s string) { field([]byte(s)) }
+	str(hashVersion)
+	str(strconv.FormatInt(e.Seq, 10))
+	str(e.PrevHash)
+	str(e.At.UTC().Format(time.RFC3339Nano))
+	str(e.UserID)
+	str(e.UserName)
+	str(e.OrgID)
+	str(e.Action)
+	str(e.Subject)
+	str(e.Scope)
+	str(e.Dossier)
+	field(compact(e.Before))
+	field(compact(e.After))
+	str(e.Reason)
+	str(strconv.FormatBool(e.Denied))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// compact returns raw without insignificant white space; invalid JSON is hashed as it is
+// (Record never stores it).
+func compact(raw json.RawMessage) []byte {
+	if len(raw) == 0 {
+		return nil
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return raw
+	}
+	return b.Bytes()
+}
+
+// JSON encodes v for Entry.Before or Entry.After; nil (or a nil pointer) gives nil. It
+// panics if v cannot be encoded (a channel, a function, a cycle): that is a programming
+// error, as with regexp.MustCompile.
+func JSON(v any) json.RawMessage {
+	if v == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("audit.JSON: %v", err))
+	}
+	if string(b) == "null" {
+		return nil
+	}
+	return b
+}
+
+// Head identifies the newest entry of the trail: its seq and hash. The empty trail has the
+// zero Head.
+type Head struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+func (h Head) String() string { return fmt.Sprintf("seq %d hash %s", h.Seq, h.Hash) }
+
+// Filter selects entries, newest first.
+type Filter struct {
+	OrgID     string // entries by this organisation or about its data (OrgID or Scope)
+	Subject   string
+	Dossier   string
+	Limit     int   // at most this many; the store treats 0 as no limit
+	BeforeSeq int64 // only entries with a smaller seq (the next page), if > 0
+}
+
+// Store keeps the trail.
+type Store interface {
+	// AppendAudit reads the head and inserts the entry that build makes from it, in one
+	// write transaction that no other appender (in this process or another) can interleave
+	// with. An error from build aborts the append.
+	AppendAudit(ctx context.Context, build func(prev Head) (Entry, error)) (Entry, error)
+	// AuditEntries returns the matching entries, newest first.
+	AuditEntries(ctx context.Context, f Filter) ([]Entry, error)
+	// EachAuditEntry calls fn with every entry in seq order, stopping at fn's first error.
+	EachAuditEntry(ctx context.Context, fn func(Entry) error) error
+}
+
+// Viewer is who asks to read the trail.
+type Viewer interface {
+	// MayViewAudit reports whether the viewer may read the trail of organisation orgID;
+	// orgID "" asks for the whole trail.
+	MayViewAudit(orgID string) bool
+}
+
+// Operator is the Viewer of the operator's command line: it may view the whole trail.
+var Operator Viewer = operator{}
+
+type operator struct{}
+
+func (operator) MayViewAudit(string) bool { return true }
+
+// Limits of Entries.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 1000
+)
+
+// Log records and checks the trail.
+type Log struct {
+	Store Store
+	Now   func() time.Time // the clock; time.Now if nil
+}
+
+func (l *Log) now() time.Time {
+	if l.Now == nil {
+		return time.Now()
+	}
+	return l.Now()
+}
+
+// Record appends e to the trail and returns it as stored. Action and Subject are required;
+// Before and After, if set, must be JSON. Seq, At, PrevHash and Hash are set here: At from
+// the clock, in UTC and truncated to microseconds (what both engines store exactly).
+func (l *Log) Record(ctx context.Context, e Entry) (Entry, error) {
+	if err := validate(&e); err != nil {
+		return Entry{}, err
+	}
+	return l.Store.AppendAudit(ctx, func(prev Head) (Entry, error) {
+		// Under the store's lock, so times follow seq order within one clock.
+		e.Seq = prev.Seq + 1
+		e.PrevHash = prev.Hash
+		e.At = l.now().UTC().Truncate(time.Microsecond)
+		e.Hash = e.ComputeHash()
+		return e, nil
+	})
+}
+
+// validate checks e and stores its JSON compacted, so the stored text is what is hashed.
+func validate(e *Entry) error {
+	var errs apperr.List
+	if e.Action == "" {
+		errs = append(errs, apperr.Invalidf("action", "an audit entry needs an action"))
+	}
+	if e.Subject == "" {
+		errs = append(errs, apperr.Invalidf("subject", "an audit entry needs a subject (the object acted on)"))
+	}
+	texts := []struct{ name, value string }{
+		{"user_id", e.UserID}, {"user_name", e.UserName}, {"org_id", e.OrgID}, {"action", e.Action},
+		{"subject", e.Subject}, {"scope", e.Scope}, {"dossier", e.Dossier}, {"reason", e.Reason},
+	}
+	for _, t := range texts {
+		// PostgreSQL text holds neither; refuse on both engines alike.
+		if !utf8.ValidString(t.value) || bytes.IndexByte([]byte(t.value), 0) >= 0 {
+			errs = append(errs, apperr.Invalidf(t.name, "must be UTF-8 text without NUL characters"))
+		}
+	}
+	var err error
+	if e.Before, err = normalJSON(e.Before); err != nil {
+		errs = append(errs, apperr.Invalidf("before", "is not valid JSON: %v", err))
+	}
+	if e.After, err = normalJSON(e.After); err != nil {
+		errs = append(errs, apperr.Invalidf("after", "is not valid JSON: %v", err))
+	}
+	return errs.Err()
+}
+
+// normalJSON returns raw compacted, and nil for absent or JSON null.
+func normalJSON(raw json.RawMessage) (json.RawMessage, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, nil
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return nil, err
+	}
+	if b.String() == "null" {
+		return nil, nil
+	}
+	return b.Bytes(), nil
+}
+
+// Entries returns the entries the viewer asks for, newest first. A viewer sees the whole
+// trail only if it may view all (MayViewAudit("")); otherwise f.OrgID must name an
+// organisation whose trail it may view. Limit defaults to DefaultLimit and is capped at
+// MaxLimit; page on with BeforeSeq set to the last seq returned.
+func (l *Log) Entries(ctx context.Context, viewer Viewer, f Filter) ([]Entry, error) {
+	if viewer == nil {
+		return nil, &apperr.Error{Code: apperr.Forbidden, Message: "you may not view the audit trail"}
+	}
+	if f.OrgID == "" && !viewer.MayViewAudit("") {
+		return nil, &apperr.Error{Code: apperr.Forbidden, Field: "org",
+			Message: "you may not view the whole audit trail: choose an organisation whose trail you may view"}
+	}
+	if f.OrgID != "" && !viewer.MayViewAudit(f.OrgID) {
+		return nil, &apperr.Error{Code: apperr.Forbidden, Field: "org",
+			Message: fmt.Sprintf("you may not view the audit trail of organisation %q", f.OrgID)}
+	}
+	if f.Limit < 0 {
+		return nil, apperr.Invalidf("limit", "must be 0 or more")
+	}
+	if f.BeforeSeq < 0 {
+		return nil, apperr.Invalidf("before", "must be 0 or more")
+	}
+	if f.Limit == 0 {
+		f.Limit = DefaultLimit
+	}
+	f.Limit = min(f.Limit, MaxLimit)
+	return l.Store.AuditEntries(ctx, f)
+}
+
+// Problem is one thing wrong with the trail, at entry Seq.
+type Problem struct {
+	Seq     int64  `json:"seq"`
+	Message string `json:"message"` // plain English, naming the entry
+}
+
+// MaxProblems is how many problems a Report lists; more are counted in Omitted.
+const MaxProblems = 1000
+
+// Report is the outcome of a verification.
+type Report struct {
+	Entries  int       `json:"entries"`
+	Head     Head      `json:"head"` // the last entry read
+	Problems []Problem `json:"problems"`
+	Omitted  int       `json:"omitted,omitempty"` // problems beyond MaxProblems
+}
+
+// OK reports whether the trail is intact.
+func (r Report) OK() bool { return len(r.Problems) == 0 && r.Omitted == 0 }
+
+func (r *Report) add(seq int64, format string, args ...any) {
+	if len(r.Problems) >= MaxProblems {
+		r.Omitted++
+		return
+	}
+	r.Problems = append(r.Problems, Problem{Seq: seq, Message: fmt.Sprintf(format, args...)})
+}
+
+// Verify walks the whole trail in seq order and reports every entry whose hash does not
+// match its contents and every break in the chain (a gap in the seqs, or a PrevHash that
+// is not the previous entry's hash). A trail whose newest entries were removed still
+// verifies: compare Report.Head with a head recorded earlier, or use VerifyAgainst.
+func (l *Log) Verify(ctx context.Context) (Report, error) {
+	return l.verify(ctx, nil)
+}
+
+// VerifyAgainst is Verify that also checks that entry known.Seq still exists with hash
+// known.Hash, a head printed by an earlier verification. That detects the removal of the
+// newest entries and a rewrite of the chain up to that entry, which Verify alone cannot.
+func (l *Log) VerifyAgainst(ctx context.Context, known Head) (Report, error) {
+	if known.Seq <= 0 || known.Hash == "" {
+		return Report{}, apperr.Invalidf("head", "a recorded head needs a seq of 1 or more and a hash")
+	}
+	return l.verify(ctx, &known)
+}
+
+func (l *Log) verify(ctx context.Context, known *Head) (Report, error) {
+	var (
+		r         Report
+		prev      Head // the previous entry as stored
+		knownSeen bool
+	)
+	err := l.Store.EachAuditEntry(ctx, func(e Entry) error {
+		r.Entries++
+		if e.ComputeHash() != e.Hash {
+			r.add(e.Seq, "entry %d was changed (its hash does not match its contents)", e.Seq)
+		}
+		checkLink(&r, prev, e)
+		if known != nil && e.Seq == known.Seq {
+			knownSeen = true
+			if e.Hash != known.Hash {
+				r.add(e.Seq, "entry %d is not the entry recorded earlier (hash %s): the trail was rewritten up to entry %d", e.Seq, known.Hash, e.Seq)
+			}
+		}
+		prev = Head{Seq: e.Seq, Hash: e.Hash}
+		return nil
+	})
+	if err != nil {
+		return Report{}, fmt.Errorf("verify audit trail: %w", err)
+	}
+	r.Head = prev
+	if known != nil && !knownSeen {
+		r.add(known.Seq, "entry %d, recorded earlier as the head, is missing: entries up to %d were removed (the trail now ends at entry %d)", known.Seq, known.Seq, prev.Seq)
+	}
+	return r, nil
+}
+
+// checkLink reports whether e follows prev (the zero Head at the start of the trail).
+func checkLink(r *Report, prev Head, e Entry) {
+	after := fmt.Sprintf("entry %d", prev.Seq)
+	if prev.Seq == 0 {
+		after = "the start of the trail"
+	}
+	switch {
+	case e.Seq == prev.Seq+2:
+		r.add(e.Seq, "entry %d does not follow %s: entry %d was removed or the entries were reordered", e.Seq, after, prev.Seq+1)
+	case e.Seq > prev.Seq+2:
+		r.add(e.Seq, "entry %d does not follow %s: entries %d to %d were removed or the entries were reordered", e.Seq, after, prev.Seq+1, e.Seq-1)
+	case e.Seq <= prev.Seq: // the store returns seq order; cannot happen with a primary key
+		r.add(e.Seq, "entry %d comes after %s: the entries were reordered", e.Seq, after)
+	case e.PrevHash != prev.Hash && prev.Seq == 0:
+		r.add(e.Seq, "entry %d does not start the trail: it links to an earlier entry (entries before it were removed, or it was changed)", e.Seq)
+	case e.PrevHash != prev.Hash:
+		r.add(e.Seq, "entry %d does not follow %s: its link to the previous entry does not match (entry %d was changed or removed, or the entries were reordered)", e.Seq, after, prev.Seq)
+	}
+}

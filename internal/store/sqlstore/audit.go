@@ -1,0 +1,128 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"zorginkoop/internal/audit"
+)
+
+const auditColumns = `seq, at, user_id, user_name, org_id, action, subject, scope, dossier, before, after, reason, denied, prev_hash, hash`
+
+// AppendAudit reads the head of the trail and inserts the entry build makes from it, in one
+// write transaction; Dialect.LockAudit keeps appenders on other connections out meanwhile.
+func (db *DB) AppendAudit(ctx context.Context, build func(prev audit.Head) (audit.Entry, error)) (audit.Entry, error) {
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return audit.Entry{}, fmt.Errorf("append audit entry: %w", err)
+	}
+	defer tx.Rollback()
+	if db.Dialect.LockAudit != "" {
+		if _, err := tx.ExecContext(ctx, db.Dialect.LockAudit); err != nil {
+			return audit.Entry{}, fmt.Errorf("append audit entry: lock: %w", err)
+		}
+	}
+	var prev audit.Head
+	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&prev.Seq, &prev.Hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return audit.Entry{}, fmt.Errorf("append audit entry: read head: %w", err)
+	}
+	e, err := build(prev)
+	if err != nil {
+		return audit.Entry{}, err
+	}
+	_, err = tx.ExecContext(ctx, db.Q(`INSERT INTO audit_log (`+auditColumns+`) VALUES (`+placeholders(15)+`)`),
+		e.Seq, db.Dialect.Time(e.At), e.UserID, e.UserName, e.OrgID, e.Action, e.Subject, e.Scope, e.Dossier,
+		nullText(e.Before), nullText(e.After), e.Reason, e.Denied, e.PrevHash, e.Hash)
+	if err != nil {
+		return audit.Entry{}, fmt.Errorf("append audit entry %d: %w", e.Seq, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return audit.Entry{}, fmt.Errorf("append audit entry %d: commit: %w", e.Seq, err)
+	}
+	return e, nil
+}
+
+// nullText stores JSON as text (not as a blob, nor as PostgreSQL JSONB, which reorders keys
+// and so would change the hash), and absent JSON as NULL.
+func nullText(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
+// AuditEntries returns the entries matching f, newest first.
+func (db *DB) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
+	var (
+		conds []string
+		args  []any
+	)
+	if f.OrgID != "" {
+		conds = append(conds, `(org_id = ? OR scope = ?)`)
+		args = append(args, f.OrgID, f.OrgID)
+	}
+	if f.Subject != "" {
+		conds = append(conds, `subject = ?`)
+		args = append(args, f.Subject)
+	}
+	if f.Dossier != "" {
+		conds = append(conds, `dossier = ?`)
+		args = append(args, f.Dossier)
+	}
+	if f.BeforeSeq > 0 {
+		conds = append(conds, `seq < ?`)
+		args = append(args, f.BeforeSeq)
+	}
+	query := `SELECT ` + auditColumns + ` FROM audit_log`
+	if len(conds) > 0 {
+		query += ` WHERE ` + strings.Join(conds, ` AND `)
+	}
+	query += ` ORDER BY seq DESC`
+	if f.Limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	var out []audit.Entry
+	err := db.eachAudit(ctx, db.Q(query), args, func(e audit.Entry) error {
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
+
+// EachAuditEntry calls fn with every entry in seq order.
+func (db *DB) EachAuditEntry(ctx context.Context, fn func(audit.Entry) error) error {
+	return db.eachAudit(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY seq`, nil, fn)
+}
+
+func (db *DB) eachAudit(ctx context.Context, query string, args []any, fn func(audit.Entry) error) error {
+	rows, err := db.Read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("read audit trail: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			e             audit.Entry
+			at            Timestamp
+			before, after []byte
+		)
+		if err := rows.Scan(&e.Seq, &at, &e.UserID, &e.UserName, &e.OrgID, &e.Action, &e.Subject, &e.Scope,
+			&e.Dossier, &before, &after, &e.Reason, &e.Denied, &e.PrevHash, &e.Hash); err != nil {
+			return fmt.Errorf("read audit trail: %w", err)
+		}
+		e.At = at.Time
+		e.Before, e.After = before, after
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read audit trail: %w", err)
+	}
+	return nil
+}
