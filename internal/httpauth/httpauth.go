@@ -125,9 +125,10 @@ func CSRFToken(ctx context.Context) string {
 	return s
 }
 
-// SetSession sets the session cookie after a login.
+// SetSession sets the session cookie after a login. Its lifetime is relative (Max-Age),
+// so it holds however the browser's clock differs from the server's (or a test's).
 func SetSession(w http.ResponseWriter, r *http.Request, secret string, sess *identity.Session) {
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: secret, Path: "/", Expires: sess.ExpiresAt,
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: secret, Path: "/", MaxAge: int(sess.ExpiresAt.Sub(sess.CreatedAt).Seconds()),
 		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
 }
 

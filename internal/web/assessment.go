@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/httpauth"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 )
@@ -42,18 +44,20 @@ type overview struct {
 	Rows     []overviewRow
 	CSVURL   string // downloads with the same filters
 	XLSXURL  string
+	CSRF     string // the token of the form that runs an assessment
 }
 
 var outcomeOrder = []assessment.Outcome{assessment.Eligible, assessment.NotEligible, assessment.Incomplete, assessment.OutOfScope}
 
 // overview loads the latest run and applies the filters of the query string.
 func (h *Handler) overview(r *http.Request) (*overview, error) {
-	pol, err := h.Library.Policy(r.PathValue("id"))
+	actor := principal(r)
+	pol, err := h.Policies.Policy(r.Context(), actor, r.PathValue("id"))
 	if err != nil {
 		return nil, err
 	}
 	q := r.URL.Query()
-	ov := &overview{Policy: pol, Outcomes: outcomeOrder}
+	ov := &overview{Policy: pol, Outcomes: outcomeOrder, CSRF: httpauth.CSRFToken(r.Context())}
 	if o := assessment.Outcome(q.Get("uitkomst")); assessment.OutcomeNames[o] != "" {
 		ov.Outcome = o
 	}
@@ -73,8 +77,8 @@ func (h *Handler) overview(r *http.Request) (*overview, error) {
 		ov.CSVURL += "?" + q
 		ov.XLSXURL += "?" + q
 	}
-	run, err := h.Assessments.LatestRun(r.Context(), pol.ID)
-	if apperr.CodeOf(err) == apperr.NotFound {
+	run, err := h.Assessments.LatestRun(r.Context(), actor, pol.ID)
+	if errors.Is(err, assessment.ErrNotAssessed) {
 		return ov, nil
 	}
 	if err != nil {
@@ -117,7 +121,7 @@ func row(pol *policy.Compiled, s *assessment.Summary) overviewRow {
 
 // providerIDs returns the ids of the providers of one care type.
 func (h *Handler) providerIDs(r *http.Request, careType string) (map[string]bool, error) {
-	ps, _, err := h.ProviderDB.Providers(r.Context(), provider.Filter{CareType: careType})
+	ps, _, err := h.Providers.List(r.Context(), principal(r), provider.Filter{CareType: careType})
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +144,7 @@ func (h *Handler) assessmentPage(w http.ResponseWriter, r *http.Request) error {
 // redirect, so reloading the page does not run it again).
 func (h *Handler) runAssessment(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	run, err := h.Assessments.AssessAll(r.Context(), id, nil)
+	run, err := h.Assessments.AssessAll(r.Context(), principal(r), id, nil)
 	if err != nil {
 		return err
 	}
@@ -272,15 +276,17 @@ type factLine struct {
 }
 
 func (h *Handler) providerAssessmentPage(w http.ResponseWriter, r *http.Request) error {
-	pol, err := h.Library.Policy(r.PathValue("id"))
+	actor := principal(r)
+	pol, err := h.Policies.Policy(r.Context(), actor, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	p, err := h.ProviderDB.Provider(r.Context(), r.PathValue("providerID"))
+	// The assessment first: it decides whether the caller may see this provider here.
+	res, err := h.Assessments.AssessProvider(r.Context(), actor, pol.ID, r.PathValue("providerID"))
 	if err != nil {
 		return err
 	}
-	res, err := h.Assessments.AssessProvider(r.Context(), pol.ID, p.ID)
+	p, err := h.Providers.Provider(r.Context(), actor, res.ProviderID)
 	if err != nil {
 		return err
 	}

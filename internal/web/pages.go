@@ -7,12 +7,33 @@ import (
 	"strconv"
 	"strings"
 
+	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 )
 
+// principal is who is calling (anonymous until logged in).
+func principal(r *http.Request) identity.Principal { return identity.PrincipalFrom(r.Context()) }
+
+// policyRow is a policy on the home page: drafts are marked, and the link to the
+// assessments shows only for who may see them.
+type policyRow struct {
+	*policy.Compiled
+	Draft  bool
+	Assess bool
+}
+
 func (h *Handler) index(w http.ResponseWriter, r *http.Request) error {
-	return h.render(w, http.StatusOK, "index.html", "Zorginkoopbeleid in werking", h.Library.Policies())
+	actor := principal(r)
+	cs, err := h.Policies.Policies(r.Context(), actor)
+	if err != nil {
+		return err
+	}
+	var rows []policyRow
+	for _, c := range cs {
+		rows = append(rows, policyRow{Compiled: c, Draft: c.Status == policy.Draft, Assess: actor.MayAssess(c.Insurer)})
+	}
+	return h.render(w, http.StatusOK, "index.html", "Zorginkoopbeleid in werking", rows)
 }
 
 type requirementGroup struct {
@@ -23,16 +44,19 @@ type requirementGroup struct {
 
 type policyView struct {
 	*policy.Compiled
+	Draft    bool
+	Assess   bool // the caller may see the assessments
 	Groups   []requirementGroup
 	Timeline []policy.Milestone
 }
 
 func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.Library.Policy(r.PathValue("id"))
+	actor := principal(r)
+	c, err := h.Policies.Policy(r.Context(), actor, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	v := policyView{Compiled: c}
+	v := policyView{Compiled: c, Draft: c.Status == policy.Draft, Assess: actor.MayAssess(c.Insurer)}
 	for _, k := range kindOrder {
 		g := requirementGroup{Kind: k, Heading: kindHeadings[k]}
 		for _, req := range c.Requirements {
@@ -79,7 +103,7 @@ func (h *Handler) providersPage(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.Library.Registry.CareType(v.CareType); !ok {
 		v.CareType = ""
 	}
-	ps, total, err := h.ProviderDB.Providers(r.Context(), provider.Filter{
+	ps, total, err := h.Providers.List(r.Context(), principal(r), provider.Filter{
 		CareType: v.CareType, Query: v.Query, Offset: (v.Page - 1) * providersPerPage, Limit: providersPerPage})
 	if err != nil {
 		return err

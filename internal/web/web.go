@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -14,31 +15,61 @@ import (
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/httpauth"
+	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 )
 
 // Services are what the pages show and change; the caller wires them.
 type Services struct {
-	Library     *policy.Library
-	ProviderDB  provider.Store
-	Assessments *assessment.Service
+	Library     *policy.Library     // the registry and the fact catalogue
+	Policies    *policy.Service     // what policies the caller may see
+	Providers   *provider.Service   // what providers and facts the caller may see
+	Assessments *assessment.Service // whose assessments the caller may run and see
+	Identity    *identity.Service   // logins, sessions, users
+	Limits      Limits              // rate limits; DefaultLimits for nil fields
 	Log         *slog.Logger
 }
 
 // Handler serves the pages.
 type Handler struct {
 	Services
-	mux   *http.ServeMux
-	pages map[string]*template.Template
+	mux    *http.ServeMux
+	pages  map[string]*template.Template
+	routes []string // the patterns registered with handle, for the authorisation matrix test
 }
 
 //go:embed templates/*.html static/*
 var files embed.FS
 
-// New returns the web handler, with security headers and cross-origin protection for
-// state-changing forms.
+// New returns the web handler: security headers, a body size limit, cross-origin
+// protection, authentication with a CSRF check of every form, and rate limits (see
+// protect in auth.go).
 func New(s Services) (http.Handler, error) {
+	h, err := newHandler(s)
+	if err != nil {
+		return nil, err
+	}
+	if s.Identity == nil {
+		return nil, errors.New("web: Services.Identity is required: the pages need logins")
+	}
+	h.Limits.fill()
+	return h.protect(h.mux), nil
+}
+
+// Routes lists the pattern of every page and form registered with handle ("GET
+// /beleid/{id}"), for the authorisation matrix test: a page without a row there fails it.
+func Routes() ([]string, error) {
+	h, err := newHandler(Services{})
+	if err != nil {
+		return nil, err
+	}
+	return append([]string(nil), h.routes...), nil
+}
+
+// newHandler parses the templates and registers every route.
+func newHandler(s Services) (*Handler, error) {
 	if s.Log == nil {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
@@ -56,10 +87,13 @@ func New(s Services) (http.Handler, error) {
 	h.handle("GET /beleid/{id}/beoordeling.xlsx", h.assessmentXLSX)
 	h.handle("GET /beleid/{id}/beoordeling/{providerID}", h.providerAssessmentPage)
 	h.handle("GET /zorgaanbieders", h.providersPage)
+	h.handle("GET /inloggen/oidc/{org}", h.oidcStart)
+	h.handle("GET /inloggen/oidc/{org}/terug", h.oidcCallback)
+	h.authRoutes()
 	h.handle("/", func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.NotFoundf("no page at %s", r.URL.Path)
 	})
-	return Secure(http.NewCrossOriginProtection().Handler(h.mux)), nil
+	return h, nil
 }
 
 func (h *Handler) parseTemplates() error {
@@ -71,7 +105,7 @@ func (h *Handler) parseTemplates() error {
 		if name == "templates/layout.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(h.funcs()).ParseFS(files, "templates/layout.html", name)
+		t, err := template.New("layout.html").Funcs(h.funcs()).Funcs(h.navFuncs()).ParseFS(files, "templates/layout.html", name)
 		if err != nil {
 			return err
 		}
@@ -88,22 +122,46 @@ func Secure(next http.Handler) http.Handler {
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "same-origin")
 		hd.Set("X-Frame-Options", "DENY")
+		if r.TLS != nil { // over plain HTTP browsers ignore it
+			hd.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
 		next.ServeHTTP(w, r)
 	})
 }
 
 func (h *Handler) handle(pattern string, fn func(http.ResponseWriter, *http.Request) error) {
+	h.routes = append(h.routes, pattern)
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		w = withRequest(w, r)
 		if err := fn(w, r); err != nil {
 			h.fail(w, r, err)
 		}
 	})
 }
 
-// page is what every template gets: the page title and its own data.
+// page is what every template gets: the page title and its own data, and for the
+// navigation who is logged in and the CSRF token of the logout form.
 type page struct {
-	Title string
-	Data  any
+	Title     string
+	Data      any
+	Principal identity.Principal
+	CSRF      string
+}
+
+// requestWriter carries the request to render, so that every page shows the navigation
+// of its principal without each handler passing it along.
+type requestWriter struct {
+	http.ResponseWriter
+	r *http.Request
+}
+
+func (w *requestWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func withRequest(w http.ResponseWriter, r *http.Request) http.ResponseWriter {
+	if _, ok := w.(*requestWriter); ok {
+		return w
+	}
+	return &requestWriter{ResponseWriter: w, r: r}
 }
 
 // render executes a page template into a buffer first, so a failing template never sends
@@ -113,8 +171,12 @@ func (h *Handler) render(w http.ResponseWriter, status int, name, title string, 
 	if !ok {
 		return errors.New("no template " + name)
 	}
+	pg := page{Title: title, Data: data}
+	if rw, ok := w.(*requestWriter); ok {
+		pg.Principal, pg.CSRF = identity.PrincipalFrom(rw.r.Context()), httpauth.CSRFToken(rw.r.Context())
+	}
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, page{Title: title, Data: data}); err != nil {
+	if err := t.Execute(&buf, pg); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -127,29 +189,53 @@ type errorPage struct {
 	Status  int
 	Heading string
 	Message string
+	Login   string // a link to log in (again), for a page that needs it
 }
 
 // fail renders a Dutch error page. Internal causes go to the log, never to the page.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	w = withRequest(w, r)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		h.failPage(w, r, errorPage{Status: http.StatusRequestEntityTooLarge, Heading: "Te veel gegevens",
+			Message: fmt.Sprintf("Het formulier is groter dan %s en is daarom niet verwerkt. Verklein de invoer en probeer het opnieuw.", sizeName(tooLarge.Limit))})
+		return
+	}
+	if apperr.CodeOf(err) == apperr.Unauthenticated && isRead(r) && identity.PrincipalFrom(r.Context()).IsAnonymous() {
+		// A page that needs a login: log in and come back.
+		http.Redirect(w, r, loginURL(r, false), http.StatusSeeOther)
+		return
+	}
 	ep := errorPage{}
 	switch apperr.CodeOf(err) {
 	case apperr.NotFound:
 		ep = errorPage{http.StatusNotFound, "Pagina niet gevonden",
-			"Deze pagina, dit zorginkoopbeleid of deze zorgaanbieder bestaat niet (meer)."}
+			"Deze pagina, dit zorginkoopbeleid of deze zorgaanbieder bestaat niet (meer).", ""}
 	case apperr.Invalid:
-		ep = errorPage{http.StatusBadRequest, "Ongeldige invoer", "De gegevens zijn niet juist ingevuld."}
+		ep = errorPage{http.StatusBadRequest, "Ongeldige invoer", "De gegevens zijn niet juist ingevuld.", ""}
 		if e := apperr.Errors(err); len(e) > 0 && e[0].Dutch != "" {
 			ep.Message = e[0].Dutch
 		}
 	case apperr.Forbidden:
-		ep = errorPage{http.StatusForbidden, "Geen toegang", "U mag deze actie niet uitvoeren."}
+		ep = errorPage{http.StatusForbidden, "Geen toegang", "U mag deze actie niet uitvoeren.", ""}
+	case apperr.Unauthenticated:
+		ep = errorPage{Status: http.StatusUnauthorized, Heading: "Inloggen vereist", Message: "Log in om deze pagina te zien.", Login: loginURL(r, false)}
+	case apperr.TooMany:
+		ep = errorPage{Status: http.StatusTooManyRequests, Heading: "Te veel verzoeken", Message: "U heeft in korte tijd te veel verzoeken gedaan. Probeer het later opnieuw."}
 	case apperr.Conflict:
-		ep = errorPage{http.StatusConflict, "Conflict", "De gegevens zijn intussen gewijzigd. Probeer het opnieuw."}
+		ep = errorPage{http.StatusConflict, "Conflict", "De gegevens zijn intussen gewijzigd. Probeer het opnieuw.", ""}
 	default:
 		h.Log.Error("web request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		ep = errorPage{http.StatusInternalServerError, "Er ging iets mis",
-			"Er is een interne fout opgetreden. Probeer het later opnieuw; de fout is vastgelegd."}
+			"Er is een interne fout opgetreden. Probeer het later opnieuw; de fout is vastgelegd.", ""}
 	}
+	if d := dutchOf(err); d != "" && ep.Status < 500 {
+		ep.Message = d // the service's own words say what to do
+	}
+	h.failPage(w, r, ep)
+}
+
+func (h *Handler) failPage(w http.ResponseWriter, r *http.Request, ep errorPage) {
 	if err := h.render(w, ep.Status, "error.html", ep.Heading, ep); err != nil {
 		h.Log.Error("render error page", "err", err)
 		http.Error(w, ep.Heading, ep.Status)

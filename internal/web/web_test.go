@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"io"
 	"net/http"
@@ -10,14 +11,22 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"zorginkoop/internal/apptest"
 )
 
 // noRedirect lets a test see the redirect after a POST.
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
+// get fetches a page in the environment's session.
 func (e *testEnv) get(t *testing.T, path string) (*http.Response, string) {
 	t.Helper()
-	resp, err := http.Get(e.srv.URL + path)
+	req, err := http.NewRequest("GET", e.srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.AddCookie(e.session)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +41,10 @@ func (e *testEnv) get(t *testing.T, path string) (*http.Response, string) {
 // runAssessment presses the button on the overview page.
 func (e *testEnv) runAssessment(t *testing.T) {
 	t.Helper()
-	resp, err := noRedirect.PostForm(e.srv.URL+"/beleid/"+testPolicy+"/beoordeling", url.Values{})
+	req, _ := http.NewRequest("POST", e.srv.URL+"/beleid/"+testPolicy+"/beoordeling", strings.NewReader(url.Values{"csrf": {e.csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(e.session)
+	resp, err := noRedirect.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +150,9 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 
 func TestCrossSiteFormPostIsRefused(t *testing.T) {
 	e := newEnv(t)
-	req, _ := http.NewRequest("POST", e.srv.URL+"/beleid/"+testPolicy+"/beoordeling", nil)
+	req, _ := http.NewRequest("POST", e.srv.URL+"/beleid/"+testPolicy+"/beoordeling", strings.NewReader(url.Values{"csrf": {e.csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(e.session)
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
 	resp, err := noRedirect.Do(req)
 	if err != nil {
@@ -155,11 +169,10 @@ func TestCrossSiteFormPostIsRefused(t *testing.T) {
 
 func TestGetDoesNotRunAnAssessment(t *testing.T) {
 	e := newEnv(t)
-	resp, err := http.Get(e.srv.URL + "/beleid/" + testPolicy + "/beoordeling?run=1")
-	if err != nil {
-		t.Fatal(err)
+	resp, _ := e.get(t, "/beleid/"+testPolicy+"/beoordeling?run=1")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
 	}
-	resp.Body.Close()
 	if _, body := e.get(t, "/beleid/"+testPolicy+"/beoordeling"); !strings.Contains(body, "nog niet beoordeeld") {
 		t.Error("GET changed state")
 	}
@@ -234,4 +247,27 @@ func TestXLSXDownloadOpensWithTheRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRows(t, rows)
+}
+
+func TestDraftIsMarkedAndOnlyForItsInsurer(t *testing.T) {
+	e := newEnv(t)
+	buyer := e.ids.Principal(t, e.ids.User(t, apptest.CZBuyerEmail))
+	yaml := apptest.DraftYAML(t, testPolicy+".yaml", "cz-concept-2027", "Concept huisartsenzorg 2027")
+	if _, _, err := e.app.Policies.SaveDraft(context.Background(), buyer, "concept.yaml", yaml); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := e.get(t, "/"); !strings.Contains(body, "Concept huisartsenzorg 2027") || !strings.Contains(body, "concept, niet gepubliceerd") {
+		t.Errorf("the home page does not list the insurer's draft as a draft")
+	}
+	if resp, body := e.get(t, "/beleid/cz-concept-2027"); resp.StatusCode != 200 || !strings.Contains(body, "nog niet gepubliceerd") {
+		t.Errorf("draft page: status %d", resp.StatusCode)
+	}
+	resp, err := http.Get(e.srv.URL + "/beleid/cz-concept-2027")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("draft page for an anonymous visitor: status %d, want 404", resp.StatusCode)
+	}
 }

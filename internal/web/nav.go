@@ -1,0 +1,96 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"slices"
+
+	"zorginkoop/internal/identity"
+	"zorginkoop/internal/policy"
+	"zorginkoop/internal/provider"
+)
+
+// What the navigation shows depends on what the principal may use; the templates ask the
+// authorisation rules through these functions, never role names.
+
+var orgKindNames = map[identity.OrgKind]string{
+	identity.Insurer: "zorgverzekeraar", identity.Purchaser: "inkooporganisatie",
+	identity.Provider: "zorgaanbieder", identity.Operator: "platformbeheer",
+}
+
+func (h *Handler) navFuncs() template.FuncMap {
+	return template.FuncMap{
+		"roleName":    func(r identity.Role) string { return identity.RoleNames[r] },
+		"orgKindName": func(k identity.OrgKind) string { return orgKindNames[k] },
+		// mayAssessSome: the principal may assess the policies of at least one insurer.
+		"mayAssessSome": func(p identity.Principal) bool { return len(h.assessablePolicies(p)) > 0 },
+		// actsForSomeProvider: the principal works for at least one provider record.
+		"actsForSomeProvider": func(p identity.Principal) bool { return len(ownProviders(p)) > 0 },
+	}
+}
+
+// assessablePolicies are the policies whose assessments the principal may run and read.
+func (h *Handler) assessablePolicies(p identity.Principal) []*policy.Compiled {
+	var out []*policy.Compiled
+	for _, c := range h.Library.Policies() {
+		if policy.MayRead(p, c) && p.MayAssess(c.Insurer) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ownProviders are the provider records the principal works for.
+func ownProviders(p identity.Principal) []string {
+	if p.IsAnonymous() {
+		return nil
+	}
+	var out []string
+	for _, id := range p.Org.Providers {
+		if p.ActsForProvider(id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// ownAssessment is one of the provider's own assessments: its record under one policy
+// that purchases its kind of care.
+type ownAssessment struct {
+	Provider *provider.Provider
+	Policies []*policy.Compiled
+}
+
+type myAssessmentsView struct {
+	Insurer  []*policy.Compiled // policies whose overviews the principal may open
+	Provider []ownAssessment    // the principal's own provider records
+}
+
+// myAssessments is where the navigation's "Beoordelingen" leads: for an insurer's staff
+// the overviews of its policies, for a provider's users its own assessment under every
+// policy that purchases its kind of care.
+func (h *Handler) myAssessments(w http.ResponseWriter, r *http.Request) error {
+	p := identity.PrincipalFrom(r.Context())
+	if p.IsAnonymous() {
+		return identity.LoginRequired("see assessments")
+	}
+	v := myAssessmentsView{Insurer: h.assessablePolicies(p)}
+	for _, id := range ownProviders(p) {
+		prov, err := h.Providers.Provider(r.Context(), p, id)
+		if err != nil {
+			return err
+		}
+		own := ownAssessment{Provider: prov}
+		for _, c := range h.Library.Policies() {
+			if policy.MayRead(p, c) && slices.ContainsFunc(prov.CareTypes, func(ct string) bool { return slices.Contains(c.CareTypes, ct) }) {
+				own.Policies = append(own.Policies, c)
+			}
+		}
+		v.Provider = append(v.Provider, own)
+	}
+	title := "Beoordelingen"
+	if len(v.Insurer) == 0 {
+		title = "Mijn beoordelingen"
+	}
+	return h.render(w, http.StatusOK, "my_assessments.html", title, v)
+}
