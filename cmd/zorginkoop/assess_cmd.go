@@ -10,6 +10,7 @@ import (
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/audit"
 	"zorginkoop/internal/nl"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
@@ -96,15 +97,18 @@ func (a *app) assessStored(ctx context.Context, policyID, providerID string, asJ
 		}
 		return err
 	}
-	svc := &assessment.Service{Library: lib, Providers: db, Runs: db, Now: a.now}
+	// The command line is the operator's tool: it acts as the platform operator, and runs
+	// are recorded in the audit trail as by "system".
+	op := a.cliOperator()
+	svc := &assessment.Service{Library: lib, Providers: db, Runs: db, Audit: &audit.Log{Store: db, Now: a.now}, Now: a.now}
 	if providerID != "" {
-		r, err := svc.AssessProvider(ctx, policyID, providerID)
+		r, err := svc.AssessProvider(ctx, op, policyID, providerID)
 		if err != nil {
 			return err
 		}
 		return a.printResults(lib, pol, []assessment.Result{*r}, asJSON, 0, true)
 	}
-	run, err := svc.AssessAll(ctx, policyID, func(done int) {
+	run, err := svc.AssessAll(ctx, op, policyID, func(done int) {
 		if done%10000 == 0 && done > 0 {
 			fmt.Fprintf(a.stderr, "assessed %d providers\n", done)
 		}

@@ -76,7 +76,7 @@ func TestUnknownCommandAndFlags(t *testing.T) {
 	}{
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"policy", "show"}, "usage: zorginkoop policy show ID"},
-		{[]string{"policy", "show", "bestaat-niet"}, `policy "bestaat-niet" not found`},
+		{[]string{"policy", "show", "bestaat-niet"}, `policy "bestaat-niet" does not exist`},
 		{[]string{"assess"}, "--policy is required"},
 		{[]string{"assess", "--policy", "asr-msz-2025", "--limit", "-1"}, "--limit must be 0 or more"},
 		{[]string{"policy", "list", "--log-level", "luid"}, `--log-level "luid"`},

@@ -19,6 +19,7 @@ import (
 // app carries what every command needs: output streams, the environment and, once parsed,
 // the configuration.
 type app struct {
+	stdin          io.Reader // nil: os.Stdin
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	cfg            config

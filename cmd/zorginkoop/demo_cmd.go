@@ -6,12 +6,17 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"strings"
 	"text/tabwriter"
 
+	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/audit"
 	"zorginkoop/internal/demo"
+	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/store"
 )
 
 // demo installs the shipped policies, replaces the demo providers and assesses them all.
@@ -47,24 +52,33 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	if _, err := policy.Install(ctx, lib, db, a.now(), files); err != nil {
 		return fmt.Errorf("install policies: %w", err)
 	}
+	// The demo acts as the platform operator (see cliOperator), recorded in the audit trail.
+	op, trail := a.cliOperator(), &audit.Log{Store: db, Now: a.now}
 	ps := demo.Generate(lib, *n, *seed)
-	svc := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
-	if err := svc.Import(ctx, ps, nil, a.progress("importing", len(ps))); err != nil {
+	svc := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet(), Audit: trail}
+	if err := svc.Import(ctx, op, ps, nil, a.progress("importing", len(ps))); err != nil {
 		return fmt.Errorf("import demo providers: %w", err)
 	}
-	as := &assessment.Service{Library: lib, Providers: db, Runs: db, Now: a.now}
+	logins, err := a.demoAccounts(ctx, db, lib, ps)
+	if err != nil {
+		return err
+	}
+	as := &assessment.Service{Library: lib, Providers: db, Runs: db, Audit: trail, Now: a.now}
 	pols := lib.Policies()
 	fmt.Fprintf(a.stdout, "Installed %d policies and %d demo providers (seed %d) in the %s database.\n\n", len(pols), len(ps), *seed, db.Engine())
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "POLICY\tTITLE\tELIGIBLE\tNOT ELIGIBLE\tINCOMPLETE")
 	for _, pol := range pols {
-		run, err := as.AssessAll(ctx, pol.ID, nil)
+		run, err := as.AssessAll(ctx, op, pol.ID, nil)
 		if err != nil {
 			return fmt.Errorf("assess %s: %w", pol.ID, err)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\n", pol.ID, pol.Title, run.Eligible, run.NotEligible, run.Incomplete)
 	}
 	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if err := a.printDemoLogins(logins); err != nil {
 		return err
 	}
 	where := ""
@@ -105,4 +119,144 @@ func flagError(err error) error {
 		return err
 	}
 	return usagef("%v", err)
+}
+
+// DemoPassword is the password of every demo user. It is printed by `zorginkoop demo`
+// and is for demonstrations only.
+const DemoPassword = "zorginkoop-demo"
+
+// demoUser is one demo account: an e-mail local part at the organisation's demo domain.
+type demoUser struct {
+	local string
+	name  string
+	roles []identity.Role
+}
+
+var (
+	demoInsurerUsers = []demoUser{
+		{"inkoper", "Zorginkoper", []identity.Role{identity.RoleBuyer, identity.RoleContractManager}},
+		{"beheerder", "Beheerder", []identity.Role{identity.RoleAdmin}},
+		{"adviseur", "Medisch adviseur", []identity.Role{identity.RoleMedicalAdvisor, identity.RoleCareMediator, identity.RoleClaimsAssessor}},
+	}
+	demoPurchaserUsers = []demoUser{
+		{"inkoper", "Zorginkoper", []identity.Role{identity.RoleBuyer}},
+		{"beheerder", "Contractbeheerder", []identity.Role{identity.RoleAdmin, identity.RoleContractManager}},
+	}
+	demoProviderUsers = []demoUser{
+		{"beheerder", "Beheerder", []identity.Role{identity.RoleAdmin, identity.RoleProviderContractManager}},
+		{"invuller", "Invuller", []identity.Role{identity.RoleFiller}},
+		{"bestuurder", "Tekenbevoegde", []identity.Role{identity.RoleSignatory}},
+	}
+)
+
+// demoProviderOrgs is how many demo providers get an organisation with users.
+const demoProviderOrgs = 4
+
+// demoLogin is a line of the table of demo logins.
+type demoLogin struct {
+	email, org string
+	roles      []identity.Role
+}
+
+// demoAccounts registers the platform operator, an organisation for every insurer and
+// purchasing party of the registry, and one for a few demo providers of different care
+// types, each with users in several roles and the password DemoPassword. Organisations are
+// saved again on every run; users that exist already are left as they are, so that
+// running demo again does not fail.
+func (a *app) demoAccounts(ctx context.Context, db store.DB, lib *policy.Library, ps []provider.Provider) ([]demoLogin, error) {
+	ids := a.identityService(db)
+	op := a.cliOperator()
+	type orgUsers struct {
+		org    identity.Organisation
+		domain string // of the users' e-mail addresses, before ".example"
+		users  []demoUser
+	}
+	all := []orgUsers{{identity.Organisation{ID: identity.OperatorOrgID, Kind: identity.Operator, Name: "Platformbeheer"}, "platform",
+		[]demoUser{{"beheerder", "Platformbeheerder", []identity.Role{identity.RoleAdmin}}}}}
+	for _, in := range lib.Registry.Insurers {
+		all = append(all, orgUsers{identity.Organisation{ID: in.ID, Kind: identity.Insurer, Name: in.Name, Insurers: []string{in.ID}}, in.ID, demoInsurerUsers})
+	}
+	for _, pp := range lib.Registry.PurchasingParties {
+		all = append(all, orgUsers{identity.Organisation{ID: pp.ID, Kind: identity.Purchaser, Name: pp.Name, Insurers: pp.BuysFor}, pp.ID, demoPurchaserUsers})
+	}
+	// A provider's organisation is named by its KvK number, which a provider record keeps
+	// whatever the seed; the users' addresses by its name.
+	for _, p := range demoProviderSample(ps, demoProviderOrgs) {
+		org := identity.Organisation{ID: "aanbieder-" + p.KvK, Kind: identity.Provider, Name: p.Name, KvK: p.KvK, Providers: []string{p.ID}}
+		all = append(all, orgUsers{org, slug(p.Name), demoProviderUsers})
+	}
+	known := lib.Registry.InsurerSet()
+	var logins []demoLogin
+	for _, ou := range all {
+		if err := ids.SaveOrganisation(ctx, op, ou.org, func(id string) bool { return known[id] }); err != nil {
+			return nil, fmt.Errorf("demo organisation %s: %w", ou.org.ID, err)
+		}
+		for _, du := range ou.users {
+			email := du.local + "@" + ou.domain + ".example"
+			logins = append(logins, demoLogin{email: email, org: ou.org.Name, roles: du.roles})
+			if _, err := db.UserByEmail(ctx, email); err == nil {
+				continue
+			} else if apperr.CodeOf(err) != apperr.NotFound {
+				return nil, err
+			}
+			nu := identity.NewUser{OrgID: ou.org.ID, Email: email, Name: du.name + " " + ou.org.Name, Roles: du.roles, Password: DemoPassword}
+			if _, err := ids.AddUser(ctx, op, nu); err != nil {
+				return nil, fmt.Errorf("demo user %s: %w", email, err)
+			}
+		}
+	}
+	return logins, nil
+}
+
+// demoProviderSample picks up to n providers, each of another care type, in population
+// order (so the same seed picks the same providers).
+func demoProviderSample(ps []provider.Provider, n int) []provider.Provider {
+	var out []provider.Provider
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if len(out) == n {
+			break
+		}
+		if len(p.CareTypes) == 0 || seen[p.CareTypes[0]] || slug(p.Name) == "" {
+			continue
+		}
+		seen[p.CareTypes[0]] = true
+		out = append(out, p)
+	}
+	return out
+}
+
+// slug makes an organisation id of a name: "Kliniek 't Hoog B.V." is "kliniek-t-hoog-b-v".
+func slug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+	}
+	s := b.String()
+	if len(s) > 48 {
+		s = strings.TrimRight(s[:48], "-")
+	}
+	return s
+}
+
+// printDemoLogins prints how to log in as each demo user.
+func (a *app) printDemoLogins(logins []demoLogin) error {
+	fmt.Fprintln(a.stdout, "\nDemo users: log in at /inloggen (users that existed already keep their own password):")
+	fmt.Fprintln(a.stdout)
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "E-MAIL\tPASSWORD\tORGANISATION\tROLES")
+	for _, l := range logins {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.email, DemoPassword, l.org, joinRoles(l.roles))
+	}
+	return tw.Flush()
 }

@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/store"
@@ -70,6 +72,7 @@ func TestDemoLoadsPoliciesProvidersAndAssessments(t *testing.T) {
 	if n := providerCount(t, dir); n != 150 {
 		t.Errorf("database holds %d providers, want 150", n)
 	}
+	users := checkDemoAccounts(t, dir, out)
 
 	// Running it again replaces the data: the same counts, no extra providers.
 	code, again, errOut := runCmd(t, "demo", "--data-dir", dir, "--providers", "150")
@@ -82,6 +85,84 @@ func TestDemoLoadsPoliciesProvidersAndAssessments(t *testing.T) {
 	if n := providerCount(t, dir); n != 150 {
 		t.Errorf("after a second run the database holds %d providers, want 150", n)
 	}
+	if again := userCount(t, dir); again != users {
+		t.Errorf("after a second run there are %d users, want the %d of the first", again, users)
+	}
+}
+
+func userCount(t *testing.T, dir string) int {
+	t.Helper()
+	db, err := store.Open(context.Background(), dir, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	n, err := db.CountUsers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// checkDemoAccounts checks that every user in demo's login table logs in with the demo
+// password as a user of the organisation printed, that the organisations of the insurers,
+// purchasing parties and providers act for the right parties, and returns the number of
+// users.
+func checkDemoAccounts(t *testing.T, dir, out string) int {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, dir, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ids := &identity.Service{Store: db, Now: time.Now}
+	kinds := map[identity.OrgKind]int{}
+	rows := 0
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 4 || !strings.HasSuffix(f[0], ".example") {
+			continue
+		}
+		rows++
+		if f[1] != DemoPassword {
+			t.Errorf("the table gives password %q for %s", f[1], f[0])
+		}
+		p, _, _, err := ids.Login(ctx, f[0], DemoPassword)
+		if err != nil {
+			t.Errorf("%s cannot log in with the demo password: %v", f[0], err)
+			continue
+		}
+		if !strings.Contains(line, p.Org.Name) || !strings.HasSuffix(line, " "+joinRoles(p.User.Roles)) {
+			t.Errorf("the line %q does not show %s's organisation %q and roles %v", line, f[0], p.Org.Name, p.User.Roles)
+		}
+		kinds[p.Kind()]++
+		switch p.User.Email {
+		case "inkoper@caresq.example":
+			if !p.ActsForInsurer("eucare") || !p.MayAssess("eucare") || p.ActsForInsurer("cz-groep") {
+				t.Errorf("Caresq's buyer should act for Eucare only: %+v", p.Org)
+			}
+		case "inkoper@cz-groep.example":
+			if !p.MayAssess("cz-groep") {
+				t.Errorf("CZ's buyer may not assess CZ's policies: %+v", p.Org)
+			}
+		}
+		if p.Kind() == identity.Provider {
+			if len(p.Org.Providers) != 1 || p.Org.KvK == "" || p.Org.Providers[0] != "kvk-"+p.Org.KvK {
+				t.Errorf("provider organisation %+v is not linked to its provider record and KvK", p.Org)
+			} else if pr, err := db.Provider(ctx, p.Org.Providers[0]); err != nil || pr.Name != p.Org.Name {
+				t.Errorf("provider organisation %s: record %v, %v", p.Org.ID, pr, err)
+			}
+		}
+	}
+	if kinds[identity.Operator] != 1 || kinds[identity.Insurer] < 8 || kinds[identity.Purchaser] < 8 || kinds[identity.Provider] < 9 {
+		t.Errorf("demo users per kind of organisation: %v", kinds)
+	}
+	n, err := db.CountUsers(ctx)
+	if err != nil || n != rows {
+		t.Errorf("%d users in the database, %d in the table (%v)", n, rows, err)
+	}
+	return n
 }
 
 func lineWith(out, s string) string {

@@ -27,6 +27,10 @@ Usage:
   zorginkoop policy list|validate|show|diff    work with policy files
   zorginkoop providers import FILE             import providers (CSV or JSON)
   zorginkoop assess --policy ID [--provider ID] [--facts FILE] [--json]
+  zorginkoop users bootstrap|add|list|disable|enable|roles|cert|orgs|org-add
+                                               organisations and their users (see 'zorginkoop users')
+  zorginkoop audit verify [--head SEQ:HASH]    check the audit trail's hash chain; prints its head
+  zorginkoop audit list [--org ID] [--subject S] [--dossier D] [--limit 50] [--before SEQ] [--json]
 
 Global flags (before or after the subcommand), and their environment variables:
   --data-dir DIR   ZORGINKOOP_DATA_DIR   folder of the embedded SQLite database (default ./data)
@@ -55,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		"policy":    app.policy,
 		"providers": app.providers,
 		"assess":    app.assess,
+		"users":     app.users,
+		"audit":     app.audit,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/audit"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 )
@@ -56,8 +57,9 @@ func (a *app) providers(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	svc.Store = db
-	if err := svc.Import(ctx, ps, line, a.progress("importing", len(ps))); err != nil {
+	svc.Store, svc.Audit = db, &audit.Log{Store: db, Now: a.now}
+	// The command line imports as the platform operator (see cliOperator).
+	if err := svc.Import(ctx, a.cliOperator(), ps, line, a.progress("importing", len(ps))); err != nil {
 		return withFile(err, file)
 	}
 	locs, facts := 0, 0

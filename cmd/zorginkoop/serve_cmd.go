@@ -2,69 +2,104 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"zorginkoop/internal/api"
+	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/audit"
+	"zorginkoop/internal/identity"
+	"zorginkoop/internal/mail"
+	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/store"
 	"zorginkoop/internal/web"
 )
 
 // serve runs the web pages and the JSON API until ctx is cancelled, then shuts down
-// gracefully.
+// gracefully. With --tls-cert and --tls-key it serves HTTPS; with --client-ca as well it
+// asks browsers and API clients for a client certificate, verifies one if given (clients
+// without one still get in and log in otherwise), and logs in the user mapped to its
+// fingerprint ('zorginkoop users cert').
 func (a *app) serve(ctx context.Context, args []string) error {
 	fs := a.flags("serve")
 	addr := fs.String("addr", a.envOr("ADDR", "127.0.0.1:8080"), "address to listen on (ZORGINKOOP_ADDR)")
+	baseURL := fs.String("base-url", a.envOr("BASE_URL", ""), "public URL of the site, for links in e-mail and OpenID Connect callbacks (ZORGINKOOP_BASE_URL)")
+	tlsCert := fs.String("tls-cert", a.envOr("TLS_CERT", ""), "serve HTTPS with this certificate (PEM, chain included) (ZORGINKOOP_TLS_CERT)")
+	tlsKey := fs.String("tls-key", a.envOr("TLS_KEY", ""), "the certificate's private key (PEM) (ZORGINKOOP_TLS_KEY)")
+	clientCA := fs.String("client-ca", a.envOr("CLIENT_CA", ""), "verify client certificates against these CA certificates (PEM) (ZORGINKOOP_CLIENT_CA)")
+	smtpAddr := fs.String("smtp-addr", a.envOr("SMTP_ADDR", ""), "SMTP server host:port for password-reset mail (ZORGINKOOP_SMTP_ADDR); without it mail is written to the log")
+	smtpFrom := fs.String("smtp-from", a.envOr("SMTP_FROM", ""), "sender address of the mail (ZORGINKOOP_SMTP_FROM)")
+	smtpUser := fs.String("smtp-user", a.envOr("SMTP_USER", ""), "SMTP login name, if the server needs one (ZORGINKOOP_SMTP_USER; the password only from ZORGINKOOP_SMTP_PASSWORD)")
 	pos, err := a.parse(fs, args)
 	if err != nil {
-		return err
+		return flagError(err)
 	}
 	if len(pos) > 0 {
 		return usagef("serve takes no arguments, got %q", strings.Join(pos, " "))
+	}
+	tlsConfig, err := serverTLS(*tlsCert, *tlsKey, *clientCA)
+	if err != nil {
+		return err
+	}
+	if err := checkBaseURL(*baseURL); err != nil {
+		return err
+	}
+	mailer, err := a.mailer(*smtpAddr, *smtpFrom, *smtpUser)
+	if err != nil {
+		return err
 	}
 	db, err := a.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	lib, err := a.storedLibrary(ctx, db)
+	handler, lib, err := a.appHandler(ctx, db, appOptions{BaseURL: *baseURL, Mail: mailer})
 	if err != nil {
 		return err
 	}
 	if len(lib.Policies()) == 0 {
 		a.log.Warn("the database holds no policies yet: run `zorginkoop demo` to load the shipped policies and demo providers")
 	}
-	providers := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
-	assessments := &assessment.Service{Library: lib, Providers: db, Runs: db, Now: a.now}
-	pages, err := web.New(web.Services{Library: lib, ProviderDB: db, Assessments: assessments, Log: a.log})
-	if err != nil {
-		return fmt.Errorf("web pages: %w", err)
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/api/", web.Secure(api.New(api.Services{Library: lib, Providers: providers, ProviderDB: db, Assessments: assessments, Log: a.log})))
-	mux.Handle("/", pages)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return usagef("cannot listen on %s: %v", *addr, err)
 	}
 	srv := &http.Server{
-		Handler:           logRequests(a.log, mux),
+		Handler:           logRequests(a.log, handler),
+		TLSConfig:         tlsConfig,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      5 * time.Minute, // assessing every provider can take a while
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
-	a.log.Info("listening", "url", "http://"+ln.Addr().String()+"/", "engine", db.Engine(), "policies", len(lib.Policies()))
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+	}
+	a.log.Info("listening", "url", scheme+"://"+ln.Addr().String()+"/", "engine", db.Engine(), "policies", len(lib.Policies()),
+		"client_certificates", tlsConfig != nil && tlsConfig.ClientCAs != nil)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if tlsConfig != nil {
+			errc <- srv.ServeTLS(ln, "", "") // the certificate is in TLSConfig
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
 	select {
 	case err := <-errc:
 		return err
@@ -80,6 +115,107 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// appOptions are the settings of an app instance beyond its database.
+type appOptions struct {
+	BaseURL string
+	Mail    identity.Mailer
+}
+
+// appHandler wires every service over db and returns the whole site: the JSON API under
+// /api/ and the web pages. It keeps no state of its own (sessions, logins and locks are in
+// the database), so any number of instances can serve one PostgreSQL database.
+func (a *app) appHandler(ctx context.Context, db store.DB, opt appOptions) (http.Handler, *policy.Library, error) {
+	lib, err := a.storedLibrary(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	trail := &audit.Log{Store: db, Now: a.now}
+	ids := &identity.Service{Store: db, Audit: trail, Mail: opt.Mail, Now: a.now, BaseURL: opt.BaseURL}
+	providers := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet(), Audit: trail}
+	policies := &policy.Service{Library: lib, Store: db, Audit: trail, Now: a.now}
+	assessments := &assessment.Service{Library: lib, Policies: policies, Providers: db, Runs: db, Audit: trail, Now: a.now}
+	pages, err := web.New(web.Services{Library: lib, Policies: policies, Providers: providers, Assessments: assessments, Identity: ids, Log: a.log})
+	if err != nil {
+		return nil, nil, fmt.Errorf("web pages: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", web.Secure(api.New(api.Services{Library: lib, Policies: policies, Providers: providers, Assessments: assessments, Identity: ids, Log: a.log})))
+	mux.Handle("/", pages)
+	return mux, lib, nil
+}
+
+// serverTLS builds the HTTPS settings: none without a certificate; with a client CA,
+// client certificates are requested and, if given, verified against it
+// (tls.VerifyClientCertIfGiven: a browser without one still gets the login page). A
+// certificate that does not verify ends the TLS handshake: it never reaches the app.
+func serverTLS(certFile, keyFile, clientCAFile string) (*tls.Config, error) {
+	switch {
+	case certFile == "" && keyFile == "" && clientCAFile != "":
+		return nil, usagef("--client-ca needs --tls-cert and --tls-key: client certificates work only over HTTPS")
+	case certFile == "" && keyFile == "":
+		return nil, nil
+	case certFile == "":
+		return nil, usagef("--tls-key needs --tls-cert (the server certificate)")
+	case keyFile == "":
+		return nil, usagef("--tls-cert needs --tls-key (the certificate's private key)")
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, apperr.Invalidf("--tls-cert", "cannot use certificate %s with key %s: %v", certFile, keyFile, err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if clientCAFile == "" {
+		return cfg, nil
+	}
+	pemCAs, err := os.ReadFile(clientCAFile)
+	if err != nil {
+		return nil, apperr.Invalidf("--client-ca", "cannot read %s: %v", clientCAFile, errors.Unwrap(err))
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemCAs) {
+		return nil, apperr.Invalidf("--client-ca", "%s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", clientCAFile)
+	}
+	cfg.ClientCAs = pool
+	cfg.ClientAuth = tls.VerifyClientCertIfGiven
+	return cfg, nil
+}
+
+func checkBaseURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return apperr.Invalidf("--base-url", "%q is not an http(s) URL such as https://zorginkoop.example.nl", s)
+	}
+	return nil
+}
+
+// mailer is the SMTP mailer of --smtp-addr, or, without one, a mailer that writes mail to
+// the log (for development: a password-reset mail holds a secret link).
+func (a *app) mailer(addr, from, user string) (identity.Mailer, error) {
+	if addr == "" {
+		if from != "" || user != "" {
+			return nil, usagef("--smtp-from and --smtp-user need --smtp-addr (the SMTP server, host:port)")
+		}
+		a.log.Warn("no SMTP server (--smtp-addr): e-mail such as password-reset links is written to this log instead of sent")
+		return mail.Log{Logger: a.log}, nil
+	}
+	host, portText, err := net.SplitHostPort(addr)
+	port, perr := strconv.Atoi(portText)
+	if err != nil || perr != nil || host == "" {
+		return nil, apperr.Invalidf("--smtp-addr", "%q is not host:port, e.g. smtp.example.nl:587", addr)
+	}
+	if from == "" {
+		return nil, usagef("--smtp-from is required with --smtp-addr: the sender address of the mail")
+	}
+	m, err := mail.New(mail.Config{Host: host, Port: port, From: from, User: user, Password: a.getenv("ZORGINKOOP_SMTP_PASSWORD"), Now: a.now})
+	if err != nil {
+		return nil, flagged(err, map[string]string{"host": "--smtp-addr", "port": "--smtp-addr", "from": "--smtp-from"})
+	}
+	return m, nil
 }
 
 // envOr returns ZORGINKOOP_<key> or def.

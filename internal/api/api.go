@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/httpauth"
+	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 )
@@ -17,19 +19,25 @@ import (
 const MaxBodyBytes = 10 << 20
 
 // Services are what the API adapts; the caller wires them (cmd/zorginkoop serve).
+// Every handler passes the caller's principal (from the request context, put there by
+// httpauth) to the service, which decides what the caller may see and do.
 type Services struct {
-	Library     *policy.Library     // the policies in force and the registry
-	Providers   *provider.Service   // import and validation of providers
-	ProviderDB  provider.Store      // listing and reading providers
+	Library     *policy.Library     // the registry and the fact catalogue
+	Policies    *policy.Service     // policies: published, drafts, publishing
+	Providers   *provider.Service   // reading, importing and validating providers
 	Assessments *assessment.Service // running and reading assessments
-	Log         *slog.Logger
+	// Identity authenticates API tokens, client certificates and session cookies; nil
+	// serves everyone as anonymous (tests of public routes).
+	Identity *identity.Service
+	Log      *slog.Logger
 }
 
 // Handler serves /api/.
 type Handler struct {
 	Services
 	mux    *http.ServeMux
-	routes []string // the patterns registered, for the OpenAPI test
+	auth   http.Handler // mux behind the authentication middleware
+	routes []string     // the patterns registered, for the OpenAPI test
 }
 
 //go:embed openapi.json
@@ -43,8 +51,12 @@ func New(s Services) *Handler {
 	h := &Handler{Services: s, mux: http.NewServeMux()}
 	h.handle("GET /api/openapi.json", h.openAPI)
 	h.handle("GET /api/insurers", h.listInsurers)
+	h.handle("GET /api/me", h.me)
+	h.handle("POST /api/tokens", h.createToken)
 	h.handle("GET /api/policies", h.listPolicies)
+	h.handle("POST /api/policies", h.saveDraft)
 	h.handle("GET /api/policies/{id}", h.getPolicy)
+	h.handle("POST /api/policies/{id}/publish", h.publishPolicy)
 	h.handle("POST /api/policies/{id}/assessments", h.runAssessment)
 	h.handle("GET /api/policies/{id}/assessments", h.latestAssessment)
 	h.handle("GET /api/policies/{id}/assessments/{providerID}", h.assessProvider)
@@ -55,13 +67,40 @@ func New(s Services) *Handler {
 	h.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errNoRoute)
 	})
+	h.auth = h.mux
+	if s.Identity != nil {
+		h.auth = (&httpauth.Middleware{Identity: s.Identity, Fail: h.fail}).Handler(h.mux)
+	}
 	return h
 }
 
 // Routes returns the registered patterns ("GET /api/policies/{id}").
 func (h *Handler) Routes() []string { return append([]string(nil), h.routes...) }
 
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+// ServeHTTP authenticates the caller and serves the route. A request without any
+// credentials is anonymous and goes straight to the routes: it carries no ambient
+// authority a foreign page could borrow, so the double-submit CSRF check the middleware
+// makes for anonymous web forms does not apply, and an API client that forgot its token
+// gets 401 rather than a CSRF error.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !hasCredentials(r) {
+		h.mux.ServeHTTP(w, r.WithContext(identity.WithPrincipal(r.Context(), identity.Anonymous)))
+		return
+	}
+	h.auth.ServeHTTP(w, r)
+}
+
+// hasCredentials reports whether r carries an API token, a verified client certificate or
+// a session cookie.
+func hasCredentials(r *http.Request) bool {
+	if r.Header.Get("Authorization") != "" || r.TLS != nil && len(r.TLS.VerifiedChains) > 0 {
+		return true
+	}
+	return httpauth.SessionCookieValue(r) != ""
+}
+
+// principal is who is calling.
+func principal(r *http.Request) identity.Principal { return identity.PrincipalFrom(r.Context()) }
 
 // handle registers a handler that returns an error; errors become problem+json.
 func (h *Handler) handle(pattern string, fn func(http.ResponseWriter, *http.Request) error) {

@@ -11,11 +11,19 @@ import (
 	"strings"
 	"testing"
 
+	"zorginkoop/internal/apptest"
 	"zorginkoop/internal/provider"
 )
 
-// call does one request and decodes the JSON answer (nil for an empty body).
+// call does one request with the environment's token and decodes the JSON answer (nil
+// for an empty body).
 func (e *testEnv) call(t *testing.T, method, path, body string) (*http.Response, any) {
+	t.Helper()
+	return e.callAs(t, e.token, method, path, body)
+}
+
+// callAs does one request with an API token ("" for none).
+func (e *testEnv) callAs(t *testing.T, token, method, path, body string) (*http.Response, any) {
 	t.Helper()
 	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
 	if err != nil {
@@ -23,6 +31,9 @@ func (e *testEnv) call(t *testing.T, method, path, body string) (*http.Response,
 	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -103,7 +114,7 @@ func TestAPIScenarios(t *testing.T) {
 			map[string]any{"id": testPolicy, "requirements.0.id": "ha-big-registratie", "requirements.0.kind": "knockout",
 				"reference_date": "2022-01-01", "insurer_name": "CZ groep"}},
 		{"an unknown policy is a 404 problem", "GET", "/api/policies/bestaat-niet", "", 404, problemType,
-			map[string]any{"status": 404, "title": "Not Found", "detail": `policy "bestaat-niet" not found`}},
+			map[string]any{"status": 404, "title": "Not Found", "detail": `policy "bestaat-niet" does not exist`}},
 		{"providers are listed by name with the total", "GET", "/api/providers", "", 200, jsonType,
 			map[string]any{"total": 3, "providers.0.id": "hap-de-linde", "providers.1.id": "hap-failliet", "limit": 50}},
 		{"providers are paged", "GET", "/api/providers?offset=1&limit=1", "", 200, jsonType,
@@ -279,5 +290,128 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	sort.Strings(served)
 	if strings.Join(documented, "\n") != strings.Join(served, "\n") {
 		t.Errorf("routes and OpenAPI document differ\nserved:\n%s\n\ndocumented:\n%s", strings.Join(served, "\n"), strings.Join(documented, "\n"))
+	}
+}
+
+func TestMeNamesUserOrganisationAndRoles(t *testing.T) {
+	e := newEnv(t)
+	resp, v := e.callAs(t, e.userToken(t, apptest.CZBuyerEmail), "GET", "/api/me", "")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %v", resp.StatusCode, v)
+	}
+	want := map[string]any{"user.email": apptest.CZBuyerEmail, "organisation.id": apptest.OrgCZ, "organisation.kind": "insurer",
+		"organisation.insurers.0": "cz-groep", "roles.0.id": "inkoper", "roles.0.name": "inkoper"}
+	for path, w := range want {
+		if got := at(v, path); fmt.Sprint(got) != fmt.Sprint(w) {
+			t.Errorf("%s = %v, want %v", path, got, w)
+		}
+	}
+	resp, v = e.callAs(t, "", "GET", "/api/me", "")
+	if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("WWW-Authenticate") == "" {
+		t.Errorf("anonymous: status %d, WWW-Authenticate %q: %v", resp.StatusCode, resp.Header.Get("WWW-Authenticate"), v)
+	}
+	resp, _ = e.callAs(t, "zk_"+strings.Repeat("x", 43), "GET", "/api/me", "")
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("unknown token: status %d, want 401", resp.StatusCode)
+	}
+}
+
+func TestCreatedTokenWorksOnce(t *testing.T) {
+	e := newEnv(t)
+	resp, v := e.callAs(t, e.userToken(t, apptest.ZZBuyerEmail), "POST", "/api/tokens", `{"name": "inkoopsysteem"}`)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("status %d: %v", resp.StatusCode, v)
+	}
+	token, _ := at(v, "token").(string)
+	if !strings.HasPrefix(token, "zk_") || at(v, "name") != "inkoopsysteem" || at(v, "expires_at") == nil {
+		t.Fatalf("answer %v", v)
+	}
+	if resp, v := e.callAs(t, token, "GET", "/api/me", ""); resp.StatusCode != 200 || at(v, "user.email") != apptest.ZZBuyerEmail {
+		t.Errorf("the new token: status %d, %v", resp.StatusCode, v)
+	}
+	if resp, v := e.callAs(t, "", "POST", "/api/tokens", `{"name": "x"}`); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("anonymous token request: status %d, %v", resp.StatusCode, v)
+	}
+	if resp, v := e.callAs(t, token, "POST", "/api/tokens", `{"name": ""}`); resp.StatusCode != http.StatusUnprocessableEntity || at(v, "errors.0.field") != "name" {
+		t.Errorf("token without a name: status %d, %v", resp.StatusCode, v)
+	}
+}
+
+// draftYAML is the CZ policy of the scenarios as a new draft.
+func draftYAML(t *testing.T, id string) string {
+	return string(apptest.DraftYAML(t, apptest.Policy+".yaml", id, "Concept huisartsenzorg 2027"))
+}
+
+func TestDraftPolicyIsUploadedChangedAndPublished(t *testing.T) {
+	e := newEnv(t)
+	buyer := e.userToken(t, apptest.CZBuyerEmail)
+	other := e.userToken(t, apptest.ZZBuyerEmail)
+	body, _ := json.Marshal(map[string]string{"file": "concept.yaml", "yaml": draftYAML(t, "cz-concept-2027")})
+	resp, v := e.callAs(t, buyer, "POST", "/api/policies", string(body))
+	if resp.StatusCode != http.StatusCreated || at(v, "status") != "draft" || at(v, "version") != float64(1) {
+		t.Fatalf("upload: status %d: %v", resp.StatusCode, v)
+	}
+	if loc := resp.Header.Get("Location"); loc != "/api/policies/cz-concept-2027" {
+		t.Errorf("Location %q", loc)
+	}
+	// The same id again, as the YAML file itself: a new version of the draft.
+	req, _ := http.NewRequest("POST", e.srv.URL+"/api/policies?file=concept.yaml", strings.NewReader(draftYAML(t, "cz-concept-2027")))
+	req.Header.Set("Authorization", "Bearer "+buyer)
+	req.Header.Set("Content-Type", "application/yaml")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("changing the draft: status %d", resp.StatusCode)
+	}
+	for _, tc := range []struct {
+		who    string
+		token  string
+		status int
+	}{{"its insurer", buyer, 200}, {"another insurer", other, 404}, {"anonymous", "", 404}} {
+		if resp, _ := e.callAs(t, tc.token, "GET", "/api/policies/cz-concept-2027", ""); resp.StatusCode != tc.status {
+			t.Errorf("draft read by %s: status %d, want %d", tc.who, resp.StatusCode, tc.status)
+		}
+		_, v := e.callAs(t, tc.token, "GET", "/api/policies", "")
+		listed := at(v, "policies.[id=cz-concept-2027]") != nil
+		if listed != (tc.status == 200) {
+			t.Errorf("draft listed for %s: %v", tc.who, listed)
+		}
+	}
+	if resp, v := e.callAs(t, other, "POST", "/api/policies/cz-concept-2027/publish", ""); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("publish by another insurer: status %d: %v", resp.StatusCode, v)
+	}
+	resp, v = e.callAs(t, buyer, "POST", "/api/policies/cz-concept-2027/publish", "")
+	if resp.StatusCode != http.StatusOK || at(v, "status") != "published" || at(v, "version") != float64(3) {
+		t.Fatalf("publish: status %d: %v", resp.StatusCode, v)
+	}
+	if resp, _ := e.callAs(t, "", "GET", "/api/policies/cz-concept-2027", ""); resp.StatusCode != http.StatusOK {
+		t.Errorf("published policy read anonymously: status %d", resp.StatusCode)
+	}
+	if resp, _ := e.callAs(t, buyer, "POST", "/api/policies/cz-concept-2027/publish", ""); resp.StatusCode != http.StatusConflict {
+		t.Errorf("publishing twice: status %d, want 409", resp.StatusCode)
+	}
+	if resp, v := e.callAs(t, buyer, "POST", "/api/policies", string(body)); resp.StatusCode != http.StatusConflict || at(v, "errors.0.field") != "id" {
+		t.Errorf("a draft over a published policy: status %d, want 409: %v", resp.StatusCode, v)
+	}
+}
+
+func TestInvalidDraftNamesTheLine(t *testing.T) {
+	e := newEnv(t)
+	yaml := strings.Replace(draftYAML(t, "cz-concept-2027"), "sector: huisartsenzorg", "sector: huisartsenzorg\nkleur: blauw", 1)
+	body, _ := json.Marshal(map[string]string{"file": "concept.yaml", "yaml": yaml})
+	resp, v := e.callAs(t, e.userToken(t, apptest.CZBuyerEmail), "POST", "/api/policies", string(body))
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d: %v", resp.StatusCode, v)
+	}
+	if at(v, "errors.0.line") != float64(6) || !strings.Contains(fmt.Sprint(at(v, "errors.0.message")), "kleur") {
+		t.Errorf("errors: %v", at(v, "errors"))
+	}
+	// A provider's user may not upload policies at all, whatever the file.
+	resp, v = e.callAs(t, e.userToken(t, apptest.LindeEmail), "POST", "/api/policies", string(body))
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("provider upload: status %d, want 403: %v", resp.StatusCode, v)
 	}
 }

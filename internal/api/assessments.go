@@ -25,7 +25,7 @@ func counts(run *assessment.Run) runCounts {
 }
 
 func (h *Handler) runAssessment(w http.ResponseWriter, r *http.Request) error {
-	run, err := h.Assessments.AssessAll(r.Context(), r.PathValue("id"), nil)
+	run, err := h.Assessments.AssessAll(r.Context(), principal(r), r.PathValue("id"), nil)
 	if err != nil {
 		return err
 	}
@@ -56,11 +56,11 @@ type runJSON struct {
 
 func (h *Handler) latestAssessment(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	run, err := h.Assessments.LatestRun(r.Context(), id)
+	run, err := h.Assessments.LatestRun(r.Context(), principal(r), id)
 	if err != nil {
 		return err
 	}
-	pol, err := h.Library.Policy(id)
+	pol, err := h.Policies.Policy(r.Context(), principal(r), id)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ type resultJSON struct {
 }
 
 func (h *Handler) assessProvider(w http.ResponseWriter, r *http.Request) error {
-	res, err := h.Assessments.AssessProvider(r.Context(), r.PathValue("id"), r.PathValue("providerID"))
+	res, err := h.Assessments.AssessProvider(r.Context(), principal(r), r.PathValue("id"), r.PathValue("providerID"))
 	if err != nil {
 		return err
 	}

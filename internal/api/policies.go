@@ -1,8 +1,13 @@
 package api
 
 import (
+	"io"
+	"mime"
 	"net/http"
+	"net/url"
+	"strings"
 
+	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/policy"
 )
 
@@ -35,17 +40,19 @@ func (h *Handler) listInsurers(w http.ResponseWriter, r *http.Request) error {
 
 // policyHeader is a policy in a listing.
 type policyHeader struct {
-	ID            string      `json:"id"`
-	Title         string      `json:"title"`
-	Insurer       string      `json:"insurer"`
-	InsurerName   string      `json:"insurer_name"`
-	Purchaser     string      `json:"purchaser,omitempty"`
-	PurchaserName string      `json:"purchaser_name,omitempty"`
-	Sector        string      `json:"sector"`
-	ContractYears []int       `json:"contract_years"`
-	Published     policy.Date `json:"published"`
-	ReferenceDate policy.Date `json:"reference_date"`
-	Requirements  int         `json:"requirements"`
+	ID            string        `json:"id"`
+	Title         string        `json:"title"`
+	Insurer       string        `json:"insurer"`
+	InsurerName   string        `json:"insurer_name"`
+	Purchaser     string        `json:"purchaser,omitempty"`
+	PurchaserName string        `json:"purchaser_name,omitempty"`
+	Sector        string        `json:"sector"`
+	ContractYears []int         `json:"contract_years"`
+	Published     policy.Date   `json:"published"`
+	ReferenceDate policy.Date   `json:"reference_date"`
+	Requirements  int           `json:"requirements"`
+	Status        policy.Status `json:"status"`  // draft or published
+	Version       int           `json:"version"` // counts the saves of a draft
 }
 
 func (h *Handler) header(c *policy.Compiled) policyHeader {
@@ -53,6 +60,7 @@ func (h *Handler) header(c *policy.Compiled) policyHeader {
 		ID: c.ID, Title: c.Title, Insurer: c.Insurer, InsurerName: h.Library.InsurerName(c.Insurer),
 		Purchaser: c.Purchaser, Sector: c.Sector, ContractYears: c.ContractYears,
 		Published: c.Published, ReferenceDate: c.ReferenceDate, Requirements: len(c.Requirements),
+		Status: c.Status, Version: c.Version,
 	}
 	if pp, ok := h.Library.Registry.PurchasingParty(c.Purchaser); ok {
 		ph.PurchaserName = pp.Name
@@ -61,25 +69,89 @@ func (h *Handler) header(c *policy.Compiled) policyHeader {
 }
 
 func (h *Handler) listPolicies(w http.ResponseWriter, r *http.Request) error {
+	cs, err := h.Policies.Policies(r.Context(), principal(r))
+	if err != nil {
+		return err
+	}
 	out := []policyHeader{}
-	for _, c := range h.Library.Policies() {
+	for _, c := range cs {
 		out = append(out, h.header(c))
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"policies": out})
 }
 
-// policyJSON is the whole policy with display names added.
+// policyJSON is the whole policy with display names and its status added.
 type policyJSON struct {
 	*policy.Policy
-	InsurerName   string `json:"insurer_name"`
-	PurchaserName string `json:"purchaser_name,omitempty"`
+	InsurerName   string        `json:"insurer_name"`
+	PurchaserName string        `json:"purchaser_name,omitempty"`
+	Status        policy.Status `json:"status"`
+	Version       int           `json:"version"`
+}
+
+func (h *Handler) policyJSON(c *policy.Compiled) policyJSON {
+	hd := h.header(c)
+	return policyJSON{Policy: c.Policy, InsurerName: hd.InsurerName, PurchaserName: hd.PurchaserName, Status: c.Status, Version: c.Version}
 }
 
 func (h *Handler) getPolicy(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.Library.Policy(r.PathValue("id"))
+	c, err := h.Policies.Policy(r.Context(), principal(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	hd := h.header(c)
-	return writeJSON(w, http.StatusOK, policyJSON{Policy: c.Policy, InsurerName: hd.InsurerName, PurchaserName: hd.PurchaserName})
+	return writeJSON(w, http.StatusOK, h.policyJSON(c))
+}
+
+// draftRequest is the JSON form of an upload; the body may also be the YAML file itself.
+type draftRequest struct {
+	File string `json:"file"` // the file name, for error messages
+	YAML string `json:"yaml"`
+}
+
+// saveDraft stores a policy file as a draft: a new one (201) or a new text of the caller's
+// own draft with the same id (200). Errors name the line.
+func (h *Handler) saveDraft(w http.ResponseWriter, r *http.Request) error {
+	file, data, err := readPolicyFile(w, r)
+	if err != nil {
+		return err
+	}
+	c, created, err := h.Policies.SaveDraft(r.Context(), principal(r), file, data)
+	if err != nil {
+		return err
+	}
+	st := http.StatusOK
+	if created {
+		st = http.StatusCreated
+		w.Header().Set("Location", "/api/policies/"+url.PathEscape(c.ID))
+	}
+	return writeJSON(w, st, h.policyJSON(c))
+}
+
+// readPolicyFile reads an upload: JSON {"file", "yaml"} when the body is JSON, else the
+// body is the YAML file, named by the query parameter file.
+func readPolicyFile(w http.ResponseWriter, r *http.Request) (string, []byte, error) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt == "application/json" {
+		var req draftRequest
+		if err := decode(w, r, &req); err != nil {
+			return "", nil, err
+		}
+		if strings.TrimSpace(req.YAML) == "" {
+			return "", nil, apperr.Invalidf("yaml", "the policy file is empty")
+		}
+		return req.File, []byte(req.YAML), nil
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		return "", nil, err
+	}
+	return r.URL.Query().Get("file"), data, nil
+}
+
+func (h *Handler) publishPolicy(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.Policies.Publish(r.Context(), principal(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, h.policyJSON(c))
 }

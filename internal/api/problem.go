@@ -92,6 +92,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if st == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="zorginkoop"`)
+	}
 	w.WriteHeader(st)
 	json.NewEncoder(w).Encode(p)
 }

@@ -46,7 +46,7 @@ func (h *Handler) listProviders(w http.ResponseWriter, r *http.Request) error {
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	ps, total, err := h.ProviderDB.Providers(r.Context(), f)
+	ps, total, err := h.Providers.List(r.Context(), principal(r), f)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (h *Handler) listProviders(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) getProvider(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.ProviderDB.Provider(r.Context(), r.PathValue("id"))
+	p, err := h.Providers.Provider(r.Context(), principal(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -84,10 +84,13 @@ func (h *Handler) importProviders(w http.ResponseWriter, r *http.Request) error 
 	if len(req.Providers) == 0 {
 		return apperr.Invalidf("providers", "at least one provider is required")
 	}
+	if err := h.Providers.AuthorizeImport(r.Context(), principal(r), req.Providers); err != nil {
+		return err
+	}
 	if err := h.Providers.Normalize(req.Providers, nil); err != nil {
 		return err
 	}
-	if err := h.Providers.Import(r.Context(), req.Providers, nil, nil); err != nil {
+	if err := h.Providers.Import(r.Context(), principal(r), req.Providers, nil, nil); err != nil {
 		return err
 	}
 	out := importResponse{Imported: len(req.Providers)}

@@ -1,33 +1,57 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"zorginkoop/internal/apptest"
-	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/identity"
 	"zorginkoop/internal/store"
 )
 
 const testPolicy = apptest.Policy
 
-// testEnv is a seeded database (see apptest) and the API over it.
+// testEnv is a seeded database (see apptest) and the API over it. Requests carry an API
+// token: token (the platform operator's, who may read and write everything) unless a test
+// picks another. What each role may do is proven by the authorisation matrix
+// (internal/apptest).
 type testEnv struct {
-	db  store.DB
-	srv *httptest.Server
+	db    store.DB
+	srv   *httptest.Server
+	ids   *apptest.Identity
+	token string
 }
 
 func newEnv(t *testing.T) *testEnv {
 	t.Helper()
 	env := apptest.New(t)
+	ids := env.NewIdentity(t, apptest.NewClock(), nil, "")
+	ids.Seed(t)
 	h := New(Services{
-		Library: env.Library, Providers: env.Providers, ProviderDB: env.DB,
-		Assessments: &assessment.Service{Library: env.Library, Providers: env.DB, Runs: env.DB, Now: func() time.Time { return apptest.Now }},
-		Log:         slog.New(slog.DiscardHandler),
+		Library: env.Library, Policies: env.Policies, Providers: env.Providers, Assessments: env.Assessments,
+		Identity: ids.Service, Log: slog.New(slog.DiscardHandler),
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &testEnv{db: env.DB, srv: srv}
+	e := &testEnv{db: env.DB, srv: srv, ids: ids}
+	e.token = e.tokenOf(t, ids.Operator)
+	return e
+}
+
+// tokenOf issues an API token for p.
+func (e *testEnv) tokenOf(t *testing.T, p identity.Principal) string {
+	t.Helper()
+	token, err := e.ids.Service.CreateAPIToken(context.Background(), p, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+// userToken issues an API token for the seeded user with the e-mail address.
+func (e *testEnv) userToken(t *testing.T, email string) string {
+	t.Helper()
+	return e.tokenOf(t, e.ids.Principal(t, e.ids.User(t, email)))
 }

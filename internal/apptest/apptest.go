@@ -1,5 +1,7 @@
-// Package apptest sets up what the HTTP tests of api and web share: a fresh SQLite
-// database with the shipped policies installed and a few providers imported.
+// Package apptest sets up what the HTTP tests of api and web share: a fresh database
+// (SQLite, or PostgreSQL on the throwaway test server) with the shipped policies installed
+// and a few providers imported, the services over it, and (tenants.go) organisations
+// with a user in every role for the authorisation tests.
 package apptest
 
 import (
@@ -9,9 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/audit"
+	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/store"
+	"zorginkoop/internal/store/pgtest"
 	"zorginkoop/policies"
 )
 
@@ -21,21 +27,44 @@ const Policy = "cz-hz-mdz-2022"
 // Now is the fixed "now" of the scenarios.
 var Now = time.Date(2021, 11, 1, 9, 30, 0, 0, time.UTC)
 
-// Env is a seeded database and the library loaded from it.
+// Engines are the database engines the shared tests run on.
+var Engines = []string{"sqlite", "postgres"}
+
+// Env is a seeded database, the library loaded from it and the services over it, all
+// recording in the database's audit trail.
 type Env struct {
-	DB        store.DB
-	Library   *policy.Library
-	Providers *provider.Service
+	DB          store.DB
+	Library     *policy.Library
+	Audit       *audit.Log
+	Policies    *policy.Service
+	Providers   *provider.Service
+	Assessments *assessment.Service
 }
 
 // New opens a fresh SQLite database for one test, installs the shipped policies and imports
 // Providers through the provider service, as the CLI would.
-func New(t *testing.T) *Env {
+func New(t *testing.T) *Env { return Open(t, "sqlite") }
+
+// NewPostgres is New on a fresh database of the throwaway PostgreSQL server; the test
+// package needs `func TestMain(m *testing.M) { pgtest.Main(m) }`.
+func NewPostgres(t *testing.T) *Env { return Open(t, "postgres") }
+
+// Open is New on the engine named ("sqlite" or "postgres").
+func Open(t *testing.T, engine string) *Env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, t.TempDir(), "", slog.New(slog.DiscardHandler))
+	dataDir, dsn := "", ""
+	switch engine {
+	case "sqlite":
+		dataDir = t.TempDir()
+	case "postgres":
+		dsn = pgtest.DSN(t)
+	default:
+		t.Fatalf("unknown engine %q", engine)
+	}
+	db, err := store.Open(ctx, dataDir, dsn, slog.New(slog.DiscardHandler))
 	if err != nil {
-		t.Fatalf("open SQLite store: %v", err)
+		t.Fatalf("open %s store: %v", engine, err)
 	}
 	t.Cleanup(func() { db.Close() })
 	lib, err := policy.LoadBase(policies.FS)
@@ -55,15 +84,19 @@ func New(t *testing.T) *Env {
 	if lib, err = policy.LoadStored(ctx, policies.FS, db); err != nil {
 		t.Fatal(err)
 	}
-	svc := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
+	now := func() time.Time { return Now }
+	trail := &audit.Log{Store: db, Now: now}
+	svc := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet(), Audit: trail}
 	ps := Providers()
 	if err := svc.Normalize(ps, nil); err != nil {
 		t.Fatalf("seed providers: %v", err)
 	}
-	if err := svc.Import(ctx, ps, nil, nil); err != nil {
+	if err := svc.Import(ctx, identity.System(), ps, nil, nil); err != nil {
 		t.Fatalf("seed providers: %v", err)
 	}
-	return &Env{DB: db, Library: lib, Providers: svc}
+	policies := &policy.Service{Library: lib, Store: db, Audit: trail, Now: now}
+	return &Env{DB: db, Library: lib, Audit: trail, Providers: svc, Policies: policies,
+		Assessments: &assessment.Service{Library: lib, Policies: policies, Providers: db, Runs: db, Audit: trail, Now: now}}
 }
 
 func fact(key, value string) provider.Fact {

@@ -2,9 +2,13 @@ package assessment
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/audit"
+	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 )
@@ -30,20 +34,69 @@ type Store interface {
 	LatestRun(ctx context.Context, policyID string) (*Run, error)
 }
 
-// Service assesses providers stored in the database.
+// Service assesses providers stored in the database. Assessments belong to the insurer
+// whose policy they judge: only its staff (MayAssess) runs and reads them, and a provider
+// reads its own. Audit entries carry the acting organisation as OrgID and the registry
+// insurer id of the policy as Scope, since the run is the insurer's data whichever
+// organisation (the insurer or a purchasing party) ran it.
 type Service struct {
-	Library   *policy.Library
+	Library *policy.Library
+	// Policies, if set, brings Library up to date with the database before each use (see
+	// policy.Service.Sync), for servers where other instances save and publish policies.
+	Policies  *policy.Service
 	Providers provider.Store
 	Runs      Store
+	Audit     identity.Auditor // nil: no audit trail (tests of the rules alone)
 	Now       func() time.Time
 	Workers   int // 0: all cores
 }
 
-// AssessAll judges every provider in the policy's scope and stores the run.
-func (s *Service) AssessAll(ctx context.Context, policyID string, progress func(done int)) (*Run, error) {
-	pol, err := s.Library.Policy(policyID)
+// deny is the refusal of a policy's assessments to actor: log in when anonymous; Forbidden
+// for the insurer's own users whose role does not allow it; NotFound for everyone else,
+// so that whether another insurer has assessed anyone does not leak.
+// policy returns the policy with id, from a library brought up to date.
+func (s *Service) policy(ctx context.Context, id string) (*policy.Compiled, error) {
+	if s.Policies != nil {
+		if err := s.Policies.Sync(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return s.Library.Policy(id)
+}
+
+// visible returns the policy with id if actor may see it, from a library brought up to date.
+func (s *Service) visible(ctx context.Context, actor identity.Principal, id string) (*policy.Compiled, error) {
+	if _, err := s.policy(ctx, id); err != nil {
+		return nil, err
+	}
+	return s.Library.Visible(actor, id)
+}
+
+func deny(actor identity.Principal, insurerID, what string) error {
+	switch {
+	case actor.IsAnonymous():
+		return identity.LoginRequired("see assessments")
+	case actor.ActsForInsurer(insurerID):
+		return identity.Deny("your role does not allow assessments of this insurer's policies",
+			"Uw rol geeft geen toegang tot de beoordelingen van dit zorginkoopbeleid.")
+	}
+	return identity.Hide(what)
+}
+
+// AssessAll judges every provider in the policy's scope and stores the run. Refused
+// attempts and every run are recorded in the audit trail.
+func (s *Service) AssessAll(ctx context.Context, actor identity.Principal, policyID string, progress func(done int)) (*Run, error) {
+	pol, err := s.policy(ctx, policyID)
 	if err != nil {
 		return nil, err
+	}
+	if !actor.MayAssess(pol.Insurer) {
+		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "assessment.run", Subject: "policy:" + pol.ID,
+			Scope: pol.Insurer, Reason: "may not assess this insurer's policies", Denied: true})
+		if !policy.MayRead(actor, pol) {
+			return nil, policy.NotFound(policyID)
+		}
+		return nil, deny(actor, pol.Insurer, fmt.Sprintf("assessments of policy %q", policyID))
 	}
 	as := New(s.Library, pol)
 	run := &Run{PolicyID: pol.ID, StartedAt: s.Now()}
@@ -69,14 +122,24 @@ func (s *Service) AssessAll(ctx context.Context, policyID string, progress func(
 	if err := s.Runs.SaveRun(ctx, run); err != nil {
 		return nil, err
 	}
+	counts := map[string]any{"run": run.ID, "policy_version": pol.Version, "providers": run.Providers,
+		"eligible": run.Eligible, "not_eligible": run.NotEligible, "incomplete": run.Incomplete}
+	if err := identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "assessment.run", Subject: "policy:" + pol.ID,
+		Scope: pol.Insurer, After: audit.JSON(counts)}); err != nil {
+		return nil, err
+	}
 	return run, nil
 }
 
-// AssessProvider judges one provider with explanations.
-func (s *Service) AssessProvider(ctx context.Context, policyID, providerID string) (*Result, error) {
-	pol, err := s.Library.Policy(policyID)
+// AssessProvider judges one provider with explanations, for the insurer's staff or the
+// provider itself.
+func (s *Service) AssessProvider(ctx context.Context, actor identity.Principal, policyID, providerID string) (*Result, error) {
+	pol, err := s.visible(ctx, actor, policyID)
 	if err != nil {
 		return nil, err
+	}
+	if !actor.MayReadAssessmentOf(pol.Insurer, providerID) {
+		return nil, deny(actor, pol.Insurer, fmt.Sprintf("provider %q", providerID))
 	}
 	p, err := s.Providers.Provider(ctx, providerID)
 	if err != nil {
@@ -86,14 +149,22 @@ func (s *Service) AssessProvider(ctx context.Context, policyID, providerID strin
 	return &r, nil
 }
 
-// LatestRun returns the newest stored run of a policy.
-func (s *Service) LatestRun(ctx context.Context, policyID string) (*Run, error) {
-	if _, err := s.Library.Policy(policyID); err != nil {
+// LatestRun returns the newest stored run of a policy, for the insurer's staff.
+func (s *Service) LatestRun(ctx context.Context, actor identity.Principal, policyID string) (*Run, error) {
+	pol, err := s.visible(ctx, actor, policyID)
+	if err != nil {
 		return nil, err
+	}
+	if !actor.MayAssess(pol.Insurer) {
+		return nil, deny(actor, pol.Insurer, fmt.Sprintf("assessments of policy %q", policyID))
 	}
 	run, err := s.Runs.LatestRun(ctx, policyID)
 	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, apperr.NotFoundf("policy %s has not been assessed yet", policyID)
+		return nil, &apperr.Error{Code: apperr.NotFound, Message: fmt.Sprintf("policy %s has not been assessed yet", policyID), Err: ErrNotAssessed}
 	}
 	return run, err
 }
+
+// ErrNotAssessed is in the chain of LatestRun's error when the caller may see the policy's
+// assessments but there are none yet (not when they are hidden from the caller).
+var ErrNotAssessed = errors.New("not assessed yet")

@@ -8,9 +8,11 @@ package identity
 var insurerStaff = []Role{RoleBuyer, RoleContractManager, RoleMedicalAdvisor, RoleAdmin}
 
 // MayAssess reports whether the principal may run and read assessments of the insurer's
-// policies: its buyers, contract managers, medical advisers and administrators.
+// policies: its buyers, contract managers, medical advisers and administrators, and the
+// operator (who runs them from the command line and supports insurers; it may read every
+// fact already, see MayReadFact).
 func (p Principal) MayAssess(insurerID string) bool {
-	return p.ActsForInsurer(insurerID) && p.Has(insurerStaff...)
+	return p.IsOperator() || p.ActsForInsurer(insurerID) && p.Has(insurerStaff...)
 }
 
 // MayReadAssessmentOf reports whether the principal may read the assessment of one
@@ -56,4 +58,18 @@ func (p Principal) MayManageUsers(orgID string) bool {
 // proposal for the provider: only its tekenbevoegde, as registered in the KvK.
 func (p Principal) MayDecideOnContract(providerID string) bool {
 	return p.ActsForProvider(providerID) && p.Has(RoleSignatory)
+}
+
+// MayReadDraftPolicy reports whether the principal may see the insurer's policies that are
+// still in draft: the insurer's side (its users and those of purchasing parties buying for
+// it, whatever their role) and the operator. Published policies are public.
+func (p Principal) MayReadDraftPolicy(insurerID string) bool {
+	return p.IsOperator() || p.ActsForInsurer(insurerID)
+}
+
+// MayWritePolicy reports whether the principal may upload, change and publish the insurer's
+// policies: the inkoper and beheerder of the insurer or of a purchasing party buying for it,
+// and the operator (who installs the shipped policies).
+func (p Principal) MayWritePolicy(insurerID string) bool {
+	return p.IsOperator() || p.ActsForInsurer(insurerID) && p.Has(RoleBuyer, RoleAdmin)
 }

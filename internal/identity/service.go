@@ -538,13 +538,25 @@ var errBadResetLink = &apperr.Error{Code: apperr.Invalid, Field: "token",
 	Message: "the password-reset link is invalid, expired or used already; ask for a new one",
 	Dutch:   "Deze link om uw wachtwoord opnieuw in te stellen is ongeldig, verlopen of al gebruikt. Vraag een nieuwe aan."}
 
+// CheckResetLink returns the error ResetPassword would give for the link's secret, without
+// using it: so that the form can say at once that a link is invalid, expired or used.
+func (s *Service) CheckResetLink(ctx context.Context, secret string) error {
+	_, err := s.resetToken(ctx, secret)
+	return err
+}
+
+func (s *Service) resetToken(ctx context.Context, secret string) (*Token, error) {
+	t, err := s.Store.Token(ctx, HashSecret(secret))
+	if apperr.CodeOf(err) == apperr.NotFound || err == nil && (t.Kind != TokenReset || !t.UsedAt.IsZero() || !s.Now().Before(t.ExpiresAt)) {
+		return nil, errBadResetLink
+	}
+	return t, err
+}
+
 // ResetPassword sets a new password with a one-time link's secret. It unlocks the account
 // and ends every session of the user.
 func (s *Service) ResetPassword(ctx context.Context, secret, password string) error {
-	t, err := s.Store.Token(ctx, HashSecret(secret))
-	if apperr.CodeOf(err) == apperr.NotFound || err == nil && (t.Kind != TokenReset || !t.UsedAt.IsZero() || !s.Now().Before(t.ExpiresAt)) {
-		return errBadResetLink
-	}
+	t, err := s.resetToken(ctx, secret)
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,15 @@
 package policy
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"zorginkoop/internal/apperr"
@@ -19,16 +22,25 @@ type Library struct {
 	Registry *Registry
 	Facts    *provider.Catalogue
 	Env      *RuleEnv
+	mu       sync.RWMutex // guards policies: drafts are added while the server runs
 	policies map[string]*Compiled
 }
 
 // Compiled is a validated policy with its rules compiled.
 type Compiled struct {
 	*Policy
-	File  string
-	Raw   []byte
-	Rules []*Rule // by requirement index; nil where a requirement has no rule
-	lines lineMap
+	File    string
+	Raw     []byte
+	Rules   []*Rule // by requirement index; nil where a requirement has no rule
+	Status  Status  // draft or published; a policy read from files is published
+	Version int     // the stored version (see Record); 0 when not stored
+	lines   lineMap
+}
+
+// Hash is the hex SHA-256 of the policy file, naming this exact text in the audit trail.
+func (c *Compiled) Hash() string {
+	sum := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(sum[:])
 }
 
 // Requirement returns the requirement with id and its index.
@@ -97,6 +109,7 @@ func LoadLibrary(fsys fs.FS) (*Library, error) {
 			collect(err)
 			continue
 		}
+		c.Status = Published
 		if other, dup := lib.policies[c.ID]; dup {
 			collect(&apperr.Error{Code: apperr.Invalid, File: name, Line: c.lines.at("id"), Field: "id",
 				Message: fmt.Sprintf("policy id %q is also used by %s", c.ID, other.File)})
@@ -150,16 +163,23 @@ func loadFacts(fsys fs.FS, name string) ([]provider.FactDef, error) {
 }
 
 // Policy returns a compiled policy by id.
+// It does not ask who is calling: services that serve users use Service.Policy, which
+// hides drafts from other tenants.
 func (lib *Library) Policy(id string) (*Compiled, error) {
+	lib.mu.RLock()
+	defer lib.mu.RUnlock()
 	c, ok := lib.policies[id]
 	if !ok {
-		return nil, apperr.NotFoundf("policy %q not found", id)
+		return nil, NotFound(id)
 	}
 	return c, nil
 }
 
-// Policies returns all policies sorted by id.
+// Policies returns all policies, drafts included, sorted by id. Services that serve users
+// use Service.Policies, which lists only what the caller may see.
 func (lib *Library) Policies() []*Compiled {
+	lib.mu.RLock()
+	defer lib.mu.RUnlock()
 	out := make([]*Compiled, 0, len(lib.policies))
 	for _, c := range lib.policies {
 		out = append(out, c)

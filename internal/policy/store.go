@@ -9,24 +9,57 @@ import (
 	"zorginkoop/internal/apperr"
 )
 
+// Status says whether a policy is public.
+type Status string
+
+const (
+	// Draft policies are visible only to their insurer's side and the operator.
+	Draft Status = "draft"
+	// Published policies are public.
+	Published Status = "published"
+)
+
 // Record is a policy file as stored in the database.
 type Record struct {
 	ID       string
 	File     string
 	Raw      []byte
 	LoadedAt time.Time
+	Status   Status
+	// Insurer is the registry insurer that owns the policy (the file's insurer field).
+	Insurer string
+	// Version counts the saves of this id, from 1; SavePolicy compares it.
+	Version int
 }
 
-// Store keeps the policy files that are in force.
+// Store keeps the policy files: drafts and those in force.
 type Store interface {
-	// SavePolicies inserts or replaces policy files, all in one transaction.
+	// SavePolicies inserts or replaces policy files, all in one transaction, each as given
+	// (status and insurer) with its version increased.
 	SavePolicies(ctx context.Context, rs []Record) error
+	// SavePolicy stores one policy file if the stored one is still at version prev, where
+	// prev 0 means the id must be new. It sets r.Version to the stored version, and
+	// returns an apperr Conflict error when the id exists (prev 0) or the version moved on.
+	SavePolicy(ctx context.Context, r *Record, prev int) error
 	// PolicyRecords returns every stored policy file, ordered by id.
 	PolicyRecords(ctx context.Context) ([]Record, error)
+	// PolicyRecord returns one stored policy file, or an apperr NotFound error.
+	PolicyRecord(ctx context.Context, id string) (*Record, error)
+	// PolicyVersions returns the version of every stored policy file by id: a cheap way
+	// to tell whether a library is current.
+	PolicyVersions(ctx context.Context) (map[string]int, error)
 }
 
-// Add puts a compiled policy in the library, replacing one with the same id.
-func (lib *Library) Add(c *Compiled) { lib.policies[c.ID] = c }
+// Add puts a compiled policy in the library, replacing one with the same id unless that
+// one is a newer stored version (two app instances may add versions in any order).
+func (lib *Library) Add(c *Compiled) {
+	lib.mu.Lock()
+	defer lib.mu.Unlock()
+	if old, ok := lib.policies[c.ID]; ok && old.Version > c.Version {
+		return
+	}
+	lib.policies[c.ID] = c
+}
 
 // LoadStored builds a library from the registry and facts in base and the policies stored
 // in the database.
@@ -46,6 +79,7 @@ func LoadStored(ctx context.Context, base fs.FS, st Store) (*Library, error) {
 			errs = append(errs, apperr.Errors(err)...)
 			continue
 		}
+		c.Status, c.Version = r.Status, r.Version
 		lib.Add(c)
 	}
 	if len(errs) > 0 {
@@ -54,7 +88,9 @@ func LoadStored(ctx context.Context, base fs.FS, st Store) (*Library, error) {
 	return lib, nil
 }
 
-// Install validates policy files and stores them; nothing is stored if any file is invalid.
+// Install validates policy files and stores them as published; nothing is stored if any
+// file is invalid. It is the operator's tool (zorginkoop demo): insurers upload drafts and
+// publish them through Service, which checks who may.
 func Install(ctx context.Context, lib *Library, st Store, now time.Time, files map[string][]byte) ([]*Compiled, error) {
 	var (
 		errs     apperr.List
@@ -73,12 +109,21 @@ func Install(ctx context.Context, lib *Library, st Store, now time.Time, files m
 	}
 	recs := make([]Record, len(compiled))
 	for i, c := range compiled {
-		recs[i] = Record{ID: c.ID, File: c.File, Raw: c.Raw, LoadedAt: now}
+		recs[i] = Record{ID: c.ID, File: c.File, Raw: c.Raw, LoadedAt: now, Status: Published, Insurer: c.Insurer}
 	}
 	if err := st.SavePolicies(ctx, recs); err != nil {
 		return nil, err
 	}
+	stored, err := st.PolicyRecords(ctx)
+	if err != nil {
+		return nil, err
+	}
+	version := map[string]int{}
+	for _, r := range stored {
+		version[r.ID] = r.Version
+	}
 	for _, c := range compiled {
+		c.Status, c.Version = Published, version[c.ID]
 		lib.Add(c)
 	}
 	return compiled, nil

@@ -2,15 +2,21 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/audit"
+	"zorginkoop/internal/identity"
 )
 
 // Filter selects providers in a listing.
 type Filter struct {
-	CareType string // registry id; empty for all
-	Query    string // part of the name, KvK or AGB code
+	CareType string   // registry id; empty for all
+	Query    string   // part of the name, KvK or AGB code
+	IDs      []string // only these providers; nil for all, empty for none
 	Offset   int
 	Limit    int // 0 means no limit
 }
@@ -31,12 +37,14 @@ type Store interface {
 	EachProvider(ctx context.Context, careTypes []string, fn func(*Provider) error) error
 }
 
-// Service applies the rules for providers above a Store.
+// Service applies the rules for providers above a Store: who may read which provider
+// records and facts, and who may import them.
 type Service struct {
 	Store     Store
 	Catalogue *Catalogue
 	CareTypes map[string]bool
 	Insurers  map[string]bool
+	Audit     identity.Auditor // nil: no audit trail (tests of the rules alone)
 }
 
 // Normalize checks providers read from a file or an API body, whose fact values are in a
@@ -94,11 +102,116 @@ func located(e *apperr.Error, p *Provider, i int, prefix string, line func(int) 
 	return e
 }
 
-// Import validates all providers and, only if every one is valid, stores them in one
-// transaction. Nothing is written when anything is wrong.
-func (s *Service) Import(ctx context.Context, ps []Provider, line func(int) int, progress func(done int)) error {
+// List lists the providers actor may read, without facts, ordered by name, and the total
+// matching: the register for insurer and purchasing-party users and the operator, their
+// own records for provider users. Anonymous callers see no provider data here.
+func (s *Service) List(ctx context.Context, actor identity.Principal, f Filter) ([]Provider, int, error) {
+	if actor.IsAnonymous() {
+		return nil, 0, identity.LoginRequired("see providers")
+	}
+	if !actor.MayReadProviderRegister() {
+		var own []string
+		for _, id := range actor.Org.Providers {
+			if actor.MayReadProvider(id) && (f.IDs == nil || slices.Contains(f.IDs, id)) {
+				own = append(own, id)
+			}
+		}
+		f.IDs = append([]string{}, own...) // never nil: nil would mean all
+	}
+	return s.Store.Providers(ctx, f)
+}
+
+// Provider returns one provider actor may read, without the facts actor may not read
+// (another insurer's revenue, market share or contract history). Another provider's record
+// is NotFound, as one that does not exist.
+func (s *Service) Provider(ctx context.Context, actor identity.Principal, id string) (*Provider, error) {
+	if actor.IsAnonymous() {
+		return nil, identity.LoginRequired("see providers")
+	}
+	if !actor.MayReadProvider(id) {
+		return nil, identity.Hide(fmt.Sprintf("provider %q", id))
+	}
+	p, err := s.Store.Provider(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	facts := p.Facts[:0]
+	for _, f := range p.Facts {
+		if actor.MayReadFact(p.ID, f.Insurer) {
+			facts = append(facts, f)
+		}
+	}
+	p.Facts = facts
+	return p, nil
+}
+
+// Import validates all providers and, only if actor may write every one of them and every
+// one is valid, stores them in one transaction. Nothing is written when anything is wrong.
+// The audit trail records the import with counts, not the facts.
+func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Provider, line func(int) int, progress func(done int)) error {
+	if err := s.AuthorizeImport(ctx, actor, ps); err != nil {
+		return err
+	}
 	if err := s.Validate(ps, line); err != nil {
 		return err
 	}
-	return s.Store.ReplaceProviders(ctx, ps, progress)
+	if err := s.Store.ReplaceProviders(ctx, ps, progress); err != nil {
+		return err
+	}
+	return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: actor.OrgID(),
+		After: audit.JSON(importCounts(ps))})
+}
+
+func importSubject(ps []Provider) string {
+	if len(ps) == 1 {
+		return "provider:" + ps[0].ID
+	}
+	return "providers"
+}
+
+// AuthorizeImport checks that actor may write every provider record of ps, recording a
+// refusal in the audit trail. Import checks it; callers that normalise input first call it
+// before, so that a caller who may not import learns nothing from validation errors.
+func (s *Service) AuthorizeImport(ctx context.Context, actor identity.Principal, ps []Provider) error {
+	if actor.IsAnonymous() {
+		return identity.LoginRequired("import providers")
+	}
+	var refused []string
+	for _, p := range ps {
+		if !actor.MayWriteProvider(p.ID) {
+			refused = append(refused, p.ID)
+		}
+	}
+	if len(refused) > 0 {
+		shown := refused[:min(len(refused), 10)]
+		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: actor.OrgID(),
+			Reason: fmt.Sprintf("may not write %d provider record(s): %s", len(refused), strings.Join(shown, ", ")), Denied: true})
+		return identity.Deny(fmt.Sprintf("you may import only your organisation's provider records, not %s", strings.Join(shown, ", ")),
+			"U mag alleen de gegevens van de zorgaanbieders van uw eigen organisatie aanleveren.")
+	}
+	return nil
+}
+
+// importSummary is what the audit trail keeps of an import: counts, and the ids of a
+// small import.
+type importSummary struct {
+	Providers int      `json:"providers"`
+	Locations int      `json:"locations"`
+	Facts     int      `json:"facts"`
+	IDs       []string `json:"ids,omitempty"`
+}
+
+// maxAuditIDs is the most provider ids an import's audit entry lists.
+const maxAuditIDs = 100
+
+func importCounts(ps []Provider) importSummary {
+	sum := importSummary{Providers: len(ps)}
+	for _, p := range ps {
+		sum.Locations += len(p.Locations)
+		sum.Facts += len(p.Facts)
+		if len(ps) <= maxAuditIDs {
+			sum.IDs = append(sum.IDs, p.ID)
+		}
+	}
+	return sum
 }

@@ -217,6 +217,15 @@ func (db *DB) Providers(ctx context.Context, f provider.Filter) ([]provider.Prov
 func providerFilter(f provider.Filter) (string, []any) {
 	var conds []string
 	var args []any
+	if f.IDs != nil {
+		if len(f.IDs) == 0 {
+			return " WHERE 1 = 0", nil
+		}
+		conds = append(conds, `p.id IN (`+placeholders(len(f.IDs))+`)`)
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
 	if f.CareType != "" {
 		conds = append(conds, `EXISTS (SELECT 1 FROM provider_care_types c WHERE c.provider_id = p.id AND c.care_type = ?)`)
 		args = append(args, f.CareType)

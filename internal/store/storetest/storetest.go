@@ -30,6 +30,8 @@ func Run(t *testing.T, open func(t *testing.T) store.DB) {
 		{"EachProvider streams by id with facts, filtered, freshly allocated", testEach},
 		{"ReplaceProviders is all or nothing", testAllOrNothing},
 		{"policies are upserted and listed by id", testPolicies},
+		{"a draft is saved only over the version it was read at; status and insurer round-trip", testPolicyVersions},
+		{"providers are listed by id when asked", testListByIDs},
 		{"latest run comes back with summaries in saved order", testRuns},
 		{"organisations keep their insurers, providers and OIDC settings", testOrganisations},
 		{"users round-trip and are found by e-mail, certificate and OIDC subject", testUsers},

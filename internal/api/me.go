@@ -1,0 +1,83 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"zorginkoop/internal/identity"
+)
+
+// meJSON is who is calling: never secrets (password hash, OIDC client secret).
+type meJSON struct {
+	User struct {
+		ID    string `json:"id"`
+		Email string `json:"email"`
+		Name  string `json:"name"`
+	} `json:"user"`
+	Organisation struct {
+		ID        string           `json:"id"`
+		Kind      identity.OrgKind `json:"kind"`
+		Name      string           `json:"name"`
+		Insurers  []string         `json:"insurers"`
+		Providers []string         `json:"providers"`
+	} `json:"organisation"`
+	Roles []roleJSON `json:"roles"`
+}
+
+type roleJSON struct {
+	ID   identity.Role `json:"id"`
+	Name string        `json:"name"` // Dutch
+}
+
+func (h *Handler) me(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	if p.IsAnonymous() {
+		return identity.LoginRequired("see who you are")
+	}
+	var out meJSON
+	out.User.ID, out.User.Email, out.User.Name = p.User.ID, p.User.Email, p.User.Name
+	o := &out.Organisation
+	o.ID, o.Kind, o.Name = p.Org.ID, p.Org.Kind, p.Org.Name
+	o.Insurers, o.Providers = nonNil(p.Org.Insurers), nonNil(p.Org.Providers)
+	out.Roles = []roleJSON{}
+	for _, role := range p.User.Roles {
+		out.Roles = append(out.Roles, roleJSON{ID: role, Name: identity.RoleNames[role]})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+type tokenRequest struct {
+	Name string `json:"name"`
+}
+
+type tokenJSON struct {
+	Token     string    `json:"token"` // shown once; only its hash is stored
+	Name      string    `json:"name"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// createToken issues an API token for the caller's own account.
+func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	if p.IsAnonymous() || h.Identity == nil {
+		return identity.LoginRequired("create an API token")
+	}
+	var req tokenRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	secret, err := h.Identity.CreateAPIToken(r.Context(), p, req.Name)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return writeJSON(w, http.StatusCreated, tokenJSON{Token: secret, Name: req.Name,
+		ExpiresAt: h.Identity.Now().UTC().Add(identity.APITokenTTL).Truncate(time.Second)})
+}

@@ -1,0 +1,531 @@
+package apptest_test
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"zorginkoop/internal/api"
+	"zorginkoop/internal/apptest"
+	"zorginkoop/internal/httpauth"
+	"zorginkoop/internal/provider"
+	"zorginkoop/internal/ratelimit"
+	"zorginkoop/internal/store/pgtest"
+	"zorginkoop/internal/web"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// The authorisation matrix: every API endpoint and every page, for every role of every
+// kind of organisation, on objects of the caller's own organisation and of others. Each
+// cell asserts the status, and that the answer holds no data of another tenant (the
+// markers of apptest: B's draft, Y's revenue with A, X's and Y's records...). It runs on
+// SQLite and on PostgreSQL, with real API tokens for the API and real session cookies
+// (with the CSRF token on forms) for the pages.
+//
+// The rows are checked against api.Handler.Routes and web.Routes: a new endpoint or page
+// without a row fails TestAuthorisationMatrix.
+
+// Special expectations.
+const (
+	login     = -1 // API: 401; pages: 401 or a redirect to the login page
+	anyStatus = 0  // any answer but a server error: pages of the login area, which have their own tests; only leaks are checked here
+)
+
+// groups name sets of actors in expectations; every actor key is a group of its own too.
+var groups = map[string][]string{
+	"anon":      {"anoniem"},
+	"a-staff":   {"a-inkoper", "a-contractbeheerder", "a-medisch-adviseur", "a-beheerder"}, // may assess A's policies
+	"a-other":   {"a-zorgbemiddelaar", "a-declaratiebeoordelaar"},                          // A's side, no assessments
+	"a-writers": {"a-inkoper", "a-beheerder", "a-inkooporganisatie"},                       // write A's policies
+	"a-side": {"a-inkoper", "a-contractbeheerder", "a-medisch-adviseur", "a-zorgbemiddelaar", "a-declaratiebeoordelaar",
+		"a-beheerder", "a-inkooporganisatie"},
+	"a-assess": {"a-inkoper", "a-contractbeheerder", "a-medisch-adviseur", "a-beheerder", "a-inkooporganisatie"},
+	"b":        {"b-inkoper"},
+	"x":        {"x-beheerder", "x-invuller", "x-tekenbevoegde"},
+	"y":        {"y-beheerder"},
+	"op":       {"operator"},
+}
+
+// leaks are the markers each actor must never receive (unless its own request holds them).
+var leaks = func() map[string][]string {
+	cat := func(lists ...[]string) []string { return slices.Concat(lists...) }
+	m := map[string][]string{
+		"anoniem":     cat(apptest.MarkersDraftA, apptest.MarkersDraftB, apptest.MarkersYRevenueA, apptest.MarkersYRevenueB, apptest.MarkersX, apptest.MarkersY),
+		"b-inkoper":   cat(apptest.MarkersDraftA, apptest.MarkersYRevenueA),
+		"y-beheerder": cat(apptest.MarkersDraftA, apptest.MarkersDraftB, apptest.MarkersX),
+		"operator":    nil,
+	}
+	for _, k := range groups["a-side"] {
+		m[k] = cat(apptest.MarkersDraftB, apptest.MarkersYRevenueB)
+	}
+	for _, k := range groups["x"] {
+		m[k] = cat(apptest.MarkersDraftA, apptest.MarkersDraftB, apptest.MarkersY, apptest.MarkersYRevenueA, apptest.MarkersYRevenueB)
+	}
+	return m
+}()
+
+// expect is the status per actor key.
+type expect map[string]int
+
+// want gives every actor def, then the status of each following (group, status) pair,
+// later pairs overriding earlier ones.
+func want(def int, pairs ...any) expect {
+	e := expect{}
+	for k := range leaks {
+		e[k] = def
+	}
+	for i := 0; i < len(pairs); i += 2 {
+		g, st := pairs[i].(string), pairs[i+1].(int)
+		keys, ok := groups[g]
+		if !ok {
+			keys = []string{g}
+		}
+		for _, k := range keys {
+			if _, known := e[k]; !known {
+				panic("unknown actor " + k)
+			}
+			e[k] = st
+		}
+	}
+	return e
+}
+
+// request is one concrete request of a row.
+type request struct {
+	method, path string
+	contentType  string
+	body         string
+}
+
+// row is one route on one object.
+type row struct {
+	route  string // the pattern as Routes lists it
+	object string
+	// req builds the request; n is unique per request, for objects made for it.
+	req  func(t *testing.T, m *matrix, n int) request
+	want expect
+	// see: texts that an actor of the group must find in a successful answer, so that a
+	// service hiding everything does not pass.
+	see map[string][]string
+}
+
+func get(path string) func(*testing.T, *matrix, int) request {
+	return func(*testing.T, *matrix, int) request { return request{method: "GET", path: path} }
+}
+
+func post(path string) func(*testing.T, *matrix, int) request {
+	return func(*testing.T, *matrix, int) request { return request{method: "POST", path: path} }
+}
+
+func postJSON(path string, v any) func(*testing.T, *matrix, int) request {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return func(*testing.T, *matrix, int) request {
+		return request{method: "POST", path: path, contentType: "application/json", body: string(b)}
+	}
+}
+
+func postForm(path string, form url.Values) func(*testing.T, *matrix, int) request {
+	return func(*testing.T, *matrix, int) request {
+		return request{method: "POST", path: path, contentType: "application/x-www-form-urlencoded", body: form.Encode()}
+	}
+}
+
+// draftJSON is the API body that uploads a shipped file with another id and title.
+func draftJSON(t *testing.T, shipped, id, title string) request {
+	b, _ := json.Marshal(map[string]string{"file": "concept.yaml", "yaml": string(apptest.DraftYAML(t, shipped, id, title))})
+	return request{method: "POST", path: "/api/policies", contentType: "application/json", body: string(b)}
+}
+
+// freshDraft saves a new draft for the matrix request n, as the actor with key, and
+// returns its id: publishing it or overwriting it changes no other row's objects. Its id
+// and title hold no marker when a request may publish it or make it another insurer's.
+func freshDraft(t *testing.T, m *matrix, key, shipped, base, title string, n int) string {
+	id := fmt.Sprintf("%s-m%d", base, n)
+	m.ts.SaveDraft(t, key, apptest.DraftYAML(t, shipped, id, title))
+	return id
+}
+
+func providersBody(p provider.Provider) map[string]any {
+	return map[string]any{"providers": []provider.Provider{p}}
+}
+
+const (
+	shippedA = apptest.PolicyA + ".yaml"
+	shippedB = apptest.PolicyB + ".yaml"
+)
+
+func apiRows() []row {
+	pa, pb, da, db := apptest.PolicyA, apptest.PolicyB, apptest.DraftA, apptest.DraftB
+	x, y := apptest.ProviderX, apptest.ProviderY
+	return []row{
+		{route: "GET /api/openapi.json", object: "public", req: get("/api/openapi.json"), want: want(200)},
+		{route: "GET /api/insurers", object: "public", req: get("/api/insurers"), want: want(200)},
+		{route: "GET /api/me", object: "own account", req: get("/api/me"), want: want(200, "anon", login),
+			see: map[string][]string{"x-invuller": {apptest.OrgX}, "b": {apptest.OrgB}}},
+		{route: "POST /api/tokens", object: "own account", req: postJSON("/api/tokens", map[string]string{"name": "matrix"}),
+			want: want(201, "anon", login)},
+		{route: "GET /api/policies", object: "published and drafts", req: get("/api/policies"), want: want(200),
+			see: map[string][]string{"a-side": {apptest.DraftATitle}, "b": {apptest.DraftBTitle}, "anon": {pa}, "op": {apptest.DraftATitle, apptest.DraftBTitle}}},
+		{route: "POST /api/policies", object: "a file of insurer A",
+			req: func(t *testing.T, _ *matrix, n int) request {
+				return draftJSON(t, shippedA, fmt.Sprintf("cz-matrix-%d", n), "Matrixconcept")
+			},
+			want: want(403, "anon", login, "a-writers", 201, "op", 201)},
+		{route: "POST /api/policies", object: "a file of insurer B",
+			req: func(t *testing.T, _ *matrix, n int) request {
+				return draftJSON(t, shippedB, fmt.Sprintf("zz-matrix-%d", n), "Matrixconcept")
+			},
+			want: want(403, "anon", login, "b", 201, "op", 201)},
+		{route: "POST /api/policies", object: "a file of A under the id of B's draft",
+			req: func(t *testing.T, m *matrix, n int) request {
+				// The operator may overwrite it and so make it A's: an id without a marker.
+				id := freshDraft(t, m, "b-inkoper", shippedB, "zz-overname", apptest.DraftBTitle, n)
+				return draftJSON(t, shippedA, id, "Poging")
+			},
+			want: want(403, "anon", login, "a-writers", 409, "op", 200)},
+		{route: "GET /api/policies/{id}", object: "A's published policy", req: get("/api/policies/" + pa), want: want(200)},
+		{route: "GET /api/policies/{id}", object: "A's draft", req: get("/api/policies/" + da), want: want(404, "a-side", 200, "op", 200),
+			see: map[string][]string{"a-side": {apptest.DraftATitle}}},
+		{route: "GET /api/policies/{id}", object: "B's draft", req: get("/api/policies/" + db), want: want(404, "b", 200, "op", 200),
+			see: map[string][]string{"b": {apptest.DraftBTitle}}},
+		{route: "POST /api/policies/{id}/publish", object: "A's draft",
+			req: func(t *testing.T, m *matrix, n int) request {
+				return request{method: "POST", path: "/api/policies/" + freshDraft(t, m, "a-inkoper", shippedA, "cz-publiceren", "Te publiceren", n) + "/publish"}
+			},
+			want: want(404, "anon", login, "a-side", 403, "a-writers", 200, "op", 200)},
+		{route: "POST /api/policies/{id}/publish", object: "B's draft",
+			req: func(t *testing.T, m *matrix, n int) request {
+				return request{method: "POST", path: "/api/policies/" + freshDraft(t, m, "b-inkoper", shippedB, "zz-publiceren", "Te publiceren", n) + "/publish"}
+			},
+			want: want(404, "anon", login, "b", 200, "op", 200)},
+		{route: "POST /api/policies/{id}/publish", object: "A's published policy", req: post("/api/policies/" + pa + "/publish"),
+			want: want(403, "anon", login, "a-writers", 409, "op", 409)},
+		{route: "POST /api/policies/{id}/assessments", object: "A's published policy", req: post("/api/policies/" + pa + "/assessments"),
+			want: want(404, "anon", login, "a-other", 403, "a-assess", 201, "op", 201)},
+		{route: "POST /api/policies/{id}/assessments", object: "A's draft", req: post("/api/policies/" + da + "/assessments"),
+			want: want(404, "a-other", 403, "a-assess", 201, "op", 201)},
+		{route: "POST /api/policies/{id}/assessments", object: "B's published policy", req: post("/api/policies/" + pb + "/assessments"),
+			want: want(404, "anon", login, "b", 201, "op", 201)},
+		{route: "GET /api/policies/{id}/assessments", object: "A's run", req: get("/api/policies/" + pa + "/assessments"),
+			want: want(404, "anon", login, "a-other", 403, "a-assess", 200, "op", 200),
+			see:  map[string][]string{"a-assess": {x, y}}},
+		{route: "GET /api/policies/{id}/assessments", object: "B's run", req: get("/api/policies/" + pb + "/assessments"),
+			want: want(404, "anon", login, "b", 200, "op", 200)},
+		{route: "GET /api/policies/{id}/assessments/{providerID}", object: "A's assessment of X", req: get("/api/policies/" + pa + "/assessments/" + x),
+			want: want(404, "anon", login, "a-other", 403, "a-assess", 200, "x", 200, "op", 200)},
+		{route: "GET /api/policies/{id}/assessments/{providerID}", object: "A's assessment of Y", req: get("/api/policies/" + pa + "/assessments/" + y),
+			want: want(404, "anon", login, "a-other", 403, "a-assess", 200, "y", 200, "op", 200),
+			see:  map[string][]string{"y": {"Ypsilon"}}},
+		{route: "GET /api/policies/{id}/assessments/{providerID}", object: "X under A's draft", req: get("/api/policies/" + da + "/assessments/" + x),
+			want: want(404, "a-other", 403, "a-assess", 200, "op", 200)},
+		{route: "GET /api/providers", object: "the register", req: get("/api/providers"), want: want(200, "anon", login),
+			see: map[string][]string{"x": {"De Linde"}, "y": {"Ypsilon"}, "b": {"Ypsilon", "De Linde"}, "a-side": {"Ypsilon"}}},
+		{route: "GET /api/providers/{id}", object: "X's record", req: get("/api/providers/" + x), want: want(200, "anon", login, "y", 404)},
+		{route: "GET /api/providers/{id}", object: "Y's record", req: get("/api/providers/" + y), want: want(200, "anon", login, "x", 404),
+			see: map[string][]string{"a-side": {apptest.MarkersYRevenueA[1]}, "b": {apptest.MarkersYRevenueB[1]},
+				"y": {apptest.MarkersYRevenueA[1], apptest.MarkersYRevenueB[1]}}},
+		{route: "POST /api/providers", object: "X's record", req: postJSON("/api/providers", providersBody(apptest.Providers()[0])),
+			want: want(403, "anon", login, "x-beheerder", 201, "op", 201)},
+		{route: "POST /api/providers", object: "Y's record", req: postJSON("/api/providers", providersBody(apptest.ProviderYFile())),
+			want: want(403, "anon", login, "y-beheerder", 201, "op", 201)},
+	}
+}
+
+func pageRows() []row {
+	pa, pb, da, db := apptest.PolicyA, apptest.PolicyB, apptest.DraftA, apptest.DraftB
+	x, y := apptest.ProviderX, apptest.ProviderY
+	overview := "/beleid/" + pa + "/beoordeling"
+	return []row{
+		{route: "GET /{$}", object: "policies", req: get("/"), want: want(200),
+			see: map[string][]string{"a-side": {apptest.DraftATitle}, "b": {apptest.DraftBTitle}}},
+		{route: "GET /beleid/{id}", object: "A's published policy", req: get("/beleid/" + pa), want: want(200)},
+		{route: "GET /beleid/{id}", object: "A's draft", req: get("/beleid/" + da), want: want(404, "a-side", 200, "op", 200),
+			see: map[string][]string{"a-side": {apptest.DraftATitle}}},
+		{route: "GET /beleid/{id}", object: "B's draft", req: get("/beleid/" + db), want: want(404, "b", 200, "op", 200)},
+		{route: "GET /beleid/{id}/beoordeling", object: "A's run", req: get(overview),
+			want: want(404, "anon", login, "a-other", 403, "a-assess", 200, "op", 200),
+			see:  map[string][]string{"a-assess": {"De Linde", "Ypsilon"}}},
+		{route: "GET /beleid/{id}/beoordeling", object: "B's run", req: get("/beleid/" + pb + "/beoordeling"),
+			want: want(404, "anon", login, "b", 200, "op", 200)},
+		{route: "POST /beleid/{id}/beoordeling", object: "A's published policy", req: post(overview),
+			want: want(404, "anon", login, "a-other", 403, "a-assess", 303, "op", 303)},
+		{route: "POST /beleid/{id}/beoordeling", object: "B's draft", req: post("/beleid/" + db + "/beoordeling"),
+			want: want(404, "b", 303, "op", 303)},
+		{route: "GET /beleid/{id}/beoordeling.csv", object: "A's run", req: get(overview + ".csv"),
+			want: want(404, "anon", login, "a-other", 403, "a-assess", 200, "op", 200),
+			see:  map[string][]string{"a-assess": {"Ypsilon"}}},
+		{route: "GET /beleid/{id}/beoordeling.csv", object: "B's run", req: get("/beleid/" + pb + "/beoordeling.csv"),
+			want: want(404, "anon", login, "b", 200, "op", 200)},
+		{route: "GET /beleid/{id}/beoordeling.xlsx", object: "A's run", req: get(overview + ".xlsx"),
+			want: want(404, "anon", login, "a-other", 403, "a-assess", 200, "op", 200),
+			see:  map[string][]string{"a-assess": {"Ypsilon"}}},
+		{route: "GET /beleid/{id}/beoordeling/{providerID}", object: "A's assessment of X", req: get(overview + "/" + x),
+			want: want(404, "anon", login, "a-other", 403, "a-assess", 200, "x", 200, "op", 200)},
+		{route: "GET /beleid/{id}/beoordeling/{providerID}", object: "A's assessment of Y", req: get(overview + "/" + y),
+			want: want(404, "anon", login, "a-other", 403, "a-assess", 200, "y", 200, "op", 200),
+			see:  map[string][]string{"a-assess": {"31.415.926"}}},
+		{route: "GET /zorgaanbieders", object: "the register", req: get("/zorgaanbieders"), want: want(200, "anon", login),
+			see: map[string][]string{"x": {"De Linde"}, "b": {"Ypsilon"}}},
+		{route: "GET /beoordelingen", object: "own assessments", req: get("/beoordelingen"), want: want(200, "anon", login),
+			see: map[string][]string{"a-assess": {apptest.DraftATitle}, "x": {"De Linde"}}},
+		// The login area (internal/web/auth.go, oidc.go) has its own tests; here only
+		// that it answers without a server error and without another tenant's data.
+		{route: "GET /inloggen", object: "login page", req: get("/inloggen"), want: want(anyStatus)},
+		{route: "POST /inloggen", object: "a wrong password",
+			req:  postForm("/inloggen", url.Values{"email": {"a-inkoper@" + apptest.OrgA + ".example"}, "wachtwoord": {"fout wachtwoord 123"}}),
+			want: want(anyStatus)},
+		{route: "POST /uitloggen", object: "own session", req: post("/uitloggen"), want: want(anyStatus)},
+		{route: "GET /wachtwoord/vergeten", object: "form", req: get("/wachtwoord/vergeten"), want: want(anyStatus)},
+		{route: "POST /wachtwoord/vergeten", object: "an address",
+			req: postForm("/wachtwoord/vergeten", url.Values{"email": {"b-inkoper@" + apptest.OrgB + ".example"}}), want: want(anyStatus)},
+		{route: "GET /wachtwoord/herstellen", object: "an unknown link", req: get("/wachtwoord/herstellen?token=r_onbekend"), want: want(anyStatus)},
+		{route: "POST /wachtwoord/herstellen", object: "an unknown link",
+			req: postForm("/wachtwoord/herstellen", url.Values{"token": {"r_onbekend"}, "wachtwoord": {"een heel nieuw wachtwoord"}}), want: want(anyStatus)},
+		{route: "GET /account", object: "own account", req: get("/account"), want: want(anyStatus)},
+		{route: "POST /account/wachtwoord", object: "a wrong current password",
+			req: postForm("/account/wachtwoord", url.Values{"huidig": {"fout"}, "wachtwoord": {"een heel nieuw wachtwoord"}}), want: want(anyStatus)},
+		{route: "POST /account/token", object: "a new token", req: postForm("/account/token", url.Values{"naam": {"matrix"}}), want: want(anyStatus)},
+		{route: "GET /inloggen/oidc/{org}", object: "an organisation without OIDC", req: get("/inloggen/oidc/" + apptest.OrgA), want: want(anyStatus)},
+		{route: "GET /inloggen/oidc/{org}/terug", object: "no login started", req: get("/inloggen/oidc/" + apptest.OrgA + "/terug?state=x&code=y"), want: want(anyStatus)},
+		{route: "/", object: "an unknown page", req: get("/bestaat-niet"), want: want(404)},
+	}
+}
+
+// matrix is the site over one engine's database, with the tenants.
+type matrix struct {
+	ts  *apptest.Tenants
+	srv *httptest.Server
+	n   atomic.Int64
+}
+
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+func newMatrix(t *testing.T, engine string) *matrix {
+	t.Helper()
+	env := apptest.Open(t, engine)
+	ts := apptest.NewTenants(t, env)
+	log := slog.New(slog.DiscardHandler)
+	generous := func() *ratelimit.Limiter { return ratelimit.New(100000, time.Minute, 0, nil) }
+	pages, err := web.New(web.Services{Library: env.Library, Policies: env.Policies, Providers: env.Providers, Assessments: env.Assessments,
+		Identity: ts.Identity.Service, Log: log,
+		Limits: web.Limits{FormsPerIP: generous(), FormsPerAccount: generous(), Public: generous()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", web.Secure(api.New(api.Services{Library: env.Library, Policies: env.Policies, Providers: env.Providers,
+		Assessments: env.Assessments, Identity: ts.Identity.Service, Log: log})))
+	mux.Handle("/", pages)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &matrix{ts: ts, srv: srv}
+}
+
+// answer is what came back.
+type answer struct {
+	status   int
+	location string
+	body     string // the text; an xlsx file's cells
+}
+
+// do sends r as the actor a: with its API token for /api/, else with a new session
+// cookie (and its CSRF token on forms); anonymous forms carry the pre-login CSRF cookie.
+func (m *matrix) do(t *testing.T, a *apptest.Actor, r request) answer {
+	t.Helper()
+	isAPI := strings.HasPrefix(r.path, "/api/")
+	body := r.body
+	var cookies []*http.Cookie
+	if !isAPI {
+		secret, csrf := m.ts.Session(t, a)
+		if secret != "" {
+			cookies = append(cookies, &http.Cookie{Name: httpauth.SessionCookie, Value: secret})
+		} else {
+			csrf = anonCSRF()
+			cookies = append(cookies, &http.Cookie{Name: httpauth.CSRFCookie, Value: csrf})
+		}
+		if r.method == "POST" {
+			form, _ := url.ParseQuery(body)
+			form.Set(httpauth.CSRFField, csrf)
+			body, r.contentType = form.Encode(), "application/x-www-form-urlencoded"
+		}
+	}
+	req, err := http.NewRequest(r.method, m.srv.URL+r.path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.contentType != "" {
+		req.Header.Set("Content-Type", r.contentType)
+	}
+	if isAPI && a.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+a.Token)
+	}
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ans := answer{status: resp.StatusCode, location: resp.Header.Get("Location"), body: string(raw)}
+	if strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
+		ans.body = xlsxText(t, raw)
+	}
+	return ans
+}
+
+func anonCSRF() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// xlsxText is every cell of every sheet, so that the leak check reads a spreadsheet too.
+func xlsxText(t *testing.T, raw []byte) string {
+	f, err := excelize.OpenReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("xlsx does not open: %v", err)
+	}
+	defer f.Close()
+	var b strings.Builder
+	for _, sheet := range f.GetSheetList() {
+		rows, _ := f.GetRows(sheet)
+		for _, r := range rows {
+			b.WriteString(strings.Join(r, "\t") + "\n")
+		}
+	}
+	return b.String()
+}
+
+// check compares one answer with the row's expectation for the actor.
+func (rw row) check(t *testing.T, a *apptest.Actor, r request, ans answer) {
+	t.Helper()
+	want := rw.want[a.Key]
+	isAPI := strings.HasPrefix(r.path, "/api/")
+	ok := false
+	switch {
+	case want == anyStatus:
+		ok = ans.status < 500
+	case want == login && isAPI:
+		ok = ans.status == http.StatusUnauthorized
+	case want == login:
+		ok = ans.status == http.StatusUnauthorized ||
+			(ans.status == http.StatusSeeOther || ans.status == http.StatusFound) && strings.HasPrefix(ans.location, "/inloggen")
+	default:
+		ok = ans.status == want
+	}
+	if !ok {
+		t.Errorf("%s %s as %s: status %d (Location %q), want %s\n%.400s", r.method, r.path, a.Key, ans.status, ans.location, describe(want), ans.body)
+	}
+	sent := r.path + " " + r.body
+	for _, marker := range leaks[a.Key] {
+		if !strings.Contains(sent, marker) && strings.Contains(ans.body, marker) {
+			t.Errorf("%s %s as %s: the answer holds %q, another tenant's data", r.method, r.path, a.Key, marker)
+		}
+	}
+	if ans.status >= 300 || !ok {
+		return
+	}
+	for g, texts := range rw.see {
+		keys, known := groups[g]
+		if !known {
+			keys = []string{g}
+		}
+		if !slices.Contains(keys, a.Key) {
+			continue
+		}
+		for _, s := range texts {
+			if !strings.Contains(ans.body, s) {
+				t.Errorf("%s %s as %s: the answer lacks %q, which this actor may see", r.method, r.path, a.Key, s)
+			}
+		}
+	}
+}
+
+func describe(st int) string {
+	switch st {
+	case login:
+		return "login required"
+	case anyStatus:
+		return "no server error"
+	}
+	return fmt.Sprint(st)
+}
+
+func TestAuthorisationMatrix(t *testing.T) {
+	apiRoutes := api.New(api.Services{}).Routes()
+	pageRoutes, err := web.Routes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := append(apiRows(), pageRows()...)
+	checkEveryRouteHasARow(t, append(apiRoutes, pageRoutes...), rows)
+	for _, engine := range apptest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			m := newMatrix(t, engine)
+			for _, rw := range rows {
+				t.Run(rw.route+" on "+rw.object, func(t *testing.T) {
+					for _, a := range m.ts.Actors {
+						if _, ok := rw.want[a.Key]; !ok {
+							t.Fatalf("no expectation for %s", a.Key)
+						}
+						r := rw.req(t, m, int(m.n.Add(1)))
+						rw.check(t, a, r, m.do(t, a, r))
+					}
+				})
+			}
+		})
+	}
+}
+
+// checkEveryRouteHasARow: a route without a row, or a row for a route that is gone, fails.
+func checkEveryRouteHasARow(t *testing.T, routes []string, rows []row) {
+	t.Helper()
+	covered := map[string]bool{}
+	for _, rw := range rows {
+		covered[rw.route] = true
+		if !slices.Contains(routes, rw.route) {
+			t.Errorf("matrix row for %q, which is not a route", rw.route)
+		}
+	}
+	var missing []string
+	for _, r := range routes {
+		if !covered[r] {
+			missing = append(missing, r)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("routes without a row in the authorisation matrix (add one per object, with the status for every role):\n%s", strings.Join(missing, "\n"))
+	}
+	// Every actor of the tenants has leak markers and therefore an expectation in every row.
+	for _, rw := range rows {
+		if len(rw.want) != len(leaks) {
+			t.Errorf("row %s on %s: %d expectations for %d actors", rw.route, rw.object, len(rw.want), len(leaks))
+		}
+	}
+}

@@ -1,0 +1,251 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/audit"
+	"zorginkoop/internal/identity"
+)
+
+// Service applies the rules for policies above the Library and a Store: published
+// policies are public; a draft is visible only to its insurer's side and the operator; an
+// insurer's inkoper or beheerder (or its purchasing party's) uploads drafts, changes them
+// and publishes them. A published policy does not change: a new version is a new policy
+// file with a new id that names the old one in previous.
+type Service struct {
+	Library *Library
+	Store   Store
+	Audit   identity.Auditor // nil: no audit trail (tests of the rules alone)
+	Now     func() time.Time
+}
+
+// NotFound is the error for a policy that does not exist or that the caller may not see:
+// the same error, so that another tenant's drafts do not leak.
+func NotFound(id string) error { return identity.Hide(fmt.Sprintf("policy %q", id)) }
+
+// MayRead reports whether actor may see c.
+func MayRead(actor identity.Principal, c *Compiled) bool {
+	return c.Status == Published || actor.MayReadDraftPolicy(c.Insurer)
+}
+
+// Visible returns the policy with id if actor may see it, else the NotFound error of a
+// policy that does not exist.
+func (lib *Library) Visible(actor identity.Principal, id string) (*Compiled, error) {
+	c, err := lib.Policy(id)
+	if err != nil {
+		return nil, err
+	}
+	if !MayRead(actor, c) {
+		return nil, NotFound(id)
+	}
+	return c, nil
+}
+
+// Policies lists the policies actor may see, sorted by id.
+func (s *Service) Policies(ctx context.Context, actor identity.Principal) ([]*Compiled, error) {
+	if err := s.Sync(ctx); err != nil {
+		return nil, err
+	}
+	var out []*Compiled
+	for _, c := range s.Library.Policies() {
+		if MayRead(actor, c) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// Policy returns one policy actor may see, or NotFound.
+func (s *Service) Policy(ctx context.Context, actor identity.Principal, id string) (*Compiled, error) {
+	if err := s.Sync(ctx); err != nil {
+		return nil, err
+	}
+	return s.Library.Visible(actor, id)
+}
+
+// Sync brings the library up to date with the database: drafts saved and policies
+// published through another app instance (or installed by `zorginkoop demo`) since it
+// was loaded. When nothing changed it costs one small query; a changed policy is read and
+// compiled again. So app instances keep no state of their own that others could miss.
+func (s *Service) Sync(ctx context.Context) error {
+	versions, err := s.Store.PolicyVersions(ctx)
+	if err != nil {
+		return err
+	}
+	for id, v := range versions {
+		if c, err := s.Library.Policy(id); err == nil && c.Version >= v {
+			continue
+		}
+		r, err := s.Store.PolicyRecord(ctx, id)
+		if err != nil {
+			return err
+		}
+		c, err := s.Library.Parse(r.File, r.Raw)
+		if err != nil {
+			return fmt.Errorf("stored policy %s no longer loads: %w", id, err)
+		}
+		c.Status, c.Version = r.Status, r.Version
+		s.Library.Add(c)
+	}
+	return nil
+}
+
+// version is how the audit trail names one text of a policy: not the whole file.
+type version struct {
+	Status  Status `json:"status"`
+	Version int    `json:"version"`
+	File    string `json:"file"`
+	SHA256  string `json:"sha256"`
+}
+
+func versionOf(c *Compiled) *version {
+	if c == nil {
+		return nil
+	}
+	return &version{Status: c.Status, Version: c.Version, File: c.File, SHA256: c.Hash()}
+}
+
+// mayWriteAny reports whether actor may write the policies of any insurer at all, so that
+// others are refused before their file is even read.
+func mayWriteAny(actor identity.Principal) bool {
+	if actor.IsOperator() {
+		return true
+	}
+	if actor.IsAnonymous() {
+		return false
+	}
+	for _, ins := range actor.Org.Insurers {
+		if actor.MayWritePolicy(ins) {
+			return true
+		}
+	}
+	return false
+}
+
+var errMayNotWrite = identity.Deny("only an insurer's (or its purchasing party's) inkoper or beheerder may upload and publish its policies",
+	"Alleen een inkoper of beheerder van de verzekeraar (of van de inkooporganisatie die voor haar inkoopt) mag haar zorginkoopbeleid opstellen en publiceren.")
+
+// SaveDraft validates a policy file (errors name file and line, as `zorginkoop policy
+// validate` does) and stores it as a draft of its insurer: a new policy, or a new text of
+// the actor's own draft with the same id. created reports whether it is new.
+func (s *Service) SaveDraft(ctx context.Context, actor identity.Principal, file string, data []byte) (c *Compiled, created bool, err error) {
+	if actor.IsAnonymous() {
+		return nil, false, identity.LoginRequired("upload a policy")
+	}
+	if err := s.Sync(ctx); err != nil {
+		return nil, false, err
+	}
+	file = draftFileName(file)
+	if !mayWriteAny(actor) {
+		s.denied(ctx, actor, "policy.draft_save", "policy:"+file, "", "may not write policies")
+		return nil, false, errMayNotWrite
+	}
+	if c, err = s.Library.Parse(file, data); err != nil {
+		return nil, false, err
+	}
+	if !actor.MayWritePolicy(c.Insurer) {
+		s.denied(ctx, actor, "policy.draft_save", "policy:"+c.ID, c.Insurer, "does not act for the policy's insurer")
+		return nil, false, &apperr.Error{Code: apperr.Forbidden, File: file, Line: c.lines.at("insurer"), Field: "insurer",
+			Message: fmt.Sprintf("you do not write policies for insurer %q", c.Insurer),
+			Dutch:   fmt.Sprintf("U stelt geen zorginkoopbeleid op voor verzekeraar %s.", s.Library.InsurerName(c.Insurer))}
+	}
+	if c.Previous != "" {
+		if _, err := s.Library.Visible(actor, c.Previous); err != nil {
+			return nil, false, &apperr.Error{Code: apperr.Invalid, File: file, Line: c.lines.at("previous"), Field: "previous",
+				Message: fmt.Sprintf("previous policy %q does not exist", c.Previous)}
+		}
+	}
+	old, err := s.Library.Policy(c.ID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		old = nil
+	} else if err != nil {
+		return nil, false, err
+	}
+	prev := 0
+	if old != nil {
+		// Another tenant's draft gets the same answer as a published policy, so the
+		// answer tells only that the id is taken.
+		if old.Status != Draft || !MayRead(actor, old) {
+			return nil, false, &apperr.Error{Code: apperr.Conflict, File: file, Line: c.lines.at("id"), Field: "id",
+				Message: fmt.Sprintf("policy id %q is in use; a new version of a policy needs a new id that names the old one in previous", c.ID),
+				Dutch:   fmt.Sprintf("Het id %q is al in gebruik. Geef een nieuwe versie van een beleid een nieuw id en noem het oude bij previous.", c.ID)}
+		}
+		if !actor.MayWritePolicy(old.Insurer) {
+			s.denied(ctx, actor, "policy.draft_save", "policy:"+c.ID, old.Insurer, "may not change this draft")
+			return nil, false, errMayNotWrite
+		}
+		prev = old.Version
+	}
+	rec := Record{ID: c.ID, File: c.File, Raw: c.Raw, LoadedAt: s.Now().UTC(), Status: Draft, Insurer: c.Insurer}
+	if err := s.Store.SavePolicy(ctx, &rec, prev); err != nil {
+		return nil, false, err
+	}
+	c.Status, c.Version = Draft, rec.Version
+	s.Library.Add(c)
+	return c, old == nil, identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "policy.draft_save", Subject: "policy:" + c.ID,
+		Scope: c.Insurer, Before: audit.JSON(versionOf(old)), After: audit.JSON(versionOf(c))})
+}
+
+// draftFileName keeps the base name of an uploaded file, for error messages.
+func draftFileName(file string) string {
+	file = path.Base(strings.ReplaceAll(strings.TrimSpace(file), `\`, "/"))
+	if file == "." || file == "/" || file == "" {
+		return "beleid.yaml"
+	}
+	if len(file) > 100 {
+		file = file[:100]
+	}
+	return file
+}
+
+// Publish makes a draft public. Its previous policy, if any, must be published already.
+func (s *Service) Publish(ctx context.Context, actor identity.Principal, id string) (*Compiled, error) {
+	if actor.IsAnonymous() {
+		return nil, identity.LoginRequired("publish a policy")
+	}
+	if err := s.Sync(ctx); err != nil {
+		return nil, err
+	}
+	c, err := s.Library.Policy(id)
+	if err != nil {
+		return nil, err
+	}
+	if !MayRead(actor, c) {
+		s.denied(ctx, actor, "policy.publish", "policy:"+id, c.Insurer, "another insurer's draft")
+		return nil, NotFound(id)
+	}
+	if !actor.MayWritePolicy(c.Insurer) {
+		s.denied(ctx, actor, "policy.publish", "policy:"+id, c.Insurer, "may not publish the insurer's policies")
+		return nil, errMayNotWrite
+	}
+	if c.Status == Published {
+		return nil, &apperr.Error{Code: apperr.Conflict, Message: fmt.Sprintf("policy %q is published already", id),
+			Dutch: "Dit zorginkoopbeleid is al gepubliceerd."}
+	}
+	if c.Previous != "" {
+		if p, err := s.Library.Policy(c.Previous); err != nil || p.Status != Published {
+			return nil, &apperr.Error{Code: apperr.Invalid, File: c.File, Line: c.lines.at("previous"), Field: "previous",
+				Message: fmt.Sprintf("previous policy %q is not published; publish it first", c.Previous)}
+		}
+	}
+	rec := Record{ID: c.ID, File: c.File, Raw: c.Raw, LoadedAt: s.Now().UTC(), Status: Published, Insurer: c.Insurer}
+	if err := s.Store.SavePolicy(ctx, &rec, c.Version); err != nil {
+		return nil, err
+	}
+	// Readers may hold the draft; the published policy is a new value.
+	pub := *c
+	pub.Status, pub.Version = Published, rec.Version
+	s.Library.Add(&pub)
+	return &pub, identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "policy.publish", Subject: "policy:" + id,
+		Scope: c.Insurer, Before: audit.JSON(versionOf(c)), After: audit.JSON(versionOf(&pub))})
+}
+
+// denied records a refused attempt; the refusal stands even if recording it fails.
+func (s *Service) denied(ctx context.Context, actor identity.Principal, action, subject, scope, reason string) {
+	identity.Record(ctx, s.Audit, actor, audit.Entry{Action: action, Subject: subject, Scope: scope, Reason: reason, Denied: true})
+}

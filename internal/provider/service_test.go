@@ -1,0 +1,150 @@
+package provider_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/apptest"
+	"zorginkoop/internal/audit"
+	"zorginkoop/internal/identity"
+	"zorginkoop/internal/provider"
+)
+
+// The rules of provider records and facts, on the tenants of the authorisation tests
+// (apptest.NewTenants): provider X (hap-de-linde) and Y (hap-ypsilon, with revenue facts
+// kept per insurer for A and B).
+
+func tenants(t *testing.T) *apptest.Tenants {
+	t.Helper()
+	return apptest.NewTenants(t, apptest.New(t))
+}
+
+func who(ts *apptest.Tenants, key string) identity.Principal { return ts.Actor(key).Principal }
+
+func TestProviderXCannotImportYsRecordAndNothingIsWritten(t *testing.T) {
+	ts := tenants(t)
+	ctx := context.Background()
+	changedY := apptest.ProviderYFile()
+	changedY.Name = "Overgenomen door X"
+	ownX := apptest.Providers()[0] // X's own record, unchanged
+	batch := []provider.Provider{ownX, changedY}
+	if err := ts.Env.Providers.Normalize(batch, nil); err != nil {
+		t.Fatal(err)
+	}
+	err := ts.Env.Providers.Import(ctx, who(ts, "x-beheerder"), batch, nil, nil)
+	if apperr.CodeOf(err) != apperr.Forbidden || !strings.Contains(err.Error(), apptest.ProviderY) {
+		t.Fatalf("Import = %v, want Forbidden naming %s", err, apptest.ProviderY)
+	}
+	y, err := ts.Env.DB.Provider(ctx, apptest.ProviderY)
+	if err != nil || y.Name != "Huisartsenpraktijk Ypsilon" {
+		t.Fatalf("Y after the refused import: %v, %v", y, err)
+	}
+	entries, err := ts.Env.DB.AuditEntries(ctx, audit.Filter{OrgID: apptest.OrgX})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) == 0 || entries[0].Action != "provider.import" || !entries[0].Denied || !strings.Contains(entries[0].Reason, apptest.ProviderY) {
+		t.Fatalf("newest audit entry of X: %+v", entries)
+	}
+}
+
+func TestOnlyTheProvidersBeheerderAndTheOperatorImport(t *testing.T) {
+	ts := tenants(t)
+	ctx := context.Background()
+	tests := []struct {
+		actor string
+		code  apperr.Code
+	}{
+		{"anoniem", apperr.Unauthenticated},
+		{"x-invuller", apperr.Forbidden},
+		{"x-tekenbevoegde", apperr.Forbidden},
+		{"a-beheerder", apperr.Forbidden},
+		{"y-beheerder", apperr.Forbidden},
+		{"x-beheerder", ""},
+		{"operator", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.actor, func(t *testing.T) {
+			ps := apptest.Providers()[:1]
+			ts.Env.Providers.Normalize(ps, nil)
+			err := ts.Env.Providers.Import(ctx, who(ts, tc.actor), ps, nil, nil)
+			if tc.code == "" && err != nil || tc.code != "" && apperr.CodeOf(err) != tc.code {
+				t.Fatalf("Import = %v, want %q", err, tc.code)
+			}
+		})
+	}
+	entries, _ := ts.Env.DB.AuditEntries(ctx, audit.Filter{Subject: "provider:" + apptest.ProviderX})
+	if len(entries) == 0 || entries[0].Denied || !strings.Contains(string(entries[0].After), `"facts":22`) ||
+		strings.Contains(string(entries[0].After), "big_registratie") {
+		t.Errorf("newest import entry: %+v (want counts, not facts)", entries[0])
+	}
+}
+
+// revenues returns the insurers of Y's omzet_verzekeraar facts that actor reads.
+func revenues(t *testing.T, ts *apptest.Tenants, actor string) []string {
+	t.Helper()
+	p, err := ts.Env.Providers.Provider(context.Background(), who(ts, actor), apptest.ProviderY)
+	if err != nil {
+		t.Fatalf("%s reading Y: %v", actor, err)
+	}
+	var out []string
+	for _, f := range p.Facts {
+		if f.Key == "omzet_verzekeraar" {
+			out = append(out, f.Insurer)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestPerInsurerFactsAreReadOnlyByThatInsurersSide(t *testing.T) {
+	ts := tenants(t)
+	tests := []struct {
+		actor string
+		want  []string
+	}{
+		{"a-inkoper", []string{apptest.InsurerA}},
+		{"a-declaratiebeoordelaar", []string{apptest.InsurerA}},
+		{"a-inkooporganisatie", []string{apptest.InsurerA}},
+		{"b-inkoper", []string{apptest.InsurerB}},
+		{"y-beheerder", []string{apptest.InsurerA, apptest.InsurerB}},
+		{"operator", []string{apptest.InsurerA, apptest.InsurerB}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.actor, func(t *testing.T) {
+			if got := revenues(t, ts, tc.actor); !slices.Equal(got, tc.want) {
+				t.Errorf("reads Y's revenue with %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestProviderUsersReadOnlyTheirOwnRecords(t *testing.T) {
+	ts := tenants(t)
+	ctx := context.Background()
+	_, err := ts.Env.Providers.Provider(ctx, who(ts, "x-invuller"), apptest.ProviderY)
+	_, missing := ts.Env.Providers.Provider(ctx, who(ts, "x-invuller"), "bestaat-niet")
+	if apperr.CodeOf(err) != apperr.NotFound ||
+		strings.ReplaceAll(err.Error(), apptest.ProviderY, "ID") != strings.ReplaceAll(missing.Error(), "bestaat-niet", "ID") {
+		t.Errorf("X reading Y: %v; a missing provider: %v", err, missing)
+	}
+	ps, total, err := ts.Env.Providers.List(ctx, who(ts, "x-invuller"), provider.Filter{})
+	if err != nil || total != 1 || len(ps) != 1 || ps[0].ID != apptest.ProviderX {
+		t.Errorf("X's list: %d %v %v", total, ps, err)
+	}
+	if _, total, _ := ts.Env.Providers.List(ctx, who(ts, "x-invuller"), provider.Filter{IDs: []string{apptest.ProviderY}}); total != 0 {
+		t.Errorf("X asking for Y by id lists %d", total)
+	}
+	if _, total, _ := ts.Env.Providers.List(ctx, who(ts, "b-inkoper"), provider.Filter{}); total != 4 {
+		t.Errorf("the register for B's buyer has %d providers, want 4", total)
+	}
+	if _, _, err := ts.Env.Providers.List(ctx, identity.Anonymous, provider.Filter{}); apperr.CodeOf(err) != apperr.Unauthenticated {
+		t.Errorf("anonymous list: %v, want Unauthenticated", err)
+	}
+	if _, err := ts.Env.Providers.Provider(ctx, identity.Anonymous, apptest.ProviderX); apperr.CodeOf(err) != apperr.Unauthenticated {
+		t.Errorf("anonymous read: %v, want Unauthenticated", err)
+	}
+}
