@@ -121,7 +121,7 @@ func (a *app) assessStored(ctx context.Context, policyID, providerID string, asJ
 	// Explain the providers that will be printed.
 	as := assessment.New(lib, pol)
 	var results []assessment.Result
-	err = db.EachProvider(ctx, pol.CareTypes, func(p *provider.Provider) error {
+	err = db.EachProvider(ctx, assessment.Selection(pol), func(p *provider.Provider) error {
 		if asJSON || limit == 0 || len(results) < limit {
 			results = append(results, as.Assess(p))
 		}

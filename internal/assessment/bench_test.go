@@ -57,6 +57,9 @@ func benchPopulation(b *testing.B) (*policy.Library, []provider.Provider) {
 //	eval-s/op   time to evaluate every requirement for every provider (all cores)
 //	ns/eval     eval time per requirement evaluation (wall time on all cores)
 //	eval/load   the ratio of the two: evaluation must not dominate
+//
+// From the databases it reads twice, in the same run: facts=policy reads only the facts
+// the policy refers to (what the service does), facts=all every fact (the baseline).
 func BenchmarkAssess(b *testing.B) {
 	lib, ps := benchPopulation(b)
 	ctx := context.Background()
@@ -65,7 +68,7 @@ func BenchmarkAssess(b *testing.B) {
 		open func(b *testing.B) sourceFor
 	}{
 		{"memory", func(b *testing.B) sourceFor {
-			return func([]string) assessment.Source { return assessment.Slice(ps) }
+			return func(provider.Selection) assessment.Source { return assessment.Slice(ps) }
 		}},
 		{"sqlite", func(b *testing.B) sourceFor {
 			return filledStore(b, "sqlite", func() (store.DB, error) {
@@ -82,16 +85,26 @@ func BenchmarkAssess(b *testing.B) {
 	for _, src := range sources {
 		b.Run("source="+src.name, func(b *testing.B) {
 			source := src.open(b)
-			for _, pol := range lib.Policies() {
-				b.Run("policy="+pol.ID, func(b *testing.B) { benchPolicy(b, lib, pol, source) })
+			for _, facts := range []string{"policy", "all"} {
+				if src.name == "memory" && facts == "all" {
+					continue // memory holds every fact either way
+				}
+				b.Run("facts="+facts, func(b *testing.B) {
+					for _, pol := range lib.Policies() {
+						sel := assessment.Selection(pol)
+						if facts == "all" {
+							sel.Facts = nil
+						}
+						b.Run("policy="+pol.ID, func(b *testing.B) { benchPolicy(b, lib, pol, source(sel)) })
+					}
+				})
 			}
 		})
 	}
 }
 
-// sourceFor gives the providers with one of the care types, as the assessment service
-// asks the store for them.
-type sourceFor func(careTypes []string) assessment.Source
+// sourceFor gives the selected providers, as the assessment service asks the store.
+type sourceFor func(sel provider.Selection) assessment.Source
 
 var stores sync.Map // engine name → sourceFor over a filled store
 
@@ -108,17 +121,16 @@ func filledStore(b *testing.B, engine string, open func() (store.DB, error), ps 
 		b.Fatal(err)
 	}
 	b.Logf("%s: stored %d providers in %s", engine, len(ps), time.Since(start).Round(time.Millisecond))
-	src := sourceFor(func(careTypes []string) assessment.Source {
+	src := sourceFor(func(sel provider.Selection) assessment.Source {
 		return func(fn func(*provider.Provider) error) error {
-			return db.EachProvider(context.Background(), careTypes, fn)
+			return db.EachProvider(context.Background(), sel, fn)
 		}
 	})
 	stores.Store(engine, src)
 	return src
 }
 
-func benchPolicy(b *testing.B, lib *policy.Library, pol *policy.Compiled, srcFor sourceFor) {
-	src := srcFor(pol.CareTypes)
+func benchPolicy(b *testing.B, lib *policy.Library, pol *policy.Compiled, src assessment.Source) {
 	as := assessment.New(lib, pol)
 	ctx := context.Background()
 	var load, eval time.Duration

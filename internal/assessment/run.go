@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 
+	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 )
 
@@ -70,6 +71,12 @@ func (as *Assessor) Run(ctx context.Context, src Source, workers int, progress f
 		progress(done)
 	}
 	return results, nil
+}
+
+// Selection is what to read from the store to assess providers against pol: the providers
+// of its care types, with only the facts it refers to.
+func Selection(pol *policy.Compiled) provider.Selection {
+	return provider.Selection{CareTypes: pol.CareTypes, Facts: pol.FactKeys()}
 }
 
 // Slice is a Source over providers held in memory.

@@ -101,7 +101,7 @@ func (s *Service) AssessAll(ctx context.Context, actor identity.Principal, polic
 	as := New(s.Library, pol)
 	run := &Run{PolicyID: pol.ID, StartedAt: s.Now()}
 	src := func(fn func(*provider.Provider) error) error {
-		return s.Providers.EachProvider(ctx, pol.CareTypes, fn)
+		return s.Providers.EachProvider(ctx, Selection(pol), fn)
 	}
 	run.Summaries, err = as.Run(ctx, src, s.Workers, progress)
 	if err != nil {

@@ -37,6 +37,30 @@ type Compiled struct {
 	lines   lineMap
 }
 
+// FactKeys lists every fact the policy's rules and evidence requirements refer to, once,
+// in order of first use: what a store must read to assess a provider against it.
+func (c *Compiled) FactKeys() []string {
+	keys := []string{}
+	seen := map[string]bool{}
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	for i, r := range c.Rules {
+		if r != nil {
+			for _, k := range r.Facts {
+				add(k)
+			}
+		}
+		for _, k := range c.Requirements[i].Evidence {
+			add(k)
+		}
+	}
+	return keys
+}
+
 // Hash is the hex SHA-256 of the policy file, naming this exact text in the audit trail.
 func (c *Compiled) Hash() string {
 	sum := sha256.Sum256(c.Raw)

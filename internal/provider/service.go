@@ -31,10 +31,18 @@ type Store interface {
 	Provider(ctx context.Context, id string) (*Provider, error)
 	// Providers lists providers without facts, ordered by name, and the total matching.
 	Providers(ctx context.Context, f Filter) ([]Provider, int, error)
-	// EachProvider streams every provider with its facts (ordered by id), for assessing
-	// many providers without holding them all in memory. careTypes, if not empty, limits it
-	// to providers with one of those care types.
-	EachProvider(ctx context.Context, careTypes []string, fn func(*Provider) error) error
+	// EachProvider streams the selected providers with their facts (ordered by id), for
+	// assessing many providers without holding them all in memory.
+	EachProvider(ctx context.Context, sel Selection, fn func(*Provider) error) error
+}
+
+// Selection limits what EachProvider reads.
+type Selection struct {
+	CareTypes []string // providers with one of these care types; empty for all providers
+	// Facts lists the fact keys to read; nil reads every fact. Assessing needs only the
+	// facts the policy's rules and evidence refer to, and reading fewer rows is most of
+	// the time saved.
+	Facts []string
 }
 
 // Service applies the rules for providers above a Store: who may read which provider

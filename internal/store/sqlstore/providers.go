@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,7 +41,7 @@ func (m match) cond(col string, args *[]any) string {
 // (provider_id, kind, pos, a..f), ordered by provider id. Both engines run it as a merge of
 // index scans: one pass, one snapshot, no query per provider. Within a provider the rows
 // may come in any order: each part goes to its place by pos.
-func (db *DB) streamQuery(m match, withFacts bool) (string, []any) {
+func (db *DB) streamQuery(m match, withFacts bool, factKeys []string) (string, []any) {
 	var args []any
 	parts := []string{
 		`SELECT id, ` + itoa(kindProvider) + `, 0, name, kvk, '', '', '', '' FROM providers` + m.cond("id", &args),
@@ -50,8 +51,23 @@ func (db *DB) streamQuery(m match, withFacts bool) (string, []any) {
 		`SELECT provider_id, ` + itoa(kindLocation) + `, pos, name, street, postcode, city, '', '' FROM provider_locations` + m.cond("provider_id", &args),
 	}
 	if withFacts {
-		parts = append(parts, `SELECT provider_id, `+itoa(kindFact)+`, pos, key, insurer, value, source, COALESCE(`+
-			db.Dialect.DateText("date")+`, ''), evidence FROM provider_facts`+m.cond("provider_id", &args))
+		facts := `SELECT provider_id, ` + itoa(kindFact) + `, pos, key, insurer, value, source, COALESCE(` +
+			db.Dialect.DateText("date") + `, ''), evidence FROM provider_facts` + m.cond("provider_id", &args)
+		if factKeys != nil {
+			if m.where == nil {
+				facts += " WHERE "
+			} else {
+				facts += " AND "
+			}
+			facts += `key IN (` + placeholders(max(len(factKeys), 1)) + `)`
+			for _, k := range factKeys {
+				args = append(args, k)
+			}
+			if len(factKeys) == 0 {
+				args = append(args, "")
+			}
+		}
+		parts = append(parts, facts)
 	}
 	// Ordering by the id alone lets both engines merge the branches' index scans without
 	// sorting; adding kind and pos made SQLite sort every provider's rows.
@@ -73,8 +89,9 @@ func at[T any](s *[]T, pos int) *T {
 }
 
 // stream calls fn with each matching provider, ordered by id; each is newly allocated.
-func (db *DB) stream(ctx context.Context, m match, withFacts bool, fn func(*provider.Provider) error) error {
-	query, args := db.streamQuery(m, withFacts)
+// factKeys, if not nil, limits the facts read to those keys.
+func (db *DB) stream(ctx context.Context, m match, withFacts bool, factKeys []string, fn func(*provider.Provider) error) error {
+	query, args := db.streamQuery(m, withFacts, factKeys)
 	rows, err := db.Read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("read providers: %w", err)
@@ -90,6 +107,9 @@ func (db *DB) stream(ctx context.Context, m match, withFacts bool, fn func(*prov
 	emit := func() error {
 		if p == nil || !seen {
 			return nil // parts without a provider: skip, never hand out a half provider
+		}
+		if factKeys != nil { // facts went to their pos; close the gaps of facts not read
+			p.Facts = slices.DeleteFunc(p.Facts, func(f provider.Fact) bool { return f.Key == "" })
 		}
 		return fn(p)
 	}
@@ -124,26 +144,25 @@ func (db *DB) stream(ctx context.Context, m match, withFacts bool, fn func(*prov
 	return emit()
 }
 
-// EachProvider streams every provider with its facts, ordered by id; careTypes, if not
-// empty, limits it to providers with one of those care types.
-func (db *DB) EachProvider(ctx context.Context, careTypes []string, fn func(*provider.Provider) error) error {
+// EachProvider streams the selected providers with their (selected) facts, ordered by id.
+func (db *DB) EachProvider(ctx context.Context, sel provider.Selection, fn func(*provider.Provider) error) error {
 	var m match
-	if len(careTypes) > 0 {
+	if len(sel.CareTypes) > 0 {
 		m.where = func(col string) string {
-			return col + ` IN (SELECT provider_id FROM provider_care_types WHERE care_type IN (` + placeholders(len(careTypes)) + `))`
+			return col + ` IN (SELECT provider_id FROM provider_care_types WHERE care_type IN (` + placeholders(len(sel.CareTypes)) + `))`
 		}
-		for _, ct := range careTypes {
+		for _, ct := range sel.CareTypes {
 			m.args = append(m.args, ct)
 		}
 	}
-	return db.stream(ctx, m, true, fn)
+	return db.stream(ctx, m, true, sel.Facts, fn)
 }
 
 // Provider returns one provider with its facts, or NotFound.
 func (db *DB) Provider(ctx context.Context, id string) (*provider.Provider, error) {
 	var found *provider.Provider
 	m := match{where: func(col string) string { return col + ` = ?` }, args: []any{id}}
-	err := db.stream(ctx, m, true, func(p *provider.Provider) error {
+	err := db.stream(ctx, m, true, nil, func(p *provider.Provider) error {
 		found = p
 		return nil
 	})
@@ -194,7 +213,7 @@ func (db *DB) Providers(ctx context.Context, f provider.Filter) ([]provider.Prov
 	// statement), then put them in the page's order.
 	out := make([]provider.Provider, len(order))
 	m := match{where: func(col string) string { return col + ` IN (SELECT id FROM (` + page + `) page)` }, args: pageArgs}
-	err = db.stream(ctx, m, false, func(p *provider.Provider) error {
+	err = db.stream(ctx, m, false, nil, func(p *provider.Provider) error {
 		if i, ok := order[p.ID]; ok {
 			out[i] = *p
 		}

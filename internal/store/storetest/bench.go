@@ -24,7 +24,7 @@ func Benchmark(b *testing.B, db store.DB, n, facts int) {
 	b.Run("EachProvider", func(b *testing.B) {
 		for b.Loop() {
 			got, fs := 0, 0
-			err := db.EachProvider(ctx, nil, func(p *provider.Provider) error {
+			err := db.EachProvider(ctx, provider.Selection{}, func(p *provider.Provider) error {
 				got++
 				fs += len(p.Facts)
 				return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -191,7 +192,7 @@ func testEach(t *testing.T, db store.DB) {
 
 	t.Run("all providers by id with facts, each allocated afresh", func(t *testing.T) {
 		var got []*provider.Provider
-		err := db.EachProvider(context.Background(), nil, func(p *provider.Provider) error {
+		err := db.EachProvider(context.Background(), provider.Selection{}, func(p *provider.Provider) error {
 			got = append(got, p)
 			return nil
 		})
@@ -217,7 +218,7 @@ func testEach(t *testing.T, db store.DB) {
 	})
 	t.Run("care types limit the stream", func(t *testing.T) {
 		var ids []string
-		err := db.EachProvider(context.Background(), []string{"huisartsenzorg", "geen-zorg"}, func(p *provider.Provider) error {
+		err := db.EachProvider(context.Background(), provider.Selection{CareTypes: []string{"huisartsenzorg", "geen-zorg"}}, func(p *provider.Provider) error {
 			ids = append(ids, p.ID)
 			if len(p.Facts) != 5 {
 				t.Errorf("%s: %d facts, want 5", p.ID, len(p.Facts))
@@ -235,10 +236,27 @@ func testEach(t *testing.T, db store.DB) {
 		}
 		same(t, "ids", ids, want)
 	})
+	t.Run("only the selected facts are read, in their order", func(t *testing.T) {
+		for _, keys := range [][]string{{"fact_03", "fact_01"}, {}} {
+			n := 0
+			err := db.EachProvider(context.Background(), provider.Selection{Facts: keys}, func(p *provider.Provider) error {
+				want := slices.DeleteFunc(slices.Clone(ps[n].Facts), func(f provider.Fact) bool { return !slices.Contains(keys, f.Key) })
+				if len(want) == 0 {
+					want = nil // no fact rows: no facts slice
+				}
+				same(t, "facts of "+p.ID, p.Facts, want)
+				n++
+				return nil
+			})
+			if err != nil || n != len(ps) {
+				t.Fatalf("EachProvider(facts %v) = %v after %d providers", keys, err, n)
+			}
+		}
+	})
 	t.Run("an error from the callback stops the stream", func(t *testing.T) {
 		stop := errors.New("stop")
 		n := 0
-		err := db.EachProvider(context.Background(), nil, func(*provider.Provider) error {
+		err := db.EachProvider(context.Background(), provider.Selection{}, func(*provider.Provider) error {
 			n++
 			return stop
 		})
