@@ -2,34 +2,17 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/policy"
 )
-
-type runCounts struct {
-	ID          int64     `json:"id"`
-	PolicyID    string    `json:"policy_id"`
-	StartedAt   time.Time `json:"started_at"`
-	FinishedAt  time.Time `json:"finished_at"`
-	Providers   int       `json:"providers"`
-	Eligible    int       `json:"eligible"`
-	NotEligible int       `json:"not_eligible"`
-	Incomplete  int       `json:"incomplete"`
-}
-
-func counts(run *assessment.Run) runCounts {
-	return runCounts{ID: run.ID, PolicyID: run.PolicyID, StartedAt: run.StartedAt, FinishedAt: run.FinishedAt,
-		Providers: run.Providers, Eligible: run.Eligible, NotEligible: run.NotEligible, Incomplete: run.Incomplete}
-}
 
 func (h *Handler) runAssessment(w http.ResponseWriter, r *http.Request) error {
 	run, err := h.Assessments.AssessAll(r.Context(), principal(r), r.PathValue("id"), nil)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, counts(run))
+	return writeJSON(w, http.StatusCreated, run.RunCounts)
 }
 
 // providerSummary is one provider's line in a run.
@@ -50,7 +33,7 @@ type requirementRef struct {
 }
 
 type runJSON struct {
-	runCounts
+	assessment.RunCounts
 	Summaries []providerSummary `json:"summaries"`
 }
 
@@ -64,7 +47,7 @@ func (h *Handler) latestAssessment(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	out := runJSON{runCounts: counts(run), Summaries: []providerSummary{}}
+	out := runJSON{RunCounts: run.RunCounts, Summaries: []providerSummary{}}
 	for i := range run.Summaries {
 		out.Summaries = append(out.Summaries, summarize(pol, &run.Summaries[i]))
 	}

@@ -15,6 +15,12 @@ import (
 
 // Run is one assessment of all providers in a policy's scope, as stored.
 type Run struct {
+	RunCounts
+	Summaries []Summary `json:"summaries,omitempty"`
+}
+
+// RunCounts is what a run is and how it came out, without the summaries.
+type RunCounts struct {
 	ID          int64     `json:"id"`
 	PolicyID    string    `json:"policy_id"`
 	StartedAt   time.Time `json:"started_at"`
@@ -23,7 +29,6 @@ type Run struct {
 	Eligible    int       `json:"eligible"`
 	NotEligible int       `json:"not_eligible"`
 	Incomplete  int       `json:"incomplete"`
-	Summaries   []Summary `json:"summaries,omitempty"`
 }
 
 // Store keeps assessment runs.
@@ -99,7 +104,7 @@ func (s *Service) AssessAll(ctx context.Context, actor identity.Principal, polic
 		return nil, deny(actor, pol.Insurer, fmt.Sprintf("assessments of policy %q", policyID))
 	}
 	as := New(s.Library, pol)
-	run := &Run{PolicyID: pol.ID, StartedAt: s.Now()}
+	run := &Run{RunCounts: RunCounts{PolicyID: pol.ID, StartedAt: s.Now()}}
 	src := func(fn func(*provider.Provider) error) error {
 		return s.Providers.EachProvider(ctx, Selection(pol), fn)
 	}

@@ -351,7 +351,7 @@ func testRuns(t *testing.T, db store.DB) {
 	}
 	start := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
 	mkRun := func(policyID string, n int, at time.Time) *assessment.Run {
-		r := &assessment.Run{PolicyID: policyID, StartedAt: at, FinishedAt: at.Add(1500 * time.Millisecond)}
+		r := &assessment.Run{RunCounts: assessment.RunCounts{PolicyID: policyID, StartedAt: at, FinishedAt: at.Add(1500 * time.Millisecond)}}
 		statuses := []assessment.Status{assessment.Met, assessment.NotMet, assessment.Unknown, assessment.Review, assessment.NotApplicable}
 		for i := range n {
 			s := assessment.Summary{
@@ -392,7 +392,7 @@ func testRuns(t *testing.T, db store.DB) {
 	}
 	same(t, "latest run", *got, *latest)
 
-	empty := &assessment.Run{PolicyID: "leeg", StartedAt: start, FinishedAt: start}
+	empty := &assessment.Run{RunCounts: assessment.RunCounts{PolicyID: "leeg", StartedAt: start, FinishedAt: start}}
 	if err := db.SaveRun(ctx, empty); err != nil {
 		t.Fatalf("SaveRun (no summaries): %v", err)
 	}
