@@ -141,7 +141,10 @@ func (a *app) appHandler(ctx context.Context, db store.DB, opt appOptions) (http
 		return nil, nil, fmt.Errorf("web pages: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/", web.Secure(api.New(api.Services{Library: lib, Policies: policies, Providers: providers, Assessments: assessments, Identity: ids, Log: a.log})))
+	// The API limits its own request bodies (per endpoint) and rate limits callers without
+	// valid credentials per address; the pages do the same for forms and anonymous readers.
+	mux.Handle("/api/", web.Secure(api.New(api.Services{Library: lib, Policies: policies, Providers: providers, Assessments: assessments,
+		Identity: ids, Limits: api.DefaultLimits(), Log: a.log})))
 	mux.Handle("/", pages)
 	return mux, lib, nil
 }

@@ -7,16 +7,51 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
+	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/httpauth"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/ratelimit"
 )
 
-// MaxBodyBytes limits request bodies; larger bodies get 413.
-const MaxBodyBytes = 10 << 20
+// Request body limits: a larger body gets 413, before it is read when its declared length
+// says so, else as soon as reading passes the limit; either way before anything is written.
+const (
+	MaxBodyBytes      = 64 << 10 // a request without a limit of its own: tokens, publishing, runs
+	MaxPolicyBytes    = 1 << 20  // POST /api/policies: one policy file (the shipped ones are under 100 kB)
+	MaxProvidersBytes = 32 << 20 // POST /api/providers: a provider register with its facts
+)
+
+// bodyLimits are the routes with a limit of their own.
+var bodyLimits = map[string]int64{
+	"POST /api/policies":  MaxPolicyBytes,
+	"POST /api/providers": MaxProvidersBytes,
+}
+
+// Limits are the rate limits of the API. New fills a nil field from DefaultLimits.
+type Limits struct {
+	// Public limits, per client IP address, the requests without credentials (what the
+	// public may read: published policies, insurers, this API's description) and those
+	// whose credentials fail, against scraping and guessing tokens. Callers with valid
+	// credentials are not limited here.
+	Public *ratelimit.Limiter
+}
+
+// DefaultLimits are generous for a script that reads the published policies now and then,
+// and tight for one that hammers the API.
+func DefaultLimits() Limits {
+	return Limits{Public: ratelimit.New(300, time.Minute, 0, nil)}
+}
+
+func (l *Limits) fill() {
+	if l.Public == nil {
+		l.Public = DefaultLimits().Public
+	}
+}
 
 // Services are what the API adapts; the caller wires them (cmd/zorginkoop serve).
 // Every handler passes the caller's principal (from the request context, put there by
@@ -29,6 +64,7 @@ type Services struct {
 	// Identity authenticates API tokens, client certificates and session cookies; nil
 	// serves everyone as anonymous (tests of public routes).
 	Identity *identity.Service
+	Limits   Limits // rate limits; DefaultLimits for nil fields
 	Log      *slog.Logger
 }
 
@@ -48,6 +84,7 @@ func New(s Services) *Handler {
 	if s.Log == nil {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
+	s.Limits.fill()
 	h := &Handler{Services: s, mux: http.NewServeMux()}
 	h.handle("GET /api/openapi.json", h.openAPI)
 	h.handle("GET /api/insurers", h.listInsurers)
@@ -63,13 +100,14 @@ func New(s Services) *Handler {
 	h.handle("GET /api/providers", h.listProviders)
 	h.handle("GET /api/providers/{id}", h.getProvider)
 	h.handle("POST /api/providers", h.importProviders)
+	h.handle("GET /api/audit", h.listAudit)
 	h.methodNotAllowed()
 	h.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errNoRoute)
 	})
 	h.auth = h.mux
 	if s.Identity != nil {
-		h.auth = (&httpauth.Middleware{Identity: s.Identity, Fail: h.fail}).Handler(h.mux)
+		h.auth = (&httpauth.Middleware{Identity: s.Identity, Fail: h.authFailed}).Handler(h.mux)
 	}
 	return h
 }
@@ -77,17 +115,60 @@ func New(s Services) *Handler {
 // Routes returns the registered patterns ("GET /api/policies/{id}").
 func (h *Handler) Routes() []string { return append([]string(nil), h.routes...) }
 
-// ServeHTTP authenticates the caller and serves the route. A request without any
-// credentials is anonymous and goes straight to the routes: it carries no ambient
-// authority a foreign page could borrow, so the double-submit CSRF check the middleware
-// makes for anonymous web forms does not apply, and an API client that forgot its token
-// gets 401 rather than a CSRF error.
+// ServeHTTP limits the request, authenticates the caller and serves the route. A request
+// without any credentials is anonymous: it is rate limited per address (Limits.Public) and
+// goes straight to the routes. It carries no ambient authority a foreign page could
+// borrow, so the double-submit CSRF check the middleware makes for anonymous web forms
+// does not apply, and an API client that forgot its token gets 401 rather than a CSRF
+// error.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !hasCredentials(r) {
+	anonymous := !hasCredentials(r)
+	if anonymous && !h.allowPublic(w, r) {
+		return
+	}
+	if !h.limitBody(w, r) {
+		return
+	}
+	if anonymous {
 		h.mux.ServeHTTP(w, r.WithContext(identity.WithPrincipal(r.Context(), identity.Anonymous)))
 		return
 	}
 	h.auth.ServeHTTP(w, r)
+}
+
+// allowPublic takes a token of the public rate limit for r's address, or answers 429
+// with Retry-After.
+func (h *Handler) allowPublic(w http.ResponseWriter, r *http.Request) bool {
+	if ok, wait := h.Limits.Public.Allow(ratelimit.ClientIP(r)); !ok {
+		h.fail(w, r, ratelimit.Refuse(w, wait))
+		return false
+	}
+	return true
+}
+
+// authFailed answers a request whose credentials did not authenticate; it counts against
+// the public rate limit of its address, as an anonymous request does.
+func (h *Handler) authFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if apperr.CodeOf(err) == apperr.Unauthenticated && !h.allowPublic(w, r) {
+		return
+	}
+	h.fail(w, r, err)
+}
+
+// limitBody applies the body limit of r's route (bodyLimits, else MaxBodyBytes): a body
+// declared larger is refused at once, one that turns out larger stops at the limit and
+// the handler's read fails with *http.MaxBytesError (413).
+func (h *Handler) limitBody(w http.ResponseWriter, r *http.Request) bool {
+	limit := int64(MaxBodyBytes)
+	if _, pattern := h.mux.Handler(r); bodyLimits[pattern] > 0 {
+		limit = bodyLimits[pattern]
+	}
+	if r.ContentLength > limit {
+		h.fail(w, r, &http.MaxBytesError{Limit: limit})
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	return true
 }
 
 // hasCredentials reports whether r carries an API token, a verified client certificate or

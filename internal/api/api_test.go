@@ -227,18 +227,6 @@ func TestImportWithOneBadProviderStoresNothing(t *testing.T) {
 	}
 }
 
-func TestBodyOverLimitIs413(t *testing.T) {
-	e := newEnv(t)
-	big := `{"providers": [{"id": "` + strings.Repeat("a", MaxBodyBytes) + `"}]}`
-	resp, v := e.call(t, "POST", "/api/providers", big)
-	if resp.StatusCode != http.StatusRequestEntityTooLarge {
-		t.Fatalf("status %d, want 413: %v", resp.StatusCode, v)
-	}
-	if resp.Header.Get("Content-Type") != problemType {
-		t.Errorf("Content-Type %q", resp.Header.Get("Content-Type"))
-	}
-}
-
 func TestLatestRunBeforeAnyRunIs404(t *testing.T) {
 	e := newEnv(t)
 	resp, v := e.call(t, "GET", "/api/policies/"+testPolicy+"/assessments", "")

@@ -70,7 +70,7 @@ func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) error {
 		return identity.LoginRequired("create an API token")
 	}
 	var req tokenRequest
-	if err := decode(w, r, &req); err != nil {
+	if err := decode(r, &req); err != nil {
 		return err
 	}
 	secret, err := h.Identity.CreateAPIToken(r.Context(), p, req.Name)

@@ -111,7 +111,7 @@ type draftRequest struct {
 // saveDraft stores a policy file as a draft: a new one (201) or a new text of the caller's
 // own draft with the same id (200). Errors name the line.
 func (h *Handler) saveDraft(w http.ResponseWriter, r *http.Request) error {
-	file, data, err := readPolicyFile(w, r)
+	file, data, err := readPolicyFile(r)
 	if err != nil {
 		return err
 	}
@@ -129,11 +129,11 @@ func (h *Handler) saveDraft(w http.ResponseWriter, r *http.Request) error {
 
 // readPolicyFile reads an upload: JSON {"file", "yaml"} when the body is JSON, else the
 // body is the YAML file, named by the query parameter file.
-func readPolicyFile(w http.ResponseWriter, r *http.Request) (string, []byte, error) {
+func readPolicyFile(r *http.Request) (string, []byte, error) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt == "application/json" {
 		var req draftRequest
-		if err := decode(w, r, &req); err != nil {
+		if err := decode(r, &req); err != nil {
 			return "", nil, err
 		}
 		if strings.TrimSpace(req.YAML) == "" {
@@ -141,7 +141,7 @@ func readPolicyFile(w http.ResponseWriter, r *http.Request) (string, []byte, err
 		}
 		return req.File, []byte(req.YAML), nil
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	data, err := io.ReadAll(r.Body) // limited to MaxPolicyBytes by ServeHTTP
 	if err != nil {
 		return "", nil, err
 	}

@@ -68,14 +68,15 @@ func status(err error) int {
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	st := status(err)
 	p := Problem{Type: "about:blank", Title: http.StatusText(st), Status: st}
+	var tooBig *http.MaxBytesError
 	switch {
 	case st == http.StatusInternalServerError:
 		h.Log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		p.Detail = "internal error"
 	case st == http.StatusMethodNotAllowed:
 		p.Detail = r.Method + " is not allowed here; see the Allow header"
-	case st == http.StatusRequestEntityTooLarge:
-		p.Detail = fmt.Sprintf("the request body is larger than %d bytes", MaxBodyBytes)
+	case errors.As(err, &tooBig):
+		p.Detail = fmt.Sprintf("the request body is larger than %d bytes, the limit of this endpoint", tooBig.Limit)
 	default:
 		errs := apperr.Errors(err)
 		if len(errs) == 1 && errs[0].Field == "" && errs[0].Line == 0 {
@@ -106,10 +107,9 @@ func writeJSON(w http.ResponseWriter, st int, v any) error {
 	return json.NewEncoder(w).Encode(v)
 }
 
-// decode reads one JSON value from the limited body, refusing unknown fields and trailing
-// data. Errors name the field where JSON can tell.
-func decode(w http.ResponseWriter, r *http.Request, v any) error {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+// decode reads one JSON value from the body (limited by ServeHTTP), refusing unknown
+// fields and trailing data. Errors name the field where JSON can tell.
+func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

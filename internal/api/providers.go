@@ -78,7 +78,7 @@ type importResponse struct {
 // importProviders stores the providers of the body, all or nothing.
 func (h *Handler) importProviders(w http.ResponseWriter, r *http.Request) error {
 	var req importRequest
-	if err := decode(w, r, &req); err != nil {
+	if err := decode(r, &req); err != nil {
 		return err
 	}
 	if len(req.Providers) == 0 {

@@ -24,14 +24,17 @@ type testEnv struct {
 	token string
 }
 
-func newEnv(t *testing.T) *testEnv {
+func newEnv(t *testing.T) *testEnv { return newEnvLimits(t, Limits{}) }
+
+// newEnvLimits is newEnv with rate limits (DefaultLimits for nil fields).
+func newEnvLimits(t *testing.T, limits Limits) *testEnv {
 	t.Helper()
 	env := apptest.New(t)
 	ids := env.NewIdentity(t, apptest.NewClock(), nil, "")
 	ids.Seed(t)
 	h := New(Services{
 		Library: env.Library, Policies: env.Policies, Providers: env.Providers, Assessments: env.Assessments,
-		Identity: ids.Service, Log: slog.New(slog.DiscardHandler),
+		Identity: ids.Service, Limits: limits, Log: slog.New(slog.DiscardHandler),
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

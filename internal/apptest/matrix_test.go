@@ -60,6 +60,9 @@ var groups = map[string][]string{
 	"x":        {"x-beheerder", "x-invuller", "x-tekenbevoegde"},
 	"y":        {"y-beheerder"},
 	"op":       {"operator"},
+	"a-org": {"a-inkoper", "a-contractbeheerder", "a-medisch-adviseur", "a-zorgbemiddelaar", "a-declaratiebeoordelaar",
+		"a-beheerder"}, // users of A itself, not of its purchasing party
+	"beheerders": {"a-beheerder", "x-beheerder", "y-beheerder"}, // each reads its own organisation's audit trail
 }
 
 // leaks are the markers each actor must never receive (unless its own request holds them).
@@ -247,6 +250,24 @@ func apiRows() []row {
 			want: want(403, "anon", login, "x-beheerder", 201, "op", 201)},
 		{route: "POST /api/providers", object: "Y's record", req: postJSON("/api/providers", providersBody(apptest.ProviderYFile())),
 			want: want(403, "anon", login, "y-beheerder", 201, "op", 201)},
+		// An organisation's audit trail: its beheerder and the operator read it; its other
+		// users get 403 (they may know it exists, as for assessments their role does not
+		// allow); everyone else 404, as for an organisation that does not exist.
+		{route: "GET /api/audit", object: "A's trail, one draft", req: get("/api/audit?org=" + apptest.OrgA + "&subject=policy:" + da),
+			want: want(404, "anon", login, "a-org", 403, "a-beheerder", 200, "op", 200),
+			see:  map[string][]string{"a-beheerder": {"Concept opgeslagen", "Gebruiker a-inkoper"}, "op": {"Concept opgeslagen"}}},
+		{route: "GET /api/audit", object: "A's whole trail", req: get("/api/audit?limit=1000&org=" + apptest.OrgA),
+			want: want(404, "anon", login, "a-org", 403, "a-beheerder", 200, "op", 200),
+			see:  map[string][]string{"a-beheerder": {"Gebruiker a-beheerder", "policy:" + da}}},
+		{route: "GET /api/audit", object: "X's whole trail", req: get("/api/audit?limit=1000&org=" + apptest.OrgX),
+			want: want(404, "anon", login, "x", 403, "x-beheerder", 200, "op", 200),
+			see:  map[string][]string{"x-beheerder": {"De Linde", "Gebruiker x-invuller"}}},
+		{route: "GET /api/audit", object: "B's trail", req: get("/api/audit?org=" + apptest.OrgB),
+			want: want(404, "anon", login, "b", 403, "op", 200)},
+		{route: "GET /api/audit", object: "an organisation that does not exist", req: get("/api/audit?org=bestaat-niet"),
+			want: want(404, "anon", login)},
+		{route: "GET /api/audit", object: "the whole trail", req: get("/api/audit?limit=1000"), want: want(403, "anon", login, "op", 200),
+			see: map[string][]string{"op": {"Gebruiker b-inkoper", "Gebruiker y-beheerder"}}},
 	}
 }
 
@@ -287,6 +308,26 @@ func pageRows() []row {
 			see: map[string][]string{"x": {"De Linde"}, "b": {"Ypsilon"}}},
 		{route: "GET /beoordelingen", object: "own assessments", req: get("/beoordelingen"), want: want(200, "anon", login),
 			see: map[string][]string{"a-assess": {apptest.DraftATitle}, "x": {"De Linde"}}},
+		// The Logboek: without an organisation a beheerder's own, the operator's the whole
+		// platform's; statuses as for GET /api/audit.
+		{route: "GET /logboek", object: "own organisation's trail", req: get("/logboek"),
+			want: want(403, "anon", login, "beheerders", 200, "op", 200),
+			see: map[string][]string{"a-beheerder": {"Logboek van CZ groep", "Ingelogd", "Gebruiker a-beheerder"},
+				"x-beheerder": {"Logboek van Huisartsenpraktijk De Linde", "Gebruiker x-beheerder"}, "op": {"Logboek van het hele platform"}}},
+		{route: "GET /logboek", object: "A's trail, one draft", req: get("/logboek?organisatie=" + apptest.OrgA + "&onderwerp=policy:" + da),
+			want: want(404, "anon", login, "a-org", 403, "a-beheerder", 200, "op", 200),
+			see:  map[string][]string{"a-beheerder": {"Concept opgeslagen", "Gebruiker a-inkoper"}, "op": {"Concept opgeslagen"}}},
+		{route: "GET /logboek", object: "X's trail", req: get("/logboek?organisatie=" + apptest.OrgX),
+			want: want(404, "anon", login, "x", 403, "x-beheerder", 200, "op", 200)},
+		{route: "GET /logboek.csv", object: "own organisation's trail", req: get("/logboek.csv"),
+			want: want(403, "anon", login, "beheerders", 200, "op", 200),
+			see:  map[string][]string{"beheerders": {"Volgnummer;Tijdstip", "Ingelogd"}}},
+		{route: "GET /logboek.csv", object: "A's whole trail", req: get("/logboek.csv?organisatie=" + apptest.OrgA),
+			want: want(404, "anon", login, "a-org", 403, "a-beheerder", 200, "op", 200),
+			see:  map[string][]string{"a-beheerder": {"policy:" + da, "Concept opgeslagen"}}},
+		{route: "GET /logboek.csv", object: "Y's whole trail", req: get("/logboek.csv?organisatie=" + apptest.OrgY),
+			want: want(404, "anon", login, "y-beheerder", 200, "op", 200),
+			see:  map[string][]string{"y-beheerder": {"provider:" + y}}},
 		// The login area (internal/web/auth.go, oidc.go) has its own tests; here only
 		// that it answers without a server error and without another tenant's data.
 		{route: "GET /inloggen", object: "login page", req: get("/inloggen"), want: want(anyStatus)},
@@ -333,7 +374,7 @@ func newMatrix(t *testing.T, engine string) *matrix {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", web.Secure(api.New(api.Services{Library: env.Library, Policies: env.Policies, Providers: env.Providers,
-		Assessments: env.Assessments, Identity: ts.Identity.Service, Log: log})))
+		Assessments: env.Assessments, Identity: ts.Identity.Service, Limits: api.Limits{Public: generous()}, Log: log})))
 	mux.Handle("/", pages)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)

@@ -21,6 +21,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -128,11 +129,35 @@ func (h Head) String() string { return fmt.Sprintf("seq %d hash %s", h.Seq, h.Ha
 
 // Filter selects entries, newest first.
 type Filter struct {
-	OrgID     string // entries by this organisation or about its data (OrgID or Scope)
-	Subject   string
-	Dossier   string
-	Limit     int   // at most this many; the store treats 0 as no limit
-	BeforeSeq int64 // only entries with a smaller seq (the next page), if > 0
+	// OrgID selects one organisation's trail: the entries its users made (OrgID) and the
+	// entries about its data (Scope is OrgID or one of Scopes).
+	OrgID string
+	// Scopes are the further scopes of the organisation's data: the registry insurers and
+	// provider records it acts for. Only with OrgID; the caller takes them from the
+	// organisation's record (identity.Organisation.AuditFilter), never from the request.
+	Scopes []string
+	// HideDeniedElsewhere, with OrgID, leaves out the refused attempts of the
+	// organisation's users at data of another scope. Such an attempt is recorded only
+	// when the object exists, so showing it would tell the organisation that another's
+	// object exists and whose it is; it is in the trail of the organisation whose data it
+	// is (and the operator's).
+	HideDeniedElsewhere bool
+	Subject             string
+	Dossier             string
+	Limit               int   // at most this many; the store treats 0 as no limit
+	BeforeSeq           int64 // only entries with a smaller seq (the next page), if > 0
+}
+
+// OrgScopes are the scopes an organisation's trail shows: OrgID and Scopes, without
+// duplicates or empty ones.
+func (f Filter) OrgScopes() []string {
+	var out []string
+	for _, s := range append([]string{f.OrgID}, f.Scopes...) {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Store keeps the trail.
@@ -256,6 +281,9 @@ func (l *Log) Entries(ctx context.Context, viewer Viewer, f Filter) ([]Entry, er
 	if f.OrgID != "" && !viewer.MayViewAudit(f.OrgID) {
 		return nil, &apperr.Error{Code: apperr.Forbidden, Field: "org",
 			Message: fmt.Sprintf("you may not view the audit trail of organisation %q", f.OrgID)}
+	}
+	if f.OrgID == "" && (len(f.Scopes) > 0 || f.HideDeniedElsewhere) {
+		return nil, apperr.Invalidf("org", "scopes select an organisation's data: give the organisation too")
 	}
 	if f.Limit < 0 {
 		return nil, apperr.Invalidf("limit", "must be 0 or more")

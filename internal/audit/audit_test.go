@@ -206,6 +206,7 @@ func TestEntriesAreShownOnlyToWhoMayViewThem(t *testing.T) {
 		{"nobody sees nothing", nil, Filter{OrgID: "cz"}, 0, apperr.Forbidden},
 		{"the operator sees the whole trail", Operator, Filter{}, 3, ""},
 		{"a negative limit is invalid", Operator, Filter{Limit: -1}, 0, apperr.Invalid},
+		{"scopes without the organisation are refused", Operator, Filter{Scopes: []string{"cz"}}, 0, apperr.Invalid},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -226,6 +227,29 @@ func TestEntriesAreShownOnlyToWhoMayViewThem(t *testing.T) {
 	}
 	if _, err := log.Entries(ctx, Operator, Filter{Limit: 1 << 20}); err != nil || s.last.Limit != MaxLimit {
 		t.Errorf("limit passed to the store = %d, want the cap %d", s.last.Limit, MaxLimit)
+	}
+}
+
+func TestActionTextIsDutchAndSaysWhatWasRefused(t *testing.T) {
+	tests := []struct {
+		e    Entry
+		want string
+	}{
+		{Entry{Action: "login"}, "Ingelogd"},
+		{Entry{Action: "login", Denied: true}, "Inloggen geweigerd"},
+		{Entry{Action: "assessment.run"}, "Beoordeling uitgevoerd"},
+		{Entry{Action: "policy.publish", Denied: true}, "Beleid publiceren geweigerd"},
+		{Entry{Action: "provider.import"}, "Zorgaanbieders geïmporteerd"},
+		{Entry{Action: "user.disable", After: JSON(true)}, "Gebruiker uitgeschakeld"},
+		{Entry{Action: "user.disable", After: JSON(false)}, "Gebruiker ingeschakeld"},
+		{Entry{Action: "user.certificate", After: JSON("")}, "Certificaat ontkoppeld"},
+		{Entry{Action: "user.certificate", After: JSON("ab12")}, "Certificaat gekoppeld"},
+		{Entry{Action: "offer.send"}, "offer.send"},
+	}
+	for _, tc := range tests {
+		if got := ActionText(tc.e); got != tc.want {
+			t.Errorf("ActionText(%s, denied %v) = %q, want %q", tc.e.Action, tc.e.Denied, got, tc.want)
+		}
 	}
 }
 

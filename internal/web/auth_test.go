@@ -571,15 +571,17 @@ func TestNavigationShowsWhatThePrincipalMayUse(t *testing.T) {
 		not   []string
 	}{
 		{"anonymous", "", []string{`href="/">Beleid`, `href="/inloggen">Inloggen`},
-			[]string{"/beoordelingen", "/zorgaanbieders", "/account", "Uitloggen"}},
+			[]string{"/beoordelingen", "/zorgaanbieders", "/account", "Uitloggen", "/logboek"}},
 		{"insurer buyer", apptest.CZBuyerEmail,
 			[]string{`href="/">Beleid`, `href="/beoordelingen">Beoordelingen`, `href="/zorgaanbieders">Zorgaanbieders`,
 				`href="/account">Mijn account`, "Uitloggen", "Ingrid Inkoper · CZ groep"},
-			[]string{"Mijn beoordelingen", `href="/inloggen"`}},
-		{"provider user", apptest.LindeEmail,
+			[]string{"Mijn beoordelingen", `href="/inloggen"`, "/logboek"}},
+		{"provider's beheerder", apptest.LindeEmail,
 			[]string{`href="/">Beleid`, `href="/beoordelingen">Mijn beoordelingen`, `href="/account">Mijn account`, "Uitloggen",
-				"Lotte van der Linde · Huisartsenpraktijk De Linde"},
+				"Lotte van der Linde · Huisartsenpraktijk De Linde", `href="/logboek">Logboek`},
 			[]string{"/zorgaanbieders", `>Beoordelingen<`, `href="/inloggen"`}},
+		{"operator", apptest.OperatorEmail,
+			[]string{`href="/beoordelingen">Beoordelingen`, `href="/zorgaanbieders">Zorgaanbieders`, `href="/logboek">Logboek`}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := e.client(t)

@@ -26,6 +26,9 @@ func (h *Handler) navFuncs() template.FuncMap {
 		"mayAssessSome": func(p identity.Principal) bool { return len(h.assessablePolicies(p)) > 0 },
 		// actsForSomeProvider: the principal works for at least one provider record.
 		"actsForSomeProvider": func(p identity.Principal) bool { return len(ownProviders(p)) > 0 },
+		// mayViewAuditTrail: the principal may read its organisation's audit trail (the
+		// operator: every trail).
+		"mayViewAuditTrail": func(p identity.Principal) bool { return p.MayViewAudit(p.OrgID()) },
 	}
 }
 

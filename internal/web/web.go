@@ -87,6 +87,8 @@ func newHandler(s Services) (*Handler, error) {
 	h.handle("GET /beleid/{id}/beoordeling.xlsx", h.assessmentXLSX)
 	h.handle("GET /beleid/{id}/beoordeling/{providerID}", h.providerAssessmentPage)
 	h.handle("GET /zorgaanbieders", h.providersPage)
+	h.handle("GET /logboek", h.auditPage)
+	h.handle("GET /logboek.csv", h.auditCSV)
 	h.handle("GET /inloggen/oidc/{org}", h.oidcStart)
 	h.handle("GET /inloggen/oidc/{org}/terug", h.oidcCallback)
 	h.authRoutes()

@@ -62,8 +62,9 @@ func (db *DB) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry, 
 		args  []any
 	)
 	if f.OrgID != "" {
-		conds = append(conds, `(org_id = ? OR scope = ?)`)
-		args = append(args, f.OrgID, f.OrgID)
+		cond, orgArgs := orgCondition(f)
+		conds = append(conds, cond)
+		args = append(args, orgArgs...)
 	}
 	if f.Subject != "" {
 		conds = append(conds, `subject = ?`)
@@ -92,6 +93,23 @@ func (db *DB) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry, 
 		return nil
 	})
 	return out, err
+}
+
+// orgCondition selects an organisation's trail (audit.Filter.OrgID): the entries about
+// its data (scope is one of its scopes) and the entries its users made, without, when
+// f.HideDeniedElsewhere, their refused attempts at data of another scope.
+func orgCondition(f audit.Filter) (string, []any) {
+	scopes := f.OrgScopes()
+	var args []any
+	for _, s := range scopes {
+		args = append(args, s)
+	}
+	args = append(args, f.OrgID)
+	own := `org_id = ?`
+	if f.HideDeniedElsewhere {
+		own = `(org_id = ? AND (NOT denied OR scope = ''))`
+	}
+	return `(scope IN (` + placeholders(len(scopes)) + `) OR ` + own + `)`, args
 }
 
 // EachAuditEntry calls fn with every entry in seq order.

@@ -27,6 +27,7 @@ func RunAudit(t *testing.T, open func(t *testing.T) store.DB) {
 	}{
 		{"entries read back as recorded and verify", testAuditRoundTrip},
 		{"filters select by organisation or scope, subject, dossier, and page newest first", testAuditFilter},
+		{"an organisation's trail: its users' entries and those about its data in every scope", testAuditOrgScopes},
 		{"concurrent appenders keep one unbroken chain", testAuditConcurrent},
 		{"a failing build appends nothing", testAuditBuildError},
 		{"the database refuses to change, remove or truncate entries", testAuditGuard},
@@ -222,6 +223,57 @@ func testAuditFilter(t *testing.T, db store.DB) {
 		{"limit", audit.Filter{Limit: 2}, []int64{5, 4}},
 		{"next page", audit.Filter{Limit: 2, BeforeSeq: 4}, []int64{3, 2}},
 		{"nothing", audit.Filter{OrgID: "vgz"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			es, err := db.AuditEntries(ctx, tc.f)
+			if err != nil {
+				t.Fatalf("AuditEntries: %v", err)
+			}
+			var seqs []int64
+			for _, e := range es {
+				seqs = append(seqs, e.Seq)
+			}
+			if fmt.Sprint(seqs) != fmt.Sprint(tc.want) {
+				t.Errorf("seqs %v, want %v", seqs, tc.want)
+			}
+		})
+	}
+}
+
+func testAuditOrgScopes(t *testing.T, db store.DB) {
+	ctx := context.Background()
+	log := auditLog(db)
+	// Organisation "cz" acts for registry insurer "cz-groep"; "de-linde" manages provider
+	// record "hap-de-linde".
+	for _, e := range []audit.Entry{
+		{OrgID: "cz", Scope: "cz", Action: "login", Subject: "user:1"},                                          // 1 by cz, its own
+		{OrgID: "cz-inkoop", Scope: "cz-groep", Action: "policy.draft_save", Subject: "policy:a"},               // 2 about cz-groep
+		{OrgID: "cz", Scope: "zz-groep", Action: "assessment.run", Subject: "policy:b", Denied: true},           // 3 cz refused elsewhere
+		{OrgID: "cz", Scope: "", Action: "policy.draft_save", Subject: "policy:c.yaml", Denied: true},           // 4 cz refused, no scope
+		{OrgID: "zz", Scope: "cz-groep", Action: "policy.publish", Subject: "policy:a", Denied: true},           // 5 zz refused at cz-groep
+		{OrgID: "platform", Scope: "zz-groep", Action: "assessment.run", Subject: "policy:b"},                   // 6 not cz's
+		{OrgID: "platform", Scope: "hap-de-linde", Action: "provider.import", Subject: "provider:hap-de-linde"}, // 7 about X's record
+		{OrgID: "cz", Scope: "cz-groep", Action: "policy.publish", Subject: "policy:a", Denied: true},           // 8 cz refused at its own
+	} {
+		if _, err := log.Record(ctx, e); err != nil {
+			t.Fatalf("Record: %v", err)
+		}
+	}
+	tests := []struct {
+		name string
+		f    audit.Filter
+		want []int64
+	}{
+		{"the organisation alone", audit.Filter{OrgID: "cz"}, []int64{8, 4, 3, 1}},
+		{"with the insurer it acts for", audit.Filter{OrgID: "cz", Scopes: []string{"cz-groep"}}, []int64{8, 5, 4, 3, 2, 1}},
+		{"without refused attempts elsewhere", audit.Filter{OrgID: "cz", Scopes: []string{"cz-groep"}, HideDeniedElsewhere: true},
+			[]int64{8, 5, 4, 2, 1}},
+		{"with the provider records it manages", audit.Filter{OrgID: "de-linde", Scopes: []string{"hap-de-linde"}}, []int64{7}},
+		{"scopes repeated or empty", audit.Filter{OrgID: "cz", Scopes: []string{"cz", "", "cz-groep", "cz-groep"}}, []int64{8, 5, 4, 3, 2, 1}},
+		{"with the other filters", audit.Filter{OrgID: "cz", Scopes: []string{"cz-groep"}, HideDeniedElsewhere: true, Subject: "policy:a", Limit: 2},
+			[]int64{8, 5}},
+		{"next page", audit.Filter{OrgID: "cz", Scopes: []string{"cz-groep"}, HideDeniedElsewhere: true, BeforeSeq: 5}, []int64{4, 2, 1}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
