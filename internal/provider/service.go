@@ -166,8 +166,17 @@ func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Pro
 	if err := s.Store.ReplaceProviders(ctx, ps, progress); err != nil {
 		return err
 	}
-	return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: actor.OrgID(),
+	return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: importScope(actor, ps),
 		After: audit.JSON(importCounts(ps))})
+}
+
+// importScope is whose data an import is: the provider record of a one-provider import (so
+// the provider's organisation sees it in its trail), else the importing organisation.
+func importScope(actor identity.Principal, ps []Provider) string {
+	if len(ps) == 1 {
+		return ps[0].ID
+	}
+	return actor.OrgID()
 }
 
 func importSubject(ps []Provider) string {

@@ -81,6 +81,10 @@ func TestOnlyTheProvidersBeheerderAndTheOperatorImport(t *testing.T) {
 		strings.Contains(string(entries[0].After), "big_registratie") {
 		t.Errorf("newest import entry: %+v (want counts, not facts)", entries[0])
 	}
+	// The operator's import of X's record is in X's own trail.
+	if entries[0].Scope != apptest.ProviderX {
+		t.Errorf("the operator's import of X has scope %q, want %s", entries[0].Scope, apptest.ProviderX)
+	}
 }
 
 // revenues returns the insurers of Y's omzet_verzekeraar facts that actor reads.
