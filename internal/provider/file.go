@@ -80,31 +80,26 @@ func splitJSONArray(data []byte, lines lineIndex) ([]span, error) {
 	switch tok {
 	case json.Delim('['):
 	case json.Delim('{'):
-		found := false
-		for dec.More() {
-			keyOff := int(dec.InputOffset())
-			key, err := dec.Token()
-			if err != nil {
-				return nil, syntax(err)
-			}
-			if key != "providers" {
-				e := apperr.Invalidf(fmt.Sprint(key), "unknown field %q: the file holds {\"providers\": [...]}", key)
-				e.Line = lines.at(skipSpace(data, keyOff))
-				return nil, e
-			}
-			found = true
-			off := skipSpace(data, int(dec.InputOffset()))
-			if t, err := dec.Token(); err != nil {
-				return nil, syntax(err)
-			} else if t != json.Delim('[') {
-				e := apperr.Invalidf("providers", "must be a list of providers")
-				e.Line = lines.at(off)
-				return nil, e
-			}
-			return elements(dec, data, lines)
-		}
-		if !found {
+		if !dec.More() {
 			return nil, apperr.Invalidf("providers", "the file has no \"providers\" list")
+		}
+		keyOff := int(dec.InputOffset())
+		key, err := dec.Token()
+		if err != nil {
+			return nil, syntax(err)
+		}
+		if key != "providers" {
+			e := apperr.Invalidf(fmt.Sprint(key), "unknown field %q: the file holds {\"providers\": [...]}", key)
+			e.Line = lines.at(skipSpace(data, keyOff))
+			return nil, e
+		}
+		off := skipSpace(data, int(dec.InputOffset()))
+		if t, err := dec.Token(); err != nil {
+			return nil, syntax(err)
+		} else if t != json.Delim('[') {
+			e := apperr.Invalidf("providers", "must be a list of providers")
+			e.Line = lines.at(off)
+			return nil, e
 		}
 	default:
 		return nil, apperr.Invalidf("", "expected {\"providers\": [...]} or a list of providers")

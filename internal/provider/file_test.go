@@ -183,6 +183,7 @@ func TestParseJSONBadInputNamesLineAndField(t *testing.T) {
 			[]wantErr{{3, "", "malformed JSON"}}},
 		{"an empty file is reported", "  \n", []wantErr{{0, "", "empty"}}},
 		{"providers that is not a list is reported", "{\n\"providers\": {}}", []wantErr{{2, "providers", "must be a list"}}},
+		{"an object without providers is reported", "{}", []wantErr{{0, "providers", "no \"providers\" list"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
