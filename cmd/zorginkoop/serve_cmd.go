@@ -132,10 +132,10 @@ func (a *app) appHandler(ctx context.Context, db store.DB, opt appOptions) (http
 		return nil, nil, err
 	}
 	trail := &audit.Log{Store: db, Now: a.now}
-	ids := &identity.Service{Store: db, Audit: trail, Mail: opt.Mail, Now: a.now, BaseURL: opt.BaseURL}
+	ids := &identity.Service{Store: db, Audit: trail, Tx: db, Mail: opt.Mail, Now: a.now, BaseURL: opt.BaseURL}
 	providers := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet(), Audit: trail}
-	policies := &policy.Service{Library: lib, Store: db, Audit: trail, Now: a.now}
-	assessments := &assessment.Service{Library: lib, Policies: policies, Providers: db, Runs: db, Audit: trail, Now: a.now}
+	policies := &policy.Service{Library: lib, Store: db, Audit: trail, Tx: db, Now: a.now}
+	assessments := &assessment.Service{Library: lib, Policies: policies, Providers: db, Runs: db, Audit: trail, Tx: db, Now: a.now}
 	pages, err := web.New(web.Services{Library: lib, Policies: policies, Providers: providers, Assessments: assessments, Identity: ids, Log: a.log})
 	if err != nil {
 		return nil, nil, fmt.Errorf("web pages: %w", err)

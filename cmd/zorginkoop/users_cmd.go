@@ -68,7 +68,7 @@ func (a *app) users(ctx context.Context, args []string) error {
 
 // identityService is the identity service over db, recording in the audit trail.
 func (a *app) identityService(db store.DB) *identity.Service {
-	return &identity.Service{Store: db, Audit: &audit.Log{Store: db, Now: a.now}, Now: a.now}
+	return &identity.Service{Store: db, Audit: &audit.Log{Store: db, Now: a.now}, Tx: db, Now: a.now}
 }
 
 // cliOperator is who the command line acts as: identity.System, the platform operator's

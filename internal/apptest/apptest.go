@@ -94,9 +94,9 @@ func Open(t *testing.T, engine string) *Env {
 	if err := svc.Import(ctx, identity.System(), ps, nil, nil); err != nil {
 		t.Fatalf("seed providers: %v", err)
 	}
-	policies := &policy.Service{Library: lib, Store: db, Audit: trail, Now: now}
+	policies := &policy.Service{Library: lib, Store: db, Audit: trail, Tx: db, Now: now}
 	return &Env{DB: db, Library: lib, Audit: trail, Providers: svc, Policies: policies,
-		Assessments: &assessment.Service{Library: lib, Policies: policies, Providers: db, Runs: db, Audit: trail, Now: now}}
+		Assessments: &assessment.Service{Library: lib, Policies: policies, Providers: db, Runs: db, Audit: trail, Tx: db, Now: now}}
 }
 
 func fact(key, value string) provider.Fact {

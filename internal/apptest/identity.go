@@ -60,7 +60,7 @@ type Identity struct {
 // password-reset links to baseURL. It bootstraps the operator (OperatorEmail, Password).
 func (e *Env) NewIdentity(t *testing.T, clock *Clock, mail identity.Mailer, baseURL string) *Identity {
 	t.Helper()
-	svc := &identity.Service{Store: e.DB, Audit: &audit.Log{Store: e.DB, Now: clock.Now}, Mail: mail, Now: clock.Now, BaseURL: baseURL}
+	svc := &identity.Service{Store: e.DB, Audit: &audit.Log{Store: e.DB, Now: clock.Now}, Tx: e.DB, Mail: mail, Now: clock.Now, BaseURL: baseURL}
 	u, err := svc.Bootstrap(context.Background(), OperatorEmail, "Platformbeheer", Password)
 	if err != nil {
 		t.Fatalf("bootstrap the operator: %v", err)

@@ -52,8 +52,11 @@ type Service struct {
 	Providers provider.Store
 	Runs      Store
 	Audit     identity.Auditor // nil: no audit trail (tests of the rules alone)
-	Now       func() time.Time
-	Workers   int // 0: all cores
+	// Tx makes a stored run and its audit entry one transaction (store.DB implements
+	// it); nil: no transaction (tests of the rules alone).
+	Tx      identity.TxRunner
+	Now     func() time.Time
+	Workers int // 0: all cores
 }
 
 // deny is the refusal of a policy's assessments to actor: log in when anonymous; Forbidden
@@ -124,13 +127,17 @@ func (s *Service) AssessAll(ctx context.Context, actor identity.Principal, polic
 			run.Incomplete++
 		}
 	}
-	if err := s.Runs.SaveRun(ctx, run); err != nil {
-		return nil, err
-	}
-	counts := map[string]any{"run": run.ID, "policy_version": pol.Version, "providers": run.Providers,
-		"eligible": run.Eligible, "not_eligible": run.NotEligible, "incomplete": run.Incomplete}
-	if err := identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "assessment.run", Subject: "policy:" + pol.ID,
-		Scope: pol.Insurer, After: audit.JSON(counts)}); err != nil {
+	// The run and its entry commit together.
+	err = identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
+		if err := s.Runs.SaveRun(ctx, run); err != nil {
+			return err
+		}
+		counts := map[string]any{"run": run.ID, "policy_version": pol.Version, "providers": run.Providers,
+			"eligible": run.Eligible, "not_eligible": run.NotEligible, "incomplete": run.Incomplete}
+		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "assessment.run", Subject: "policy:" + pol.ID,
+			Scope: pol.Insurer, After: audit.JSON(counts)})
+	})
+	if err != nil {
 		return nil, err
 	}
 	return run, nil

@@ -226,11 +226,17 @@ func (s *Service) oidcUser(ctx context.Context, org *Organisation, cl *oidcClaim
 			"Uw account is al gekoppeld aan een andere identiteit bij de identiteitsprovider. Vraag de beheerder van uw organisatie om hulp.")
 	}
 	u.OIDCSubject = cl.Subject
-	if err := s.Store.UpdateUser(ctx, *u); err != nil {
+	p := Principal{User: u, Org: org}
+	err = s.inTx(ctx, func(ctx context.Context) error {
+		if err := s.Store.UpdateUser(ctx, *u); err != nil {
+			return err
+		}
+		return s.record(ctx, p, "user.oidc_link", "user:"+u.ID, u.OrgID, nil, map[string]string{"subject": cl.Subject}, "first OpenID Connect login, by verified e-mail address", false)
+	})
+	if err != nil {
 		return nil, err
 	}
-	p := Principal{User: u, Org: org}
-	return u, s.record(ctx, p, "user.oidc_link", "user:"+u.ID, u.OrgID, nil, map[string]string{"subject": cl.Subject}, "first OpenID Connect login, by verified e-mail address", false)
+	return u, nil
 }
 
 // OIDCOrganisations lists the organisations whose users can log in with OpenID Connect,

@@ -39,8 +39,11 @@ type Mailer interface {
 
 // Service applies the identity rules above a Store.
 type Service struct {
-	Store   Store
-	Audit   Auditor
+	Store Store
+	Audit Auditor
+	// Tx makes each change and its audit entry one transaction (store.DB implements it);
+	// nil: no transaction (tests of the rules alone).
+	Tx      TxRunner
 	Mail    Mailer
 	Now     func() time.Time
 	BaseURL string // where the web pages are served, for links in e-mail
@@ -52,6 +55,12 @@ func Hide(what string) error { return apperr.NotFoundf("%s does not exist", what
 
 func forbidden(msg, dutch string) error {
 	return &apperr.Error{Code: apperr.Forbidden, Message: msg, Dutch: dutch}
+}
+
+// inTx runs fn in one transaction with the store (see TxRunner): a change and its audit
+// entry commit or roll back together.
+func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return InTx(ctx, s.Tx, fn)
 }
 
 // record writes an audit entry for a change made by actor.
@@ -98,10 +107,12 @@ func (s *Service) SaveOrganisation(ctx context.Context, actor Principal, o Organ
 	if err != nil && apperr.CodeOf(err) != apperr.NotFound {
 		return err
 	}
-	if err := s.Store.SaveOrganisation(ctx, o); err != nil {
-		return err
-	}
-	return s.record(ctx, actor, "organisation.save", "organisation:"+o.ID, o.ID, before, o, "", false)
+	return s.inTx(ctx, func(ctx context.Context) error {
+		if err := s.Store.SaveOrganisation(ctx, o); err != nil {
+			return err
+		}
+		return s.record(ctx, actor, "organisation.save", "organisation:"+o.ID, o.ID, before, o, "", false)
+	})
 }
 
 func validateOrganisation(o *Organisation, knownInsurer func(string) bool) error {
@@ -190,10 +201,16 @@ func (s *Service) addUser(ctx context.Context, actor Principal, nu NewUser) (*Us
 	if nu.Password != "" {
 		u.PasswordHash = hashPassword(nu.Password)
 	}
-	if err := s.Store.CreateUser(ctx, u); err != nil {
+	err = s.inTx(ctx, func(ctx context.Context) error {
+		if err := s.Store.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		return s.record(ctx, actor, "user.add", "user:"+u.ID, u.OrgID, nil, u, "", false)
+	})
+	if err != nil {
 		return nil, err
 	}
-	return &u, s.record(ctx, actor, "user.add", "user:"+u.ID, u.OrgID, nil, u, "", false)
+	return &u, nil
 }
 
 func checkRoles(k OrgKind, roles []Role) *apperr.Error {
@@ -241,10 +258,16 @@ func (s *Service) SetRoles(ctx context.Context, actor Principal, userID string, 
 	}
 	before := *u
 	u.Roles = roles
-	if err := s.Store.UpdateUser(ctx, *u); err != nil {
+	err = s.inTx(ctx, func(ctx context.Context) error {
+		if err := s.Store.UpdateUser(ctx, *u); err != nil {
+			return err
+		}
+		return s.record(ctx, actor, "user.roles", "user:"+u.ID, u.OrgID, before.Roles, u.Roles, reason, false)
+	})
+	if err != nil {
 		return nil, err
 	}
-	return u, s.record(ctx, actor, "user.roles", "user:"+u.ID, u.OrgID, before.Roles, u.Roles, reason, false)
+	return u, nil
 }
 
 // SetDisabled disables (ending every session) or enables a user.
@@ -255,15 +278,21 @@ func (s *Service) SetDisabled(ctx context.Context, actor Principal, userID strin
 	}
 	before := u.Disabled
 	u.Disabled = disabled
-	if err := s.Store.UpdateUser(ctx, *u); err != nil {
+	err = s.inTx(ctx, func(ctx context.Context) error {
+		if err := s.Store.UpdateUser(ctx, *u); err != nil {
+			return err
+		}
+		if disabled {
+			if err := s.Store.DeleteUserSessions(ctx, u.ID); err != nil {
+				return err
+			}
+		}
+		return s.record(ctx, actor, "user.disable", "user:"+u.ID, u.OrgID, before, disabled, reason, false)
+	})
+	if err != nil {
 		return nil, err
 	}
-	if disabled {
-		if err := s.Store.DeleteUserSessions(ctx, u.ID); err != nil {
-			return nil, err
-		}
-	}
-	return u, s.record(ctx, actor, "user.disable", "user:"+u.ID, u.OrgID, before, disabled, reason, false)
+	return u, nil
 }
 
 // SetCertificate maps a client certificate (by its SHA-256 fingerprint) to a user, for
@@ -279,10 +308,16 @@ func (s *Service) SetCertificate(ctx context.Context, actor Principal, userID, f
 	}
 	before := u.CertFingerprint
 	u.CertFingerprint = fingerprint
-	if err := s.Store.UpdateUser(ctx, *u); err != nil {
+	err = s.inTx(ctx, func(ctx context.Context) error {
+		if err := s.Store.UpdateUser(ctx, *u); err != nil {
+			return err
+		}
+		return s.record(ctx, actor, "user.certificate", "user:"+u.ID, u.OrgID, before, fingerprint, "", false)
+	})
+	if err != nil {
 		return nil, err
 	}
-	return u, s.record(ctx, actor, "user.certificate", "user:"+u.ID, u.OrgID, before, fingerprint, "", false)
+	return u, nil
 }
 
 // Users lists an organisation's users ("" for all, operator only).
@@ -349,10 +384,16 @@ func (s *Service) Login(ctx context.Context, email, password string) (Principal,
 			u.FailedLogins, u.LockedUntil = 0, now.Add(LockoutDuration)
 			reason = "wrong password; account locked"
 		}
-		if err := s.Store.UpdateUser(ctx, *u); err != nil {
+		// The count (or the lock) and its entry commit together.
+		err := s.inTx(ctx, func(ctx context.Context) error {
+			if err := s.Store.UpdateUser(ctx, *u); err != nil {
+				return err
+			}
+			return s.record(ctx, Anonymous, "login", "user:"+u.ID, u.OrgID, nil, nil, reason, true)
+		})
+		if err != nil {
 			return Anonymous, "", nil, err
 		}
-		s.record(ctx, Anonymous, "login", "user:"+u.ID, u.OrgID, nil, nil, reason, true)
 		if !u.LockedUntil.IsZero() && now.Before(u.LockedUntil) {
 			return Anonymous, "", nil, lockedError(u.LockedUntil)
 		}
@@ -363,13 +404,27 @@ func (s *Service) Login(ctx context.Context, email, password string) (Principal,
 		return Anonymous, "", nil, &apperr.Error{Code: apperr.Forbidden, Message: "this account is disabled",
 			Dutch: "Dit account is uitgeschakeld. Neem contact op met de beheerder van uw organisatie."}
 	}
-	if u.FailedLogins > 0 || !u.LockedUntil.IsZero() {
-		u.FailedLogins, u.LockedUntil = 0, time.Time{}
-		if err := s.Store.UpdateUser(ctx, *u); err != nil {
-			return Anonymous, "", nil, err
+	var (
+		p      Principal
+		secret string
+		sess   *Session
+	)
+	// Clearing the count, the session and the login entry commit together.
+	err = s.inTx(ctx, func(ctx context.Context) error {
+		if u.FailedLogins > 0 || !u.LockedUntil.IsZero() {
+			u.FailedLogins, u.LockedUntil = 0, time.Time{}
+			if err := s.Store.UpdateUser(ctx, *u); err != nil {
+				return err
+			}
 		}
+		var err error
+		p, secret, sess, err = s.StartSession(ctx, u, "password")
+		return err
+	})
+	if err != nil {
+		return Anonymous, "", nil, err
 	}
-	return s.StartSession(ctx, u, "password")
+	return p, secret, sess, nil
 }
 
 func lockedError(until time.Time) error {
@@ -394,10 +449,16 @@ func (s *Service) StartSession(ctx context.Context, u *User, method string) (Pri
 	csrf, _ := newSecret("")
 	now := s.Now().UTC()
 	sess := &Session{TokenHash: hash, UserID: u.ID, CSRF: csrf, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
-	if err := s.Store.CreateSession(ctx, *sess); err != nil {
+	err = s.inTx(ctx, func(ctx context.Context) error {
+		if err := s.Store.CreateSession(ctx, *sess); err != nil {
+			return err
+		}
+		return s.record(ctx, p, "login", "user:"+u.ID, u.OrgID, nil, nil, method, false)
+	})
+	if err != nil {
 		return Anonymous, "", nil, err
 	}
-	return p, secret, sess, s.record(ctx, p, "login", "user:"+u.ID, u.OrgID, nil, nil, method, false)
+	return p, secret, sess, nil
 }
 
 var errSessionExpired = &apperr.Error{Code: apperr.Unauthenticated, Message: "the session has expired or was ended; log in again",
@@ -440,10 +501,12 @@ func (s *Service) Logout(ctx context.Context, secret string) error {
 	if err != nil {
 		return nil // already gone
 	}
-	if err := s.Store.DeleteSession(ctx, sess.TokenHash); err != nil {
-		return err
-	}
-	return s.record(ctx, p, "logout", "user:"+p.UserID(), p.OrgID(), nil, nil, "", false)
+	return s.inTx(ctx, func(ctx context.Context) error {
+		if err := s.Store.DeleteSession(ctx, sess.TokenHash); err != nil {
+			return err
+		}
+		return s.record(ctx, p, "logout", "user:"+p.UserID(), p.OrgID(), nil, nil, "", false)
+	})
 }
 
 // CreateAPIToken issues an API token for the actor's own account; the secret is shown once.
@@ -458,10 +521,16 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor Principal, name stri
 	secret, hash := newSecret("zk_")
 	now := s.Now().UTC()
 	t := Token{TokenHash: hash, Kind: TokenAPI, UserID: actor.User.ID, Name: name, CreatedAt: now, ExpiresAt: now.Add(APITokenTTL)}
-	if err := s.Store.CreateToken(ctx, t); err != nil {
+	err := s.inTx(ctx, func(ctx context.Context) error {
+		if err := s.Store.CreateToken(ctx, t); err != nil {
+			return err
+		}
+		return s.record(ctx, actor, "token.create", "user:"+actor.User.ID, actor.OrgID(), nil, map[string]any{"name": name, "expires_at": t.ExpiresAt}, "", false)
+	})
+	if err != nil {
 		return "", err
 	}
-	return secret, s.record(ctx, actor, "token.create", "user:"+actor.User.ID, actor.OrgID(), nil, map[string]any{"name": name, "expires_at": t.ExpiresAt}, "", false)
+	return secret, nil
 }
 
 var errBadToken = &apperr.Error{Code: apperr.Unauthenticated, Field: "Authorization",
@@ -567,21 +636,24 @@ func (s *Service) ResetPassword(ctx context.Context, secret, password string) er
 	if err != nil {
 		return err
 	}
-	ok, err := s.Store.UseToken(ctx, t.TokenHash, s.Now().UTC())
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errBadResetLink
-	}
-	u.PasswordHash, u.FailedLogins, u.LockedUntil = hashPassword(password), 0, time.Time{}
-	if err := s.Store.UpdateUser(ctx, *u); err != nil {
-		return err
-	}
-	if err := s.Store.DeleteUserSessions(ctx, u.ID); err != nil {
-		return err
-	}
-	return s.record(ctx, Principal{User: u}, "password.reset", "user:"+u.ID, u.OrgID, nil, nil, "", false)
+	// The link is used only if the password, the sessions and the entry change with it.
+	return s.inTx(ctx, func(ctx context.Context) error {
+		ok, err := s.Store.UseToken(ctx, t.TokenHash, s.Now().UTC())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errBadResetLink
+		}
+		u.PasswordHash, u.FailedLogins, u.LockedUntil = hashPassword(password), 0, time.Time{}
+		if err := s.Store.UpdateUser(ctx, *u); err != nil {
+			return err
+		}
+		if err := s.Store.DeleteUserSessions(ctx, u.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, Principal{User: u}, "password.reset", "user:"+u.ID, u.OrgID, nil, nil, "", false)
+	})
 }
 
 // ChangePassword sets a new password for the actor, who must give the current one.
@@ -601,8 +673,10 @@ func (s *Service) ChangePassword(ctx context.Context, actor Principal, current, 
 		return err
 	}
 	u.PasswordHash = hashPassword(password)
-	if err := s.Store.UpdateUser(ctx, *u); err != nil {
-		return err
-	}
-	return s.record(ctx, actor, "password.change", "user:"+u.ID, u.OrgID, nil, nil, "", false)
+	return s.inTx(ctx, func(ctx context.Context) error {
+		if err := s.Store.UpdateUser(ctx, *u); err != nil {
+			return err
+		}
+		return s.record(ctx, actor, "password.change", "user:"+u.ID, u.OrgID, nil, nil, "", false)
+	})
 }

@@ -38,6 +38,24 @@ func Record(ctx context.Context, a Auditor, actor Principal, e audit.Entry) erro
 	return nil
 }
 
+// TxRunner runs a function in one write transaction, carried in the context it passes:
+// every store write made with that context joins it, and so does the audit entry that
+// Record appends. It commits when fn returns nil and rolls back when fn returns an error;
+// a call inside fn joins the open transaction. store.DB implements it.
+type TxRunner interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// InTx runs fn in tx's transaction, so that a change and its audit entry commit or roll
+// back together. A nil TxRunner runs fn as it is, for services wired without a database
+// (tests of the rules alone over a store without transactions).
+func InTx(ctx context.Context, tx TxRunner, fn func(ctx context.Context) error) error {
+	if tx == nil {
+		return fn(ctx)
+	}
+	return tx.InTx(ctx, fn)
+}
+
 // LoginRequired is the error for an anonymous caller asking for something only users may
 // see or do (HTTP 401).
 func LoginRequired(what string) error {

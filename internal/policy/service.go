@@ -21,7 +21,10 @@ type Service struct {
 	Library *Library
 	Store   Store
 	Audit   identity.Auditor // nil: no audit trail (tests of the rules alone)
-	Now     func() time.Time
+	// Tx makes each change and its audit entry one transaction (store.DB implements
+	// it); nil: no transaction (tests of the rules alone).
+	Tx  identity.TxRunner
+	Now func() time.Time
 }
 
 // NotFound is the error for a policy that does not exist or that the caller may not see:
@@ -182,13 +185,20 @@ func (s *Service) SaveDraft(ctx context.Context, actor identity.Principal, file 
 		prev = old.Version
 	}
 	rec := Record{ID: c.ID, File: c.File, Raw: c.Raw, LoadedAt: s.Now().UTC(), Status: Draft, Insurer: c.Insurer}
-	if err := s.Store.SavePolicy(ctx, &rec, prev); err != nil {
+	// The draft and its entry commit together; the library learns of it after the commit.
+	err = identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
+		if err := s.Store.SavePolicy(ctx, &rec, prev); err != nil {
+			return err
+		}
+		c.Status, c.Version = Draft, rec.Version
+		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "policy.draft_save", Subject: "policy:" + c.ID,
+			Scope: c.Insurer, Before: audit.JSON(versionOf(old)), After: audit.JSON(versionOf(c))})
+	})
+	if err != nil {
 		return nil, false, err
 	}
-	c.Status, c.Version = Draft, rec.Version
 	s.Library.Add(c)
-	return c, old == nil, identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "policy.draft_save", Subject: "policy:" + c.ID,
-		Scope: c.Insurer, Before: audit.JSON(versionOf(old)), After: audit.JSON(versionOf(c))})
+	return c, old == nil, nil
 }
 
 // draftFileName keeps the base name of an uploaded file, for error messages.
@@ -234,15 +244,22 @@ func (s *Service) Publish(ctx context.Context, actor identity.Principal, id stri
 		}
 	}
 	rec := Record{ID: c.ID, File: c.File, Raw: c.Raw, LoadedAt: s.Now().UTC(), Status: Published, Insurer: c.Insurer}
-	if err := s.Store.SavePolicy(ctx, &rec, c.Version); err != nil {
-		return nil, err
-	}
 	// Readers may hold the draft; the published policy is a new value.
 	pub := *c
-	pub.Status, pub.Version = Published, rec.Version
+	// The publication and its entry commit together; the library learns of it after the commit.
+	err = identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
+		if err := s.Store.SavePolicy(ctx, &rec, c.Version); err != nil {
+			return err
+		}
+		pub.Status, pub.Version = Published, rec.Version
+		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "policy.publish", Subject: "policy:" + id,
+			Scope: c.Insurer, Before: audit.JSON(versionOf(c)), After: audit.JSON(versionOf(&pub))})
+	})
+	if err != nil {
+		return nil, err
+	}
 	s.Library.Add(&pub)
-	return &pub, identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "policy.publish", Subject: "policy:" + id,
-		Scope: c.Insurer, Before: audit.JSON(versionOf(c)), After: audit.JSON(versionOf(&pub))})
+	return &pub, nil
 }
 
 // denied records a refused attempt; the refusal stands even if recording it fails.

@@ -24,6 +24,9 @@ type DB interface {
 	policy.Store
 	assessment.Store
 	audit.Store
+	// InTx runs fn in one write transaction carried in its context, which every write
+	// of the stores above joins (provider imports excepted): see sqlstore.DB.InTx.
+	identity.TxRunner
 	// Engine names the engine: "sqlite" or "postgres".
 	Engine() string
 	Close() error

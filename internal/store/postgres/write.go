@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/provider"
@@ -104,19 +105,28 @@ func writeChunk(ctx context.Context, tx pgx.Tx, ps []provider.Provider) error {
 	return nil
 }
 
-// SaveRun stores a run with its summaries (by COPY) in one transaction and sets run.ID.
+// SaveRun stores a run with its summaries (by COPY) in one transaction (the context's,
+// when sqlstore.DB.InTx carries one) and sets run.ID.
 func (db *DB) SaveRun(ctx context.Context, run *assessment.Run) error {
 	var id int64
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, db.Q(sqlstore.InsertRun), db.RunArgs(run)...).Scan(&id); err != nil {
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		tx, conn := db.Tx(ctx)
+		if err := tx.QueryRowContext(ctx, db.Q(sqlstore.InsertRun), db.RunArgs(run)...).Scan(&id); err != nil {
 			return err
 		}
 		rows := make([][]any, len(run.Summaries))
 		for i := range run.Summaries {
 			rows[i] = sqlstore.SummaryRow(id, i, &run.Summaries[i])
 		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"assessment_summaries"}, sqlstore.SummaryColumns, pgx.CopyFromRows(rows))
-		return err
+		// COPY on the transaction's own connection: pgx underneath database/sql.
+		return conn.Raw(func(driverConn any) error {
+			c, ok := driverConn.(*stdlib.Conn)
+			if !ok {
+				return fmt.Errorf("unexpected driver connection %T", driverConn)
+			}
+			_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{"assessment_summaries"}, sqlstore.SummaryColumns, pgx.CopyFromRows(rows))
+			return err
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("save run: %w", err)

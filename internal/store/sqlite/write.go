@@ -82,56 +82,52 @@ func (s *providerStmts) write(ctx context.Context, p *provider.Provider) error {
 // ReplaceProviders writes the providers in one transaction, replacing those with the same
 // id. All or nothing.
 func (db *DB) ReplaceProviders(ctx context.Context, ps []provider.Provider, progress func(done int)) error {
-	tx, err := db.Write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("replace providers: %w", err)
-	}
-	defer tx.Rollback()
-	stmts, err := prepareProvider(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("replace providers: %w", err)
-	}
-	for i := range ps {
-		if err := ctx.Err(); err != nil {
+	// Joins the context's transaction, if any: the one write connection is taken by it.
+	return db.InTx(ctx, func(ctx context.Context) error {
+		tx, _ := db.Tx(ctx)
+		stmts, err := prepareProvider(ctx, tx)
+		if err != nil {
 			return fmt.Errorf("replace providers: %w", err)
 		}
-		if err := stmts.write(ctx, &ps[i]); err != nil {
-			return fmt.Errorf("replace provider %s: %w", ps[i].ID, err)
+		for i := range ps {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("replace providers: %w", err)
+			}
+			if err := stmts.write(ctx, &ps[i]); err != nil {
+				return fmt.Errorf("replace provider %s: %w", ps[i].ID, err)
+			}
+			if progress != nil {
+				progress(i + 1)
+			}
 		}
-		if progress != nil {
-			progress(i + 1)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("replace providers: %w", err)
-	}
-	return nil
+		return nil
+	})
 }
 
-// SaveRun stores a run with its summaries in one transaction and sets run.ID.
+// SaveRun stores a run with its summaries in one transaction (the context's, when
+// sqlstore.DB.InTx carries one) and sets run.ID.
 func (db *DB) SaveRun(ctx context.Context, run *assessment.Run) error {
-	tx, err := db.Write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("save run: %w", err)
-	}
-	defer tx.Rollback()
 	var id int64
-	if err := tx.QueryRowContext(ctx, sqlstore.InsertRun, db.RunArgs(run)...).Scan(&id); err != nil {
-		return fmt.Errorf("save run: %w", err)
-	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO assessment_summaries (`+strings.Join(sqlstore.SummaryColumns, ", ")+
-		`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("save run: %w", err)
-	}
-	defer stmt.Close()
-	for i := range run.Summaries {
-		if _, err := stmt.ExecContext(ctx, sqlstore.SummaryRow(id, i, &run.Summaries[i])...); err != nil {
-			return fmt.Errorf("save run: summary %d (%s): %w", i, run.Summaries[i].ProviderID, err)
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		tx, _ := db.Tx(ctx)
+		if err := tx.QueryRowContext(ctx, sqlstore.InsertRun, db.RunArgs(run)...).Scan(&id); err != nil {
+			return fmt.Errorf("save run: %w", err)
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("save run: %w", err)
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO assessment_summaries (`+strings.Join(sqlstore.SummaryColumns, ", ")+
+			`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return fmt.Errorf("save run: %w", err)
+		}
+		defer stmt.Close()
+		for i := range run.Summaries {
+			if _, err := stmt.ExecContext(ctx, sqlstore.SummaryRow(id, i, &run.Summaries[i])...); err != nil {
+				return fmt.Errorf("save run: summary %d (%s): %w", i, run.Summaries[i].ProviderID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	run.ID = id
 	return nil

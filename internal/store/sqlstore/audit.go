@@ -13,35 +13,35 @@ import (
 const auditColumns = `seq, at, user_id, user_name, org_id, action, subject, scope, dossier, before, after, reason, denied, prev_hash, hash`
 
 // AppendAudit reads the head of the trail and inserts the entry build makes from it, in one
-// write transaction; Dialect.LockAudit keeps appenders on other connections out meanwhile.
+// write transaction (the context's, when InTx carries one: then the entry commits or rolls
+// back with the change it records); Dialect.LockAudit keeps appenders on other connections
+// out until that transaction ends.
 func (db *DB) AppendAudit(ctx context.Context, build func(prev audit.Head) (audit.Entry, error)) (audit.Entry, error) {
-	tx, err := db.Write.BeginTx(ctx, nil)
-	if err != nil {
-		return audit.Entry{}, fmt.Errorf("append audit entry: %w", err)
-	}
-	defer tx.Rollback()
-	if db.Dialect.LockAudit != "" {
-		if _, err := tx.ExecContext(ctx, db.Dialect.LockAudit); err != nil {
-			return audit.Entry{}, fmt.Errorf("append audit entry: lock: %w", err)
+	var e audit.Entry
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if db.Dialect.LockAudit != "" {
+			if _, err := tx.ExecContext(ctx, db.Dialect.LockAudit); err != nil {
+				return fmt.Errorf("append audit entry: lock: %w", err)
+			}
 		}
-	}
-	var prev audit.Head
-	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&prev.Seq, &prev.Hash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return audit.Entry{}, fmt.Errorf("append audit entry: read head: %w", err)
-	}
-	e, err := build(prev)
+		var prev audit.Head
+		err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&prev.Seq, &prev.Hash)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("append audit entry: read head: %w", err)
+		}
+		if e, err = build(prev); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, db.Q(`INSERT INTO audit_log (`+auditColumns+`) VALUES (`+placeholders(15)+`)`),
+			e.Seq, db.Dialect.Time(e.At), e.UserID, e.UserName, e.OrgID, e.Action, e.Subject, e.Scope, e.Dossier,
+			nullText(e.Before), nullText(e.After), e.Reason, e.Denied, e.PrevHash, e.Hash)
+		if err != nil {
+			return fmt.Errorf("append audit entry %d: %w", e.Seq, err)
+		}
+		return nil
+	})
 	if err != nil {
 		return audit.Entry{}, err
-	}
-	_, err = tx.ExecContext(ctx, db.Q(`INSERT INTO audit_log (`+auditColumns+`) VALUES (`+placeholders(15)+`)`),
-		e.Seq, db.Dialect.Time(e.At), e.UserID, e.UserName, e.OrgID, e.Action, e.Subject, e.Scope, e.Dossier,
-		nullText(e.Before), nullText(e.After), e.Reason, e.Denied, e.PrevHash, e.Hash)
-	if err != nil {
-		return audit.Entry{}, fmt.Errorf("append audit entry %d: %w", e.Seq, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return audit.Entry{}, fmt.Errorf("append audit entry %d: commit: %w", e.Seq, err)
 	}
 	return e, nil
 }

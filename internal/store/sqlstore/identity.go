@@ -34,11 +34,6 @@ func (db *DB) SaveOrganisation(ctx context.Context, o identity.Organisation) err
 		b, _ := json.Marshal(o.OIDC)
 		oidc = string(b)
 	}
-	tx, err := db.Write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("save organisation: %w", err)
-	}
-	defer tx.Rollback()
 	stmts := []struct {
 		q    string
 		args []any
@@ -61,18 +56,17 @@ func (db *DB) SaveOrganisation(ctx context.Context, o identity.Organisation) err
 			args []any
 		}{`INSERT INTO organisation_providers (provider_id, org_id) VALUES (?, ?)`, []any{p, o.ID}})
 	}
-	for _, st := range stmts {
-		if _, err := tx.ExecContext(ctx, db.Q(st.q), st.args...); err != nil {
-			if isUniqueViolation(err) {
-				return &apperr.Error{Code: apperr.Conflict, Field: "providers", Message: "a provider record belongs to another organisation already"}
+	return db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for _, st := range stmts {
+			if _, err := tx.ExecContext(ctx, db.Q(st.q), st.args...); err != nil {
+				if isUniqueViolation(err) {
+					return &apperr.Error{Code: apperr.Conflict, Field: "providers", Message: "a provider record belongs to another organisation already"}
+				}
+				return fmt.Errorf("save organisation %s: %w", o.ID, err)
 			}
-			return fmt.Errorf("save organisation %s: %w", o.ID, err)
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("save organisation: %w", err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // Organisation returns one organisation.
@@ -166,7 +160,7 @@ func (db *DB) userArgs(u identity.User) []any {
 
 // CreateUser adds a user.
 func (db *DB) CreateUser(ctx context.Context, u identity.User) error {
-	_, err := db.Write.ExecContext(ctx, db.Q(`INSERT INTO users (id, org_id, email, name, roles, password_hash, disabled,
+	_, err := db.Writer(ctx).ExecContext(ctx, db.Q(`INSERT INTO users (id, org_id, email, name, roles, password_hash, disabled,
 		failed_logins, locked_until, cert_fingerprint, oidc_subject, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), db.userArgs(u)...)
 	if err != nil && isUniqueViolation(err) {
 		return &apperr.Error{Code: apperr.Conflict, Field: "email", Message: fmt.Sprintf("a user with e-mail address %s exists already", u.Email),
@@ -181,7 +175,7 @@ func (db *DB) CreateUser(ctx context.Context, u identity.User) error {
 // UpdateUser writes every field of an existing user.
 func (db *DB) UpdateUser(ctx context.Context, u identity.User) error {
 	args := db.userArgs(u)
-	res, err := db.Write.ExecContext(ctx, db.Q(`UPDATE users SET org_id = ?, email = ?, name = ?, roles = ?, password_hash = ?,
+	res, err := db.Writer(ctx).ExecContext(ctx, db.Q(`UPDATE users SET org_id = ?, email = ?, name = ?, roles = ?, password_hash = ?,
 		disabled = ?, failed_logins = ?, locked_until = ?, cert_fingerprint = ?, oidc_subject = ?, created_at = ? WHERE id = ?`),
 		append(args[1:], args[0])...)
 	if err != nil && isUniqueViolation(err) {
@@ -266,7 +260,7 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 }
 
 func (db *DB) CreateSession(ctx context.Context, s identity.Session) error {
-	_, err := db.Write.ExecContext(ctx, db.Q(`INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
+	_, err := db.Writer(ctx).ExecContext(ctx, db.Q(`INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
 		s.TokenHash, s.UserID, s.CSRF, db.Dialect.Time(s.CreatedAt), db.Dialect.Time(s.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
@@ -290,21 +284,21 @@ func (db *DB) Session(ctx context.Context, tokenHash string) (*identity.Session,
 }
 
 func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
-	if _, err := db.Write.ExecContext(ctx, db.Q(`DELETE FROM sessions WHERE token_hash = ?`), tokenHash); err != nil {
+	if _, err := db.Writer(ctx).ExecContext(ctx, db.Q(`DELETE FROM sessions WHERE token_hash = ?`), tokenHash); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil
 }
 
 func (db *DB) DeleteUserSessions(ctx context.Context, userID string) error {
-	if _, err := db.Write.ExecContext(ctx, db.Q(`DELETE FROM sessions WHERE user_id = ?`), userID); err != nil {
+	if _, err := db.Writer(ctx).ExecContext(ctx, db.Q(`DELETE FROM sessions WHERE user_id = ?`), userID); err != nil {
 		return fmt.Errorf("delete sessions: %w", err)
 	}
 	return nil
 }
 
 func (db *DB) CreateToken(ctx context.Context, t identity.Token) error {
-	_, err := db.Write.ExecContext(ctx, db.Q(`INSERT INTO tokens (token_hash, kind, user_id, name, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+	_, err := db.Writer(ctx).ExecContext(ctx, db.Q(`INSERT INTO tokens (token_hash, kind, user_id, name, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		t.TokenHash, string(t.Kind), t.UserID, t.Name, db.Dialect.Time(t.CreatedAt), db.Dialect.Time(t.ExpiresAt), db.nullTime(t.UsedAt))
 	if err != nil {
 		return fmt.Errorf("create token: %w", err)
@@ -348,7 +342,7 @@ func (db *DB) Tokens(ctx context.Context, userID string, kind identity.TokenKind
 
 // UseToken marks an unused token used; the single UPDATE makes it safe between instances.
 func (db *DB) UseToken(ctx context.Context, tokenHash string, t time.Time) (bool, error) {
-	res, err := db.Write.ExecContext(ctx, db.Q(`UPDATE tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL`), db.Dialect.Time(t), tokenHash)
+	res, err := db.Writer(ctx).ExecContext(ctx, db.Q(`UPDATE tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL`), db.Dialect.Time(t), tokenHash)
 	if err != nil {
 		return false, fmt.Errorf("use token: %w", err)
 	}

@@ -12,27 +12,21 @@ import (
 
 // SavePolicies inserts or replaces policy files, all in one transaction.
 func (db *DB) SavePolicies(ctx context.Context, rs []policy.Record) error {
-	tx, err := db.Write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("save policies: %w", err)
-	}
-	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, db.Q(`INSERT INTO policies (id, file, raw, loaded_at, status, insurer, version) VALUES (?, ?, ?, ?, ?, ?, 1)
-		ON CONFLICT (id) DO UPDATE SET file = excluded.file, raw = excluded.raw, loaded_at = excluded.loaded_at,
-			status = excluded.status, insurer = excluded.insurer, version = policies.version + 1`))
-	if err != nil {
-		return fmt.Errorf("save policies: %w", err)
-	}
-	defer stmt.Close()
-	for _, r := range rs {
-		if _, err := stmt.ExecContext(ctx, r.ID, r.File, raw(r), db.Dialect.Time(r.LoadedAt), status(r), r.Insurer); err != nil {
-			return fmt.Errorf("save policy %s: %w", r.ID, err)
+	return db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, db.Q(`INSERT INTO policies (id, file, raw, loaded_at, status, insurer, version) VALUES (?, ?, ?, ?, ?, ?, 1)
+			ON CONFLICT (id) DO UPDATE SET file = excluded.file, raw = excluded.raw, loaded_at = excluded.loaded_at,
+				status = excluded.status, insurer = excluded.insurer, version = policies.version + 1`))
+		if err != nil {
+			return fmt.Errorf("save policies: %w", err)
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("save policies: %w", err)
-	}
-	return nil
+		defer stmt.Close()
+		for _, r := range rs {
+			if _, err := stmt.ExecContext(ctx, r.ID, r.File, raw(r), db.Dialect.Time(r.LoadedAt), status(r), r.Insurer); err != nil {
+				return fmt.Errorf("save policy %s: %w", r.ID, err)
+			}
+		}
+		return nil
+	})
 }
 
 func raw(r policy.Record) []byte {
@@ -64,7 +58,7 @@ func (db *DB) SavePolicy(ctx context.Context, r *policy.Record, prev int) error 
 			WHERE id = ? AND version = ?`
 		args = append(args[1:], r.ID, prev)
 	}
-	res, err := db.Write.ExecContext(ctx, db.Q(query), args...)
+	res, err := db.Writer(ctx).ExecContext(ctx, db.Q(query), args...)
 	if err != nil {
 		return fmt.Errorf("save policy %s: %w", r.ID, err)
 	}
