@@ -55,7 +55,7 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	// The demo acts as the platform operator (see cliOperator), recorded in the audit trail.
 	op, trail := a.cliOperator(), &audit.Log{Store: db, Now: a.now}
 	ps := demo.Generate(lib, *n, *seed)
-	svc := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet(), Audit: trail}
+	svc := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet(), Audit: trail, Tx: db}
 	if err := svc.Import(ctx, op, ps, nil, a.progress("importing", len(ps))); err != nil {
 		return fmt.Errorf("import demo providers: %w", err)
 	}

@@ -57,7 +57,7 @@ func (a *app) providers(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	svc.Store, svc.Audit = db, &audit.Log{Store: db, Now: a.now}
+	svc.Store, svc.Audit, svc.Tx = db, &audit.Log{Store: db, Now: a.now}, db
 	// The command line imports as the platform operator (see cliOperator).
 	if err := svc.Import(ctx, a.cliOperator(), ps, line, a.progress("importing", len(ps))); err != nil {
 		return withFile(err, file)

@@ -133,7 +133,7 @@ func (a *app) appHandler(ctx context.Context, db store.DB, opt appOptions) (http
 	}
 	trail := &audit.Log{Store: db, Now: a.now}
 	ids := &identity.Service{Store: db, Audit: trail, Tx: db, Mail: opt.Mail, Now: a.now, BaseURL: opt.BaseURL}
-	providers := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet(), Audit: trail}
+	providers := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet(), Audit: trail, Tx: db}
 	policies := &policy.Service{Library: lib, Store: db, Audit: trail, Tx: db, Now: a.now}
 	assessments := &assessment.Service{Library: lib, Policies: policies, Providers: db, Runs: db, Audit: trail, Tx: db, Now: a.now}
 	pages, err := web.New(web.Services{Library: lib, Policies: policies, Providers: providers, Assessments: assessments, Identity: ids, Log: a.log})

@@ -86,7 +86,7 @@ func Open(t *testing.T, engine string) *Env {
 	}
 	now := func() time.Time { return Now }
 	trail := &audit.Log{Store: db, Now: now}
-	svc := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet(), Audit: trail}
+	svc := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet(), Audit: trail, Tx: db}
 	ps := Providers()
 	if err := svc.Normalize(ps, nil); err != nil {
 		t.Fatalf("seed providers: %v", err)

@@ -248,3 +248,36 @@ func TestAssessmentRunCommitsWithItsAuditEntry(t *testing.T) {
 		})
 	}
 }
+
+func TestProviderImportCommitsWithItsAuditEntry(t *testing.T) {
+	for _, engine := range apptest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			env := apptest.Open(t, engine)
+			svc, op, log := env.Providers, identity.System(), env.Audit
+			entries, _ := trail(t, log)
+			ps := apptest.Providers()[:1]
+			ps[0].Name = "Nieuwe naam"
+			if err := svc.Normalize(ps, nil); err != nil {
+				t.Fatal(err)
+			}
+
+			svc.Audit = failingAudit{log}
+			err := svc.Import(ctx, op, ps, nil, nil)
+			wantAuditFailure(t, "Import", err, log, entries)
+			if p, err := env.DB.Provider(ctx, ps[0].ID); err != nil || p.Name == "Nieuwe naam" {
+				t.Errorf("after a failed import: %+v, %v; want the old record", p, err)
+			}
+
+			svc.Audit = log
+			if err := svc.Import(ctx, op, ps, nil, nil); err != nil {
+				t.Fatal(err)
+			}
+			wantEntry(t, log, &entries, "provider.import", "provider:"+ps[0].ID)
+			if p, err := env.DB.Provider(ctx, ps[0].ID); err != nil || p.Name != "Nieuwe naam" {
+				t.Errorf("after the import: %+v, %v", p, err)
+			}
+		})
+	}
+}

@@ -53,6 +53,9 @@ type Service struct {
 	CareTypes map[string]bool
 	Insurers  map[string]bool
 	Audit     identity.Auditor // nil: no audit trail (tests of the rules alone)
+	// Tx makes an import and its audit entry one transaction (store.DB implements it);
+	// nil: no transaction (tests of the rules alone).
+	Tx identity.TxRunner
 }
 
 // Normalize checks providers read from a file or an API body, whose fact values are in a
@@ -163,11 +166,13 @@ func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Pro
 	if err := s.Validate(ps, line); err != nil {
 		return err
 	}
-	if err := s.Store.ReplaceProviders(ctx, ps, progress); err != nil {
-		return err
-	}
-	return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: importScope(actor, ps),
-		After: audit.JSON(importCounts(ps))})
+	return identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
+		if err := s.Store.ReplaceProviders(ctx, ps, progress); err != nil {
+			return err
+		}
+		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: importScope(actor, ps),
+			After: audit.JSON(importCounts(ps))})
+	})
 }
 
 // importScope is whose data an import is: the provider record of a one-provider import (so

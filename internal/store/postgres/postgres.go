@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
@@ -100,9 +99,4 @@ func (db *DB) Close() error {
 	err := db.sql.Close()
 	db.pool.Close()
 	return err
-}
-
-// inTx runs fn in a pgx transaction, committing when fn succeeds.
-func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, db.pool, fn)
 }

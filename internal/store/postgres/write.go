@@ -23,26 +23,29 @@ type copyTable struct {
 	rows [][]any
 }
 
-// ReplaceProviders writes the providers in one transaction, replacing those with the same
-// id: per chunk, one DELETE and one COPY per table.
+// ReplaceProviders writes the providers in one transaction (the context's, when
+// sqlstore.DB.InTx carries one, so that an import and its audit entry commit together),
+// replacing those with the same id: per chunk, one DELETE and one COPY per table.
 // All or nothing.
 func (db *DB) ReplaceProviders(ctx context.Context, ps []provider.Provider, progress func(done int)) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		for start := 0; start < len(ps); start += chunk {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			end := min(start+chunk, len(ps))
-			if err := writeChunk(ctx, tx, ps[start:end]); err != nil {
-				return err
-			}
-			if progress != nil {
-				for i := start; i < end; i++ {
-					progress(i + 1)
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		return db.onTxConn(ctx, func(c *pgx.Conn) error {
+			for start := 0; start < len(ps); start += chunk {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				end := min(start+chunk, len(ps))
+				if err := writeChunk(ctx, c, ps[start:end]); err != nil {
+					return err
+				}
+				if progress != nil {
+					for i := start; i < end; i++ {
+						progress(i + 1)
+					}
 				}
 			}
-		}
-		return ctx.Err() // a cancelled import must not commit
+			return ctx.Err() // a cancelled import must not commit
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("replace providers: %w", err)
@@ -50,7 +53,20 @@ func (db *DB) ReplaceProviders(ctx context.Context, ps []provider.Provider, prog
 	return nil
 }
 
-func writeChunk(ctx context.Context, tx pgx.Tx, ps []provider.Provider) error {
+// onTxConn runs fn on the pgx connection under the context's database/sql transaction
+// (begun by InTx), for COPY: statements on it are part of that transaction.
+func (db *DB) onTxConn(ctx context.Context, fn func(c *pgx.Conn) error) error {
+	_, conn := db.Tx(ctx)
+	return conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", driverConn)
+		}
+		return fn(c.Conn())
+	})
+}
+
+func writeChunk(ctx context.Context, tx *pgx.Conn, ps []provider.Provider) error {
 	ids := make([]string, len(ps))
 	tables := []*copyTable{
 		{name: "providers", cols: []string{"id", "name", "kvk"}},
@@ -110,7 +126,7 @@ func writeChunk(ctx context.Context, tx pgx.Tx, ps []provider.Provider) error {
 func (db *DB) SaveRun(ctx context.Context, run *assessment.Run) error {
 	var id int64
 	err := db.InTx(ctx, func(ctx context.Context) error {
-		tx, conn := db.Tx(ctx)
+		tx, _ := db.Tx(ctx)
 		if err := tx.QueryRowContext(ctx, db.Q(sqlstore.InsertRun), db.RunArgs(run)...).Scan(&id); err != nil {
 			return err
 		}
@@ -119,12 +135,8 @@ func (db *DB) SaveRun(ctx context.Context, run *assessment.Run) error {
 			rows[i] = sqlstore.SummaryRow(id, i, &run.Summaries[i])
 		}
 		// COPY on the transaction's own connection: pgx underneath database/sql.
-		return conn.Raw(func(driverConn any) error {
-			c, ok := driverConn.(*stdlib.Conn)
-			if !ok {
-				return fmt.Errorf("unexpected driver connection %T", driverConn)
-			}
-			_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{"assessment_summaries"}, sqlstore.SummaryColumns, pgx.CopyFromRows(rows))
+		return db.onTxConn(ctx, func(c *pgx.Conn) error {
+			_, err := c.CopyFrom(ctx, pgx.Identifier{"assessment_summaries"}, sqlstore.SummaryColumns, pgx.CopyFromRows(rows))
 			return err
 		})
 	})
