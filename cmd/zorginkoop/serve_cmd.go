@@ -19,6 +19,7 @@ import (
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/audit"
+	"zorginkoop/internal/httpauth"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/mail"
 	"zorginkoop/internal/policy"
@@ -146,6 +147,9 @@ func (a *app) appHandler(ctx context.Context, db store.DB, opt appOptions) (http
 	mux.Handle("/api/", web.Secure(api.New(api.Services{Library: lib, Policies: policies, Providers: providers, Assessments: assessments,
 		Identity: ids, Limits: api.DefaultLimits(), Log: a.log})))
 	mux.Handle("/", pages)
+	if strings.HasPrefix(opt.BaseURL, "https://") {
+		return httpauth.ServedOverHTTPS(mux), lib, nil
+	}
 	return mux, lib, nil
 }
 

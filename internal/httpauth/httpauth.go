@@ -115,7 +115,7 @@ func anonCSRF(w http.ResponseWriter, r *http.Request) string {
 	b := make([]byte, 32)
 	rand.Read(b)
 	v := base64.RawURLEncoding.EncodeToString(b)
-	http.SetCookie(w, &http.Cookie{Name: CSRFCookie, Value: v, Path: "/", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: CSRFCookie, Value: v, Path: "/", HttpOnly: true, Secure: HTTPS(r), SameSite: http.SameSiteLaxMode})
 	return v
 }
 
@@ -129,13 +129,13 @@ func CSRFToken(ctx context.Context) string {
 // so it holds however the browser's clock differs from the server's (or a test's).
 func SetSession(w http.ResponseWriter, r *http.Request, secret string, sess *identity.Session) {
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: secret, Path: "/", MaxAge: int(sess.ExpiresAt.Sub(sess.CreatedAt).Seconds()),
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: HTTPS(r), SameSite: http.SameSiteLaxMode})
 }
 
 // ClearSession removes the session cookie.
 func ClearSession(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: HTTPS(r), SameSite: http.SameSiteLaxMode})
 }
 
 // SessionCookieValue is the session secret of the request, for logout.
@@ -144,4 +144,21 @@ func SessionCookieValue(r *http.Request) string {
 		return c.Value
 	}
 	return ""
+}
+
+type httpsKey struct{}
+
+// ServedOverHTTPS marks every request as having reached the user over HTTPS, for a server
+// behind a proxy that terminates TLS (its public URL is https://...): cookies then get the
+// Secure flag and pages send HSTS, although the proxy talks plain HTTP to us.
+func ServedOverHTTPS(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), httpsKey{}, true)))
+	})
+}
+
+// HTTPS reports whether the user's browser reached the server over HTTPS: directly, or
+// through a TLS-terminating proxy (ServedOverHTTPS).
+func HTTPS(r *http.Request) bool {
+	return r.TLS != nil || r.Context().Value(httpsKey{}) == true
 }

@@ -82,3 +82,27 @@ func TestAnonymousFormsNeedTheTokenOfTheirCookie(t *testing.T) {
 		}
 	}
 }
+
+// Behind a proxy that terminates TLS the request arrives over plain HTTP; the public URL
+// is https, so the cookies must still be Secure.
+func TestCookiesAreSecureBehindATLSProxy(t *testing.T) {
+	sess := &identity.Session{ExpiresAt: time.Now().Add(time.Hour)}
+	var got *http.Cookie
+	h := ServedOverHTTPS(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.TLS != nil || !HTTPS(r) {
+			t.Errorf("TLS %v, HTTPS %v: want a plain request counted as HTTPS", r.TLS, HTTPS(r))
+		}
+		SetSession(w, r, "s_geheim", sess)
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("POST", "http://10.0.0.5:8080/inloggen", nil))
+	if cs := rec.Result().Cookies(); len(cs) == 1 {
+		got = cs[0]
+	}
+	if got == nil || !got.Secure {
+		t.Errorf("cookie %+v, want Secure", got)
+	}
+	if HTTPS(httptest.NewRequest("GET", "http://10.0.0.5:8080/", nil)) {
+		t.Error("a plain request without the proxy marker counts as HTTPS")
+	}
+}

@@ -29,7 +29,7 @@ func (h *Handler) oidcStart(w http.ResponseWriter, r *http.Request) error {
 		return h.loginFailed(w, r, err)
 	}
 	http.SetCookie(w, &http.Cookie{Name: oidcCookie, Value: encodePending(pending), Path: oidcPath,
-		MaxAge: int(identity.OIDCLoginTTL.Seconds()), HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		MaxAge: int(identity.OIDCLoginTTL.Seconds()), HttpOnly: true, Secure: httpauth.HTTPS(r), SameSite: http.SameSiteLaxMode})
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, authURL, http.StatusFound)
 	return nil
@@ -47,7 +47,7 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) error {
 		pending = decodePending(c.Value)
 	}
 	http.SetCookie(w, &http.Cookie{Name: oidcCookie, Value: "", Path: oidcPath, MaxAge: -1,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: httpauth.HTTPS(r), SameSite: http.SameSiteLaxMode})
 	if pending.OrgID != org {
 		pending = identity.OIDCPending{OrgID: org} // not started here: the state check refuses it
 	}
@@ -69,7 +69,7 @@ func (h *Handler) oidcRedirectURL(r *http.Request, org string) string {
 	base := strings.TrimRight(h.Identity.BaseURL, "/")
 	if base == "" {
 		scheme := "http"
-		if r.TLS != nil {
+		if httpauth.HTTPS(r) {
 			scheme = "https"
 		}
 		base = scheme + "://" + r.Host

@@ -124,7 +124,7 @@ func Secure(next http.Handler) http.Handler {
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "same-origin")
 		hd.Set("X-Frame-Options", "DENY")
-		if r.TLS != nil { // over plain HTTP browsers ignore it
+		if httpauth.HTTPS(r) { // over plain HTTP browsers ignore it
 			hd.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
 		next.ServeHTTP(w, r)
