@@ -275,12 +275,18 @@ func (as *Assessor) explain(i int, s *Subject, st Status) string {
 		def, _ := as.lib.Facts.Lookup(key)
 		idx := as.lib.Facts.Index(key)
 		label, v, doc := def.LabelFor(as.insurer), s.act.Vals[idx], s.evidence[idx]
+		// The rule's explanation already names the value of a fact it reads; with one
+		// evidence fact it is clear which document is meant.
+		named := rule != nil && slices.Contains(rule.Facts, key)
+		of := ""
+		if len(req.Evidence) > 1 {
+			of = " voor " + label
+		}
 		switch {
-		case rule != nil && slices.Contains(rule.Facts, key) && doc == "":
-			// The rule's explanation already names the value of a fact it reads.
-			parts = append(parts, "Bewijsstuk voor "+label+" ontbreekt")
-		case rule != nil && slices.Contains(rule.Facts, key):
-			parts = append(parts, "Bewijsstuk voor "+label+": "+doc)
+		case named && doc == "":
+			parts = append(parts, "Bewijsstuk"+of+" ontbreekt")
+		case named:
+			parts = append(parts, "Bewijsstuk"+of+": "+doc)
 		case v == nil:
 			parts = append(parts, label+": niet opgegeven")
 		case doc == "":

@@ -208,7 +208,7 @@ func TestExplanationsNameFactsAndDates(t *testing.T) {
 	if want := "NEN 7510-certificaat geldig tot 31 december 2023 < peildatum 1 januari 2024"; !strings.Contains(nen.Explanation, want) {
 		t.Errorf("nen: %q, want %q", nen.Explanation, want)
 	}
-	if want := "Bewijsstuk voor NEN 7510-certificaat geldig tot ontbreekt"; !strings.HasSuffix(nen.Explanation, want) || strings.Count(nen.Explanation, "31 december 2023") != 1 {
+	if want := "31 december 2023 < peildatum 1 januari 2024. Bewijsstuk ontbreekt"; !strings.HasSuffix(nen.Explanation, want) || strings.Count(nen.Explanation, "31 december 2023") != 1 {
 		t.Errorf("nen: %q, want the date once and then %q", nen.Explanation, want)
 	}
 	zkn := item(t, r, "zkn")
