@@ -59,9 +59,6 @@ type Service struct {
 	Workers int // 0: all cores
 }
 
-// deny is the refusal of a policy's assessments to actor: log in when anonymous; Forbidden
-// for the insurer's own users whose role does not allow it; NotFound for everyone else,
-// so that whether another insurer has assessed anyone does not leak.
 // policy returns the policy with id, from a library brought up to date.
 func (s *Service) policy(ctx context.Context, id string) (*policy.Compiled, error) {
 	if s.Policies != nil {
@@ -80,6 +77,9 @@ func (s *Service) visible(ctx context.Context, actor identity.Principal, id stri
 	return s.Library.Visible(actor, id)
 }
 
+// deny is the refusal of a policy's assessments to actor: log in when anonymous; Forbidden
+// for the insurer's own users whose role does not allow it; NotFound for everyone else,
+// so that whether another insurer has assessed anyone does not leak.
 func deny(actor identity.Principal, insurerID, what string) error {
 	switch {
 	case actor.IsAnonymous():

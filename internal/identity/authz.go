@@ -1,5 +1,7 @@
 package identity
 
+import "slices"
+
 // The authorisation rules of the areas built so far, in one place. A service checks the
 // rule for what it is about to do; a refusal of something the principal may not even know
 // exists is a NotFound (see Hide), so that another tenant's objects do not leak.
@@ -13,6 +15,26 @@ var insurerStaff = []Role{RoleBuyer, RoleContractManager, RoleMedicalAdvisor, Ro
 // fact already, see MayReadFact).
 func (p Principal) MayAssess(insurerID string) bool {
 	return p.IsOperator() || p.ActsForInsurer(insurerID) && p.Has(insurerStaff...)
+}
+
+// MayAssessSome reports whether the principal may assess the policies of at least one
+// insurer: what the navigation asks to show "Beoordelingen".
+func (p Principal) MayAssessSome() bool { return p.forSomeInsurer(p.MayAssess) }
+
+// MayWriteSomePolicy reports whether the principal may write the policies of at least one
+// insurer, so that others are refused before their file is even read.
+func (p Principal) MayWriteSomePolicy() bool { return p.forSomeInsurer(p.MayWritePolicy) }
+
+// forSomeInsurer reports whether rule holds for one of the insurers the principal acts
+// for; the operator acts for all.
+func (p Principal) forSomeInsurer(rule func(insurerID string) bool) bool {
+	if p.IsOperator() {
+		return true
+	}
+	if p.IsAnonymous() {
+		return false
+	}
+	return slices.ContainsFunc(p.Org.Insurers, rule)
 }
 
 // MayReadAssessmentOf reports whether the principal may read the assessment of one

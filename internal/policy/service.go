@@ -113,23 +113,6 @@ func versionOf(c *Compiled) *version {
 	return &version{Status: c.Status, Version: c.Version, File: c.File, SHA256: c.Hash()}
 }
 
-// mayWriteAny reports whether actor may write the policies of any insurer at all, so that
-// others are refused before their file is even read.
-func mayWriteAny(actor identity.Principal) bool {
-	if actor.IsOperator() {
-		return true
-	}
-	if actor.IsAnonymous() {
-		return false
-	}
-	for _, ins := range actor.Org.Insurers {
-		if actor.MayWritePolicy(ins) {
-			return true
-		}
-	}
-	return false
-}
-
 var errMayNotWrite = identity.Deny("only an insurer's (or its purchasing party's) inkoper or beheerder may upload and publish its policies",
 	"Alleen een inkoper of beheerder van de verzekeraar (of van de inkooporganisatie die voor haar inkoopt) mag haar zorginkoopbeleid opstellen en publiceren.")
 
@@ -144,7 +127,7 @@ func (s *Service) SaveDraft(ctx context.Context, actor identity.Principal, file 
 		return nil, false, err
 	}
 	file = draftFileName(file)
-	if !mayWriteAny(actor) {
+	if !actor.MayWriteSomePolicy() {
 		s.denied(ctx, actor, "policy.draft_save", "policy:"+file, "", "may not write policies")
 		return nil, false, errMayNotWrite
 	}

@@ -23,24 +23,13 @@ func (h *Handler) navFuncs() template.FuncMap {
 		"roleName":    func(r identity.Role) string { return identity.RoleNames[r] },
 		"orgKindName": func(k identity.OrgKind) string { return orgKindNames[k] },
 		// mayAssessSome: the principal may assess the policies of at least one insurer.
-		"mayAssessSome": func(p identity.Principal) bool { return len(h.assessablePolicies(p)) > 0 },
+		"mayAssessSome": identity.Principal.MayAssessSome,
 		// actsForSomeProvider: the principal works for at least one provider record.
 		"actsForSomeProvider": func(p identity.Principal) bool { return len(ownProviders(p)) > 0 },
 		// mayViewAuditTrail: the principal may read its organisation's audit trail (the
 		// operator: every trail).
 		"mayViewAuditTrail": func(p identity.Principal) bool { return p.MayViewAudit(p.OrgID()) },
 	}
-}
-
-// assessablePolicies are the policies whose assessments the principal may run and read.
-func (h *Handler) assessablePolicies(p identity.Principal) []*policy.Compiled {
-	var out []*policy.Compiled
-	for _, c := range h.Library.Policies() {
-		if policy.MayRead(p, c) && p.MayAssess(c.Insurer) {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // ownProviders are the provider records the principal works for.
@@ -77,15 +66,24 @@ func (h *Handler) myAssessments(w http.ResponseWriter, r *http.Request) error {
 	if p.IsAnonymous() {
 		return identity.LoginRequired("see assessments")
 	}
-	v := myAssessmentsView{Insurer: h.assessablePolicies(p)}
+	visible, err := h.Policies.Policies(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	var v myAssessmentsView
+	for _, c := range visible {
+		if p.MayAssess(c.Insurer) {
+			v.Insurer = append(v.Insurer, c)
+		}
+	}
 	for _, id := range ownProviders(p) {
 		prov, err := h.Providers.Provider(r.Context(), p, id)
 		if err != nil {
 			return err
 		}
 		own := ownAssessment{Provider: prov}
-		for _, c := range h.Library.Policies() {
-			if policy.MayRead(p, c) && slices.ContainsFunc(prov.CareTypes, func(ct string) bool { return slices.Contains(c.CareTypes, ct) }) {
+		for _, c := range visible {
+			if slices.ContainsFunc(prov.CareTypes, func(ct string) bool { return slices.Contains(c.CareTypes, ct) }) {
 				own.Policies = append(own.Policies, c)
 			}
 		}
