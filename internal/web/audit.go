@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/audit"
+	"zorginkoop/internal/csvout"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/nl"
 )
@@ -182,17 +182,8 @@ var auditCSVHeader = []string{"Volgnummer", "Tijdstip", "Tijdstip (UTC)", "Gebru
 // auditCSVRecord is an entry in full, with the codes the page turns into names.
 func auditCSVRecord(e audit.Entry) []string {
 	return []string{strconv.FormatInt(e.Seq, 10), nl.DateTime(e.At), e.At.UTC().Format(time.RFC3339Nano),
-		cell(e.UserName), cell(e.UserID), cell(e.OrgID), audit.ActionText(e), e.Action, cell(e.Subject), cell(e.Scope),
-		cell(e.Dossier), cell(e.Reason), nl.Bool(e.Denied), cell(string(e.Before)), cell(string(e.After))}
-}
-
-// cell keeps a spreadsheet from reading text as a formula: a value that starts with =, +,
-// -, @ or a control character gets a leading apostrophe, which spreadsheets hide.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r\n", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+		e.UserName, e.UserID, e.OrgID, audit.ActionText(e), e.Action, e.Subject, e.Scope,
+		e.Dossier, e.Reason, nl.Bool(e.Denied), string(e.Before), string(e.After)}
 }
 
 // auditCSV writes the entries of the page's filters, from its page on, as CSV the way
@@ -212,11 +203,8 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) error {
 	if whose == "" {
 		whose = "platform"
 	}
-	download(w, "text/csv; charset=utf-8", "logboek-"+whose+"-"+h.Identity.Now().In(amsterdam).Format("2006-01-02")+".csv")
-	w.Write([]byte("\uFEFF"))
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	cw.Write(auditCSVHeader)
+	csvout.Download(w, "logboek-"+whose+"-"+h.Identity.Now().In(amsterdam).Format("2006-01-02")+".csv")
+	cw := csvout.New(w, auditCSVHeader)
 	rows := 0
 	for {
 		for _, e := range es {
@@ -238,6 +226,5 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) error {
 			panic(http.ErrAbortHandler)
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
