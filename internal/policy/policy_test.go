@@ -140,3 +140,13 @@ func TestRuleCostIsBoundedByFactSizes(t *testing.T) {
 		t.Errorf("Compile(%s) = %v, want a 'too costly' error", costly, err)
 	}
 }
+
+// A rule longer than MaxRuleLength is refused before the compiler sees it.
+func TestOverlongRuleIsRefused(t *testing.T) {
+	lib := base(t)
+	long := "true" + strings.Repeat(" && true", policy.MaxRuleLength/8)
+	_, err := lib.Env.Compile(long)
+	if err == nil || !strings.Contains(err.Error(), "at most 4000") {
+		t.Errorf("Compile(%d bytes) = %v, want a length error", len(long), err)
+	}
+}

@@ -33,6 +33,10 @@ const (
 // the time of every evaluation.
 const ruleCostLimit = 10_000
 
+// MaxRuleLength caps a rule's text in bytes: the longest shipped rule is far shorter, and a
+// longer one is a mistake or an attempt to make the compiler work hard.
+const MaxRuleLength = 4000
+
 // RuleEnv is the CEL environment in which policy rules are compiled: one variable per
 // declared fact plus the built-ins. Variables are resolved by slot, so an activation is a
 // slice, not a map built per provider.
@@ -175,6 +179,9 @@ func (e *RuleEnv) Compile(expr string) (*Rule, error) {
 }
 
 func (e *RuleEnv) compile(expr string) (*cel.Ast, cel.Program, error) {
+	if len(expr) > MaxRuleLength {
+		return nil, nil, fmt.Errorf("the rule is %d bytes long; at most %d are allowed", len(expr), MaxRuleLength)
+	}
 	checked, iss := e.env.Compile(expr)
 	if iss.Err() != nil {
 		msgs := make([]string, 0, len(iss.Errors()))
@@ -186,8 +193,12 @@ func (e *RuleEnv) compile(expr string) (*cel.Ast, cel.Program, error) {
 	if checked.OutputType() != cel.BoolType {
 		return nil, nil, fmt.Errorf("the rule must be true or false, but gives %s", checked.OutputType())
 	}
+	// A rule whose cost cannot be bounded is refused: evaluation has no cost tracking.
 	est, err := e.env.EstimateCost(checked, sizeEstimator{})
-	if err == nil && est.Max > ruleCostLimit {
+	if err != nil {
+		return nil, nil, fmt.Errorf("the rule's cost cannot be estimated: %v", err)
+	}
+	if est.Max > ruleCostLimit {
 		return nil, nil, fmt.Errorf("the rule is too costly to evaluate (estimated cost %d, limit %d)", est.Max, ruleCostLimit)
 	}
 	// Fold constant parts such as eur(100000) into literals once, instead of per evaluation.
