@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/provider"
@@ -228,6 +229,9 @@ var (
 // Parse validates a policy file against the library's registry and facts and compiles its
 // rules. Every problem is reported with file, line and field.
 func (lib *Library) Parse(file string, data []byte) (*Compiled, error) {
+	if err := checkText(file, data); err != nil {
+		return nil, err
+	}
 	p := &Policy{}
 	lines, err := decodeStrict(file, data, p)
 	if err != nil {
@@ -237,6 +241,26 @@ func (lib *Library) Parse(file string, data []byte) (*Compiled, error) {
 	v := &validator{file: file, lines: lines}
 	lib.validate(c, v)
 	return c, v.errs.Err()
+}
+
+// checkText refuses a file that is not valid UTF-8 or holds a NUL byte (which PostgreSQL
+// cannot store as text), naming the line of the first bad byte; fields' own limits are
+// checked as they are validated.
+func checkText(file string, data []byte) error {
+	line := 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return &apperr.Error{Code: apperr.Invalid, File: file, Line: line, Message: "the file is not valid UTF-8 text"}
+		case r == 0:
+			return &apperr.Error{Code: apperr.Invalid, File: file, Line: line, Message: "the file contains a NUL byte"}
+		case r == '\n':
+			line++
+		}
+		i += size
+	}
+	return nil
 }
 
 type validator struct {

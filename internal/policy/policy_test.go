@@ -99,6 +99,9 @@ func TestBrokenPolicyNamesFileLineAndField(t *testing.T) {
 		{"knockout without rule", "    rule: >-\n      omzet_verzekeraar >= eur(100000) || marktaandeel_verzekeraar >= 25 ||\n      jaren_volwaardig_in_bedrijf >= 2\n", "", 12, "requirements[0].rule", "needs a rule"},
 		{"label of another insurer", "labels: [zorg-en-zekerheid]", "labels: [ohra]", 4, "labels[0]", `label "ohra" is not a label of Zorg en Zekerheid`},
 		{"duplicate key", "sector: msz", "sector: msz\nsector: hz", 7, "", `"sector" already defined at line 6`},
+		{"NUL escaped in a title", "title: Minimale omzet ZBC", `title: "Minimale\0omzet"`, 14, "requirements[0].title", "NUL"},
+		{"NUL byte in the file", "title: Minimale omzet ZBC", "title: Minimale\x00omzet", 14, "", "NUL byte"},
+		{"invalid UTF-8", "title: Minimale omzet ZBC", "title: Minimale\xffomzet", 14, "", "not valid UTF-8"},
 	}
 	lib := base(t)
 	for _, tc := range cases {

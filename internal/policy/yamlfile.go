@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/text"
 )
 
 // lineMap maps a field path ("requirements[3].rule") to its line in the file.
@@ -88,6 +89,13 @@ func walkKeys(file string, n *yaml.Node, t reflect.Type, path string, lines line
 		line++ // a block scalar's text starts on the next line
 	}
 	lines[path] = line
+	if n.Kind == yaml.ScalarNode {
+		// The same text rule as every other input field (an escaped "\0" decodes to NUL).
+		if e := text.Check(path, n.Value, text.Long); e != nil {
+			e.File, e.Line = file, line
+			*errs = append(*errs, e)
+		}
+	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
