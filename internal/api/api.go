@@ -16,6 +16,7 @@ import (
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/ratelimit"
+	"zorginkoop/internal/text"
 )
 
 // Request body limits: a larger body gets 413, before it is read when its declared length
@@ -187,7 +188,11 @@ func principal(r *http.Request) identity.Principal { return identity.PrincipalFr
 func (h *Handler) handle(pattern string, fn func(http.ResponseWriter, *http.Request) error) {
 	h.routes = append(h.routes, pattern)
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		if err := fn(w, r); err != nil {
+		err := text.CheckRequest(r) // ids in the path and query parameters; bodies are checked by the services
+		if err == nil {
+			err = fn(w, r)
+		}
+		if err != nil {
 			h.fail(w, r, err)
 		}
 	})

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -43,5 +44,44 @@ func TestCheckAllReportsEveryField(t *testing.T) {
 	errs := CheckAll(Field{"a", "x\x00", Name}, Field{"b", "ok", Name}, Field{"c", strings.Repeat("x", 65), Code})
 	if len(errs) != 2 || errs[0].Field != "a" || errs[1].Field != "c" {
 		t.Fatalf("CheckAll = %v, want errors on a and c", errs)
+	}
+}
+
+func TestCheckRequest(t *testing.T) {
+	for _, tc := range []struct {
+		name, target string
+		bad          string // field named; empty when valid
+	}{
+		{"plain search", "/api/providers?q=Zwolle&limit=10", ""},
+		{"NUL in a search term", "/api/providers?q=Zw%00olle", "q"},
+		{"invalid UTF-8 in a filter", "/beleid/x/beoordeling?uitkomst=%ff", "uitkomst"},
+		{"NUL in a path id", "/api/providers/p%00x", "path"},
+		{"invalid UTF-8 in a path id", "/api/policies/%c3%28", "path"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", tc.target, nil)
+			err := CheckRequest(r)
+			if tc.bad == "" {
+				if err != nil {
+					t.Fatalf("CheckRequest(%s) = %v", tc.target, err)
+				}
+				return
+			}
+			errs := apperr.Errors(err)
+			if len(errs) == 0 || errs[0].Field != tc.bad || errs[0].Code != apperr.Invalid {
+				t.Fatalf("CheckRequest(%s) = %v, want an Invalid error on %q", tc.target, err, tc.bad)
+			}
+		})
+	}
+}
+
+func TestCheckRequestChecksAParsedForm(t *testing.T) {
+	r := httptest.NewRequest("POST", "/inloggen", strings.NewReader("email=a%00b%40x.nl&password=x"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if err := r.ParseForm(); err != nil {
+		t.Fatal(err)
+	}
+	if errs := apperr.Errors(CheckRequest(r)); len(errs) != 1 || errs[0].Field != "email" {
+		t.Fatalf("CheckRequest = %v, want an error on email", errs)
 	}
 }

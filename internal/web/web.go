@@ -19,6 +19,7 @@ import (
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/text"
 )
 
 // Services are what the pages show and change; the caller wires them.
@@ -135,7 +136,11 @@ func (h *Handler) handle(pattern string, fn func(http.ResponseWriter, *http.Requ
 	h.routes = append(h.routes, pattern)
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		w = withRequest(w, r)
-		if err := fn(w, r); err != nil {
+		err := text.CheckRequest(r) // the path, the query and the form, parsed by LimitBody
+		if err == nil {
+			err = fn(w, r)
+		}
+		if err != nil {
 			h.fail(w, r, err)
 		}
 	})
