@@ -80,6 +80,7 @@ func TestUnknownCommandAndFlags(t *testing.T) {
 		{[]string{"assess"}, "--policy is required"},
 		{[]string{"assess", "--policy", "asr-msz-2025", "--limit", "-1"}, "--limit must be 0 or more"},
 		{[]string{"policy", "list", "--log-level", "luid"}, `--log-level "luid"`},
+		{[]string{"assess", "--policy", "asr-msz-2025", "--provider", "p\xff"}, "argument 4: is not valid UTF-8 text"},
 	}
 	for _, tc := range cases {
 		code, _, errOut := cli(t, nil, tc.args...)

@@ -13,6 +13,7 @@ import (
 	"zorginkoop/internal/store"
 
 	"zorginkoop/internal/policy"
+	"zorginkoop/internal/text"
 	"zorginkoop/policies"
 )
 
@@ -53,6 +54,13 @@ func (a *app) flags(name string) *flag.FlagSet {
 
 // parse parses flags (allowing flags after positional arguments) and sets up logging.
 func (a *app) parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	// Every argument passes the text rule first, so that invalid UTF-8 in an id is refused
+	// here with the argument named, not by the database engine.
+	for i, arg := range args {
+		if e := text.Check(fmt.Sprintf("argument %d", i+1), arg, text.Long); e != nil {
+			return nil, usagef("%s", e.Error())
+		}
+	}
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
