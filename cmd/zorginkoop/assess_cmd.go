@@ -165,8 +165,7 @@ func writeResult(w io.Writer, r assessment.Result, all bool) {
 	}
 	fmt.Fprintln(w)
 	for _, it := range r.Items {
-		show := all && it.Status != assessment.NotApplicable ||
-			it.Kind.KnocksOut() && (it.Status == assessment.NotMet || it.Status == assessment.Unknown)
+		show := all && it.Status != assessment.NotApplicable || it.IsOpenKnockout()
 		if !show {
 			continue
 		}
