@@ -133,12 +133,16 @@ func Secure(next http.Handler) http.Handler {
 
 func (h *Handler) handle(pattern string, fn func(http.ResponseWriter, *http.Request) error) {
 	h.routes = append(h.routes, pattern)
-	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+	serve := func(w http.ResponseWriter, r *http.Request) {
 		w = withRequest(w, r)
 		if err := fn(w, r); err != nil {
 			h.fail(w, r, err)
 		}
-	})
+	}
+	if heavyRoutes[pattern] {
+		serve = h.Limits.Heavy.Wrap(callerKey, h.fail, serve)
+	}
+	h.mux.HandleFunc(pattern, serve)
 }
 
 // page is what every template gets: the page title and its own data, and for the
