@@ -212,7 +212,7 @@ func (h *Handler) assessmentCSV(w http.ResponseWriter, r *http.Request) error {
 }
 
 // assessmentXLSX writes the overview as an Excel workbook through excelize's stream writer,
-// which keeps a bounded part of the sheet in memory and the rest in a temporary file.
+// which keeps at most 16 MB of the sheet in memory and the rest in a temporary file.
 func (h *Handler) assessmentXLSX(w http.ResponseWriter, r *http.Request) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -244,13 +244,18 @@ func (h *Handler) assessmentXLSX(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || sw == nil {
 		return err
 	}
+	// A table gives the header its filter buttons; File.AutoFilter would read the whole
+	// streamed sheet back into memory.
+	last, _ := excelize.CoordinatesToCellName(len(exportHeader), rows+1)
+	noStripes := false
+	if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "Beoordeling", StyleName: "TableStyleLight1", ShowRowStripes: &noStripes}); err != nil {
+		return fmt.Errorf("build xlsx: %w", err)
+	}
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("build xlsx: %w", err)
 	}
-	last, _ := excelize.CoordinatesToCellName(len(exportHeader), rows+1)
-	if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
-		return fmt.Errorf("build xlsx: %w", err)
-	}
+	// The workbook is zipped in memory (excelize has no streaming zip): its size is about a
+	// tenth of the sheet's XML.
 	download(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
 	_, err = f.WriteTo(w)
 	return err

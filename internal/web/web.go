@@ -54,7 +54,6 @@ func New(s Services) (http.Handler, error) {
 	if s.Identity == nil {
 		return nil, errors.New("web: Services.Identity is required: the pages need logins")
 	}
-	h.Limits.fill()
 	return h.protect(h.mux), nil
 }
 
@@ -74,6 +73,7 @@ func newHandler(s Services) (*Handler, error) {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
 	h := &Handler{Services: s, mux: http.NewServeMux(), pages: map[string]*template.Template{}}
+	h.Limits.fill() // before the routes: heavy ones are registered with Limits.Heavy
 	if err := h.parseTemplates(); err != nil {
 		return nil, err
 	}
