@@ -100,7 +100,8 @@ func (a *app) assessStored(ctx context.Context, policyID, providerID string, asJ
 	// The command line is the operator's tool: it acts as the platform operator, and runs
 	// are recorded in the audit trail as by "system".
 	op := a.cliOperator()
-	svc := &assessment.Service{Library: lib, Providers: db, Runs: db, Audit: &audit.Log{Store: db, Now: a.now}, Tx: db, Now: a.now}
+	svc := &assessment.Service{Library: lib, Providers: db, Runs: db, Audit: &audit.Log{Store: db, Now: a.now}, Tx: db, Now: a.now,
+		KeepRuns: a.cfg.KeepRuns}
 	if providerID != "" {
 		r, err := svc.AssessProvider(ctx, op, policyID, providerID)
 		if err != nil {
@@ -165,8 +166,7 @@ func writeResult(w io.Writer, r assessment.Result, all bool) {
 	}
 	fmt.Fprintln(w)
 	for _, it := range r.Items {
-		show := all && it.Status != assessment.NotApplicable ||
-			it.Kind.KnocksOut() && (it.Status == assessment.NotMet || it.Status == assessment.Unknown)
+		show := all && it.Status != assessment.NotApplicable || it.IsOpenKnockout()
 		if !show {
 			continue
 		}

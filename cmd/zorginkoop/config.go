@@ -8,11 +8,13 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
-	"zorginkoop/internal/store"
 
+	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/policy"
+	"zorginkoop/internal/store"
 	"zorginkoop/internal/text"
 	"zorginkoop/policies"
 )
@@ -26,6 +28,7 @@ type app struct {
 	cfg            config
 	log            *slog.Logger
 	now            func() time.Time // the clock every service gets
+	envErr         error            // a ZORGINKOOP_ setting that could not be read (envInt)
 }
 
 type config struct {
@@ -33,6 +36,7 @@ type config struct {
 	DB       string
 	Policies string
 	LogLevel string
+	KeepRuns int // stored assessment runs kept per policy
 }
 
 // flags returns a flag set with the global flags bound to a.cfg, defaulted from the environment.
@@ -49,7 +53,24 @@ func (a *app) flags(name string) *flag.FlagSet {
 	fs.StringVar(&a.cfg.DB, "db", env("DB", ""), "PostgreSQL DSN; overrides --data-dir")
 	fs.StringVar(&a.cfg.Policies, "policies", env("POLICIES", ""), "load policy files from this folder instead of the shipped ones")
 	fs.StringVar(&a.cfg.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.IntVar(&a.cfg.KeepRuns, "keep-runs", a.envInt("KEEP_RUNS", assessment.DefaultKeepRuns),
+		"stored assessment runs kept per policy; saving a run deletes older ones (ZORGINKOOP_KEEP_RUNS)")
 	return fs
+}
+
+// envInt is the whole number in ZORGINKOOP_<key>, or def when it is unset. A value that
+// is not a whole number is remembered for parse to refuse.
+func (a *app) envInt(key string, def int) int {
+	v := strings.TrimSpace(a.getenv("ZORGINKOOP_" + key))
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		a.envErr = usagef("ZORGINKOOP_%s=%q is not a whole number", key, v)
+		return def
+	}
+	return n
 }
 
 // parse parses flags (allowing flags after positional arguments) and sets up logging.
@@ -72,6 +93,12 @@ func (a *app) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		pos = append(pos, args[0])
 		args = args[1:]
+	}
+	if a.envErr != nil {
+		return nil, a.envErr
+	}
+	if a.cfg.KeepRuns < 1 {
+		return nil, usagef("--keep-runs must be 1 or more, got %d", a.cfg.KeepRuns)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(a.cfg.LogLevel)); err != nil {

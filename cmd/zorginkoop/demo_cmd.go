@@ -63,7 +63,7 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	as := &assessment.Service{Library: lib, Providers: db, Runs: db, Audit: trail, Tx: db, Now: a.now}
+	as := &assessment.Service{Library: lib, Providers: db, Runs: db, Audit: trail, Tx: db, Now: a.now, KeepRuns: a.cfg.KeepRuns}
 	pols := lib.Policies()
 	fmt.Fprintf(a.stdout, "Installed %d policies and %d demo providers (seed %d) in the %s database.\n\n", len(pols), len(ps), *seed, db.Engine())
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)

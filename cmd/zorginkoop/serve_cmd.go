@@ -24,6 +24,7 @@ import (
 	"zorginkoop/internal/mail"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/ratelimit"
 	"zorginkoop/internal/store"
 	"zorginkoop/internal/web"
 )
@@ -42,6 +43,9 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	clientCA := fs.String("client-ca", a.envOr("CLIENT_CA", ""), "verify client certificates against these CA certificates (PEM) (ZORGINKOOP_CLIENT_CA)")
 	smtpAddr := fs.String("smtp-addr", a.envOr("SMTP_ADDR", ""), "SMTP server host:port for password-reset mail (ZORGINKOOP_SMTP_ADDR); without it mail is written to the log")
 	smtpFrom := fs.String("smtp-from", a.envOr("SMTP_FROM", ""), "sender address of the mail (ZORGINKOOP_SMTP_FROM)")
+	userRate := fs.Int("user-rate", a.envInt("USER_RATE", api.DefaultPerUserPerMinute), "requests per minute per logged-in user, API and pages together (ZORGINKOOP_USER_RATE)")
+	heavyPerUser := fs.Int("heavy-per-user", a.envInt("HEAVY_PER_USER", api.DefaultHeavyPerUser), "exports, assessment runs and long lists one user may have running at once (ZORGINKOOP_HEAVY_PER_USER)")
+	heavyTotal := fs.Int("heavy-total", a.envInt("HEAVY_TOTAL", api.DefaultHeavyTotal), "such heavy requests running at once in all (ZORGINKOOP_HEAVY_TOTAL)")
 	smtpUser := fs.String("smtp-user", a.envOr("SMTP_USER", ""), "SMTP login name, if the server needs one (ZORGINKOOP_SMTP_USER; the password only from ZORGINKOOP_SMTP_PASSWORD)")
 	pos, err := a.parse(fs, args)
 	if err != nil {
@@ -66,7 +70,11 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	handler, lib, err := a.appHandler(ctx, db, appOptions{BaseURL: *baseURL, Mail: mailer})
+	if *userRate < 1 || *heavyPerUser < 1 || *heavyTotal < *heavyPerUser {
+		return usagef("--user-rate and --heavy-per-user must be 1 or more, and --heavy-total at least --heavy-per-user")
+	}
+	handler, lib, err := a.appHandler(ctx, db, appOptions{BaseURL: *baseURL, Mail: mailer,
+		UserRate: *userRate, HeavyPerUser: *heavyPerUser, HeavyTotal: *heavyTotal})
 	if err != nil {
 		return err
 	}
@@ -122,6 +130,24 @@ func (a *app) serve(ctx context.Context, args []string) error {
 type appOptions struct {
 	BaseURL string
 	Mail    identity.Mailer
+	// The limits of logged-in users, shared by the API and the pages: requests per
+	// minute per user, heavy requests in flight per user and in all (0: the defaults).
+	UserRate, HeavyPerUser, HeavyTotal int
+}
+
+// userLimits are the per-user limits of opt, one instance for both doors.
+func (opt appOptions) userLimits() (*ratelimit.Limiter, *ratelimit.Gate) {
+	rate, perUser, total := opt.UserRate, opt.HeavyPerUser, opt.HeavyTotal
+	if rate <= 0 {
+		rate = api.DefaultPerUserPerMinute
+	}
+	if perUser <= 0 {
+		perUser = api.DefaultHeavyPerUser
+	}
+	if total <= 0 {
+		total = api.DefaultHeavyTotal
+	}
+	return ratelimit.New(rate, time.Minute, 0, nil), ratelimit.NewGate(perUser, total, 10*time.Second)
 }
 
 // appHandler wires every service over db and returns the whole site: the JSON API under
@@ -136,16 +162,22 @@ func (a *app) appHandler(ctx context.Context, db store.DB, opt appOptions) (http
 	ids := &identity.Service{Store: db, Audit: trail, Tx: db, Mail: opt.Mail, Now: a.now, BaseURL: opt.BaseURL}
 	providers := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet(), Audit: trail, Tx: db}
 	policies := &policy.Service{Library: lib, Store: db, Audit: trail, Tx: db, Now: a.now}
-	assessments := &assessment.Service{Library: lib, Policies: policies, Providers: db, Runs: db, Audit: trail, Tx: db, Now: a.now}
-	pages, err := web.New(web.Services{Library: lib, Policies: policies, Providers: providers, Assessments: assessments, Identity: ids, Log: a.log})
+	assessments := &assessment.Service{Library: lib, Policies: policies, Providers: db, Runs: db, Audit: trail, Tx: db, Now: a.now,
+		KeepRuns: a.cfg.KeepRuns}
+	perUser, heavy := opt.userLimits()
+	pages, err := web.New(web.Services{Library: lib, Policies: policies, Providers: providers, Assessments: assessments, Identity: ids,
+		Limits: web.Limits{PerUser: perUser, Heavy: heavy}, Log: a.log})
 	if err != nil {
 		return nil, nil, fmt.Errorf("web pages: %w", err)
 	}
 	mux := http.NewServeMux()
 	// The API limits its own request bodies (per endpoint) and rate limits callers without
 	// valid credentials per address; the pages do the same for forms and anonymous readers.
+	// Logged-in users are limited per user, with one budget for both doors.
+	apiLimits := api.DefaultLimits()
+	apiLimits.PerUser, apiLimits.Heavy = perUser, heavy
 	mux.Handle("/api/", web.Secure(api.New(api.Services{Library: lib, Policies: policies, Providers: providers, Assessments: assessments,
-		Identity: ids, Limits: api.DefaultLimits(), Log: a.log})))
+		Identity: ids, Limits: apiLimits, Log: a.log})))
 	mux.Handle("/", pages)
 	if strings.HasPrefix(opt.BaseURL, "https://") {
 		return httpauth.ServedOverHTTPS(mux), lib, nil

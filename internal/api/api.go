@@ -40,17 +40,51 @@ type Limits struct {
 	// whose credentials fail, against scraping and guessing tokens. Callers with valid
 	// credentials are not limited here.
 	Public *ratelimit.Limiter
+	// PerUser limits the requests of authenticated callers, per user (keyed "user "+id),
+	// so that one logged-in user or leaked token cannot flood the server. Share it with
+	// the pages (web.Limits.PerUser) to count both doors together.
+	PerUser *ratelimit.Limiter
+	// Heavy bounds the heavy requests in flight (heavyRoutes), per user and in all. Share
+	// it with the pages (web.Limits.Heavy).
+	Heavy *ratelimit.Gate
 }
 
 // DefaultLimits are generous for a script that reads the published policies now and then,
 // and tight for one that hammers the API.
 func DefaultLimits() Limits {
-	return Limits{Public: ratelimit.New(300, time.Minute, 0, nil)}
+	return Limits{
+		Public:  ratelimit.New(300, time.Minute, 0, nil),
+		PerUser: ratelimit.New(DefaultPerUserPerMinute, time.Minute, 0, nil),
+		Heavy:   ratelimit.NewGate(DefaultHeavyPerUser, DefaultHeavyTotal, 10*time.Second),
+	}
+}
+
+// Defaults of the limits of authenticated callers, shared with the pages.
+const (
+	DefaultPerUserPerMinute = 600 // a burst of 600, then 10 a second
+	DefaultHeavyPerUser     = 2
+	DefaultHeavyTotal       = 8
+)
+
+// heavyRoutes are the routes that hold much memory or a database connection for long:
+// they go through Limits.Heavy.
+var heavyRoutes = map[string]bool{
+	"POST /api/policies/{id}/assessments": true, // judges every provider
+	"GET /api/policies/{id}/assessments":  true, // up to 1000 summaries a page
+	"GET /api/providers":                  true, // up to 500 providers with their parts
+	"POST /api/providers":                 true, // an import of up to 32 MB
 }
 
 func (l *Limits) fill() {
+	d := DefaultLimits()
 	if l.Public == nil {
-		l.Public = DefaultLimits().Public
+		l.Public = d.Public
+	}
+	if l.PerUser == nil {
+		l.PerUser = d.PerUser
+	}
+	if l.Heavy == nil {
+		l.Heavy = d.Heavy
 	}
 }
 
@@ -108,7 +142,8 @@ func New(s Services) *Handler {
 	})
 	h.auth = h.mux
 	if s.Identity != nil {
-		h.auth = (&httpauth.Middleware{Identity: s.Identity, Fail: h.authFailed}).Handler(h.mux)
+		perUser := h.Limits.PerUser.Middleware(userKey, h.fail)
+		h.auth = (&httpauth.Middleware{Identity: s.Identity, Fail: h.authFailed}).Handler(perUser(h.mux))
 	}
 	return h
 }
@@ -184,10 +219,11 @@ func hasCredentials(r *http.Request) bool {
 // principal is who is calling.
 func principal(r *http.Request) identity.Principal { return identity.PrincipalFrom(r.Context()) }
 
-// handle registers a handler that returns an error; errors become problem+json.
+// handle registers a handler that returns an error; errors become problem+json. A heavy
+// route goes through Limits.Heavy.
 func (h *Handler) handle(pattern string, fn func(http.ResponseWriter, *http.Request) error) {
 	h.routes = append(h.routes, pattern)
-	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+	serve := func(w http.ResponseWriter, r *http.Request) {
 		err := text.CheckRequest(r) // ids in the path and query parameters; bodies are checked by the services
 		if err == nil {
 			err = fn(w, r)
@@ -195,7 +231,28 @@ func (h *Handler) handle(pattern string, fn func(http.ResponseWriter, *http.Requ
 		if err != nil {
 			h.fail(w, r, err)
 		}
-	})
+	}
+	if heavyRoutes[pattern] {
+		serve = h.Limits.Heavy.Wrap(callerKey, h.fail, serve)
+	}
+	h.mux.HandleFunc(pattern, serve)
+}
+
+// userKey keys the per-user limit: the user of an authenticated request; "" (not limited
+// here) for anonymous ones, which Limits.Public limits.
+func userKey(r *http.Request) string {
+	if p := principal(r); !p.IsAnonymous() {
+		return "user " + p.User.ID
+	}
+	return ""
+}
+
+// callerKey keys the heavy-request gate: the user, or the address of an anonymous caller.
+func callerKey(r *http.Request) string {
+	if k := userKey(r); k != "" {
+		return k
+	}
+	return "ip " + ratelimit.ClientIP(r)
 }
 
 func (h *Handler) openAPI(w http.ResponseWriter, r *http.Request) error {

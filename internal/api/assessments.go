@@ -2,7 +2,10 @@ package api
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
 
+	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/policy"
 )
@@ -32,14 +35,29 @@ type requirementRef struct {
 	Status assessment.Status `json:"status"`
 }
 
-type runJSON struct {
+// runPage is the latest run with one page of its summaries.
+type runPage struct {
 	assessment.RunCounts
 	Summaries []providerSummary `json:"summaries"`
+	Total     int               `json:"total"` // summaries that match the filter
+	Offset    int               `json:"offset"`
+	Limit     int               `json:"limit"`
+	Next      string            `json:"next,omitempty"` // the next page, with the same filters; absent on the last
 }
 
+// latestAssessment answers one page of the latest run: limit (default
+// assessment.DefaultPageSize, at most assessment.MaxPageSize) and offset, filtered by
+// outcome, care_type and q (part of a provider's name or id).
 func (h *Handler) latestAssessment(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	run, err := h.Assessments.LatestRun(r.Context(), principal(r), id)
+	q := r.URL.Query()
+	f := assessment.SummaryFilter{Outcome: assessment.Outcome(q.Get("outcome")), CareType: q.Get("care_type"), Query: q.Get("q")}
+	var errs apperr.List
+	f.Offset, f.Limit, errs = pageParams(q, assessment.DefaultPageSize, assessment.MaxPageSize)
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	page, err := h.Assessments.Summaries(r.Context(), principal(r), id, f)
 	if err != nil {
 		return err
 	}
@@ -47,24 +65,44 @@ func (h *Handler) latestAssessment(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	out := runJSON{RunCounts: run.RunCounts, Summaries: []providerSummary{}}
-	for i := range run.Summaries {
-		out.Summaries = append(out.Summaries, summarize(pol, &run.Summaries[i]))
+	out := runPage{RunCounts: *page.Run, Summaries: make([]providerSummary, 0, len(page.Summaries)),
+		Total: page.Total, Offset: f.Offset, Limit: f.Limit}
+	for i := range page.Summaries {
+		out.Summaries = append(out.Summaries, summarize(pol, &page.Summaries[i]))
+	}
+	if next := f.Offset + len(page.Summaries); len(page.Summaries) > 0 && next < page.Total {
+		q.Set("offset", strconv.Itoa(next))
+		q.Set("limit", strconv.Itoa(f.Limit))
+		out.Next = r.URL.Path + "?" + q.Encode()
 	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// pageParams reads offset and limit from q: limit def when absent, from 1 to max.
+func pageParams(q url.Values, def, max int) (offset, limit int, errs apperr.List) {
+	limit = def
+	if v := q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			errs = append(errs, apperr.Invalidf("offset", "offset %q must be a whole number of 0 or more", v))
+		}
+		offset = n
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > max {
+			errs = append(errs, apperr.Invalidf("limit", "limit %q must be a whole number from 1 to %d", v, max))
+		}
+		limit = n
+	}
+	return offset, limit, errs
 }
 
 func summarize(pol *policy.Compiled, s *assessment.Summary) providerSummary {
 	ps := providerSummary{ProviderID: s.ProviderID, ProviderName: s.ProviderName, Outcome: s.Outcome,
 		OutcomeText: assessment.OutcomeNames[s.Outcome], Score: s.Score, MaxScore: s.MaxScore, KnockoutsOpen: []requirementRef{}}
-	for i, st := range s.Statuses {
-		if i >= len(pol.Requirements) {
-			break
-		}
-		req := &pol.Requirements[i]
-		if req.Kind.KnocksOut() && (st == assessment.NotMet || st == assessment.Unknown) {
-			ps.KnockoutsOpen = append(ps.KnockoutsOpen, requirementRef{ID: req.ID, Title: req.Title, Status: st})
-		}
+	for _, k := range s.OpenKnockouts(pol) {
+		ps.KnockoutsOpen = append(ps.KnockoutsOpen, requirementRef{ID: k.Requirement.ID, Title: k.Requirement.Title, Status: k.Status})
 	}
 	return ps
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/provider"
@@ -22,22 +21,9 @@ type providerPage struct {
 
 func (h *Handler) listProviders(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := provider.Filter{CareType: q.Get("care_type"), Query: q.Get("q"), Limit: defaultLimit}
+	f := provider.Filter{CareType: q.Get("care_type"), Query: q.Get("q")}
 	var errs apperr.List
-	if v := q.Get("offset"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			errs = append(errs, apperr.Invalidf("offset", "offset %q must be a whole number of 0 or more", v))
-		}
-		f.Offset = n
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxLimit {
-			errs = append(errs, apperr.Invalidf("limit", "limit %q must be a whole number from 1 to %d", v, maxLimit))
-		}
-		f.Limit = n
-	}
+	f.Offset, f.Limit, errs = pageParams(q, defaultLimit, maxLimit)
 	if f.CareType != "" {
 		if _, ok := h.Library.Registry.CareType(f.CareType); !ok {
 			errs = append(errs, apperr.Invalidf("care_type", "unknown care type %q", f.CareType))

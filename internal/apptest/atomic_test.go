@@ -8,6 +8,7 @@ import (
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/apptest"
+	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/audit"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
@@ -241,10 +242,24 @@ func TestAssessmentRunCommitsWithItsAuditEntry(t *testing.T) {
 				t.Fatal(err)
 			}
 			wantEntry(t, log, &entries, "assessment.run", "policy:"+apptest.Policy)
-			got, err := env.DB.LatestRun(ctx, apptest.Policy)
-			if err != nil || got.ID != run.ID || len(got.Summaries) != run.Providers || run.Providers == 0 {
-				t.Errorf("stored run = %+v, %v; want run %d with %d summaries", got, err, run.ID, run.Providers)
+			stored := func(when string) {
+				t.Helper()
+				got, err := env.DB.LatestRun(ctx, apptest.Policy)
+				if err != nil || got.ID != run.ID || run.Providers == 0 {
+					t.Fatalf("%s: stored run = %+v, %v; want run %d", when, got, err, run.ID)
+				}
+				if _, n, err := env.DB.Summaries(ctx, run.ID, assessment.SummaryFilter{Limit: 1}); err != nil || n != run.Providers {
+					t.Errorf("%s: run %d has %d summaries (%v), want %d", when, run.ID, n, err, run.Providers)
+				}
 			}
+			stored("after the run")
+
+			// A failed run keeping one run per policy deletes nothing: the retention is
+			// part of the run's transaction.
+			svc.Audit, svc.KeepRuns = failingAudit{log}, 1
+			_, err = svc.AssessAll(ctx, op, apptest.Policy, nil)
+			wantAuditFailure(t, "AssessAll", err, log, entries)
+			stored("after a failed run that would have deleted it")
 		})
 	}
 }

@@ -368,13 +368,13 @@ func newMatrix(t *testing.T, engine string) *matrix {
 	generous := func() *ratelimit.Limiter { return ratelimit.New(100000, time.Minute, 0, nil) }
 	pages, err := web.New(web.Services{Library: env.Library, Policies: env.Policies, Providers: env.Providers, Assessments: env.Assessments,
 		Identity: ts.Identity.Service, Log: log,
-		Limits: web.Limits{FormsPerIP: generous(), FormsPerAccount: generous(), Public: generous()}})
+		Limits: web.Limits{FormsPerIP: generous(), FormsPerAccount: generous(), Public: generous(), PerUser: generous()}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", web.Secure(api.New(api.Services{Library: env.Library, Policies: env.Policies, Providers: env.Providers,
-		Assessments: env.Assessments, Identity: ts.Identity.Service, Limits: api.Limits{Public: generous()}, Log: log})))
+		Assessments: env.Assessments, Identity: ts.Identity.Service, Limits: api.Limits{Public: generous(), PerUser: generous()}, Log: log})))
 	mux.Handle("/", pages)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)

@@ -13,32 +13,6 @@ import (
 	"zorginkoop/internal/provider"
 )
 
-// Run is one assessment of all providers in a policy's scope, as stored.
-type Run struct {
-	RunCounts
-	Summaries []Summary `json:"summaries,omitempty"`
-}
-
-// RunCounts is what a run is and how it came out, without the summaries.
-type RunCounts struct {
-	ID          int64     `json:"id"`
-	PolicyID    string    `json:"policy_id"`
-	StartedAt   time.Time `json:"started_at"`
-	FinishedAt  time.Time `json:"finished_at"`
-	Providers   int       `json:"providers"`
-	Eligible    int       `json:"eligible"`
-	NotEligible int       `json:"not_eligible"`
-	Incomplete  int       `json:"incomplete"`
-}
-
-// Store keeps assessment runs.
-type Store interface {
-	// SaveRun stores a run with its summaries in one transaction and sets run.ID.
-	SaveRun(ctx context.Context, run *Run) error
-	// LatestRun returns the newest run of a policy with its summaries, or NotFound.
-	LatestRun(ctx context.Context, policyID string) (*Run, error)
-}
-
 // Service assesses providers stored in the database. Assessments belong to the insurer
 // whose policy they judge: only its staff (MayAssess) runs and reads them, and a provider
 // reads its own. Audit entries carry the acting organisation as OrgID and the registry
@@ -57,6 +31,10 @@ type Service struct {
 	Tx      identity.TxRunner
 	Now     func() time.Time
 	Workers int // 0: all cores
+	// KeepRuns is how many stored runs per policy are kept (DefaultKeepRuns when 0): saving
+	// a run deletes the older ones in the same transaction. The audit trail refers to runs
+	// by id only, so it stays whole.
+	KeepRuns int
 }
 
 // policy returns the policy with id, from a library brought up to date.
@@ -132,8 +110,12 @@ func (s *Service) AssessAll(ctx context.Context, actor identity.Principal, polic
 		if err := s.Runs.SaveRun(ctx, run); err != nil {
 			return err
 		}
+		deleted, err := s.Runs.DeleteOldRuns(ctx, pol.ID, s.keepRuns())
+		if err != nil {
+			return err
+		}
 		counts := map[string]any{"run": run.ID, "policy_version": pol.Version, "providers": run.Providers,
-			"eligible": run.Eligible, "not_eligible": run.NotEligible, "incomplete": run.Incomplete}
+			"eligible": run.Eligible, "not_eligible": run.NotEligible, "incomplete": run.Incomplete, "runs_deleted": deleted}
 		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "assessment.run", Subject: "policy:" + pol.ID,
 			Scope: pol.Insurer, After: audit.JSON(counts)})
 	})
@@ -161,8 +143,17 @@ func (s *Service) AssessProvider(ctx context.Context, actor identity.Principal, 
 	return &r, nil
 }
 
-// LatestRun returns the newest stored run of a policy, for the insurer's staff.
-func (s *Service) LatestRun(ctx context.Context, actor identity.Principal, policyID string) (*Run, error) {
+// keepRuns is the retention of stored runs per policy.
+func (s *Service) keepRuns() int {
+	if s.KeepRuns > 0 {
+		return s.KeepRuns
+	}
+	return DefaultKeepRuns
+}
+
+// readable returns the policy with id if actor may read its stored runs: the insurer's
+// staff who may assess its policies.
+func (s *Service) readable(ctx context.Context, actor identity.Principal, policyID string) (*policy.Compiled, error) {
 	pol, err := s.visible(ctx, actor, policyID)
 	if err != nil {
 		return nil, err
@@ -170,11 +161,78 @@ func (s *Service) LatestRun(ctx context.Context, actor identity.Principal, polic
 	if !actor.MayAssess(pol.Insurer) {
 		return nil, deny(actor, pol.Insurer, fmt.Sprintf("assessments of policy %q", policyID))
 	}
+	return pol, nil
+}
+
+// LatestRun returns the newest stored run of a policy, without its summaries, for the
+// insurer's staff.
+func (s *Service) LatestRun(ctx context.Context, actor identity.Principal, policyID string) (*RunCounts, error) {
+	if _, err := s.readable(ctx, actor, policyID); err != nil {
+		return nil, err
+	}
+	return s.latest(ctx, policyID)
+}
+
+func (s *Service) latest(ctx context.Context, policyID string) (*RunCounts, error) {
 	run, err := s.Runs.LatestRun(ctx, policyID)
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return nil, &apperr.Error{Code: apperr.NotFound, Message: fmt.Sprintf("policy %s has not been assessed yet", policyID), Err: ErrNotAssessed}
 	}
 	return run, err
+}
+
+// SummaryPage is one page of the summaries of a policy's latest run.
+type SummaryPage struct {
+	Run       *RunCounts
+	Summaries []Summary
+	Total     int // summaries that match the filter
+}
+
+// Summaries returns the page of the latest run of a policy that f selects, for the
+// insurer's staff. f.Limit 0 is DefaultPageSize; an unknown outcome or care type, or a
+// limit above MaxPageSize, is Invalid.
+func (s *Service) Summaries(ctx context.Context, actor identity.Principal, policyID string, f SummaryFilter) (*SummaryPage, error) {
+	pol, err := s.readable(ctx, actor, policyID)
+	if err != nil {
+		return nil, err
+	}
+	if f.Limit == 0 {
+		f.Limit = DefaultPageSize
+	}
+	if err := f.check(pol, true); err != nil {
+		return nil, err
+	}
+	run, err := s.latest(ctx, policyID)
+	if err != nil {
+		return nil, err
+	}
+	sums, total, err := s.Runs.Summaries(ctx, run.ID, f)
+	if err != nil {
+		return nil, err
+	}
+	return &SummaryPage{Run: run, Summaries: sums, Total: total}, nil
+}
+
+// EachSummary streams the summaries of the latest run of a policy that f selects, for
+// exports by the insurer's staff: begin is called once with the run before the first
+// summary, then fn with each summary (reused between calls).
+func (s *Service) EachSummary(ctx context.Context, actor identity.Principal, policyID string, f SummaryFilter,
+	begin func(*RunCounts) error, fn func(*Summary) error) error {
+	pol, err := s.readable(ctx, actor, policyID)
+	if err != nil {
+		return err
+	}
+	if err := f.check(pol, false); err != nil {
+		return err
+	}
+	run, err := s.latest(ctx, policyID)
+	if err != nil {
+		return err
+	}
+	if err := begin(run); err != nil {
+		return err
+	}
+	return s.Runs.EachSummary(ctx, run.ID, f, fn)
 }
 
 // ErrNotAssessed is in the chain of LatestRun's error when the caller may see the policy's

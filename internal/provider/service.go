@@ -18,8 +18,12 @@ type Filter struct {
 	Query    string   // part of the name, KvK or AGB code
 	IDs      []string // only these providers; nil for all, empty for none
 	Offset   int
-	Limit    int // 0 means no limit
+	Limit    int // 0 means no limit in the Store; Service.List caps it at MaxListSize
 }
+
+// MaxListSize is the most providers Service.List returns at once, whatever the caller
+// asks: a listing is a page, never the whole register.
+const MaxListSize = 500
 
 // Store keeps providers and their facts. Implementations: store/sqlite, store/postgres.
 type Store interface {
@@ -113,12 +117,15 @@ func located(e *apperr.Error, p *Provider, i int, prefix string, line func(int) 
 	return e
 }
 
-// List lists the providers actor may read, without facts, ordered by name, and the total
-// matching: the register for insurer and purchasing-party users and the operator, their
+// List lists a page of at most MaxListSize providers actor may read, without facts,
+// ordered by name, and the total matching: the register for insurer and purchasing-party users and the operator, their
 // own records for provider users. Anonymous callers see no provider data here.
 func (s *Service) List(ctx context.Context, actor identity.Principal, f Filter) ([]Provider, int, error) {
 	if actor.IsAnonymous() {
 		return nil, 0, identity.LoginRequired("see providers")
+	}
+	if f.Limit <= 0 || f.Limit > MaxListSize {
+		f.Limit = MaxListSize
 	}
 	if !actor.MayReadProviderRegister() {
 		var own []string

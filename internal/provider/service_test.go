@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -150,5 +151,20 @@ func TestProviderUsersReadOnlyTheirOwnRecords(t *testing.T) {
 	}
 	if _, err := ts.Env.Providers.Provider(ctx, identity.Anonymous, apptest.ProviderX); apperr.CodeOf(err) != apperr.Unauthenticated {
 		t.Errorf("anonymous read: %v, want Unauthenticated", err)
+	}
+}
+
+func TestAListIsAPageEvenWhenTheCallerAsksForAll(t *testing.T) {
+	env := apptest.New(t)
+	ps := make([]provider.Provider, provider.MaxListSize+1)
+	for i := range ps {
+		ps[i] = provider.Provider{ID: fmt.Sprintf("p-%04d", i), Name: fmt.Sprintf("Praktijk %04d", i), CareTypes: []string{"huisarts"}}
+	}
+	if err := env.DB.ReplaceProviders(context.Background(), ps, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, total, err := env.Providers.List(context.Background(), identity.System(), provider.Filter{})
+	if err != nil || len(got) != provider.MaxListSize || total != len(ps)+len(apptest.Providers()) {
+		t.Errorf("List without a limit: %d providers of %d (%v); want a page of %d", len(got), total, err, provider.MaxListSize)
 	}
 }

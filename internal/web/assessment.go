@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,12 +10,15 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/csvout"
 	"zorginkoop/internal/httpauth"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 )
+
+// assessmentPerPage is how many providers the overview shows at once.
+const assessmentPerPage = 100
 
 // overviewRow is one provider in the assessment overview and its downloads.
 type overviewRow struct {
@@ -36,100 +37,100 @@ type outcomeCount struct {
 
 type overview struct {
 	Policy   *policy.Compiled
-	Run      *assessment.Run // nil when the policy was never assessed
+	Run      *assessment.RunCounts // nil when the policy was never assessed
 	Counts   []outcomeCount
 	Outcome  assessment.Outcome // filter; empty for all
 	CareType string             // filter; empty for all
+	Query    string             // filter: part of a name or id; empty for all
 	Outcomes []assessment.Outcome
 	Rows     []overviewRow
+	Total    int // rows that match the filters
+	First    int // 1-based number of the first row shown
+	Last     int
+	PrevURL  string
+	NextURL  string
 	CSVURL   string // downloads with the same filters
 	XLSXURL  string
 	CSRF     string // the token of the form that runs an assessment
 }
 
-var outcomeOrder = []assessment.Outcome{assessment.Eligible, assessment.NotEligible, assessment.Incomplete, assessment.OutOfScope}
+// overviewFilter reads the filters of the overview and its downloads from the query
+// string. Unknown values are not dropped: the service refuses them, in Dutch.
+func overviewFilter(r *http.Request) (assessment.SummaryFilter, url.Values) {
+	q := r.URL.Query()
+	f := assessment.SummaryFilter{Outcome: assessment.Outcome(q.Get("uitkomst")), CareType: q.Get("zorgsoort"),
+		Query: strings.TrimSpace(q.Get("zoek"))}
+	keep := url.Values{}
+	for key, v := range map[string]string{"uitkomst": string(f.Outcome), "zorgsoort": f.CareType, "zoek": f.Query} {
+		if v != "" {
+			keep.Set(key, v)
+		}
+	}
+	return f, keep
+}
 
-// overview loads the latest run and applies the filters of the query string.
+// overview loads one page of the latest run with the filters of the query string.
 func (h *Handler) overview(r *http.Request) (*overview, error) {
 	actor := principal(r)
 	pol, err := h.Policies.Policy(r.Context(), actor, r.PathValue("id"))
 	if err != nil {
 		return nil, err
 	}
-	q := r.URL.Query()
-	ov := &overview{Policy: pol, Outcomes: outcomeOrder, CSRF: httpauth.CSRFToken(r.Context())}
-	if o := assessment.Outcome(q.Get("uitkomst")); assessment.OutcomeNames[o] != "" {
-		ov.Outcome = o
+	f, keep := overviewFilter(r)
+	pageNo := 1
+	if n, err := strconv.Atoi(r.URL.Query().Get("pagina")); err == nil && n > 1 {
+		pageNo = n
 	}
-	if ct := q.Get("zorgsoort"); ct != "" && contains(pol.CareTypes, ct) {
-		ov.CareType = ct
-	}
-	filter := url.Values{}
-	if ov.Outcome != "" {
-		filter.Set("uitkomst", string(ov.Outcome))
-	}
-	if ov.CareType != "" {
-		filter.Set("zorgsoort", ov.CareType)
-	}
+	f.Offset, f.Limit = (pageNo-1)*assessmentPerPage, assessmentPerPage
+	ov := &overview{Policy: pol, Outcomes: assessment.Outcomes, Outcome: f.Outcome, CareType: f.CareType, Query: f.Query,
+		CSRF: httpauth.CSRFToken(r.Context())}
 	base := "/beleid/" + url.PathEscape(pol.ID) + "/beoordeling"
 	ov.CSVURL, ov.XLSXURL = base+".csv", base+".xlsx"
-	if q := filter.Encode(); q != "" {
+	if q := keep.Encode(); q != "" {
 		ov.CSVURL += "?" + q
 		ov.XLSXURL += "?" + q
 	}
-	run, err := h.Assessments.LatestRun(r.Context(), actor, pol.ID)
+	page, err := h.Assessments.Summaries(r.Context(), actor, pol.ID, f)
 	if errors.Is(err, assessment.ErrNotAssessed) {
 		return ov, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	ov.Run = run
-	counts := map[assessment.Outcome]int{}
-	for i := range run.Summaries {
-		counts[run.Summaries[i].Outcome]++
+	ov.Run, ov.Total = page.Run, page.Total
+	for _, o := range assessment.Outcomes {
+		ov.Counts = append(ov.Counts, outcomeCount{o, page.Run.Count(o)})
 	}
-	for _, o := range outcomeOrder {
-		ov.Counts = append(ov.Counts, outcomeCount{o, counts[o]})
+	for i := range page.Summaries {
+		ov.Rows = append(ov.Rows, row(pol, &page.Summaries[i]))
 	}
-	var inCareType map[string]bool
-	if ov.CareType != "" {
-		if inCareType, err = h.providerIDs(r, ov.CareType); err != nil {
-			return nil, err
+	if len(ov.Rows) > 0 {
+		ov.First = f.Offset + 1
+		ov.Last = f.Offset + len(ov.Rows)
+	}
+	link := func(n int) string {
+		u := url.Values{}
+		for k, v := range keep {
+			u[k] = v
 		}
+		u.Set("pagina", strconv.Itoa(n))
+		return base + "?" + u.Encode()
 	}
-	for i := range run.Summaries {
-		s := &run.Summaries[i]
-		if ov.Outcome != "" && s.Outcome != ov.Outcome || inCareType != nil && !inCareType[s.ProviderID] {
-			continue
-		}
-		ov.Rows = append(ov.Rows, row(pol, s))
+	if pageNo > 1 {
+		ov.PrevURL = link(min(pageNo-1, (ov.Total+assessmentPerPage-1)/assessmentPerPage))
+	}
+	if ov.Last < ov.Total && len(ov.Rows) > 0 {
+		ov.NextURL = link(pageNo + 1)
 	}
 	return ov, nil
 }
 
 func row(pol *policy.Compiled, s *assessment.Summary) overviewRow {
 	r := overviewRow{ProviderID: s.ProviderID, ProviderName: s.ProviderName, Outcome: s.Outcome, Score: s.Score, MaxScore: s.MaxScore}
-	for i, st := range s.Statuses {
-		if i < len(pol.Requirements) && pol.Requirements[i].Kind.KnocksOut() &&
-			(st == assessment.NotMet || st == assessment.Unknown) {
-			r.OpenKnockouts = append(r.OpenKnockouts, pol.Requirements[i].Title)
-		}
+	for _, k := range s.OpenKnockouts(pol) {
+		r.OpenKnockouts = append(r.OpenKnockouts, k.Requirement.Title)
 	}
 	return r
-}
-
-// providerIDs returns the ids of the providers of one care type.
-func (h *Handler) providerIDs(r *http.Request, careType string) (map[string]bool, error) {
-	ps, _, err := h.Providers.List(r.Context(), principal(r), provider.Filter{CareType: careType})
-	if err != nil {
-		return nil, err
-	}
-	ids := make(map[string]bool, len(ps))
-	for _, p := range ps {
-		ids[p.ID] = true
-	}
-	return ids, nil
 }
 
 func (h *Handler) assessmentPage(w http.ResponseWriter, r *http.Request) error {
@@ -155,103 +156,138 @@ func (h *Handler) runAssessment(w http.ResponseWriter, r *http.Request) error {
 
 var exportHeader = []string{"Zorgaanbieder", "ID", "Uitkomst", "Score", "Maximale score", "Minimumeisen niet voldaan of onbekend"}
 
-func exportRecord(r overviewRow) []string {
-	return []string{r.ProviderName, r.ProviderID, assessment.OutcomeNames[r.Outcome],
-		strconv.Itoa(r.Score), strconv.Itoa(r.MaxScore), strings.Join(r.OpenKnockouts, "; ")}
+// exportRecord is one provider in a download; record is reused between calls.
+func exportRecord(pol *policy.Compiled, s *assessment.Summary, record []string) []string {
+	var open strings.Builder
+	for i, k := range s.OpenKnockouts(pol) {
+		if i > 0 {
+			open.WriteString("; ")
+		}
+		open.WriteString(k.Requirement.Title)
+	}
+	return append(record[:0], s.ProviderName, s.ProviderID, assessment.OutcomeNames[s.Outcome],
+		strconv.Itoa(s.Score), strconv.Itoa(s.MaxScore), open.String())
 }
 
-// exportable loads the overview for a download; there must be a run.
-func (h *Handler) exportable(r *http.Request) (*overview, error) {
-	ov, err := h.overview(r)
+// export streams the latest run of the page's policy with the page's filters (all pages):
+// begin is called with the run before the first row, row with each provider. begin is
+// called only once the caller may read the run, so a refusal gets its own answer.
+func (h *Handler) export(w http.ResponseWriter, r *http.Request, begin func(*policy.Compiled, *assessment.RunCounts) error,
+	row func(pol *policy.Compiled, s *assessment.Summary) error) error {
+	actor := principal(r)
+	pol, err := h.Policies.Policy(r.Context(), actor, r.PathValue("id"))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if ov.Run == nil {
-		return nil, apperr.NotFoundf("policy %s has not been assessed yet", ov.Policy.ID)
-	}
-	return ov, nil
+	f, _ := overviewFilter(r)
+	return h.Assessments.EachSummary(r.Context(), actor, pol.ID, f, func(run *assessment.RunCounts) error {
+		return begin(pol, run)
+	}, func(s *assessment.Summary) error { return row(pol, s) })
 }
 
-// assessmentCSV writes the overview as CSV the way Dutch spreadsheet programs open it:
-// UTF-8 with byte-order mark, semicolon separated.
+// assessmentCSV writes the overview as CSV, row by row from the store (csvout: the way
+// Dutch spreadsheet programs open it, every cell guarded against formulas).
 func (h *Handler) assessmentCSV(w http.ResponseWriter, r *http.Request) error {
-	ov, err := h.exportable(r)
+	var cw *csvout.Writer
+	record := make([]string, 0, len(exportHeader))
+	err := h.export(w, r, func(pol *policy.Compiled, run *assessment.RunCounts) error {
+		csvout.Download(w, exportName(pol, run, "csv"))
+		cw = csvout.New(w, exportHeader)
+		return nil
+	}, func(pol *policy.Compiled, s *assessment.Summary) error {
+		record = exportRecord(pol, s, record)
+		return cw.Write(record)
+	})
+	if cw == nil {
+		return err // nothing written yet: the error gets its own answer
+	}
+	if err == nil {
+		err = cw.Flush()
+	}
 	if err != nil {
-		return err
+		// The answer has begun; a client sees a short file, the log says why.
+		h.Log.Error("assessment CSV broken off", "policy", r.PathValue("id"), "err", err)
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	cw := csv.NewWriter(&buf)
-	cw.Comma = ';'
-	cw.Write(exportHeader)
-	for _, row := range ov.Rows {
-		cw.Write(exportRecord(row))
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	download(w, "text/csv; charset=utf-8", exportName(ov, "csv"))
-	_, err = w.Write(buf.Bytes())
-	return err
+	return nil
 }
 
+// assessmentXLSX writes the overview as an Excel workbook through excelize's stream writer,
+// which keeps at most 16 MB of the sheet in memory and the rest in a temporary file.
 func (h *Handler) assessmentXLSX(w http.ResponseWriter, r *http.Request) error {
-	ov, err := h.exportable(r)
-	if err != nil {
-		return err
-	}
 	f := excelize.NewFile()
 	defer f.Close()
 	const sheet = "Beoordeling"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+	var (
+		sw   *excelize.StreamWriter
+		name string
+		rows int
+	)
+	record := make([]string, 0, len(exportHeader))
+	values := make([]any, len(exportHeader))
+	err := h.export(w, r, func(pol *policy.Compiled, run *assessment.RunCounts) error {
+		name = exportName(pol, run, "xlsx")
+		var err error
+		if sw, err = startSheet(f, sheet); err != nil {
+			return fmt.Errorf("build xlsx: %w", err)
+		}
+		return nil
+	}, func(pol *policy.Compiled, s *assessment.Summary) error {
+		record = exportRecord(pol, s, record)
+		for i, v := range record {
+			values[i] = v
+		}
+		values[3], values[4] = s.Score, s.MaxScore
+		rows++
+		cell, _ := excelize.CoordinatesToCellName(1, rows+1)
+		return sw.SetRow(cell, values)
+	})
+	if err != nil || sw == nil {
 		return err
 	}
-	if err := writeSheet(f, sheet, ov); err != nil {
+	// A table gives the header its filter buttons; File.AutoFilter would read the whole
+	// streamed sheet back into memory.
+	last, _ := excelize.CoordinatesToCellName(len(exportHeader), rows+1)
+	noStripes := false
+	if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "Beoordeling", StyleName: "TableStyleLight1", ShowRowStripes: &noStripes}); err != nil {
 		return fmt.Errorf("build xlsx: %w", err)
 	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
+	if err := sw.Flush(); err != nil {
+		return fmt.Errorf("build xlsx: %w", err)
 	}
-	download(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exportName(ov, "xlsx"))
-	_, err = w.Write(buf.Bytes())
+	// The workbook is zipped in memory (excelize has no streaming zip): its size is about a
+	// tenth of the sheet's XML.
+	download(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
+	_, err = f.WriteTo(w)
 	return err
 }
 
-func writeSheet(f *excelize.File, sheet string, ov *overview) error {
-	header := make([]any, len(exportHeader))
-	for i, s := range exportHeader {
-		header[i] = s
+// startSheet names the first sheet and returns its stream writer with the column widths,
+// the frozen bold header row written.
+func startSheet(f *excelize.File, sheet string) (*excelize.StreamWriter, error) {
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return nil, err
 	}
-	if err := f.SetSheetRow(sheet, "A1", &header); err != nil {
-		return err
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return nil, err
 	}
-	for i, row := range ov.Rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		values := []any{row.ProviderName, row.ProviderID, assessment.OutcomeNames[row.Outcome], row.Score, row.MaxScore,
-			strings.Join(row.OpenKnockouts, "; ")}
-		if err := f.SetSheetRow(sheet, cell, &values); err != nil {
-			return err
+	for i, width := range []float64{40, 24, 24, 8, 16, 80} {
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return nil, err
 		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return nil, err
 	}
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := f.SetRowStyle(sheet, 1, 1, bold); err != nil {
-		return err
+	header := make([]any, len(exportHeader))
+	for i, s := range exportHeader {
+		header[i] = excelize.Cell{StyleID: bold, Value: s}
 	}
-	for col, width := range map[string]float64{"A": 40, "B": 24, "C": 24, "D": 8, "E": 16, "F": 80} {
-		if err := f.SetColWidth(sheet, col, col, width); err != nil {
-			return err
-		}
-	}
-	last, _ := excelize.CoordinatesToCellName(len(exportHeader), len(ov.Rows)+1)
-	if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
-		return err
-	}
-	return f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	return sw, sw.SetRow("A1", header)
 }
 
 func download(w http.ResponseWriter, contentType, name string) {
@@ -259,8 +295,8 @@ func download(w http.ResponseWriter, contentType, name string) {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 }
 
-func exportName(ov *overview, ext string) string {
-	return fmt.Sprintf("beoordeling-%s-%s.%s", ov.Policy.ID, ov.Run.StartedAt.In(amsterdam).Format("2006-01-02"), ext)
+func exportName(pol *policy.Compiled, run *assessment.RunCounts, ext string) string {
+	return fmt.Sprintf("beoordeling-%s-%s.%s", pol.ID, run.StartedAt.In(amsterdam).Format("2006-01-02"), ext)
 }
 
 type providerAssessment struct {
@@ -299,13 +335,4 @@ func (h *Handler) providerAssessmentPage(w http.ResponseWriter, r *http.Request)
 		v.Facts = append(v.Facts, factLine{Label: label, Value: value, Fact: f})
 	}
 	return h.render(w, http.StatusOK, "assessment_provider.html", p.Name+": beoordeling", v)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

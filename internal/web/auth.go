@@ -28,6 +28,20 @@ type Limits struct {
 	FormsPerAccount *ratelimit.Limiter
 	// Public limits the GET requests of visitors who are not logged in, per IP address.
 	Public *ratelimit.Limiter
+	// PerUser limits the requests of logged-in users, per user; Heavy bounds the heavy
+	// requests in flight (heavyRoutes), per user and in all. The server shares both with
+	// the API (api.Limits), so that the two doors count together.
+	PerUser *ratelimit.Limiter
+	Heavy   *ratelimit.Gate
+}
+
+// heavyRoutes are the pages that hold much memory or a database connection for long: they
+// go through Limits.Heavy.
+var heavyRoutes = map[string]bool{
+	"POST /beleid/{id}/beoordeling":     true, // judges every provider
+	"GET /beleid/{id}/beoordeling.csv":  true,
+	"GET /beleid/{id}/beoordeling.xlsx": true,
+	"GET /logboek.csv":                  true,
 }
 
 // DefaultLimits are generous for people and tight for scripts.
@@ -36,6 +50,8 @@ func DefaultLimits() Limits {
 		FormsPerIP:      ratelimit.New(30, time.Minute, 0, nil),
 		FormsPerAccount: ratelimit.New(10, time.Minute, 0, nil),
 		Public:          ratelimit.New(300, time.Minute, 0, nil),
+		PerUser:         ratelimit.New(600, time.Minute, 0, nil),
+		Heavy:           ratelimit.NewGate(2, 8, 10*time.Second),
 	}
 }
 
@@ -49,6 +65,12 @@ func (l *Limits) fill() {
 	}
 	if l.Public == nil {
 		l.Public = d.Public
+	}
+	if l.PerUser == nil {
+		l.PerUser = d.PerUser
+	}
+	if l.Heavy == nil {
+		l.Heavy = d.Heavy
 	}
 }
 
@@ -67,14 +89,16 @@ func (h *Handler) authRoutes() {
 }
 
 // protect wraps the pages: body size limit, cross-origin protection, authentication with
-// CSRF check, and the rate limit of anonymous visitors. Static files skip authentication.
+// CSRF check, the rate limit of anonymous visitors and that of each logged-in user. Static
+// files skip authentication.
 func (h *Handler) protect(pages http.Handler) http.Handler {
 	auth := &httpauth.Middleware{Identity: h.Identity, Fail: h.authFailed}
 	public := h.Limits.Public.Middleware(anonymousGET, h.fail)
+	perUser := h.Limits.PerUser.Middleware(userKey, h.fail)
 	root := http.NewServeMux()
 	static := http.Handler(h.mux) // the mux serves /static/ itself
 	root.Handle("GET /static/", static)
-	root.Handle("/", auth.Handler(public(pages)))
+	root.Handle("/", auth.Handler(public(perUser(pages))))
 	return Secure(LimitBody(MaxFormBytes, h.fail, http.NewCrossOriginProtection().Handler(root)))
 }
 
@@ -84,6 +108,22 @@ func anonymousGET(r *http.Request) string {
 		return ""
 	}
 	return ratelimit.ClientIP(r)
+}
+
+// userKey keys the per-user limit: the logged-in user; "" for visitors, whom Public limits.
+func userKey(r *http.Request) string {
+	if p := identity.PrincipalFrom(r.Context()); !p.IsAnonymous() {
+		return "user " + p.User.ID
+	}
+	return ""
+}
+
+// callerKey keys the heavy-request gate: the user, or the address of a visitor.
+func callerKey(r *http.Request) string {
+	if k := userKey(r); k != "" {
+		return k
+	}
+	return "ip " + ratelimit.ClientIP(r)
 }
 
 // authFailed answers a request the middleware stopped. A browser whose session expired

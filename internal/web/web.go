@@ -55,7 +55,6 @@ func New(s Services) (http.Handler, error) {
 	if s.Identity == nil {
 		return nil, errors.New("web: Services.Identity is required: the pages need logins")
 	}
-	h.Limits.fill()
 	return h.protect(h.mux), nil
 }
 
@@ -75,6 +74,7 @@ func newHandler(s Services) (*Handler, error) {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
 	h := &Handler{Services: s, mux: http.NewServeMux(), pages: map[string]*template.Template{}}
+	h.Limits.fill() // before the routes: heavy ones are registered with Limits.Heavy
 	if err := h.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func Secure(next http.Handler) http.Handler {
 
 func (h *Handler) handle(pattern string, fn func(http.ResponseWriter, *http.Request) error) {
 	h.routes = append(h.routes, pattern)
-	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+	serve := func(w http.ResponseWriter, r *http.Request) {
 		w = withRequest(w, r)
 		err := text.CheckRequest(r) // the path, the query and the form, parsed by LimitBody
 		if err == nil {
@@ -143,7 +143,11 @@ func (h *Handler) handle(pattern string, fn func(http.ResponseWriter, *http.Requ
 		if err != nil {
 			h.fail(w, r, err)
 		}
-	})
+	}
+	if heavyRoutes[pattern] {
+		serve = h.Limits.Heavy.Wrap(callerKey, h.fail, serve)
+	}
+	h.mux.HandleFunc(pattern, serve)
 }
 
 // page is what every template gets: the page title and its own data, and for the

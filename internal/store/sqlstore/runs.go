@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"zorginkoop/internal/apperr"
@@ -42,29 +43,22 @@ func encodeStatuses(ss []assessment.Status) string {
 	return b.String()
 }
 
-func decodeStatuses(s string) []assessment.Status {
+// decodeStatusesInto appends the statuses of s to dst.
+func decodeStatusesInto(dst []assessment.Status, s string) []assessment.Status {
 	if s == "" {
-		return nil
+		return dst
 	}
-	parts := strings.Split(s, ",")
-	out := make([]assessment.Status, len(parts))
-	for i, p := range parts {
-		out[i] = assessment.Status(p)
+	for p := range strings.SplitSeq(s, ",") {
+		dst = append(dst, assessment.Status(p))
 	}
-	return out
+	return dst
 }
 
-// LatestRun returns the newest run of a policy with its summaries, or NotFound.
-func (db *DB) LatestRun(ctx context.Context, policyID string) (*assessment.Run, error) {
-	// One read transaction, so the run and its summaries are one snapshot.
-	tx, err := db.Read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, fmt.Errorf("read run: %w", err)
-	}
-	defer tx.Rollback()
-	run := &assessment.Run{}
+// LatestRun returns the newest run of a policy, without summaries, or NotFound.
+func (db *DB) LatestRun(ctx context.Context, policyID string) (*assessment.RunCounts, error) {
+	run := &assessment.RunCounts{}
 	var started, finished Timestamp
-	err = tx.QueryRowContext(ctx, db.Q(`SELECT id, policy_id, started_at, finished_at, providers, eligible, not_eligible, incomplete
+	err := db.Read.QueryRowContext(ctx, db.Q(`SELECT id, policy_id, started_at, finished_at, providers, eligible, not_eligible, incomplete
 		FROM assessment_runs WHERE policy_id = ? ORDER BY id DESC LIMIT 1`), policyID).
 		Scan(&run.ID, &run.PolicyID, &started, &finished, &run.Providers, &run.Eligible, &run.NotEligible, &run.Incomplete)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -74,23 +68,116 @@ func (db *DB) LatestRun(ctx context.Context, policyID string) (*assessment.Run, 
 		return nil, fmt.Errorf("read run: %w", err)
 	}
 	run.StartedAt, run.FinishedAt = started.Time, finished.Time
-	rows, err := tx.QueryContext(ctx, db.Q(`SELECT provider_id, provider_name, outcome, score, max_score, statuses
-		FROM assessment_summaries WHERE run_id = ? ORDER BY pos`), run.ID)
-	if err != nil {
-		return nil, fmt.Errorf("read run %d: %w", run.ID, err)
+	return run, nil
+}
+
+// summaryWhere returns the condition on the summaries s of run runID that f selects, and
+// its arguments. The care type is the provider's now (a run keeps no care types), as the
+// providers list filters it.
+func summaryWhere(runID int64, f assessment.SummaryFilter) (string, []any) {
+	conds := []string{"s.run_id = ?"}
+	args := []any{runID}
+	if f.Outcome != "" {
+		conds = append(conds, "s.outcome = ?")
+		args = append(args, string(f.Outcome))
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var s assessment.Summary
-		var statuses string
-		if err := rows.Scan(&s.ProviderID, &s.ProviderName, &s.Outcome, &s.Score, &s.MaxScore, &statuses); err != nil {
-			return nil, fmt.Errorf("read run %d: %w", run.ID, err)
+	if f.CareType != "" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM provider_care_types c WHERE c.provider_id = s.provider_id AND c.care_type = ?)`)
+		args = append(args, f.CareType)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + escapeLike(strings.ToLower(q)) + "%"
+		conds = append(conds, `(lower(s.provider_name) LIKE ? ESCAPE '\' OR lower(s.provider_id) LIKE ? ESCAPE '\')`)
+		args = append(args, like, like)
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+const summarySelect = `SELECT s.provider_id, s.provider_name, s.outcome, s.score, s.max_score, s.statuses FROM assessment_summaries s`
+
+// Summaries returns one page of a run's summaries that match f, in saved order, and how
+// many match in all. The count and the page are read in one snapshot.
+func (db *DB) Summaries(ctx context.Context, runID int64, f assessment.SummaryFilter) ([]assessment.Summary, int, error) {
+	tx, err := db.Read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, fmt.Errorf("read run %d: %w", runID, err)
+	}
+	defer tx.Rollback()
+	where, args := summaryWhere(runID, f)
+	var total int
+	if err := tx.QueryRowContext(ctx, db.Q(`SELECT count(*) FROM assessment_summaries s`+where), args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count run %d: %w", runID, err)
+	}
+	var out []assessment.Summary
+	if total == 0 || f.Offset >= total {
+		return out, total, nil
+	}
+	args = append(args, f.Limit, f.Offset)
+	rows, err := tx.QueryContext(ctx, db.Q(summarySelect+where+` ORDER BY s.pos LIMIT ? OFFSET ?`), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read run %d: %w", runID, err)
+	}
+	err = scanSummaries(rows, func(s *assessment.Summary) error {
+		c := *s
+		c.Statuses = nil
+		if len(s.Statuses) > 0 {
+			c.Statuses = slices.Clone(s.Statuses)
 		}
-		s.Statuses = decodeStatuses(statuses)
-		run.Summaries = append(run.Summaries, s)
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("read run %d: %w", runID, err)
+	}
+	return out, total, nil
+}
+
+// EachSummary calls fn with each summary of a run that matches f, in saved order, as the
+// rows come: memory stays flat however large the run.
+func (db *DB) EachSummary(ctx context.Context, runID int64, f assessment.SummaryFilter, fn func(*assessment.Summary) error) error {
+	where, args := summaryWhere(runID, f)
+	rows, err := db.Read.QueryContext(ctx, db.Q(summarySelect+where+` ORDER BY s.pos`), args...)
+	if err != nil {
+		return fmt.Errorf("read run %d: %w", runID, err)
+	}
+	return scanSummaries(rows, fn)
+}
+
+// scanSummaries calls fn with each row of rows, reusing one summary, and closes rows.
+// fn's error comes back as it is.
+func scanSummaries(rows *sql.Rows, fn func(*assessment.Summary) error) error {
+	defer rows.Close()
+	var s assessment.Summary
+	var statuses string
+	for rows.Next() {
+		if err := rows.Scan(&s.ProviderID, &s.ProviderName, &s.Outcome, &s.Score, &s.MaxScore, &statuses); err != nil {
+			return fmt.Errorf("read summary: %w", err)
+		}
+		s.Statuses = decodeStatusesInto(s.Statuses[:0], statuses)
+		if err := fn(&s); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read run %d: %w", run.ID, err)
+		return fmt.Errorf("read summaries: %w", err)
 	}
-	return run, nil
+	return nil
+}
+
+// DeleteOldRuns deletes a policy's runs but the newest keep; their summaries go by ON
+// DELETE CASCADE. It joins the context's transaction, if any.
+func (db *DB) DeleteOldRuns(ctx context.Context, policyID string, keep int) (int, error) {
+	if keep < 1 {
+		keep = 1 // the run just saved always stays
+	}
+	res, err := db.Writer(ctx).ExecContext(ctx, db.Q(`DELETE FROM assessment_runs WHERE policy_id = ? AND id NOT IN
+		(SELECT id FROM assessment_runs WHERE policy_id = ? ORDER BY id DESC LIMIT ?)`), policyID, policyID, keep)
+	if err != nil {
+		return 0, fmt.Errorf("delete old runs of %s: %w", policyID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("delete old runs of %s: %w", policyID, err)
+	}
+	return int(n), nil
 }

@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"errors"
-	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"zorginkoop/internal/apperr"
-	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/store"
@@ -33,7 +31,10 @@ func Run(t *testing.T, open func(t *testing.T) store.DB) {
 		{"policies are upserted and listed by id", testPolicies},
 		{"a draft is saved only over the version it was read at; status and insurer round-trip", testPolicyVersions},
 		{"providers are listed by id when asked", testListByIDs},
-		{"latest run comes back with summaries in saved order", testRuns},
+		{"latest run comes back without summaries; its summaries page in saved order", testRuns},
+		{"summaries filter by outcome, current care type and name or id; count and page agree", testSummaryFilters},
+		{"EachSummary streams a filtered run in saved order and stops at the callback's error", testEachSummary},
+		{"DeleteOldRuns keeps the newest runs of one policy, in the caller's transaction", testDeleteOldRuns},
 		{"organisations keep their insurers, providers and OIDC settings", testOrganisations},
 		{"users round-trip and are found by e-mail, certificate and OIDC subject", testUsers},
 		{"a second user with the same e-mail address is a Conflict", testDuplicateEmail},
@@ -342,63 +343,4 @@ func testPolicies(t *testing.T, db store.DB) {
 			t.Errorf("record %d:\n got %+v\nwant %+v (LoadedAt in UTC)", i, g, w)
 		}
 	}
-}
-
-func testRuns(t *testing.T, db store.DB) {
-	ctx := context.Background()
-	if _, err := db.LatestRun(ctx, "zz-msz-2024"); apperr.CodeOf(err) != apperr.NotFound {
-		t.Fatalf("LatestRun before any run: err = %v, want NotFound", err)
-	}
-	start := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
-	mkRun := func(policyID string, n int, at time.Time) *assessment.Run {
-		r := &assessment.Run{RunCounts: assessment.RunCounts{PolicyID: policyID, StartedAt: at, FinishedAt: at.Add(1500 * time.Millisecond)}}
-		statuses := []assessment.Status{assessment.Met, assessment.NotMet, assessment.Unknown, assessment.Review, assessment.NotApplicable}
-		for i := range n {
-			s := assessment.Summary{
-				ProviderID: fmt.Sprintf("z-%02d", n-i), ProviderName: fmt.Sprintf("Aanbieder %d", i),
-				Outcome: assessment.Eligible, Score: i, MaxScore: 10, Statuses: statuses[:i%len(statuses)],
-			}
-			if i%2 == 1 {
-				s.Outcome = assessment.NotEligible
-				r.NotEligible++
-			} else {
-				r.Eligible++
-			}
-			if len(s.Statuses) == 0 {
-				s.Statuses = nil
-			}
-			r.Summaries = append(r.Summaries, s)
-		}
-		r.Providers = n
-		return r
-	}
-	first := mkRun("zz-msz-2024", 3, start)
-	latest := mkRun("zz-msz-2024", 7, start.Add(time.Hour))
-	other := mkRun("asr-msz-2025", 2, start.Add(2*time.Hour))
-	for _, r := range []*assessment.Run{first, latest, other} {
-		if err := db.SaveRun(ctx, r); err != nil {
-			t.Fatalf("SaveRun: %v", err)
-		}
-		if r.ID == 0 {
-			t.Fatalf("SaveRun did not set the run's id")
-		}
-	}
-	if first.ID == latest.ID {
-		t.Fatalf("two runs got the same id %d", first.ID)
-	}
-	got, err := db.LatestRun(ctx, "zz-msz-2024")
-	if err != nil {
-		t.Fatalf("LatestRun: %v", err)
-	}
-	same(t, "latest run", *got, *latest)
-
-	empty := &assessment.Run{RunCounts: assessment.RunCounts{PolicyID: "leeg", StartedAt: start, FinishedAt: start}}
-	if err := db.SaveRun(ctx, empty); err != nil {
-		t.Fatalf("SaveRun (no summaries): %v", err)
-	}
-	got, err = db.LatestRun(ctx, "leeg")
-	if err != nil {
-		t.Fatalf("LatestRun (no summaries): %v", err)
-	}
-	same(t, "run without summaries", *got, *empty)
 }

@@ -1,0 +1,65 @@
+package assessment_test
+
+import (
+	"context"
+	"testing"
+
+	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/apptest"
+	"zorginkoop/internal/assessment"
+)
+
+func TestSavingARunKeepsOnlyTheNewestRunsOfThePolicy(t *testing.T) {
+	ts := tenants(t)
+	ctx := context.Background()
+	svc := *ts.Env.Assessments
+	svc.KeepRuns = 3
+	var ids []int64
+	for range 5 {
+		run, err := svc.AssessAll(ctx, who(ts, "a-inkoper"), apptest.PolicyA, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, run.ID)
+	}
+	other, err := ts.Env.Assessments.LatestRun(ctx, who(ts, "b-inkoper"), apptest.PolicyB)
+	if err != nil {
+		t.Fatalf("policy B's run: %v", err)
+	}
+	for i, id := range ids {
+		_, total, err := ts.Env.DB.Summaries(ctx, id, assessment.SummaryFilter{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept := total > 0; kept != (i >= 2) {
+			t.Errorf("run %d of 5: %d summaries left; want the newest 3 runs kept", i+1, total)
+		}
+	}
+	if _, total, _ := ts.Env.DB.Summaries(ctx, other.ID, assessment.SummaryFilter{Limit: 10}); total == 0 {
+		t.Errorf("another policy's run was deleted")
+	}
+}
+
+func TestReadingSummariesFollowsTheRulesOfLatestRun(t *testing.T) {
+	ts := tenants(t)
+	ctx := context.Background()
+	for _, actor := range []string{"operator", "a-inkoper", "a-inkooporganisatie", "a-zorgbemiddelaar", "b-inkoper", "x-beheerder", "anoniem"} {
+		_, want := ts.Env.Assessments.LatestRun(ctx, who(ts, actor), apptest.PolicyA)
+		_, got := ts.Env.Assessments.Summaries(ctx, who(ts, actor), apptest.PolicyA, assessment.SummaryFilter{})
+		called := false
+		gotEach := ts.Env.Assessments.EachSummary(ctx, who(ts, actor), apptest.PolicyA, assessment.SummaryFilter{},
+			func(*assessment.RunCounts) error { called = true; return nil }, func(*assessment.Summary) error { return nil })
+		if apperr.CodeOf(got) != apperr.CodeOf(want) || apperr.CodeOf(gotEach) != apperr.CodeOf(want) || called != (want == nil) {
+			t.Errorf("%s: Summaries %v, EachSummary %v (begun %v); LatestRun %v", actor, got, gotEach, called, want)
+		}
+	}
+}
+
+func TestAPageIsAtMostMaxPageSize(t *testing.T) {
+	ts := tenants(t)
+	_, err := ts.Env.Assessments.Summaries(context.Background(), who(ts, "a-inkoper"), apptest.PolicyA,
+		assessment.SummaryFilter{Limit: assessment.MaxPageSize + 1})
+	if e := apperr.Errors(err); len(e) != 1 || e[0].Field != "limit" {
+		t.Errorf("limit above the maximum: %v", err)
+	}
+}

@@ -1,0 +1,237 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/provider"
+	"zorginkoop/internal/store"
+)
+
+var runStart = time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
+
+// mkRun is a run of n summaries: ids "z-<n-i>" (so saved order is not id order), odd
+// positions not eligible, statuses of varying length.
+func mkRun(policyID string, n int, at time.Time) *assessment.Run {
+	r := &assessment.Run{RunCounts: assessment.RunCounts{PolicyID: policyID, StartedAt: at, FinishedAt: at.Add(1500 * time.Millisecond)}}
+	statuses := []assessment.Status{assessment.Met, assessment.NotMet, assessment.Unknown, assessment.Review, assessment.NotApplicable}
+	for i := range n {
+		s := assessment.Summary{
+			ProviderID: fmt.Sprintf("z-%02d", n-i), ProviderName: fmt.Sprintf("Aanbieder %d", i),
+			Outcome: assessment.Eligible, Score: i, MaxScore: 10, Statuses: statuses[:i%len(statuses)],
+		}
+		if i%2 == 1 {
+			s.Outcome = assessment.NotEligible
+			r.NotEligible++
+		} else {
+			r.Eligible++
+		}
+		if len(s.Statuses) == 0 {
+			s.Statuses = nil
+		}
+		r.Summaries = append(r.Summaries, s)
+	}
+	r.Providers = n
+	return r
+}
+
+func saveRuns(t *testing.T, db store.DB, runs ...*assessment.Run) {
+	t.Helper()
+	for _, r := range runs {
+		if err := db.SaveRun(context.Background(), r); err != nil {
+			t.Fatalf("SaveRun: %v", err)
+		}
+		if r.ID == 0 {
+			t.Fatalf("SaveRun did not set the run's id")
+		}
+	}
+}
+
+func page(t *testing.T, db store.DB, runID int64, f assessment.SummaryFilter) ([]assessment.Summary, int) {
+	t.Helper()
+	got, total, err := db.Summaries(context.Background(), runID, f)
+	if err != nil {
+		t.Fatalf("Summaries(%d, %+v): %v", runID, f, err)
+	}
+	return got, total
+}
+
+func testRuns(t *testing.T, db store.DB) {
+	ctx := context.Background()
+	if _, err := db.LatestRun(ctx, "zz-msz-2024"); apperr.CodeOf(err) != apperr.NotFound {
+		t.Fatalf("LatestRun before any run: err = %v, want NotFound", err)
+	}
+	first := mkRun("zz-msz-2024", 3, runStart)
+	latest := mkRun("zz-msz-2024", 7, runStart.Add(time.Hour))
+	other := mkRun("asr-msz-2025", 2, runStart.Add(2*time.Hour))
+	saveRuns(t, db, first, latest, other)
+	if first.ID == latest.ID {
+		t.Fatalf("two runs got the same id %d", first.ID)
+	}
+	got, err := db.LatestRun(ctx, "zz-msz-2024")
+	if err != nil {
+		t.Fatalf("LatestRun: %v", err)
+	}
+	same(t, "latest run", *got, latest.RunCounts)
+
+	sums, total := page(t, db, latest.ID, assessment.SummaryFilter{Limit: 100})
+	same(t, "all summaries of the latest run", sums, latest.Summaries)
+	if total != 7 {
+		t.Errorf("total = %d, want 7", total)
+	}
+	sums, total = page(t, db, latest.ID, assessment.SummaryFilter{Offset: 2, Limit: 3})
+	same(t, "summaries 3 to 5", sums, latest.Summaries[2:5])
+	if total != 7 {
+		t.Errorf("total of a page = %d, want 7", total)
+	}
+	sums, total = page(t, db, latest.ID, assessment.SummaryFilter{Offset: 7, Limit: 3})
+	if len(sums) != 0 || total != 7 {
+		t.Errorf("page past the end: %d summaries, total %d; want none of 7", len(sums), total)
+	}
+
+	empty := &assessment.Run{RunCounts: assessment.RunCounts{PolicyID: "leeg", StartedAt: runStart, FinishedAt: runStart}}
+	saveRuns(t, db, empty)
+	got, err = db.LatestRun(ctx, "leeg")
+	if err != nil {
+		t.Fatalf("LatestRun (no summaries): %v", err)
+	}
+	same(t, "run without summaries", *got, empty.RunCounts)
+	if sums, total = page(t, db, empty.ID, assessment.SummaryFilter{Limit: 10}); len(sums) != 0 || total != 0 {
+		t.Errorf("run without summaries: %d summaries, total %d", len(sums), total)
+	}
+}
+
+func testSummaryFilters(t *testing.T, db store.DB) {
+	// Providers z-01..z-10: odd ids are GP care, even ids hospital care; the run has 10.
+	var ps []provider.Provider
+	for i := 1; i <= 10; i++ {
+		ct := "msz"
+		if i%2 == 1 {
+			ct = "huisartsenzorg"
+		}
+		ps = append(ps, provider.Provider{ID: fmt.Sprintf("z-%02d", i), Name: fmt.Sprintf("Aanbieder %d", 10-i), CareTypes: []string{ct}})
+	}
+	Fill(t, db, ps)
+	run := mkRun("zz-msz-2024", 10, runStart)
+	run.Summaries[3].ProviderName = "Kliniek 100%_Zeker" // z-07, not eligible
+	saveRuns(t, db, run)
+	ids := func(ss []assessment.Summary) []string {
+		out := []string{}
+		for _, s := range ss {
+			out = append(out, s.ProviderID)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		f     assessment.SummaryFilter
+		want  []string
+		total int
+	}{
+		{"outcome", assessment.SummaryFilter{Outcome: assessment.NotEligible, Limit: 100},
+			[]string{"z-09", "z-07", "z-05", "z-03", "z-01"}, 5},
+		{"outcome, second page", assessment.SummaryFilter{Outcome: assessment.NotEligible, Offset: 2, Limit: 2},
+			[]string{"z-05", "z-03"}, 5},
+		{"care type", assessment.SummaryFilter{CareType: "msz", Limit: 100},
+			[]string{"z-10", "z-08", "z-06", "z-04", "z-02"}, 5},
+		{"care type and outcome", assessment.SummaryFilter{CareType: "msz", Outcome: assessment.NotEligible, Limit: 100},
+			[]string{}, 0},
+		{"name, any case, % and _ are literal", assessment.SummaryFilter{Query: "100%_zEKER", Limit: 100},
+			[]string{"z-07"}, 1},
+		{"a % alone matches no name without one", assessment.SummaryFilter{Query: "%", Limit: 100},
+			[]string{"z-07"}, 1},
+		{"id", assessment.SummaryFilter{Query: "Z-1", Limit: 100}, []string{"z-10"}, 1},
+		{"care type nobody has", assessment.SummaryFilter{CareType: "ggz", Limit: 100}, []string{}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, total := page(t, db, run.ID, tc.f)
+			same(t, "ids", ids(got), tc.want)
+			if total != tc.total {
+				t.Errorf("total = %d, want %d", total, tc.total)
+			}
+		})
+	}
+}
+
+func testEachSummary(t *testing.T, db store.DB) {
+	ctx := context.Background()
+	run := mkRun("zz-msz-2024", 9, runStart)
+	saveRuns(t, db, run, mkRun("zz-msz-2024", 2, runStart.Add(time.Hour)))
+	var got []assessment.Summary
+	err := db.EachSummary(ctx, run.ID, assessment.SummaryFilter{Outcome: assessment.Eligible, Limit: 1, Offset: 3},
+		func(s *assessment.Summary) error {
+			c := *s
+			c.Statuses = append([]assessment.Status(nil), s.Statuses...)
+			got = append(got, c)
+			return nil
+		})
+	if err != nil {
+		t.Fatalf("EachSummary: %v", err)
+	}
+	var want []assessment.Summary
+	for _, s := range run.Summaries {
+		if s.Outcome == assessment.Eligible {
+			want = append(want, s)
+		}
+	}
+	same(t, "eligible summaries of the first run, limit and offset ignored", got, want)
+
+	stop := errors.New("stop")
+	n := 0
+	err = db.EachSummary(ctx, run.ID, assessment.SummaryFilter{}, func(*assessment.Summary) error { n++; return stop })
+	if !errors.Is(err, stop) || n != 1 {
+		t.Errorf("EachSummary = %v after %d calls, want the callback's error after 1", err, n)
+	}
+}
+
+func testDeleteOldRuns(t *testing.T, db store.DB) {
+	ctx := context.Background()
+	var runs []*assessment.Run
+	for i := range 5 {
+		r := mkRun("zz-msz-2024", 3, runStart.Add(time.Duration(i)*time.Hour))
+		saveRuns(t, db, r)
+		runs = append(runs, r)
+	}
+	other := mkRun("asr-msz-2025", 2, runStart)
+	saveRuns(t, db, other)
+
+	// Rolled back with the caller's transaction: nothing deleted.
+	rollback := errors.New("roll back")
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		if n, err := db.DeleteOldRuns(ctx, "zz-msz-2024", 1); err != nil || n != 4 {
+			t.Errorf("DeleteOldRuns in a transaction = %d, %v; want 4", n, err)
+		}
+		return rollback
+	})
+	if !errors.Is(err, rollback) {
+		t.Fatalf("InTx = %v", err)
+	}
+	if _, total := page(t, db, runs[0].ID, assessment.SummaryFilter{Limit: 10}); total != 3 {
+		t.Fatalf("after a rolled back delete the oldest run has %d summaries, want 3", total)
+	}
+
+	n, err := db.DeleteOldRuns(ctx, "zz-msz-2024", 2)
+	if err != nil || n != 3 {
+		t.Fatalf("DeleteOldRuns(keep 2) = %d, %v; want 3", n, err)
+	}
+	for i, r := range runs {
+		_, total := page(t, db, r.ID, assessment.SummaryFilter{Limit: 10})
+		if want := map[bool]int{true: 3, false: 0}[i >= 3]; total != want {
+			t.Errorf("run %d (of 5) has %d summaries after keeping the newest 2, want %d", i+1, total, want)
+		}
+	}
+	if got, err := db.LatestRun(ctx, "zz-msz-2024"); err != nil || got.ID != runs[4].ID {
+		t.Errorf("LatestRun after the delete = %v, %v; want run %d", got, err, runs[4].ID)
+	}
+	if _, total := page(t, db, other.ID, assessment.SummaryFilter{Limit: 10}); total != 2 {
+		t.Errorf("another policy's run lost summaries: %d left, want 2", total)
+	}
+	if n, err := db.DeleteOldRuns(ctx, "zz-msz-2024", 2); err != nil || n != 0 {
+		t.Errorf("DeleteOldRuns again = %d, %v; want 0", n, err)
+	}
+}
