@@ -83,4 +83,3 @@ func actor(t *testing.T, m *matrix, key string) *apptest.Actor {
 	t.Fatalf("no actor %s", key)
 	return nil
 }
-
