@@ -420,7 +420,7 @@ func (h *Handler) newAccountView(r *http.Request) (accountView, error) {
 		return accountView{}, err
 	}
 	return accountView{CSRF: httpauth.CSRFToken(r.Context()), User: p.User, Org: p.Org, MinLength: identity.MinPasswordLength,
-		RevokeTokens: r.Method != http.MethodPost || revokeTokensTicked(r), Tokens: tokens, MaxTokens: identity.MaxAPITokens}, nil
+		RevokeTokens: true, Tokens: tokens, MaxTokens: identity.MaxAPITokens}, nil
 }
 
 var accountNotices = map[string]string{
@@ -446,6 +446,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	v.RevokeTokens = revokeTokensTicked(r)
 	password := r.PostFormValue("wachtwoord")
 	if password != r.PostFormValue("wachtwoord2") {
 		v.PasswordError = "De twee nieuwe wachtwoorden zijn niet gelijk. Typ hetzelfde nieuwe wachtwoord twee keer."

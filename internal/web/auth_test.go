@@ -797,3 +797,125 @@ func TestLocalPath(t *testing.T) {
 		}
 	}
 }
+
+// ---- API tokens and what a new password ends ----
+
+func TestAccountPageListsTokensAndRevokesThem(t *testing.T) {
+	e := newAuthEnv(t, Limits{})
+	c := e.client(t)
+	c.login(apptest.CZBuyerEmail, apptest.Password)
+	resp, body := c.submit("/account", "/account/token", url.Values{"naam": {"Declaratiesysteem"}})
+	wantStatus(t, resp, body, http.StatusOK)
+	ts, err := e.ids.Service.APITokens(context.Background(), e.ids.Principal(t, e.ids.User(t, apptest.CZBuyerEmail)))
+	if err != nil || len(ts) != 1 {
+		t.Fatalf("tokens %v, %v", ts, err)
+	}
+	action := "/account/token/" + ts[0].ID() + "/intrekken"
+	resp, body = c.get("/account")
+	wantContains(t, body, "Mijn API-tokens", "Declaratiesysteem", "nooit", `action="`+action+`"`)
+
+	// Another user cannot revoke it.
+	other := e.client(t)
+	other.login(apptest.ZZBuyerEmail, apptest.Password)
+	resp, body = other.submit("/account", action, url.Values{})
+	wantStatus(t, resp, body, http.StatusNotFound)
+	if n := e.apiTokens(t, apptest.CZBuyerEmail); n != 1 {
+		t.Fatalf("%d tokens after another user's attempt, want 1", n)
+	}
+
+	resp, body = c.submit("/account", action, url.Values{})
+	wantRedirect(t, resp, body, "/account?ingetrokken=1")
+	_, body = c.get("/account?ingetrokken=1")
+	wantContains(t, body, "Het API-token is ingetrokken", "U heeft geen API-tokens.")
+	if n := e.apiTokens(t, apptest.CZBuyerEmail); n != 0 {
+		t.Errorf("%d tokens after revoking, want 0", n)
+	}
+}
+
+func TestTheTwentyFirstTokenIsRefusedOnTheAccountPage(t *testing.T) {
+	e := newAuthEnv(t, Limits{})
+	p := e.ids.Principal(t, e.ids.User(t, apptest.CZBuyerEmail))
+	for i := range identity.MaxAPITokens {
+		if _, err := e.ids.Service.CreateAPIToken(context.Background(), p, fmt.Sprintf("koppeling %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.client(t)
+	c.login(apptest.CZBuyerEmail, apptest.Password)
+	resp, body := c.submit("/account", "/account/token", url.Values{"naam": {"een te veel"}})
+	wantStatus(t, resp, body, http.StatusConflict)
+	wantContains(t, body, "U heeft al 20 API-tokens, het maximum. Trek eerst een token in dat u niet meer gebruikt.")
+}
+
+func TestResetFormRevokesTokensUnlessUnticked(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		ticked bool
+	}{{"ticked (the default)", true}, {"unticked", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newAuthEnv(t, Limits{})
+			c := e.client(t)
+			p := e.ids.Principal(t, e.ids.User(t, apptest.CZBuyerEmail))
+			token, err := e.ids.Service.CreateAPIToken(context.Background(), p, "koppeling")
+			if err != nil {
+				t.Fatal(err)
+			}
+			session := e.client(t)
+			session.login(apptest.CZBuyerEmail, apptest.Password)
+
+			link := e.requestReset(t, c, apptest.CZBuyerEmail)
+			_, body := c.get(link)
+			wantContains(t, body, `name="tokens_intrekken" value="ja" checked`, "Trek ook al mijn API-tokens in")
+			form := url.Values{"token": {strings.TrimPrefix(link, "/wachtwoord/herstellen?token=")}, "wachtwoord": {"mijn nieuwe wachtwoord"}, "wachtwoord2": {"mijn nieuwe wachtwoord"}}
+			if tc.ticked {
+				form.Set("tokens_intrekken", "ja")
+			}
+			resp, body := c.submit(link, "/wachtwoord/herstellen", form)
+			wantRedirect(t, resp, body, "/inloggen?hersteld=1")
+			_, err = e.ids.Service.AuthenticateToken(context.Background(), token)
+			if tc.ticked != (err != nil) {
+				t.Errorf("API token after the reset: %v; want revoked: %v", err, tc.ticked)
+			}
+			resp, body = session.get("/account")
+			wantRedirect(t, resp, body, "/inloggen?terug=%2Faccount&verlopen=1")
+		})
+	}
+}
+
+func TestAnOlderResetLinkStopsWorkingWhenANewOneIsSent(t *testing.T) {
+	e := newAuthEnv(t, Limits{})
+	c := e.client(t)
+	first := e.requestReset(t, c, apptest.CZBuyerEmail)
+	second := e.requestReset(t, c, apptest.CZBuyerEmail)
+	resp, body := c.get(first)
+	wantStatus(t, resp, body, http.StatusBadRequest)
+	wantContains(t, body, "ongeldig, verlopen of al gebruikt")
+	resp, body = c.get(second)
+	wantStatus(t, resp, body, http.StatusOK)
+}
+
+func TestChangingThePasswordEndsTheOtherSessionsAndKeepsThisOne(t *testing.T) {
+	e := newAuthEnv(t, Limits{})
+	here, elsewhere := e.client(t), e.client(t)
+	here.login(apptest.CZBuyerEmail, apptest.Password)
+	elsewhere.login(apptest.CZBuyerEmail, apptest.Password)
+	p := e.ids.Principal(t, e.ids.User(t, apptest.CZBuyerEmail))
+	token, err := e.ids.Service.CreateAPIToken(context.Background(), p, "koppeling")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := here.get("/account")
+	wantContains(t, body, `name="tokens_intrekken" value="ja" checked`)
+	// Unticked: the tokens stay.
+	resp, body := here.submit("/account", "/account/wachtwoord", url.Values{"huidig": {apptest.Password},
+		"wachtwoord": {"een heel nieuw wachtwoord"}, "wachtwoord2": {"een heel nieuw wachtwoord"}})
+	wantRedirect(t, resp, body, "/account?gewijzigd=1")
+	resp, body = here.get("/account?gewijzigd=1")
+	wantStatus(t, resp, body, http.StatusOK)
+	wantContains(t, body, "Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd.")
+	resp, body = elsewhere.get("/account")
+	wantRedirect(t, resp, body, "/inloggen?terug=%2Faccount&verlopen=1")
+	if _, err := e.ids.Service.AuthenticateToken(context.Background(), token); err != nil {
+		t.Errorf("API token after a change without revocation: %v", err)
+	}
+}
