@@ -234,11 +234,17 @@ func apiRows() []row {
 			want: want(403, "anon", login, "b", 201, "op", 201)},
 		{route: "POST /api/policies", object: "a file of A under the id of B's draft",
 			req: func(t *testing.T, m *matrix, n int) request {
-				// The operator may overwrite it and so make it A's: an id without a marker.
 				id := freshDraft(t, m, "b-inkoper", shippedB, "zz-overname", apptest.DraftBTitle, n)
 				return draftJSON(t, shippedA, id, "Poging")
 			},
-			want: want(403, "anon", login, "a-writers", 409, "op", 200)},
+			// Ids are namespaced per insurer: A's file cannot have an id of B's, whoever sends
+			// it, and the answer is the one of an id B does not use (next row).
+			want: want(403, "anon", login, "a-writers", 422, "op", 422)},
+		{route: "POST /api/policies", object: "a file of A under a free id of B's namespace",
+			req: func(t *testing.T, _ *matrix, n int) request {
+				return draftJSON(t, shippedA, fmt.Sprintf("zz-vrij-%d", n), "Poging")
+			},
+			want: want(403, "anon", login, "a-writers", 422, "op", 422)},
 		{route: "GET /api/policies/{id}", object: "A's published policy", req: get("/api/policies/" + pa), want: want(200)},
 		{route: "GET /api/policies/{id}", object: "A's draft", req: get("/api/policies/" + da), want: want(404, "a-side", 200, "op", 200),
 			see: map[string][]string{"a-side": {apptest.DraftATitle}}},
