@@ -94,19 +94,21 @@ func (s *Service) LoginFrom(ctx context.Context, source, email, password string)
 		return Anonymous, "", nil, err
 	}
 	key := throttleKey(email, source)
-	if err := s.claimAttempt(ctx, key); err != nil {
+	n, err := s.claimAttempt(ctx, key)
+	if err != nil {
 		return Anonymous, "", nil, err
 	}
+	inARow := fmt.Sprintf(" (%d in a row from %s)", n, source)
 	u, err := s.Store.UserByEmail(ctx, normEmail(email))
 	if apperr.CodeOf(err) == apperr.NotFound {
 		passwordMatches(dummyHash, password)
-		return Anonymous, "", nil, s.refuseLogin(ctx, "user:"+normEmail(email), "", "unknown e-mail address")
+		return Anonymous, "", nil, s.refuseLogin(ctx, "user:"+normEmail(email), "", "unknown e-mail address"+inARow)
 	}
 	if err != nil {
 		return Anonymous, "", nil, err
 	}
 	if u.PasswordHash == "" || !passwordMatches(u.PasswordHash, password) {
-		return Anonymous, "", nil, s.refuseLogin(ctx, "user:"+u.ID, u.OrgID, "wrong password")
+		return Anonymous, "", nil, s.refuseLogin(ctx, "user:"+u.ID, u.OrgID, "wrong password"+inARow)
 	}
 	if u.Disabled {
 		s.record(ctx, Anonymous, "login", "user:"+u.ID, u.OrgID, nil, nil, "account disabled", true)
@@ -146,12 +148,13 @@ func (s *Service) refuseLogin(ctx context.Context, subject, orgID, reason string
 var errDisabled = &apperr.Error{Code: apperr.Forbidden, Message: "this account is disabled",
 	Dutch: "Dit account is uitgeschakeld. Neem contact op met de beheerder van uw organisatie."}
 
-// claimAttempt lets an attempt of key through, or says how long to wait. It counts the
+// claimAttempt lets an attempt of key through, returning its number in the current run of
+// failures (1 after a success or none), or says how long to wait. It counts the
 // attempt as a failure before the password is checked, and a success deletes the count:
 // so attempts sent at once from one source are heard one at a time, and a failure is
 // counted even when its audit entry cannot be written. The count is rate-limiting state,
 // not a change to the account, so it is not audited itself; each attempt heard is.
-func (s *Service) claimAttempt(ctx context.Context, key string) error {
+func (s *Service) claimAttempt(ctx context.Context, key string) (int, error) {
 	now := s.Now().UTC()
 	t, err := s.Store.LoginThrottle(ctx, key)
 	stored := 0
@@ -159,12 +162,12 @@ func (s *Service) claimAttempt(ctx context.Context, key string) error {
 	case apperr.CodeOf(err) == apperr.NotFound:
 		t = &LoginThrottle{Key: key}
 	case err != nil:
-		return err
+		return 0, err
 	default:
 		stored = t.Failures
 	}
 	if now.Before(t.RetryAt) {
-		return throttledError(t.RetryAt.Sub(now))
+		return 0, throttledError(t.RetryAt.Sub(now))
 	}
 	failures := t.Failures
 	if now.Sub(t.LastAt) >= LoginMemory {
@@ -173,13 +176,13 @@ func (s *Service) claimAttempt(ctx context.Context, key string) error {
 	next := LoginThrottle{Key: key, Failures: failures + 1, RetryAt: now.Add(loginDelay(failures + 1)), LastAt: now}
 	ok, err := s.Store.SaveLoginThrottle(ctx, next, stored)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if !ok { // another attempt from this source was heard at this moment
-		return throttledError(loginDelay(failures + 1))
+		return 0, throttledError(loginDelay(failures + 1))
 	}
 	if stored == 0 {
-		return s.Store.PruneLoginThrottle(ctx, now.Add(-LoginMemory))
+		return next.Failures, s.Store.PruneLoginThrottle(ctx, now.Add(-LoginMemory))
 	}
-	return nil
+	return next.Failures, nil
 }
