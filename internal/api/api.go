@@ -125,6 +125,8 @@ func New(s Services) *Handler {
 	h.handle("GET /api/insurers", h.listInsurers)
 	h.handle("GET /api/me", h.me)
 	h.handle("POST /api/tokens", h.createToken)
+	h.handle("GET /api/tokens", h.listTokens)
+	h.handle("DELETE /api/tokens/{id}", h.revokeToken)
 	h.handle("GET /api/policies", h.listPolicies)
 	h.handle("POST /api/policies", h.saveDraft)
 	h.handle("GET /api/policies/{id}", h.getPolicy)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"zorginkoop/internal/apptest"
+	"zorginkoop/internal/identity"
 	"zorginkoop/internal/provider"
 )
 
@@ -322,6 +323,54 @@ func TestCreatedTokenWorksOnce(t *testing.T) {
 	}
 	if resp, v := e.callAs(t, token, "POST", "/api/tokens", `{"name": ""}`); resp.StatusCode != http.StatusUnprocessableEntity || at(v, "errors.0.field") != "name" {
 		t.Errorf("token without a name: status %d, %v", resp.StatusCode, v)
+	}
+}
+
+func TestTokensAreListedAndRevokedByTheirOwnerOnly(t *testing.T) {
+	e := newEnv(t)
+	mine := e.userToken(t, apptest.ZZBuyerEmail)
+	resp, v := e.callAs(t, mine, "POST", "/api/tokens", `{"name": "inkoopsysteem"}`)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create: status %d: %v", resp.StatusCode, v)
+	}
+	id, _ := at(v, "id").(string)
+	resp, v = e.callAs(t, mine, "GET", "/api/tokens", "")
+	list, _ := v.([]any)
+	if resp.StatusCode != http.StatusOK || len(list) != 2 || strings.Contains(fmt.Sprint(v), "zk_") {
+		t.Fatalf("list: status %d: %v; want both tokens without secrets", resp.StatusCode, v)
+	}
+	for _, tok := range list {
+		newOne := at(tok, "id") == id
+		if newOne && at(tok, "name") != "inkoopsysteem" || at(tok, "created_at") == nil || (at(tok, "last_used_at") == nil) != newOne {
+			t.Errorf("token %v: want the new one never used, the one in use with its last use", tok)
+		}
+	}
+	other := e.userToken(t, apptest.CZBuyerEmail)
+	if resp, v := e.callAs(t, other, "DELETE", "/api/tokens/"+id, ""); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another user revoking the token: status %d, %v; want 404", resp.StatusCode, v)
+	}
+	if resp, v := e.callAs(t, "", "DELETE", "/api/tokens/"+id, ""); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("anonymous revocation: status %d, %v", resp.StatusCode, v)
+	}
+	if resp, v := e.callAs(t, mine, "DELETE", "/api/tokens/"+id, ""); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("revoke: status %d, %v", resp.StatusCode, v)
+	}
+	if resp, v := e.callAs(t, mine, "GET", "/api/tokens", ""); len(v.([]any)) != 1 {
+		t.Errorf("list after the revocation: status %d, %v; want the token in use only", resp.StatusCode, v)
+	}
+}
+
+func TestTheTwentyFirstTokenIs409(t *testing.T) {
+	e := newEnv(t)
+	token := e.userToken(t, apptest.ZZBuyerEmail) // the first
+	for i := 2; i <= identity.MaxAPITokens; i++ {
+		if resp, v := e.callAs(t, token, "POST", "/api/tokens", fmt.Sprintf(`{"name": "koppeling %d"}`, i)); resp.StatusCode != http.StatusCreated {
+			t.Fatalf("token %d: status %d, %v", i, resp.StatusCode, v)
+		}
+	}
+	resp, v := e.callAs(t, token, "POST", "/api/tokens", `{"name": "een te veel"}`)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(fmt.Sprint(v), "revoke one") {
+		t.Errorf("token 21: status %d, %v; want 409 saying to revoke one", resp.StatusCode, v)
 	}
 }
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"zorginkoop/internal/identity"
@@ -58,6 +59,7 @@ type tokenRequest struct {
 }
 
 type tokenJSON struct {
+	ID        string    `json:"id"`
 	Token     string    `json:"token"` // shown once; only its hash is stored
 	Name      string    `json:"name"`
 	ExpiresAt time.Time `json:"expires_at"`
@@ -77,7 +79,51 @@ func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	t := identity.Token{TokenHash: identity.HashSecret(secret)}
 	w.Header().Set("Cache-Control", "no-store")
-	return writeJSON(w, http.StatusCreated, tokenJSON{Token: secret, Name: req.Name,
+	return writeJSON(w, http.StatusCreated, tokenJSON{ID: t.ID(), Token: secret, Name: strings.TrimSpace(req.Name),
 		ExpiresAt: h.Identity.Now().UTC().Add(identity.APITokenTTL).Truncate(time.Second)})
+}
+
+// tokenInfoJSON describes an API token without its secret.
+type tokenInfoJSON struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"` // null: never used; kept to within 5 minutes
+	ExpiresAt  time.Time  `json:"expires_at"`
+}
+
+// listTokens lists the caller's own unexpired API tokens.
+func (h *Handler) listTokens(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	if p.IsAnonymous() || h.Identity == nil {
+		return identity.LoginRequired("list your API tokens")
+	}
+	ts, err := h.Identity.APITokens(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	out := make([]tokenInfoJSON, len(ts))
+	for i, t := range ts {
+		out[i] = tokenInfoJSON{ID: t.ID(), Name: t.Name, CreatedAt: t.CreatedAt.UTC(), ExpiresAt: t.ExpiresAt.UTC()}
+		if !t.LastUsedAt.IsZero() {
+			used := t.LastUsedAt.UTC()
+			out[i].LastUsedAt = &used
+		}
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// revokeToken revokes one of the caller's own API tokens (it may be the one in use).
+func (h *Handler) revokeToken(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	if p.IsAnonymous() || h.Identity == nil {
+		return identity.LoginRequired("revoke an API token")
+	}
+	if err := h.Identity.RevokeAPIToken(r.Context(), p, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"testing"
+	"time"
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/apptest"
@@ -100,7 +101,8 @@ func TestIdentityChangesCommitWithTheirAuditEntry(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			env := apptest.Open(t, engine)
-			id := env.NewIdentity(t, apptest.NewClock(), nil, "https://zorginkoop.example/")
+			clock := apptest.NewClock()
+			id := env.NewIdentity(t, clock, nil, "https://zorginkoop.example/")
 			id.Seed(t)
 			svc, op := id.Service, id.Operator
 			log := svc.Audit.(*audit.Log)
@@ -123,11 +125,11 @@ func TestIdentityChangesCommitWithTheirAuditEntry(t *testing.T) {
 			if o, err := svc.Store.Organisation(ctx, apptest.OrgCZ); err != nil || o.Name != "CZ groep" {
 				t.Errorf("organisation after a failed save = %+v, %v; want the name unchanged", o, err)
 			}
+			// The login throttle counts the attempt before the password is checked, so it
+			// stands when the entry of the failure cannot be written (the source waits).
 			_, _, _, err = svc.Login(ctx, apptest.CZBuyerEmail, "wrong password")
 			wantAuditFailure(t, "Login with a wrong password", err, log, entries)
-			if u := id.User(t, apptest.CZBuyerEmail); u.FailedLogins != 0 {
-				t.Errorf("failed logins after a failed count = %d, want 0", u.FailedLogins)
-			}
+			clock.Advance(time.Second)
 			_, _, _, err = svc.Login(ctx, apptest.CZBuyerEmail, apptest.Password)
 			wantAuditFailure(t, "Login", err, log, entries)
 			if n := count(t, env.DB, "sessions"); n != 0 {
@@ -139,8 +141,9 @@ func TestIdentityChangesCommitWithTheirAuditEntry(t *testing.T) {
 			if ts, err := svc.Store.Tokens(ctx, buyer.ID, identity.TokenAPI); err != nil || len(ts) != 0 {
 				t.Errorf("tokens after a failed CreateAPIToken = %v, %v; want none", ts, err)
 			}
-			err = svc.ChangePassword(ctx, buyerP, apptest.Password, "een heel ander wachtwoord")
+			err = svc.ChangePassword(ctx, buyerP, identity.PasswordChange{Current: apptest.Password, New: "een heel ander wachtwoord", RevokeTokens: true})
 			wantAuditFailure(t, "ChangePassword", err, log, entries)
+			clock.Advance(identity.MaxLoginDelay) // the login above was counted: its session was not stored
 			if _, _, _, err := (&identity.Service{Store: svc.Store, Now: svc.Now}).Login(ctx, apptest.CZBuyerEmail, apptest.Password); err != nil {
 				t.Errorf("the old password after a failed ChangePassword: %v", err)
 			}
@@ -159,13 +162,11 @@ func TestIdentityChangesCommitWithTheirAuditEntry(t *testing.T) {
 				t.Fatal(err)
 			}
 			wantEntry(t, log, &entries, "user.add", "user:"+u.ID)
+			clock.Advance(time.Second)
 			if _, _, _, err := svc.Login(ctx, apptest.CZBuyerEmail, "wrong password"); apperr.CodeOf(err) != apperr.Unauthenticated {
 				t.Fatalf("login with a wrong password: %v", err)
 			}
 			wantEntry(t, log, &entries, "login", "user:"+buyer.ID)
-			if u := id.User(t, apptest.CZBuyerEmail); u.FailedLogins != 1 {
-				t.Errorf("failed logins = %d, want 1", u.FailedLogins)
-			}
 		})
 	}
 }

@@ -2,6 +2,7 @@ package apptest_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -23,6 +24,7 @@ import (
 	"zorginkoop/internal/api"
 	"zorginkoop/internal/apptest"
 	"zorginkoop/internal/httpauth"
+	"zorginkoop/internal/identity"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/ratelimit"
 	"zorginkoop/internal/store/pgtest"
@@ -167,6 +169,31 @@ func freshDraft(t *testing.T, m *matrix, key, shipped, base, title string, n int
 	return id
 }
 
+// freshToken makes an API token of the actor with key for the matrix request n and returns
+// its id: revoking it leaves the token the actor calls the API with. It revokes the fresh
+// tokens of earlier requests, which other actors could not revoke, to stay under the cap.
+func freshToken(t *testing.T, m *matrix, key string, n int) string {
+	t.Helper()
+	ctx, ids, p := context.Background(), m.ts.Identity.Service, m.ts.Actor(key).Principal
+	old, err := ids.APITokens(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range old {
+		if strings.HasPrefix(tok.Name, "matrix-fresh ") {
+			if err := ids.RevokeAPIToken(ctx, p, tok.ID()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	secret, err := ids.CreateAPIToken(ctx, p, fmt.Sprintf("matrix-fresh %d", n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := identity.Token{TokenHash: identity.HashSecret(secret)}
+	return tok.ID()
+}
+
 func providersBody(p provider.Provider) map[string]any {
 	return map[string]any{"providers": []provider.Provider{p}}
 }
@@ -186,6 +213,13 @@ func apiRows() []row {
 			see: map[string][]string{"x-invuller": {apptest.OrgX}, "b": {apptest.OrgB}}},
 		{route: "POST /api/tokens", object: "own account", req: postJSON("/api/tokens", map[string]string{"name": "matrix"}),
 			want: want(201, "anon", login)},
+		{route: "GET /api/tokens", object: "own tokens", req: get("/api/tokens"), want: want(200, "anon", login),
+			see: map[string][]string{"a-inkoper": {`"name":"matrix"`}}},
+		{route: "DELETE /api/tokens/{id}", object: "a token of a-inkoper",
+			req: func(t *testing.T, m *matrix, n int) request {
+				return request{method: "DELETE", path: "/api/tokens/" + freshToken(t, m, "a-inkoper", n)}
+			},
+			want: want(404, "anon", login, "a-inkoper", 204)},
 		{route: "GET /api/policies", object: "published and drafts", req: get("/api/policies"), want: want(200),
 			see: map[string][]string{"a-side": {apptest.DraftATitle}, "b": {apptest.DraftBTitle}, "anon": {pa}, "op": {apptest.DraftATitle, apptest.DraftBTitle}}},
 		{route: "POST /api/policies", object: "a file of insurer A",
@@ -200,11 +234,17 @@ func apiRows() []row {
 			want: want(403, "anon", login, "b", 201, "op", 201)},
 		{route: "POST /api/policies", object: "a file of A under the id of B's draft",
 			req: func(t *testing.T, m *matrix, n int) request {
-				// The operator may overwrite it and so make it A's: an id without a marker.
 				id := freshDraft(t, m, "b-inkoper", shippedB, "zz-overname", apptest.DraftBTitle, n)
 				return draftJSON(t, shippedA, id, "Poging")
 			},
-			want: want(403, "anon", login, "a-writers", 409, "op", 200)},
+			// Ids are namespaced per insurer: A's file cannot have an id of B's, whoever sends
+			// it, and the answer is the one of an id B does not use (next row).
+			want: want(403, "anon", login, "a-writers", 422, "op", 422)},
+		{route: "POST /api/policies", object: "a file of A under a free id of B's namespace",
+			req: func(t *testing.T, _ *matrix, n int) request {
+				return draftJSON(t, shippedA, fmt.Sprintf("zz-vrij-%d", n), "Poging")
+			},
+			want: want(403, "anon", login, "a-writers", 422, "op", 422)},
 		{route: "GET /api/policies/{id}", object: "A's published policy", req: get("/api/policies/" + pa), want: want(200)},
 		{route: "GET /api/policies/{id}", object: "A's draft", req: get("/api/policies/" + da), want: want(404, "a-side", 200, "op", 200),
 			see: map[string][]string{"a-side": {apptest.DraftATitle}}},
@@ -345,6 +385,11 @@ func pageRows() []row {
 		{route: "POST /account/wachtwoord", object: "a wrong current password",
 			req: postForm("/account/wachtwoord", url.Values{"huidig": {"fout"}, "wachtwoord": {"een heel nieuw wachtwoord"}}), want: want(anyStatus)},
 		{route: "POST /account/token", object: "a new token", req: postForm("/account/token", url.Values{"naam": {"matrix"}}), want: want(anyStatus)},
+		{route: "POST /account/token/{id}/intrekken", object: "a token of a-inkoper",
+			req: func(t *testing.T, m *matrix, n int) request {
+				return postForm("/account/token/"+freshToken(t, m, "a-inkoper", n)+"/intrekken", url.Values{})(t, m, n)
+			},
+			want: want(404, "anon", login, "a-inkoper", 303)},
 		{route: "GET /inloggen/oidc/{org}", object: "an organisation without OIDC", req: get("/inloggen/oidc/" + apptest.OrgA), want: want(anyStatus)},
 		{route: "GET /inloggen/oidc/{org}/terug", object: "no login started", req: get("/inloggen/oidc/" + apptest.OrgA + "/terug?state=x&code=y"), want: want(anyStatus)},
 		{route: "/", object: "an unknown page", req: get("/bestaat-niet"), want: want(404)},

@@ -91,8 +91,6 @@ type User struct {
 	Roles           []Role    `json:"roles"`
 	Disabled        bool      `json:"disabled"`
 	PasswordHash    string    `json:"-"`
-	FailedLogins    int       `json:"-"`
-	LockedUntil     time.Time `json:"-"`
 	CertFingerprint string    `json:"cert_fingerprint,omitempty"`
 	OIDCSubject     string    `json:"-"`
 	CreatedAt       time.Time `json:"created_at"`
@@ -124,6 +122,28 @@ type Token struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    time.Time
+	// LastUsedAt is when an API token was last used, to within TokenUseInterval.
+	LastUsedAt time.Time
+}
+
+// ID names a token to its user, to list and revoke it: the start of the hash of its
+// secret, which tells nothing about the secret.
+func (t *Token) ID() string {
+	if len(t.TokenHash) < tokenIDLength {
+		return t.TokenHash
+	}
+	return t.TokenHash[:tokenIDLength]
+}
+
+const tokenIDLength = 16
+
+// LoginThrottle is the count of failed logins from one source for one e-mail address
+// (known or not), by Key (see throttleKey).
+type LoginThrottle struct {
+	Key      string
+	Failures int       // failed attempts since the last success
+	RetryAt  time.Time // the next attempt is heard from then on
+	LastAt   time.Time // the last attempt
 }
 
 // Store keeps organisations, users, sessions and tokens.
@@ -150,12 +170,28 @@ type Store interface {
 	Session(ctx context.Context, tokenHash string) (*Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
 	DeleteUserSessions(ctx context.Context, userID string) error
+	// DeleteOtherSessions ends every session of a user but the one of keepHash.
+	DeleteOtherSessions(ctx context.Context, userID, keepHash string) error
 	CreateToken(ctx context.Context, t Token) error
 	// Token returns a token by hash, or apperr NotFound.
 	Token(ctx context.Context, tokenHash string) (*Token, error)
 	// UseToken marks an unused token used at t; false when it was already used.
 	UseToken(ctx context.Context, tokenHash string, t time.Time) (bool, error)
 	Tokens(ctx context.Context, userID string, kind TokenKind) ([]Token, error)
+	// DeleteToken removes a token by hash; DeleteTokens removes every token of a kind of a
+	// user and says how many there were.
+	DeleteToken(ctx context.Context, tokenHash string) error
+	DeleteTokens(ctx context.Context, userID string, kind TokenKind) (int, error)
+	// TouchToken sets when a token was last used.
+	TouchToken(ctx context.Context, tokenHash string, at time.Time) error
+	// LoginThrottle returns the failed logins of a key, or apperr NotFound.
+	LoginThrottle(ctx context.Context, key string) (*LoginThrottle, error)
+	// SaveLoginThrottle stores t if the stored count of its key is still stored (0: no
+	// row); false when another attempt changed it first.
+	SaveLoginThrottle(ctx context.Context, t LoginThrottle, stored int) (bool, error)
+	DeleteLoginThrottle(ctx context.Context, key string) error
+	// PruneLoginThrottle forgets the keys whose last attempt was before t.
+	PruneLoginThrottle(ctx context.Context, before time.Time) error
 }
 
 // normEmail is the form e-mail addresses are stored and compared in.

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/text"
 )
 
 // Argon2id parameters (OWASP's minimum: 19 MiB, 2 passes). They are stored with each
@@ -29,6 +30,9 @@ const MinPasswordLength = 12
 
 // checkPassword says in plain words what is wrong with a new password.
 func checkPassword(pw string) error {
+	if err := text.Check("password", pw, text.Password); err != nil {
+		return err
+	}
 	if n := utf8.RuneCountInString(pw); n < MinPasswordLength {
 		return &apperr.Error{Code: apperr.Invalid, Field: "password",
 			Message: fmt.Sprintf("the password has %d characters; at least %d are required", n, MinPasswordLength),

@@ -16,15 +16,14 @@ import (
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/audit"
 	"zorginkoop/internal/nl"
+	"zorginkoop/internal/text"
 )
 
 // Limits of logins and secrets.
 const (
-	MaxFailedLogins = 5                // failed attempts before an account locks
-	LockoutDuration = 15 * time.Minute // how long a locked account stays locked
-	SessionTTL      = 12 * time.Hour   // a browser session's lifetime
-	ResetTTL        = time.Hour        // a password-reset link's lifetime
-	APITokenTTL     = 365 * 24 * time.Hour
+	SessionTTL  = 12 * time.Hour // a browser session's lifetime
+	ResetTTL    = time.Hour      // a password-reset link's lifetime
+	APITokenTTL = 365 * 24 * time.Hour
 )
 
 // Auditor records state changes; *audit.Log implements it.
@@ -123,6 +122,8 @@ func validateOrganisation(o *Organisation, knownInsurer func(string) bool) error
 	}
 	if o.Name == "" {
 		errs = append(errs, apperr.Invalidf("name", "the organisation needs a name"))
+	} else if e := text.Check("name", o.Name, text.Name); e != nil {
+		errs = append(errs, e)
 	}
 	switch o.Kind {
 	case Insurer, Purchaser:
@@ -180,7 +181,10 @@ func (s *Service) addUser(ctx context.Context, actor Principal, nu NewUser) (*Us
 	}
 	u := User{ID: newID("u-"), OrgID: org.ID, Email: normEmail(nu.Email), Name: strings.TrimSpace(nu.Name),
 		Roles: nu.Roles, CreatedAt: s.Now().UTC()}
-	var errs apperr.List
+	errs := text.CheckAll(text.Field{Name: "email", Value: nu.Email, Max: text.Email}, text.Field{Name: "name", Value: nu.Name, Max: text.Name})
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
 		errs = append(errs, apperr.Invalidf("email", "%q is not an e-mail address", nu.Email))
 	}
@@ -203,6 +207,9 @@ func (s *Service) addUser(ctx context.Context, actor Principal, nu NewUser) (*Us
 	}
 	err = s.inTx(ctx, func(ctx context.Context) error {
 		if err := s.Store.CreateUser(ctx, u); err != nil {
+			if e, ok := err.(*apperr.Error); ok && e.Code == apperr.Conflict {
+				e.Dutch = "Er bestaat al een gebruiker met dit e-mailadres."
+			}
 			return err
 		}
 		return s.record(ctx, actor, "user.add", "user:"+u.ID, u.OrgID, nil, u, "", false)
@@ -245,6 +252,9 @@ func (s *Service) userFor(ctx context.Context, actor Principal, userID, action s
 
 // SetRoles replaces a user's roles.
 func (s *Service) SetRoles(ctx context.Context, actor Principal, userID string, roles []Role, reason string) (*User, error) {
+	if err := text.Check("reason", reason, text.Line); err != nil {
+		return nil, err
+	}
 	u, err := s.userFor(ctx, actor, userID, "user.roles")
 	if err != nil {
 		return nil, err
@@ -272,6 +282,9 @@ func (s *Service) SetRoles(ctx context.Context, actor Principal, userID string, 
 
 // SetDisabled disables (ending every session) or enables a user.
 func (s *Service) SetDisabled(ctx context.Context, actor Principal, userID string, disabled bool, reason string) (*User, error) {
+	if err := text.Check("reason", reason, text.Line); err != nil {
+		return nil, err
+	}
 	u, err := s.userFor(ctx, actor, userID, "user.disable")
 	if err != nil {
 		return nil, err
@@ -356,90 +369,11 @@ const OperatorOrgID = "platform"
 
 // ---- login, sessions and tokens ----
 
-var errBadLogin = &apperr.Error{Code: apperr.Unauthenticated, Field: "password",
-	Message: "wrong e-mail address or password", Dutch: "Het e-mailadres of het wachtwoord is onjuist."}
-
-// Login checks an e-mail address and password and starts a session. After
-// MaxFailedLogins wrong passwords the account locks for LockoutDuration; resetting the
-// password unlocks it at once.
-func (s *Service) Login(ctx context.Context, email, password string) (Principal, string, *Session, error) {
-	now := s.Now().UTC()
-	u, err := s.Store.UserByEmail(ctx, normEmail(email))
-	if apperr.CodeOf(err) == apperr.NotFound {
-		passwordMatches(dummyHash, password)
-		s.record(ctx, Anonymous, "login", "user:"+normEmail(email), "", nil, nil, "unknown e-mail address", true)
-		return Anonymous, "", nil, errBadLogin
-	}
-	if err != nil {
-		return Anonymous, "", nil, err
-	}
-	if now.Before(u.LockedUntil) {
-		s.record(ctx, Anonymous, "login", "user:"+u.ID, u.OrgID, nil, nil, "account locked", true)
-		return Anonymous, "", nil, lockedError(u.LockedUntil)
-	}
-	if u.PasswordHash == "" || !passwordMatches(u.PasswordHash, password) {
-		u.FailedLogins++
-		reason := fmt.Sprintf("wrong password (%d of %d)", u.FailedLogins, MaxFailedLogins)
-		if u.FailedLogins >= MaxFailedLogins {
-			u.FailedLogins, u.LockedUntil = 0, now.Add(LockoutDuration)
-			reason = "wrong password; account locked"
-		}
-		// The count (or the lock) and its entry commit together.
-		err := s.inTx(ctx, func(ctx context.Context) error {
-			if err := s.Store.UpdateUser(ctx, *u); err != nil {
-				return err
-			}
-			return s.record(ctx, Anonymous, "login", "user:"+u.ID, u.OrgID, nil, nil, reason, true)
-		})
-		if err != nil {
-			return Anonymous, "", nil, err
-		}
-		if !u.LockedUntil.IsZero() && now.Before(u.LockedUntil) {
-			return Anonymous, "", nil, lockedError(u.LockedUntil)
-		}
-		return Anonymous, "", nil, errBadLogin
-	}
-	if u.Disabled {
-		s.record(ctx, Anonymous, "login", "user:"+u.ID, u.OrgID, nil, nil, "account disabled", true)
-		return Anonymous, "", nil, &apperr.Error{Code: apperr.Forbidden, Message: "this account is disabled",
-			Dutch: "Dit account is uitgeschakeld. Neem contact op met de beheerder van uw organisatie."}
-	}
-	var (
-		p      Principal
-		secret string
-		sess   *Session
-	)
-	// Clearing the count, the session and the login entry commit together.
-	err = s.inTx(ctx, func(ctx context.Context) error {
-		if u.FailedLogins > 0 || !u.LockedUntil.IsZero() {
-			u.FailedLogins, u.LockedUntil = 0, time.Time{}
-			if err := s.Store.UpdateUser(ctx, *u); err != nil {
-				return err
-			}
-		}
-		var err error
-		p, secret, sess, err = s.StartSession(ctx, u, "password")
-		return err
-	})
-	if err != nil {
-		return Anonymous, "", nil, err
-	}
-	return p, secret, sess, nil
-}
-
-func lockedError(until time.Time) error {
-	return &apperr.Error{Code: apperr.TooMany,
-		Message: fmt.Sprintf("the account is locked after %d failed logins until %s UTC; reset the password to unlock it now", MaxFailedLogins, until.Format("15:04")),
-		Dutch: fmt.Sprintf("Dit account is geblokkeerd na %d mislukte inlogpogingen, tot %s. Wacht tot dan, of stel uw wachtwoord opnieuw in via \"Wachtwoord vergeten\" om het meteen te deblokkeren.",
-			MaxFailedLogins, nl.Time(until))}
-}
-
 // StartSession starts a browser session for a user who has proven who they are (by
 // password, OpenID Connect or certificate: method, for the audit trail).
 func (s *Service) StartSession(ctx context.Context, u *User, method string) (Principal, string, *Session, error) {
 	if u.Disabled {
-		return Anonymous, "", nil, &apperr.Error{Code: apperr.Forbidden, Message: "this account is disabled",
-			Dutch: "Dit account is uitgeschakeld. Neem contact op met de beheerder van uw organisatie."}
+		return Anonymous, "", nil, errDisabled
 	}
 	p, err := s.Principal(ctx, u)
 	if err != nil {
@@ -509,53 +443,6 @@ func (s *Service) Logout(ctx context.Context, secret string) error {
 	})
 }
 
-// CreateAPIToken issues an API token for the actor's own account; the secret is shown once.
-func (s *Service) CreateAPIToken(ctx context.Context, actor Principal, name string) (string, error) {
-	if actor.IsAnonymous() {
-		return "", errSessionExpired
-	}
-	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 100 {
-		return "", apperr.Invalidf("name", "give the token a name of 1 to 100 characters, e.g. the system that uses it")
-	}
-	secret, hash := newSecret("zk_")
-	now := s.Now().UTC()
-	t := Token{TokenHash: hash, Kind: TokenAPI, UserID: actor.User.ID, Name: name, CreatedAt: now, ExpiresAt: now.Add(APITokenTTL)}
-	err := s.inTx(ctx, func(ctx context.Context) error {
-		if err := s.Store.CreateToken(ctx, t); err != nil {
-			return err
-		}
-		return s.record(ctx, actor, "token.create", "user:"+actor.User.ID, actor.OrgID(), nil, map[string]any{"name": name, "expires_at": t.ExpiresAt}, "", false)
-	})
-	if err != nil {
-		return "", err
-	}
-	return secret, nil
-}
-
-var errBadToken = &apperr.Error{Code: apperr.Unauthenticated, Field: "Authorization",
-	Message: "the API token is malformed, unknown or expired; send 'Authorization: Bearer zk_...'",
-	Dutch:   "Het API-token is ongeldig of verlopen."}
-
-// AuthenticateToken returns the principal of an API token.
-func (s *Service) AuthenticateToken(ctx context.Context, secret string) (Principal, error) {
-	if !strings.HasPrefix(secret, "zk_") || len(secret) != 46 {
-		return Anonymous, errBadToken
-	}
-	t, err := s.Store.Token(ctx, HashSecret(secret))
-	if apperr.CodeOf(err) == apperr.NotFound || err == nil && (t.Kind != TokenAPI || !s.Now().Before(t.ExpiresAt)) {
-		return Anonymous, errBadToken
-	}
-	if err != nil {
-		return Anonymous, err
-	}
-	p, err := s.activeUser(ctx, t.UserID)
-	if err != nil {
-		return Anonymous, errBadToken
-	}
-	return p, nil
-}
-
 // AuthenticateCertificate returns the principal of a verified client certificate (mutual
 // TLS), mapped to a user by its SHA-256 fingerprint.
 func (s *Service) AuthenticateCertificate(ctx context.Context, cert *x509.Certificate) (Principal, error) {
@@ -575,8 +462,11 @@ func (s *Service) AuthenticateCertificate(ctx context.Context, cert *x509.Certif
 
 // RequestPasswordReset e-mails a one-time link to reset the password, if the address
 // belongs to an active user. It answers the same either way, so that it does not tell
-// which addresses have accounts.
+// which addresses have accounts. A new link revokes the user's older links.
 func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
+	if err := text.Check("email", email, text.Email); err != nil {
+		return err
+	}
 	u, err := s.Store.UserByEmail(ctx, normEmail(email))
 	if apperr.CodeOf(err) == apperr.NotFound || err == nil && u.Disabled {
 		return nil
@@ -584,23 +474,36 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 	if err != nil {
 		return err
 	}
+	if s.Mail == nil {
+		return errors.New("password reset: no mail server configured")
+	}
 	secret, hash := newSecret("r_")
 	now := s.Now().UTC()
-	if err := s.Store.CreateToken(ctx, Token{TokenHash: hash, Kind: TokenReset, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(ResetTTL)}); err != nil {
+	// The new link, the end of the older ones and the entry commit together.
+	err = s.inTx(ctx, func(ctx context.Context) error {
+		older, err := s.Store.DeleteTokens(ctx, u.ID, TokenReset)
+		if err != nil {
+			return err
+		}
+		if err := s.Store.CreateToken(ctx, Token{TokenHash: hash, Kind: TokenReset, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(ResetTTL)}); err != nil {
+			return err
+		}
+		return s.record(ctx, Anonymous, "password.reset_requested", "user:"+u.ID, u.OrgID, nil,
+			map[string]any{"older_links_revoked": older}, "", false)
+	})
+	if err != nil {
 		return err
 	}
 	link := strings.TrimRight(s.BaseURL, "/") + "/wachtwoord/herstellen?token=" + secret
 	body := fmt.Sprintf("Beste %s,\n\nU heeft gevraagd uw wachtwoord voor zorginkoop opnieuw in te stellen. "+
 		"Dat kan tot %s via deze link, die één keer werkt:\n\n%s\n\n"+
+		"Eerder verstuurde links werken niet meer.\n\n"+
 		"Heeft u dit niet gevraagd? Dan kunt u dit bericht negeren; uw wachtwoord blijft ongewijzigd.\n",
 		u.Name, nl.DateTime(now.Add(ResetTTL)), link)
-	if s.Mail == nil {
-		return errors.New("password reset: no mail server configured")
-	}
 	if err := s.Mail.Send(ctx, u.Email, "Wachtwoord opnieuw instellen", body); err != nil {
 		return fmt.Errorf("send password-reset mail: %w", err)
 	}
-	return s.record(ctx, Anonymous, "password.reset_requested", "user:"+u.ID, u.OrgID, nil, nil, "", false)
+	return nil
 }
 
 var errBadResetLink = &apperr.Error{Code: apperr.Invalid, Field: "token",
@@ -622,9 +525,10 @@ func (s *Service) resetToken(ctx context.Context, secret string) (*Token, error)
 	return t, err
 }
 
-// ResetPassword sets a new password with a one-time link's secret. It unlocks the account
-// and ends every session of the user.
-func (s *Service) ResetPassword(ctx context.Context, secret, password string) error {
+// ResetPassword sets a new password with a one-time link's secret. It ends every session
+// of the user and revokes their other reset links; with revokeTokens it revokes their API
+// tokens as well (what a user who fears their account was taken over should choose).
+func (s *Service) ResetPassword(ctx context.Context, secret, password string, revokeTokens bool) error {
 	t, err := s.resetToken(ctx, secret)
 	if err != nil {
 		return err
@@ -636,7 +540,8 @@ func (s *Service) ResetPassword(ctx context.Context, secret, password string) er
 	if err != nil {
 		return err
 	}
-	// The link is used only if the password, the sessions and the entry change with it.
+	u.PasswordHash = hashPassword(password)
+	// The link is used only if the password, the sessions, the tokens and the entry change with it.
 	return s.inTx(ctx, func(ctx context.Context) error {
 		ok, err := s.Store.UseToken(ctx, t.TokenHash, s.Now().UTC())
 		if err != nil {
@@ -645,38 +550,68 @@ func (s *Service) ResetPassword(ctx context.Context, secret, password string) er
 		if !ok {
 			return errBadResetLink
 		}
-		u.PasswordHash, u.FailedLogins, u.LockedUntil = hashPassword(password), 0, time.Time{}
 		if err := s.Store.UpdateUser(ctx, *u); err != nil {
 			return err
 		}
 		if err := s.Store.DeleteUserSessions(ctx, u.ID); err != nil {
 			return err
 		}
-		return s.record(ctx, Principal{User: u}, "password.reset", "user:"+u.ID, u.OrgID, nil, nil, "", false)
+		if _, err := s.Store.DeleteTokens(ctx, u.ID, TokenReset); err != nil {
+			return err
+		}
+		revoked, err := s.revokeAPITokens(ctx, u, revokeTokens)
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, Principal{User: u}, "password.reset", "user:"+u.ID, u.OrgID, nil,
+			map[string]any{"sessions_ended": "all", "api_tokens_revoked": revoked}, "", false)
 	})
 }
 
-// ChangePassword sets a new password for the actor, who must give the current one.
-func (s *Service) ChangePassword(ctx context.Context, actor Principal, current, password string) error {
+// PasswordChange is a new password chosen by its user, and what ends with the old one.
+type PasswordChange struct {
+	Current string // the password now
+	New     string
+	// KeepSession is the hash of the session the change is made in (Session.TokenHash),
+	// which stays; every other session of the user ends. "" ends them all.
+	KeepSession string
+	// RevokeTokens revokes every API token of the user as well.
+	RevokeTokens bool
+}
+
+// ChangePassword sets a new password for the actor, who must give the current one. It ends
+// the actor's other sessions and, if asked, revokes their API tokens.
+func (s *Service) ChangePassword(ctx context.Context, actor Principal, c PasswordChange) error {
 	if actor.IsAnonymous() {
 		return errSessionExpired
+	}
+	if err := text.Check("current", c.Current, text.Password); err != nil {
+		return err
 	}
 	u, err := s.Store.User(ctx, actor.User.ID)
 	if err != nil {
 		return err
 	}
-	if u.PasswordHash != "" && !passwordMatches(u.PasswordHash, current) {
+	if u.PasswordHash != "" && !passwordMatches(u.PasswordHash, c.Current) {
 		return &apperr.Error{Code: apperr.Invalid, Field: "current", Message: "the current password is wrong",
 			Dutch: "Het huidige wachtwoord is onjuist."}
 	}
-	if err := checkPassword(password); err != nil {
+	if err := checkPassword(c.New); err != nil {
 		return err
 	}
-	u.PasswordHash = hashPassword(password)
+	u.PasswordHash = hashPassword(c.New)
 	return s.inTx(ctx, func(ctx context.Context) error {
 		if err := s.Store.UpdateUser(ctx, *u); err != nil {
 			return err
 		}
-		return s.record(ctx, actor, "password.change", "user:"+u.ID, u.OrgID, nil, nil, "", false)
+		if err := s.Store.DeleteOtherSessions(ctx, u.ID, c.KeepSession); err != nil {
+			return err
+		}
+		revoked, err := s.revokeAPITokens(ctx, u, c.RevokeTokens)
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, actor, "password.change", "user:"+u.ID, u.OrgID, nil,
+			map[string]any{"sessions_ended": "others", "api_tokens_revoked": revoked}, "", false)
 	})
 }

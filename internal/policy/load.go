@@ -93,6 +93,9 @@ func LoadBase(fsys fs.FS) (*Library, error) {
 	if _, err := decodeStrict("registry.yaml", data, lib.Registry); err != nil {
 		return nil, err
 	}
+	if err := lib.Registry.checkPrefixes(); err != nil {
+		return nil, err
+	}
 	factFiles, _ := fs.Glob(fsys, "facts/*.yaml")
 	var defs []provider.FactDef
 	for _, name := range factFiles {

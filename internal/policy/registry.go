@@ -1,5 +1,11 @@
 package policy
 
+import (
+	"fmt"
+
+	"zorginkoop/internal/apperr"
+)
+
 // Registry lists the insurers, purchasing parties and care types policies refer to.
 type Registry struct {
 	Insurers          []Insurer         `yaml:"insurers" json:"insurers"`
@@ -13,6 +19,19 @@ type Insurer struct {
 	Name        string   `yaml:"name" json:"name"`
 	Labels      []Label  `yaml:"labels" json:"labels"`
 	PolicyTypes []string `yaml:"policy_types" json:"policy_types"`
+	// IDPrefixes are the prefixes of the ids of the insurer's policies besides its own id
+	// (see Registry.PolicyIDOwner): "cz" for CZ groep's "cz-msz-2024".
+	IDPrefixes []string `yaml:"id_prefixes" json:"id_prefixes,omitempty"`
+}
+
+// Prefixes are the insurer's id and its IDPrefixes, each followed by "-": what the ids
+// of its policies start with.
+func (i *Insurer) Prefixes() []string {
+	out := []string{i.ID + "-"}
+	for _, p := range i.IDPrefixes {
+		out = append(out, p+"-")
+	}
+	return out
 }
 
 // Label is a brand under which an insurer sells policies.
@@ -89,4 +108,37 @@ func (r *Registry) InsurerSet() map[string]bool {
 		m[c.ID] = true
 	}
 	return m
+}
+
+// PolicyIDOwner returns the insurer whose policies id may name: the one with the longest
+// prefix (see Insurer.Prefixes) that id starts with. Policy ids are namespaced per insurer
+// so that one insurer's side cannot take, nor find out about, an id of another's.
+func (r *Registry) PolicyIDOwner(id string) (*Insurer, bool) {
+	var owner *Insurer
+	longest := 0
+	for i := range r.Insurers {
+		for _, p := range r.Insurers[i].Prefixes() {
+			if len(p) > longest && len(id) > len(p) && id[:len(p)] == p {
+				owner, longest = &r.Insurers[i], len(p)
+			}
+		}
+	}
+	return owner, owner != nil
+}
+
+// checkPrefixes refuses a registry in which two insurers share an id prefix: an id would
+// belong to both.
+func (r *Registry) checkPrefixes() error {
+	seen := map[string]string{}
+	var errs apperr.List
+	for _, ins := range r.Insurers {
+		for _, p := range ins.Prefixes() {
+			if other, ok := seen[p]; ok && other != ins.ID {
+				errs = append(errs, &apperr.Error{Code: apperr.Invalid, File: "registry.yaml", Field: "id_prefixes",
+					Message: fmt.Sprintf("insurers %s and %s both claim policy ids starting with %q", other, ins.ID, p)})
+			}
+			seen[p] = ins.ID
+		}
+	}
+	return errs.Err()
 }

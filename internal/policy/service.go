@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -140,6 +141,9 @@ func (s *Service) SaveDraft(ctx context.Context, actor identity.Principal, file 
 			Message: fmt.Sprintf("you do not write policies for insurer %q", c.Insurer),
 			Dutch:   fmt.Sprintf("U stelt geen zorginkoopbeleid op voor verzekeraar %s.", s.Library.InsurerName(c.Insurer))}
 	}
+	if err := s.checkDraftID(c, file); err != nil {
+		return nil, false, err
+	}
 	if c.Previous != "" {
 		if _, err := s.Library.Visible(actor, c.Previous); err != nil {
 			return nil, false, &apperr.Error{Code: apperr.Invalid, File: file, Line: c.lines.at("previous"), Field: "previous",
@@ -154,8 +158,9 @@ func (s *Service) SaveDraft(ctx context.Context, actor identity.Principal, file 
 	}
 	prev := 0
 	if old != nil {
-		// Another tenant's draft gets the same answer as a published policy, so the
-		// answer tells only that the id is taken.
+		// The id is in the namespace of the draft's insurer (checkDraftID), so this is
+		// the insurer's own published policy, or a draft stored before ids were
+		// namespaced; either way the answer tells only that the id is taken.
 		if old.Status != Draft || !MayRead(actor, old) {
 			return nil, false, &apperr.Error{Code: apperr.Conflict, File: file, Line: c.lines.at("id"), Field: "id",
 				Message: fmt.Sprintf("policy id %q is in use; a new version of a policy needs a new id that names the old one in previous", c.ID),
@@ -171,7 +176,7 @@ func (s *Service) SaveDraft(ctx context.Context, actor identity.Principal, file 
 	// The draft and its entry commit together; the library learns of it after the commit.
 	err = identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
 		if err := s.Store.SavePolicy(ctx, &rec, prev); err != nil {
-			return err
+			return staleSave(err)
 		}
 		c.Status, c.Version = Draft, rec.Version
 		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "policy.draft_save", Subject: "policy:" + c.ID,
@@ -182,6 +187,34 @@ func (s *Service) SaveDraft(ctx context.Context, actor identity.Principal, file 
 	}
 	s.Library.Add(c)
 	return c, old == nil, nil
+}
+
+// checkDraftID refuses an id outside the namespace of the draft's insurer (see
+// Registry.PolicyIDOwner) before the id is looked up: so that no one can take an id that
+// another insurer will use, nor find out whether another insurer's draft has an id.
+func (s *Service) checkDraftID(c *Compiled, file string) error {
+	if owner, ok := s.Library.Registry.PolicyIDOwner(c.ID); ok && owner.ID == c.Insurer {
+		return nil
+	}
+	ins, ok := s.Library.Registry.Insurer(c.Insurer)
+	if !ok { // Parse refuses an unknown insurer; never here
+		return fmt.Errorf("draft %s: unknown insurer %q", c.ID, c.Insurer)
+	}
+	prefixes := ins.Prefixes()
+	example := prefixes[len(prefixes)-1] + "msz-2027"
+	return &apperr.Error{Code: apperr.Invalid, File: file, Line: c.lines.at("id"), Field: "id",
+		Message: fmt.Sprintf("the id of a policy of %s must start with %s, e.g. %s", ins.Name, strings.Join(prefixes, " or "), example),
+		Dutch: fmt.Sprintf("Het id van een zorginkoopbeleid van %s moet beginnen met %s, bijvoorbeeld %s.",
+			ins.Name, strings.Join(prefixes, " of "), example)}
+}
+
+// staleSave gives the store's Conflict of a save over a changed version its Dutch message.
+func staleSave(err error) error {
+	var e *apperr.Error
+	if errors.As(err, &e) && e.Code == apperr.Conflict && e.Dutch == "" {
+		e.Dutch = "Dit zorginkoopbeleid is intussen opgeslagen of gewijzigd. Laad het opnieuw."
+	}
+	return err
 }
 
 // draftFileName keeps the base name of an uploaded file, for error messages.
@@ -232,7 +265,7 @@ func (s *Service) Publish(ctx context.Context, actor identity.Principal, id stri
 	// The publication and its entry commit together; the library learns of it after the commit.
 	err = identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
 		if err := s.Store.SavePolicy(ctx, &rec, c.Version); err != nil {
-			return err
+			return staleSave(err)
 		}
 		pub.Status, pub.Version = Published, rec.Version
 		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "policy.publish", Subject: "policy:" + id,

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/apptest"
@@ -112,16 +113,64 @@ func TestOnlyBuyersAndAdministratorsWriteTheirInsurersPolicies(t *testing.T) {
 	}
 }
 
-func TestAnotherInsurersDraftIDIsInUseWithoutRevealingIt(t *testing.T) {
+// Policy ids are namespaced per insurer: an id of insurer B's namespace is refused to A's
+// side before it is looked up, with the same answer whether B has a draft with it or not,
+// and B's id stays free for B.
+func TestAnotherInsurersIDCanBeNeitherDetectedNorTaken(t *testing.T) {
 	ts := tenants(t)
-	yaml := apptest.DraftYAML(t, "cz-hz-mdz-2022.yaml", apptest.DraftB, "Poging")
-	_, _, err := ts.Env.Policies.SaveDraft(context.Background(), who(ts, "a-inkoper"), "concept.yaml", yaml)
-	if apperr.CodeOf(err) != apperr.Conflict || strings.Contains(err.Error(), apptest.DraftBTitle) || strings.Contains(err.Error(), "draft") {
-		t.Fatalf("err = %v, want a Conflict that says only that the id is in use", err)
+	ctx := context.Background()
+	try := func(id string) error {
+		// A's own file (insurer A) under an id of B's namespace.
+		_, _, err := ts.Env.Policies.SaveDraft(ctx, who(ts, "a-inkoper"), "concept.yaml", apptest.DraftYAML(t, "cz-hz-mdz-2022.yaml", id, "Poging"))
+		return err
 	}
-	c, err := ts.Env.Policies.Policy(context.Background(), who(ts, "b-inkoper"), apptest.DraftB)
-	if err != nil || c.Title != apptest.DraftBTitle {
+	taken, free := try(apptest.DraftB), try("zz-nog-vrij-2028")
+	if apperr.CodeOf(taken) != apperr.Invalid || !strings.Contains(taken.Error(), "must start with cz-groep- or cz-") {
+		t.Fatalf("B's draft id: %v, want Invalid naming A's prefixes", taken)
+	}
+	if strings.ReplaceAll(taken.Error(), apptest.DraftB, "ID") != strings.ReplaceAll(free.Error(), "zz-nog-vrij-2028", "ID") {
+		t.Errorf("an id B uses answers %q, a free one %q: the difference tells that B's draft exists", taken, free)
+	}
+	if c, err := ts.Env.Policies.Policy(ctx, who(ts, "b-inkoper"), apptest.DraftB); err != nil || c.Title != apptest.DraftBTitle {
 		t.Fatalf("B's draft after the attempt: %v, %v", c, err)
+	}
+	// The free id was not taken: B saves under it.
+	if _, created, err := ts.Env.Policies.SaveDraft(ctx, who(ts, "b-inkoper"), "concept.yaml",
+		apptest.DraftYAML(t, "zz-msz-2024.yaml", "zz-nog-vrij-2028", "Van B")); err != nil || !created {
+		t.Errorf("B saving under its own free id: created %v, %v", created, err)
+	}
+}
+
+func TestADraftIDMustBeginWithAPrefixOfItsInsurer(t *testing.T) {
+	ts := tenants(t)
+	for _, tc := range []struct {
+		actor, shipped, id string
+		ok                 bool
+	}{
+		{"a-inkoper", "cz-hz-mdz-2022.yaml", "cz-hz-2027", true},
+		{"a-inkoper", "cz-hz-mdz-2022.yaml", "cz-groep-hz-2027", true},
+		{"a-inkoper", "cz-hz-mdz-2022.yaml", "hz-2027", false},
+		{"a-inkoper", "cz-hz-mdz-2022.yaml", "czhz-2027", false},
+		{"a-inkoper", "cz-hz-mdz-2022.yaml", "asr-hz-2027", false},
+		{"b-inkoper", "zz-msz-2024.yaml", "zorg-en-zekerheid-msz-2028", true},
+		{"b-inkoper", "zz-msz-2024.yaml", "cz-msz-2028", false},
+	} {
+		_, _, err := ts.Env.Policies.SaveDraft(context.Background(), who(ts, tc.actor), "concept.yaml", apptest.DraftYAML(t, tc.shipped, tc.id, "Prefix"))
+		if tc.ok && err != nil || !tc.ok && (apperr.CodeOf(err) != apperr.Invalid || !strings.Contains(dutch(err), "moet beginnen met")) {
+			t.Errorf("%s saving %s: %v, want ok %v", tc.actor, tc.id, err, tc.ok)
+		}
+	}
+}
+
+func TestEveryShippedPolicyIDBelongsToItsInsurer(t *testing.T) {
+	lib, err := policy.LoadLibrary(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range lib.Policies() {
+		if owner, ok := lib.Registry.PolicyIDOwner(c.ID); !ok || owner.ID != c.Insurer {
+			t.Errorf("%s (insurer %s) is not in its insurer's namespace", c.ID, c.Insurer)
+		}
 	}
 }
 
@@ -249,5 +298,23 @@ func TestInstancesSeeEachOthersDraftsAndPublications(t *testing.T) {
 	// Changing the draft through the other instance checks the version the first one wrote.
 	if _, _, err := other.SaveDraft(ctx, who(ts, "a-inkoper"), "concept.yaml", yaml); apperr.CodeOf(err) != apperr.Conflict {
 		t.Errorf("a draft over the published policy through the other instance: %v, want Conflict", err)
+	}
+}
+
+func dutch(err error) string {
+	if es := apperr.Errors(err); len(es) > 0 {
+		return es[0].Dutch
+	}
+	return ""
+}
+
+func TestARegistryInWhichTwoInsurersShareAnIDPrefixIsRefused(t *testing.T) {
+	fsys := fstest.MapFS{"registry.yaml": {Data: []byte(`insurers:
+  - {id: cz-groep, name: CZ groep, id_prefixes: [cz]}
+  - {id: cz, name: Een ander}
+`)}}
+	_, err := policy.LoadBase(fsys)
+	if apperr.CodeOf(err) != apperr.Invalid || !strings.Contains(err.Error(), `both claim policy ids starting with "cz-"`) {
+		t.Errorf("LoadBase = %v, want Invalid on the shared prefix", err)
 	}
 }

@@ -91,7 +91,7 @@ func TestLogboekShowsTheOrganisationsTrailInDutchWithRefusedAttempts(t *testing.
 	wantLacks(t, body, `<select name="organisatie">`, "organisation:zz", "Logboek van het hele platform")
 
 	login := rowWith(t, body, "Inloggen geweigerd")
-	wantContains(t, login, `<tr class="denied">`, "1 november 2021 om 10:30", "wrong password (1 of 5)", "<td>ja</td>")
+	wantContains(t, login, `<tr class="denied">`, "1 november 2021 om 10:30", "wrong password (1 in a row from 127.0.0.1)", "<td>ja</td>")
 	refused := rowWith(t, body, "policy:cz-overname-2027")
 	wantContains(t, refused, `<tr class="denied">`, "Concept opslaan geweigerd", "<td>Zeger Zorgvuldig</td>", "<td>zz</td>",
 		"does not act for the policy&#39;s insurer", "<td>ja</td>")

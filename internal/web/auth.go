@@ -21,9 +21,11 @@ const MaxFormBytes = 1 << 20
 
 // Limits are the rate limits of the pages. New fills a nil field from DefaultLimits.
 type Limits struct {
-	// FormsPerIP and FormsPerAccount limit the login and forgotten-password forms, per
-	// client IP address and per e-mail address typed, against guessing passwords and
-	// flooding an inbox. Lockout after identity.MaxFailedLogins is the rule behind these.
+	// FormsPerIP limits the login and forgotten-password forms per client IP address,
+	// against one source trying many addresses. FormsPerAccount limits the
+	// forgotten-password form per e-mail address typed, against flooding an inbox. The
+	// login form has no limit per address, which anyone could use to keep its user out:
+	// identity's login throttle slows each (address, source) pair instead.
 	FormsPerIP      *ratelimit.Limiter
 	FormsPerAccount *ratelimit.Limiter
 	// Public limits the GET requests of visitors who are not logged in, per IP address.
@@ -85,6 +87,7 @@ func (h *Handler) authRoutes() {
 	h.handle("GET /account", h.accountPage)
 	h.handle("POST /account/wachtwoord", h.changePassword)
 	h.handle("POST /account/token", h.createToken)
+	h.handle("POST /account/token/{id}/intrekken", h.revokeToken)
 	h.handle("GET /beoordelingen", h.myAssessments)
 }
 
@@ -214,12 +217,13 @@ func sizeName(n int64) string {
 	return nl.Int(max(n>>10, 1)) + " kB"
 }
 
-// limitForms applies the rate limits of the login and forgotten-password forms.
+// limitForms applies the rate limits of the login and forgotten-password forms: per IP
+// address for both, and per e-mail address typed for the forgotten-password form only.
 func (h *Handler) limitForms(w http.ResponseWriter, r *http.Request, form, email string) error {
 	if ok, wait := h.Limits.FormsPerIP.Allow(form + " ip " + ratelimit.ClientIP(r)); !ok {
 		return ratelimit.Refuse(w, wait)
 	}
-	if email = strings.ToLower(strings.TrimSpace(email)); email != "" {
+	if email = strings.ToLower(strings.TrimSpace(email)); email != "" && form != "login" {
 		if ok, wait := h.Limits.FormsPerAccount.Allow(form + " account " + email); !ok {
 			return ratelimit.Refuse(w, wait)
 		}
@@ -238,7 +242,7 @@ func dutchOf(err error) string {
 // statusOf maps the codes the forms show on the form itself; 0 for any other error.
 func statusOf(err error) int {
 	return map[apperr.Code]int{apperr.Invalid: http.StatusBadRequest, apperr.Unauthenticated: http.StatusUnauthorized,
-		apperr.Forbidden: http.StatusForbidden, apperr.TooMany: http.StatusTooManyRequests}[apperr.CodeOf(err)]
+		apperr.Forbidden: http.StatusForbidden, apperr.TooMany: http.StatusTooManyRequests, apperr.Conflict: http.StatusConflict}[apperr.CodeOf(err)]
 }
 
 // noStore keeps pages with secrets (a new API token, a reset link's form) out of caches.
@@ -254,7 +258,7 @@ type loginView struct {
 	Return string // the page to go to after logging in
 	Notice string // why the user is here (session expired, logged out, password set)
 	Error  string
-	Locked bool                    // the account is locked: show the way back
+	Locked bool                    // too many attempts: show the way back
 	OIDC   []identity.Organisation // organisations whose users log in at their own identity provider
 }
 
@@ -303,11 +307,14 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		v.Error = dutchOf(err)
 		return h.render(w, http.StatusTooManyRequests, "login.html", "Inloggen", v)
 	}
-	_, secret, sess, err := h.Identity.Login(r.Context(), v.Email, password)
+	_, secret, sess, err := h.Identity.LoginFrom(r.Context(), ratelimit.ClientIP(r), v.Email, password)
 	if err != nil {
 		status := statusOf(err)
 		if status == 0 || dutchOf(err) == "" {
 			return err
+		}
+		if wait, ok := identity.RetryAfter(err); ok {
+			ratelimit.Refuse(w, wait) // sets Retry-After
 		}
 		v.Error, v.Locked = dutchOf(err), apperr.CodeOf(err) == apperr.TooMany
 		return h.render(w, status, "login.html", "Inloggen", v)
@@ -362,16 +369,23 @@ func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) error {
 }
 
 type resetView struct {
-	CSRF      string
-	Token     string
-	Invalid   string // the link cannot be used: why
-	Error     string
-	MinLength int
+	CSRF         string
+	Token        string
+	Invalid      string // the link cannot be used: why
+	Error        string
+	MinLength    int
+	RevokeTokens bool // the box "revoke my API tokens" is ticked
 }
 
 func (h *Handler) newResetView(r *http.Request, token string) resetView {
-	return resetView{CSRF: httpauth.CSRFToken(r.Context()), Token: token, MinLength: identity.MinPasswordLength}
+	return resetView{CSRF: httpauth.CSRFToken(r.Context()), Token: token, MinLength: identity.MinPasswordLength,
+		RevokeTokens: r.Method != http.MethodPost || revokeTokensTicked(r)}
 }
+
+// revokeTokensTicked reads the box "also revoke my API tokens" of the reset and change
+// forms; it is ticked when the form is shown, so revoking is what a user gets unless they
+// untick it.
+func revokeTokensTicked(r *http.Request) bool { return r.PostFormValue("tokens_intrekken") == "ja" }
 
 // resetPage shows the form of a reset link, or at once why the link cannot be used.
 func (h *Handler) resetPage(w http.ResponseWriter, r *http.Request) error {
@@ -401,7 +415,7 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) error {
 		return h.render(w, http.StatusBadRequest, "reset.html", "Nieuw wachtwoord instellen", v)
 	}
 	if err == nil {
-		err = h.Identity.ResetPassword(r.Context(), v.Token, password)
+		err = h.Identity.ResetPassword(r.Context(), v.Token, password, v.RevokeTokens)
 	}
 	if err != nil {
 		if statusOf(err) == 0 || dutchOf(err) == "" {
@@ -426,10 +440,13 @@ type accountView struct {
 	Org           *identity.Organisation
 	Notice        string
 	PasswordError string
+	RevokeTokens  bool // the box "revoke my API tokens" of the password form is ticked
 	TokenError    string
 	TokenName     string
 	NewToken      string // shown once, right after it was made
 	TokenExpires  time.Time
+	Tokens        []identity.Token // the user's API tokens
+	MaxTokens     int
 	MinLength     int
 }
 
@@ -438,7 +455,17 @@ func (h *Handler) newAccountView(r *http.Request) (accountView, error) {
 	if p.IsAnonymous() {
 		return accountView{}, identity.LoginRequired("see your account")
 	}
-	return accountView{CSRF: httpauth.CSRFToken(r.Context()), User: p.User, Org: p.Org, MinLength: identity.MinPasswordLength}, nil
+	tokens, err := h.Identity.APITokens(r.Context(), p)
+	if err != nil {
+		return accountView{}, err
+	}
+	return accountView{CSRF: httpauth.CSRFToken(r.Context()), User: p.User, Org: p.Org, MinLength: identity.MinPasswordLength,
+		RevokeTokens: true, Tokens: tokens, MaxTokens: identity.MaxAPITokens}, nil
+}
+
+var accountNotices = map[string]string{
+	"gewijzigd":   "Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd.",
+	"ingetrokken": "Het API-token is ingetrokken; systemen die het gebruikten, hebben geen toegang meer.",
 }
 
 func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request) error {
@@ -446,8 +473,10 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if r.URL.Query().Get("gewijzigd") == "1" {
-		v.Notice = "Uw wachtwoord is gewijzigd."
+	for key, notice := range accountNotices {
+		if r.URL.Query().Get(key) == "1" {
+			v.Notice = notice
+		}
 	}
 	return h.render(w, http.StatusOK, "account.html", "Mijn account", v)
 }
@@ -457,13 +486,16 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	v.RevokeTokens = revokeTokensTicked(r)
 	password := r.PostFormValue("wachtwoord")
 	if password != r.PostFormValue("wachtwoord2") {
 		v.PasswordError = "De twee nieuwe wachtwoorden zijn niet gelijk. Typ hetzelfde nieuwe wachtwoord twee keer."
 		return h.render(w, http.StatusBadRequest, "account.html", "Mijn account", v)
 	}
 	p := identity.PrincipalFrom(r.Context())
-	if err := h.Identity.ChangePassword(r.Context(), p, r.PostFormValue("huidig"), password); err != nil {
+	change := identity.PasswordChange{Current: r.PostFormValue("huidig"), New: password,
+		KeepSession: identity.HashSecret(httpauth.SessionCookieValue(r)), RevokeTokens: v.RevokeTokens}
+	if err := h.Identity.ChangePassword(r.Context(), p, change); err != nil {
 		if statusOf(err) == 0 || dutchOf(err) == "" {
 			return err
 		}
@@ -491,10 +523,23 @@ func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.TokenError = dutchOf(err)
 		if v.TokenError == "" {
-			v.TokenError = "Geef het token een naam van 1 tot 100 tekens, bijvoorbeeld het systeem dat het gebruikt."
+			v.TokenError = "Geef het token een naam, bijvoorbeeld het systeem dat het gebruikt."
 		}
 		return h.render(w, statusOf(err), "account.html", "Mijn account", v)
 	}
+	if v.Tokens, err = h.Identity.APITokens(r.Context(), p); err != nil {
+		return err
+	}
 	v.NewToken, v.TokenExpires = secret, h.Identity.Now().Add(identity.APITokenTTL)
 	return h.render(w, http.StatusOK, "account.html", "Mijn account", v)
+}
+
+// revokeToken revokes one of the user's own API tokens.
+func (h *Handler) revokeToken(w http.ResponseWriter, r *http.Request) error {
+	p := identity.PrincipalFrom(r.Context())
+	if err := h.Identity.RevokeAPIToken(r.Context(), p, r.PathValue("id")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/account?ingetrokken=1", http.StatusSeeOther)
+	return nil
 }

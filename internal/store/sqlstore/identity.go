@@ -140,7 +140,7 @@ func (db *DB) strings(ctx context.Context, q string, args ...any) ([]string, err
 	return out, rows.Err()
 }
 
-const userColumns = `id, org_id, email, name, roles, password_hash, disabled, failed_logins, locked_until,
+const userColumns = `id, org_id, email, name, roles, password_hash, disabled,
 	COALESCE(cert_fingerprint, ''), COALESCE(oidc_subject, ''), created_at`
 
 func (db *DB) userArgs(u identity.User) []any {
@@ -154,17 +154,16 @@ func (db *DB) userArgs(u identity.User) []any {
 		}
 		return s
 	}
-	return []any{u.ID, u.OrgID, u.Email, u.Name, strings.Join(roles, ","), u.PasswordHash, u.Disabled, u.FailedLogins,
-		db.nullTime(u.LockedUntil), null(u.CertFingerprint), null(u.OIDCSubject), db.Dialect.Time(u.CreatedAt)}
+	return []any{u.ID, u.OrgID, u.Email, u.Name, strings.Join(roles, ","), u.PasswordHash, u.Disabled,
+		null(u.CertFingerprint), null(u.OIDCSubject), db.Dialect.Time(u.CreatedAt)}
 }
 
 // CreateUser adds a user.
 func (db *DB) CreateUser(ctx context.Context, u identity.User) error {
 	_, err := db.Writer(ctx).ExecContext(ctx, db.Q(`INSERT INTO users (id, org_id, email, name, roles, password_hash, disabled,
-		failed_logins, locked_until, cert_fingerprint, oidc_subject, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), db.userArgs(u)...)
+		cert_fingerprint, oidc_subject, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), db.userArgs(u)...)
 	if err != nil && isUniqueViolation(err) {
-		return &apperr.Error{Code: apperr.Conflict, Field: "email", Message: fmt.Sprintf("a user with e-mail address %s exists already", u.Email),
-			Dutch: "Er bestaat al een gebruiker met dit e-mailadres."}
+		return &apperr.Error{Code: apperr.Conflict, Field: "email", Message: fmt.Sprintf("a user with e-mail address %s exists already", u.Email)}
 	}
 	if err != nil {
 		return fmt.Errorf("create user: %w", err)
@@ -176,7 +175,7 @@ func (db *DB) CreateUser(ctx context.Context, u identity.User) error {
 func (db *DB) UpdateUser(ctx context.Context, u identity.User) error {
 	args := db.userArgs(u)
 	res, err := db.Writer(ctx).ExecContext(ctx, db.Q(`UPDATE users SET org_id = ?, email = ?, name = ?, roles = ?, password_hash = ?,
-		disabled = ?, failed_logins = ?, locked_until = ?, cert_fingerprint = ?, oidc_subject = ?, created_at = ? WHERE id = ?`),
+		disabled = ?, cert_fingerprint = ?, oidc_subject = ?, created_at = ? WHERE id = ?`),
 		append(args[1:], args[0])...)
 	if err != nil && isUniqueViolation(err) {
 		return &apperr.Error{Code: apperr.Conflict, Message: "the e-mail address, certificate or OIDC login belongs to another user"}
@@ -200,9 +199,9 @@ func (db *DB) users(ctx context.Context, where string, args ...any) ([]identity.
 	for rows.Next() {
 		var u identity.User
 		var roles string
-		var locked, created Timestamp
-		if err := rows.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &roles, &u.PasswordHash, &u.Disabled, &u.FailedLogins,
-			&locked, &u.CertFingerprint, &u.OIDCSubject, &created); err != nil {
+		var created Timestamp
+		if err := rows.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &roles, &u.PasswordHash, &u.Disabled,
+			&u.CertFingerprint, &u.OIDCSubject, &created); err != nil {
 			return nil, fmt.Errorf("read users: %w", err)
 		}
 		for _, r := range strings.Split(roles, ",") {
@@ -210,7 +209,7 @@ func (db *DB) users(ctx context.Context, where string, args ...any) ([]identity.
 				u.Roles = append(u.Roles, identity.Role(r))
 			}
 		}
-		u.LockedUntil, u.CreatedAt = locked.Time, created.Time
+		u.CreatedAt = created.Time
 		out = append(out, u)
 	}
 	return out, rows.Err()
@@ -297,6 +296,13 @@ func (db *DB) DeleteUserSessions(ctx context.Context, userID string) error {
 	return nil
 }
 
+func (db *DB) DeleteOtherSessions(ctx context.Context, userID, keepHash string) error {
+	if _, err := db.Writer(ctx).ExecContext(ctx, db.Q(`DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`), userID, keepHash); err != nil {
+		return fmt.Errorf("delete sessions: %w", err)
+	}
+	return nil
+}
+
 func (db *DB) CreateToken(ctx context.Context, t identity.Token) error {
 	_, err := db.Writer(ctx).ExecContext(ctx, db.Q(`INSERT INTO tokens (token_hash, kind, user_id, name, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		t.TokenHash, string(t.Kind), t.UserID, t.Name, db.Dialect.Time(t.CreatedAt), db.Dialect.Time(t.ExpiresAt), db.nullTime(t.UsedAt))
@@ -307,7 +313,8 @@ func (db *DB) CreateToken(ctx context.Context, t identity.Token) error {
 }
 
 func (db *DB) tokens(ctx context.Context, where string, args ...any) ([]identity.Token, error) {
-	rows, err := db.Read.QueryContext(ctx, db.Q(`SELECT token_hash, kind, user_id, name, created_at, expires_at, used_at FROM tokens `+where+` ORDER BY created_at`), args...)
+	rows, err := db.Read.QueryContext(ctx, db.Q(`SELECT token_hash, kind, user_id, name, created_at, expires_at, used_at, last_used_at
+		FROM tokens `+where+` ORDER BY created_at, token_hash`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("read tokens: %w", err)
 	}
@@ -315,11 +322,11 @@ func (db *DB) tokens(ctx context.Context, where string, args ...any) ([]identity
 	var out []identity.Token
 	for rows.Next() {
 		var t identity.Token
-		var created, expires, used Timestamp
-		if err := rows.Scan(&t.TokenHash, &t.Kind, &t.UserID, &t.Name, &created, &expires, &used); err != nil {
+		var created, expires, used, lastUsed Timestamp
+		if err := rows.Scan(&t.TokenHash, &t.Kind, &t.UserID, &t.Name, &created, &expires, &used, &lastUsed); err != nil {
 			return nil, fmt.Errorf("read tokens: %w", err)
 		}
-		t.CreatedAt, t.ExpiresAt, t.UsedAt = created.Time, expires.Time, used.Time
+		t.CreatedAt, t.ExpiresAt, t.UsedAt, t.LastUsedAt = created.Time, expires.Time, used.Time, lastUsed.Time
 		out = append(out, t)
 	}
 	return out, rows.Err()
@@ -348,4 +355,81 @@ func (db *DB) UseToken(ctx context.Context, tokenHash string, t time.Time) (bool
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+func (db *DB) DeleteToken(ctx context.Context, tokenHash string) error {
+	if _, err := db.Writer(ctx).ExecContext(ctx, db.Q(`DELETE FROM tokens WHERE token_hash = ?`), tokenHash); err != nil {
+		return fmt.Errorf("delete token: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) DeleteTokens(ctx context.Context, userID string, kind identity.TokenKind) (int, error) {
+	res, err := db.Writer(ctx).ExecContext(ctx, db.Q(`DELETE FROM tokens WHERE user_id = ? AND kind = ?`), userID, string(kind))
+	if err != nil {
+		return 0, fmt.Errorf("delete tokens: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("delete tokens: %w", err)
+	}
+	return int(n), nil
+}
+
+func (db *DB) TouchToken(ctx context.Context, tokenHash string, at time.Time) error {
+	if _, err := db.Writer(ctx).ExecContext(ctx, db.Q(`UPDATE tokens SET last_used_at = ? WHERE token_hash = ?`), db.Dialect.Time(at), tokenHash); err != nil {
+		return fmt.Errorf("touch token: %w", err)
+	}
+	return nil
+}
+
+// ---- login throttle ----
+
+func (db *DB) LoginThrottle(ctx context.Context, key string) (*identity.LoginThrottle, error) {
+	t := identity.LoginThrottle{Key: key}
+	var retry, last Timestamp
+	err := db.Read.QueryRowContext(ctx, db.Q(`SELECT failures, retry_at, last_at FROM login_throttle WHERE key = ?`), key).
+		Scan(&t.Failures, &retry, &last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.NotFoundf("no failed logins")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read login throttle: %w", err)
+	}
+	t.RetryAt, t.LastAt = retry.Time, last.Time
+	return &t, nil
+}
+
+// SaveLoginThrottle is a compare-and-set on the count, so that of two attempts from one
+// source at one moment only one is heard.
+func (db *DB) SaveLoginThrottle(ctx context.Context, t identity.LoginThrottle, stored int) (bool, error) {
+	query := `UPDATE login_throttle SET failures = ?, retry_at = ?, last_at = ? WHERE key = ? AND failures = ?`
+	args := []any{t.Failures, db.Dialect.Time(t.RetryAt), db.Dialect.Time(t.LastAt), t.Key, stored}
+	if stored == 0 {
+		query = `INSERT INTO login_throttle (failures, retry_at, last_at, key) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`
+		args = args[:4]
+	}
+	res, err := db.Writer(ctx).ExecContext(ctx, db.Q(query), args...)
+	if err != nil {
+		return false, fmt.Errorf("save login throttle: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("save login throttle: %w", err)
+	}
+	return n == 1, nil
+}
+
+func (db *DB) DeleteLoginThrottle(ctx context.Context, key string) error {
+	if _, err := db.Writer(ctx).ExecContext(ctx, db.Q(`DELETE FROM login_throttle WHERE key = ?`), key); err != nil {
+		return fmt.Errorf("delete login throttle: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) PruneLoginThrottle(ctx context.Context, before time.Time) error {
+	if _, err := db.Writer(ctx).ExecContext(ctx, db.Q(`DELETE FROM login_throttle WHERE last_at < ?`), db.Dialect.Time(before)); err != nil {
+		return fmt.Errorf("prune login throttle: %w", err)
+	}
+	return nil
 }

@@ -68,8 +68,7 @@ func (db *DB) SavePolicy(ctx context.Context, r *policy.Record, prev int) error 
 	}
 	if n == 0 {
 		return &apperr.Error{Code: apperr.Conflict, Field: "id",
-			Message: fmt.Sprintf("policy %q was stored or changed meanwhile; load it again", r.ID),
-			Dutch:   "Dit zorginkoopbeleid is intussen opgeslagen of gewijzigd. Laad het opnieuw."}
+			Message: fmt.Sprintf("policy %q was stored or changed meanwhile; load it again", r.ID)}
 	}
 	r.Version = prev + 1
 	return nil

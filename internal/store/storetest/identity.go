@@ -66,7 +66,7 @@ func testUsers(t *testing.T, db store.DB) {
 	if err := db.CreateUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	u.FailedLogins, u.LockedUntil, u.Disabled = 3, t0.Add(15*time.Minute), true
+	u.Disabled = true
 	u.CertFingerprint, u.OIDCSubject = "ab12", "https://login.cz.example 42"
 	if err := db.UpdateUser(ctx, u); err != nil {
 		t.Fatal(err)
@@ -127,10 +127,22 @@ func testSessions(t *testing.T, db store.DB) {
 		t.Fatal(err)
 	}
 	same(t, "session", got, &s)
+	s.TokenHash = "h3"
+	if err := db.CreateSession(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteOtherSessions(ctx, "u-1", "h2"); err != nil {
+		t.Fatal(err)
+	}
+	for h, want := range map[string]apperr.Code{"h1": apperr.NotFound, "h2": "", "h3": apperr.NotFound} {
+		if _, err := db.Session(ctx, h); codeOf(err) != want {
+			t.Errorf("session %s after DeleteOtherSessions(h2): %v, want %q", h, err, want)
+		}
+	}
 	if err := db.DeleteUserSessions(ctx, "u-1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Session(ctx, "h1"); apperr.CodeOf(err) != apperr.NotFound {
+	if _, err := db.Session(ctx, "h2"); apperr.CodeOf(err) != apperr.NotFound {
 		t.Errorf("session after DeleteUserSessions: %v, want NotFound", err)
 	}
 }
@@ -172,4 +184,96 @@ func testTokenUsedOnce(t *testing.T, db store.DB) {
 	if err != nil || got.UsedAt.IsZero() {
 		t.Errorf("token after use: %+v, %v", got, err)
 	}
+}
+
+// API tokens are listed per user and kind, touched, deleted one by one or per kind.
+func testTokens(t *testing.T, db store.DB) {
+	ctx := context.Background()
+	saveOrg(t, db, identity.Organisation{ID: "cz", Kind: identity.Insurer, Name: "CZ", Insurers: []string{"cz-groep"}})
+	for _, u := range []identity.User{user("u-1", "anna@cz.example"), user("u-2", "bert@cz.example")} {
+		if err := db.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk := func(hash string, kind identity.TokenKind, userID string, at time.Time) identity.Token {
+		tok := identity.Token{TokenHash: hash, Kind: kind, UserID: userID, Name: "n-" + hash, CreatedAt: at, ExpiresAt: at.Add(time.Hour)}
+		if err := db.CreateToken(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	a1 := mk("a1", identity.TokenAPI, "u-1", t0)
+	a2 := mk("a2", identity.TokenAPI, "u-1", t0.Add(time.Minute))
+	mk("r1", identity.TokenReset, "u-1", t0)
+	mk("b1", identity.TokenAPI, "u-2", t0)
+	if err := db.TouchToken(ctx, "a2", t0.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	a2.LastUsedAt = t0.Add(2 * time.Minute)
+	got, err := db.Tokens(ctx, "u-1", identity.TokenAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "API tokens of u-1", got, []identity.Token{a1, a2})
+	if err := db.DeleteToken(ctx, "a1"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.DeleteTokens(ctx, "u-1", identity.TokenReset); err != nil || n != 1 {
+		t.Errorf("DeleteTokens(reset) = %d, %v; want 1", n, err)
+	}
+	for hash, want := range map[string]apperr.Code{"a1": apperr.NotFound, "a2": "", "r1": apperr.NotFound, "b1": ""} {
+		if _, err := db.Token(ctx, hash); codeOf(err) != want {
+			t.Errorf("token %s: %v, want %q", hash, err, want)
+		}
+	}
+}
+
+// The login throttle's count is set only over the count it was read at, so that two
+// attempts at one moment cannot both be heard; old keys are pruned.
+func testLoginThrottle(t *testing.T, db store.DB) {
+	ctx := context.Background()
+	if _, err := db.LoginThrottle(ctx, "k"); apperr.CodeOf(err) != apperr.NotFound {
+		t.Fatalf("unknown key: %v, want NotFound", err)
+	}
+	first := identity.LoginThrottle{Key: "k", Failures: 1, RetryAt: t0.Add(time.Second), LastAt: t0}
+	for i, want := range []bool{true, false} {
+		if ok, err := db.SaveLoginThrottle(ctx, first, 0); err != nil || ok != want {
+			t.Fatalf("insert %d: %v, %v; want %v", i, ok, err, want)
+		}
+	}
+	second := identity.LoginThrottle{Key: "k", Failures: 2, RetryAt: t0.Add(3 * time.Second), LastAt: t0.Add(time.Second)}
+	for i, want := range []bool{true, false} {
+		if ok, err := db.SaveLoginThrottle(ctx, second, 1); err != nil || ok != want {
+			t.Fatalf("update %d over count 1: %v, %v; want %v", i, ok, err, want)
+		}
+	}
+	got, err := db.LoginThrottle(ctx, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "throttle", got, &second)
+	other := identity.LoginThrottle{Key: "old", Failures: 1, RetryAt: t0, LastAt: t0.Add(-48 * time.Hour)}
+	if ok, err := db.SaveLoginThrottle(ctx, other, 0); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if err := db.PruneLoginThrottle(ctx, t0.Add(-24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.LoginThrottle(ctx, "old"); apperr.CodeOf(err) != apperr.NotFound {
+		t.Errorf("pruned key: %v, want NotFound", err)
+	}
+	if err := db.DeleteLoginThrottle(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.LoginThrottle(ctx, "k"); apperr.CodeOf(err) != apperr.NotFound {
+		t.Errorf("deleted key: %v, want NotFound", err)
+	}
+}
+
+// codeOf is the code of err, "" for none.
+func codeOf(err error) apperr.Code {
+	if err == nil {
+		return ""
+	}
+	return apperr.CodeOf(err)
 }

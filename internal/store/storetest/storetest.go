@@ -40,6 +40,8 @@ func Run(t *testing.T, open func(t *testing.T) store.DB) {
 		{"a second user with the same e-mail address is a Conflict", testDuplicateEmail},
 		{"sessions are found by token hash and deleted per user", testSessions},
 		{"a token can be used once", testTokenUsedOnce},
+		{"tokens are listed per user and kind, touched and deleted", testTokens},
+		{"the login throttle is a compare-and-set on the count, and prunes old keys", testLoginThrottle},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
