@@ -31,6 +31,7 @@ func RunAudit(t *testing.T, open func(t *testing.T) store.DB) {
 		{"concurrent appenders keep one unbroken chain", testAuditConcurrent},
 		{"a failing build appends nothing", testAuditBuildError},
 		{"the database refuses to change, remove or truncate entries", testAuditGuard},
+		{"the database refuses to replace an entry or slip one in, however written", testAuditNoBypass},
 		{"a changed entry is reported by its seq", testAuditChanged},
 		{"a changed entry with a recomputed hash breaks the next link", testAuditRehashed},
 		{"a removed entry is reported", testAuditRemoved},
