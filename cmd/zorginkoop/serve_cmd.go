@@ -24,6 +24,7 @@ import (
 	"zorginkoop/internal/mail"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/ratelimit"
 	"zorginkoop/internal/store"
 	"zorginkoop/internal/web"
 )
@@ -43,6 +44,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	smtpAddr := fs.String("smtp-addr", a.envOr("SMTP_ADDR", ""), "SMTP server host:port for password-reset mail (ZORGINKOOP_SMTP_ADDR); without it mail is written to the log")
 	smtpFrom := fs.String("smtp-from", a.envOr("SMTP_FROM", ""), "sender address of the mail (ZORGINKOOP_SMTP_FROM)")
 	smtpUser := fs.String("smtp-user", a.envOr("SMTP_USER", ""), "SMTP login name, if the server needs one (ZORGINKOOP_SMTP_USER; the password only from ZORGINKOOP_SMTP_PASSWORD)")
+	trustedProxies := fs.String("trusted-proxies", a.envOr("TRUSTED_PROXIES", ""), "reverse proxies (CIDR or address, comma-separated) whose X-Forwarded-For or Forwarded names the client, for rate limits and the log; from anyone else those headers are ignored (ZORGINKOOP_TRUSTED_PROXIES)")
 	pos, err := a.parse(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -56,6 +58,10 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	if err := checkBaseURL(*baseURL); err != nil {
 		return err
+	}
+	proxies, err := ratelimit.ParseProxies(*trustedProxies)
+	if err != nil {
+		return flagged(err, map[string]string{"trusted_proxies": "--trusted-proxies"})
 	}
 	mailer, err := a.mailer(*smtpAddr, *smtpFrom, *smtpUser)
 	if err != nil {
@@ -79,7 +85,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return usagef("cannot listen on %s: %v", *addr, err)
 	}
 	srv := &http.Server{
-		Handler:           logRequests(a.log, handler),
+		Handler:           a.siteHandler(handler, proxies),
 		TLSConfig:         tlsConfig,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
@@ -92,7 +98,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		scheme = "https"
 	}
 	a.log.Info("listening", "url", scheme+"://"+ln.Addr().String()+"/", "engine", db.Engine(), "policies", len(lib.Policies()),
-		"client_certificates", tlsConfig != nil && tlsConfig.ClientCAs != nil)
+		"client_certificates", tlsConfig != nil && tlsConfig.ClientCAs != nil, "trusted_proxies", proxies.String())
 	errc := make(chan error, 1)
 	go func() {
 		if tlsConfig != nil {
@@ -258,13 +264,20 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// logRequests logs one line per request.
+// siteHandler is what the server serves: the app, with each request's client address
+// worked out once (behind the trusted proxies, from their forwarding headers) for the
+// rate limits and the request log.
+func (a *app) siteHandler(app http.Handler, proxies ratelimit.Proxies) http.Handler {
+	return proxies.Middleware(logRequests(a.log, app))
+}
+
+// logRequests logs one line per request, with the client's address (ratelimit.ClientIP).
 func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"bytes", rec.bytes, "duration", time.Since(start).Round(time.Microsecond))
+			"bytes", rec.bytes, "duration", time.Since(start).Round(time.Microsecond), "client", ratelimit.ClientIP(r))
 	})
 }
