@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	netmail "net/mail"
 	"net/url"
 	"os"
 	"strconv"
@@ -44,6 +45,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	smtpAddr := fs.String("smtp-addr", a.envOr("SMTP_ADDR", ""), "SMTP server host:port for password-reset mail (ZORGINKOOP_SMTP_ADDR); without it mail is written to the log")
 	smtpFrom := fs.String("smtp-from", a.envOr("SMTP_FROM", ""), "sender address of the mail (ZORGINKOOP_SMTP_FROM)")
 	smtpUser := fs.String("smtp-user", a.envOr("SMTP_USER", ""), "SMTP login name, if the server needs one (ZORGINKOOP_SMTP_USER; the password only from ZORGINKOOP_SMTP_PASSWORD)")
+	headMail := fs.String("audit-head-mail", a.envOr("AUDIT_HEAD_MAIL", ""), "mail the audit trail's head (for 'audit verify --head') to this address at start and daily; it is logged either way (ZORGINKOOP_AUDIT_HEAD_MAIL)")
 	trustedProxies := fs.String("trusted-proxies", a.envOr("TRUSTED_PROXIES", ""), "reverse proxies (CIDR or address, comma-separated) whose X-Forwarded-For or Forwarded names the client, for rate limits and the log; from anyone else those headers are ignored (ZORGINKOOP_TRUSTED_PROXIES)")
 	pos, err := a.parse(fs, args)
 	if err != nil {
@@ -67,6 +69,9 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkHeadMail(*headMail, *smtpAddr); err != nil {
+		return err
+	}
 	db, err := a.openStore(ctx)
 	if err != nil {
 		return err
@@ -79,6 +84,9 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if len(lib.Policies()) == 0 {
 		a.log.Warn("the database holds no policies yet: run `zorginkoop demo` to load the shipped policies and demo providers")
 	}
+	heads := &audit.HeadPublisher{Log: &audit.Log{Store: db, Now: a.now}, Logger: a.log, Mail: mailer, To: *headMail}
+	stopHeads := publishHeads(ctx, heads, 24*time.Hour)
+	defer stopHeads() // before the database closes
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -120,6 +128,37 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	return nil
+}
+
+// publishHeads publishes the audit head now and then every interval, until the returned
+// stop is called (which waits for a publication under way).
+func publishHeads(ctx context.Context, p *audit.HeadPublisher, interval time.Duration) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	ticker := time.NewTicker(interval)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.Run(ctx, ticker.C)
+	}()
+	return func() {
+		cancel()
+		ticker.Stop()
+		<-done
+	}
+}
+
+// checkHeadMail checks --audit-head-mail: an address, to be sent through --smtp-addr.
+func checkHeadMail(to, smtpAddr string) error {
+	if to == "" {
+		return nil
+	}
+	if _, err := netmail.ParseAddress(to); err != nil {
+		return apperr.Invalidf("--audit-head-mail", "%q is not an e-mail address", to)
+	}
+	if smtpAddr == "" {
+		return usagef("--audit-head-mail needs --smtp-addr (the SMTP server, host:port)")
 	}
 	return nil
 }
