@@ -118,7 +118,7 @@ func (a *app) auditList(ctx context.Context, args []string) error {
 	fs.StringVar(&f.Subject, "subject", "", "only entries about this object, e.g. policy:cz-msz-2024")
 	fs.StringVar(&f.Dossier, "dossier", "", "only entries of this dossier")
 	fs.IntVar(&f.Limit, "limit", 50, fmt.Sprintf("at most this many entries (1 to %d)", audit.MaxLimit))
-	fs.Int64Var(&f.BeforeSeq, "before", 0, "only entries older than this seq (the next page)")
+	fs.Int64Var(&f.Before, "before", 0, "only entries older than this seq (the next page)")
 	asJSON := fs.Bool("json", false, "machine-readable output, with the values before and after")
 	pos, err := a.parse(fs, args)
 	if err != nil {
@@ -130,7 +130,7 @@ func (a *app) auditList(ctx context.Context, args []string) error {
 	if f.Limit < 1 || f.Limit > audit.MaxLimit {
 		return usagef("--limit must be between 1 and %d", audit.MaxLimit)
 	}
-	if f.BeforeSeq < 0 {
+	if f.Before < 0 {
 		return usagef("--before must be a seq of 1 or more")
 	}
 	db, err := a.openStore(ctx)

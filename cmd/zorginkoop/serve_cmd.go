@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	netmail "net/mail"
 	"net/url"
 	"os"
 	"strconv"
@@ -47,6 +48,8 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	heavyPerUser := fs.Int("heavy-per-user", a.envInt("HEAVY_PER_USER", api.DefaultHeavyPerUser), "exports, assessment runs and long lists one user may have running at once (ZORGINKOOP_HEAVY_PER_USER)")
 	heavyTotal := fs.Int("heavy-total", a.envInt("HEAVY_TOTAL", api.DefaultHeavyTotal), "such heavy requests running at once in all (ZORGINKOOP_HEAVY_TOTAL)")
 	smtpUser := fs.String("smtp-user", a.envOr("SMTP_USER", ""), "SMTP login name, if the server needs one (ZORGINKOOP_SMTP_USER; the password only from ZORGINKOOP_SMTP_PASSWORD)")
+	headMail := fs.String("audit-head-mail", a.envOr("AUDIT_HEAD_MAIL", ""), "mail the audit trail's head (for 'audit verify --head') to this address at start and daily; it is logged either way (ZORGINKOOP_AUDIT_HEAD_MAIL)")
+	trustedProxies := fs.String("trusted-proxies", a.envOr("TRUSTED_PROXIES", ""), "reverse proxies (CIDR or address, comma-separated) whose X-Forwarded-For or Forwarded names the client, for rate limits and the log; from anyone else those headers are ignored (ZORGINKOOP_TRUSTED_PROXIES)")
 	pos, err := a.parse(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -61,8 +64,15 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err := checkBaseURL(*baseURL); err != nil {
 		return err
 	}
+	proxies, err := ratelimit.ParseProxies(*trustedProxies)
+	if err != nil {
+		return flagged(err, map[string]string{"trusted_proxies": "--trusted-proxies"})
+	}
 	mailer, err := a.mailer(*smtpAddr, *smtpFrom, *smtpUser)
 	if err != nil {
+		return err
+	}
+	if err := checkHeadMail(*headMail, *smtpAddr); err != nil {
 		return err
 	}
 	db, err := a.openStore(ctx)
@@ -81,13 +91,16 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if len(lib.Policies()) == 0 {
 		a.log.Warn("the database holds no policies yet: run `zorginkoop demo` to load the shipped policies and demo providers")
 	}
+	heads := &audit.HeadPublisher{Log: &audit.Log{Store: db, Now: a.now}, Logger: a.log, Mail: mailer, To: *headMail}
+	stopHeads := publishHeads(ctx, heads, 24*time.Hour)
+	defer stopHeads() // before the database closes
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return usagef("cannot listen on %s: %v", *addr, err)
 	}
 	srv := &http.Server{
-		Handler:           logRequests(a.log, handler),
+		Handler:           a.siteHandler(handler, proxies),
 		TLSConfig:         tlsConfig,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
@@ -100,7 +113,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		scheme = "https"
 	}
 	a.log.Info("listening", "url", scheme+"://"+ln.Addr().String()+"/", "engine", db.Engine(), "policies", len(lib.Policies()),
-		"client_certificates", tlsConfig != nil && tlsConfig.ClientCAs != nil)
+		"client_certificates", tlsConfig != nil && tlsConfig.ClientCAs != nil, "trusted_proxies", proxies.String())
 	errc := make(chan error, 1)
 	go func() {
 		if tlsConfig != nil {
@@ -122,6 +135,37 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	return nil
+}
+
+// publishHeads publishes the audit head now and then every interval, until the returned
+// stop is called (which waits for a publication under way).
+func publishHeads(ctx context.Context, p *audit.HeadPublisher, interval time.Duration) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	ticker := time.NewTicker(interval)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.Run(ctx, ticker.C)
+	}()
+	return func() {
+		cancel()
+		ticker.Stop()
+		<-done
+	}
+}
+
+// checkHeadMail checks --audit-head-mail: an address, to be sent through --smtp-addr.
+func checkHeadMail(to, smtpAddr string) error {
+	if to == "" {
+		return nil
+	}
+	if _, err := netmail.ParseAddress(to); err != nil {
+		return apperr.Invalidf("--audit-head-mail", "%q is not an e-mail address", to)
+	}
+	if smtpAddr == "" {
+		return usagef("--audit-head-mail needs --smtp-addr (the SMTP server, host:port)")
 	}
 	return nil
 }
@@ -290,13 +334,20 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// logRequests logs one line per request.
+// siteHandler is what the server serves: the app, with each request's client address
+// worked out once (behind the trusted proxies, from their forwarding headers) for the
+// rate limits and the request log.
+func (a *app) siteHandler(app http.Handler, proxies ratelimit.Proxies) http.Handler {
+	return proxies.Middleware(logRequests(a.log, app))
+}
+
+// logRequests logs one line per request, with the client's address (ratelimit.ClientIP).
 func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"bytes", rec.bytes, "duration", time.Since(start).Round(time.Microsecond))
+			"bytes", rec.bytes, "duration", time.Since(start).Round(time.Microsecond), "client", ratelimit.ClientIP(r))
 	})
 }

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/audit"
@@ -16,14 +18,42 @@ type auditEntryJSON struct {
 	ActionText string `json:"action_text"`
 }
 
+// orgAuditEntryJSON is an entry as an organisation's beheerder reads it: numbered by its
+// place in the organisation's trail, without the seq and hashes, which count (and, hashed
+// together, give away) every organisation's entries.
+type orgAuditEntryJSON struct {
+	Position   int64           `json:"position"`
+	At         time.Time       `json:"at"`
+	UserID     string          `json:"user_id"`
+	UserName   string          `json:"user_name"`
+	OrgID      string          `json:"org_id"`
+	Action     string          `json:"action"`
+	ActionText string          `json:"action_text"`
+	Subject    string          `json:"subject"`
+	Scope      string          `json:"scope"`
+	Dossier    string          `json:"dossier"`
+	Before     json.RawMessage `json:"before,omitempty"`
+	After      json.RawMessage `json:"after,omitempty"`
+	Reason     string          `json:"reason"`
+	Denied     bool            `json:"denied"`
+}
+
+func newOrgAuditEntry(e audit.Entry) orgAuditEntryJSON {
+	return orgAuditEntryJSON{Position: e.Pos, At: e.At, UserID: e.UserID, UserName: e.UserName, OrgID: e.OrgID,
+		Action: e.Action, ActionText: audit.ActionText(e), Subject: e.Subject, Scope: e.Scope, Dossier: e.Dossier,
+		Before: e.Before, After: e.After, Reason: e.Reason, Denied: e.Denied}
+}
+
 type auditPage struct {
-	Entries []auditEntryJSON `json:"entries"`
-	// NextBefore is the before parameter of the next (older) page; absent on the last page.
+	Entries []any `json:"entries"` // auditEntryJSON for the operator, else orgAuditEntryJSON
+	// NextBefore is the before parameter of the next (older) page: the last entry's seq
+	// for the operator, its position for a beheerder; absent on the last page.
 	NextBefore int64 `json:"next_before,omitempty"`
 }
 
 // listAudit returns the audit trail of an organisation (org), or the whole trail for the
-// operator, newest first. The identity service decides who may read which trail.
+// operator, newest first. The identity service decides who may read which trail; the
+// operator reads entries as stored, a beheerder numbered by place in the trail.
 func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
 	if p.IsAnonymous() || h.Identity == nil {
@@ -35,9 +65,9 @@ func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) error {
 	if v := q.Get("before"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1 {
-			errs = append(errs, apperr.Invalidf("before", "before %q must be a seq of 1 or more (next_before of the previous page)", v))
+			errs = append(errs, apperr.Invalidf("before", "before %q must be a whole number of 1 or more (next_before of the previous page)", v))
 		}
-		f.BeforeSeq = n
+		f.Before = n
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -56,14 +86,19 @@ func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := auditPage{Entries: []auditEntryJSON{}}
+	out := auditPage{Entries: []any{}}
 	// At MaxLimit the extra entry is capped away: a full page may have a next one.
 	if len(es) > f.Limit || len(es) == audit.MaxLimit {
 		es = es[:f.Limit]
-		out.NextBefore = es[len(es)-1].Seq
+		out.NextBefore = es[len(es)-1].Number()
 	}
+	whole := audit.SeesWholeTrail(p)
 	for _, e := range es {
-		out.Entries = append(out.Entries, auditEntryJSON{Entry: e, ActionText: audit.ActionText(e)})
+		if whole {
+			out.Entries = append(out.Entries, auditEntryJSON{Entry: e, ActionText: audit.ActionText(e)})
+		} else {
+			out.Entries = append(out.Entries, newOrgAuditEntry(e))
+		}
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

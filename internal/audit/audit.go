@@ -53,6 +53,20 @@ type Entry struct {
 	Denied   bool            `json:"denied"` // the attempt was refused
 	PrevHash string          `json:"prev_hash"`
 	Hash     string          `json:"hash"`
+	// Pos is the entry's place in the organisation's trail it was read from (1 for that
+	// trail's first entry), set only in a tenant's view (Filter.Numbered), where Seq,
+	// PrevHash and Hash are left out. Not stored and not hashed.
+	Pos int64 `json:"-"`
+}
+
+// Number is the entry's number in the view it was read from: its place in the
+// organisation's trail (Pos) for a tenant, its seq for the operator. A page goes on from
+// the last entry's Number (Filter.Before).
+func (e Entry) Number() int64 {
+	if e.Pos > 0 {
+		return e.Pos
+	}
+	return e.Seq
 }
 
 // ComputeHash returns the hex SHA-256 of the entry's canonical encoding: every field but
@@ -144,8 +158,15 @@ type Filter struct {
 	HideDeniedElsewhere bool
 	Subject             string
 	Dossier             string
-	Limit               int   // at most this many; the store treats 0 as no limit
-	BeforeSeq           int64 // only entries with a smaller seq (the next page), if > 0
+	Limit               int // at most this many; the store treats 0 as no limit
+	// Before, if > 0, selects the entries numbered below it (the next page, from the last
+	// entry's Number): with a smaller seq, or when Numbered a smaller Pos.
+	Before int64
+	// Numbered, with OrgID, numbers the entries by their place in the organisation's
+	// trail (Entry.Pos: 1, 2, 3, ... counting only that trail's entries), for a view that
+	// must not show how many entries other organisations made. Log.Entries sets it for
+	// every viewer but the operator.
+	Numbered bool
 }
 
 // OrgScopes are the scopes an organisation's trail shows: OrgID and Scopes, without
@@ -166,7 +187,9 @@ type Store interface {
 	// write transaction that no other appender (in this process or another) can interleave
 	// with. An error from build aborts the append.
 	AppendAudit(ctx context.Context, build func(prev Head) (Entry, error)) (Entry, error)
-	// AuditEntries returns the matching entries, newest first.
+	// AuditEntries returns the matching entries, newest first; with f.Numbered, each with
+	// its place in the organisation's trail (Pos), counted before Subject and Dossier
+	// filter it, so that an entry keeps its number in every filtered view.
 	AuditEntries(ctx context.Context, f Filter) ([]Entry, error)
 	// EachAuditEntry calls fn with every entry in seq order, stopping at fn's first error.
 	EachAuditEntry(ctx context.Context, fn func(Entry) error) error
@@ -266,10 +289,18 @@ func normalJSON(raw json.RawMessage) (json.RawMessage, error) {
 	return b.Bytes(), nil
 }
 
+// SeesWholeTrail reports whether viewer sees the trail as stored: every entry with its seq
+// and hashes (the operator). Everyone else reads an organisation's trail numbered by
+// place in it (Filter.Numbered), without seq or hashes: seqs count every organisation's
+// entries, and the hashes of two neighbouring entries would give the seq away (it is
+// hashed), so either would tell how much the other organisations do.
+func SeesWholeTrail(viewer Viewer) bool { return viewer != nil && viewer.MayViewAudit("") }
+
 // Entries returns the entries the viewer asks for, newest first. A viewer sees the whole
-// trail only if it may view all (MayViewAudit("")); otherwise f.OrgID must name an
-// organisation whose trail it may view. Limit defaults to DefaultLimit and is capped at
-// MaxLimit; page on with BeforeSeq set to the last seq returned.
+// trail only if it may view all (SeesWholeTrail); otherwise f.OrgID must name an
+// organisation whose trail it may view, and the entries come numbered by their place in
+// that trail (Entry.Pos), without Seq, PrevHash and Hash. Limit defaults to DefaultLimit
+// and is capped at MaxLimit; page on with Before set to the last entry's Number.
 func (l *Log) Entries(ctx context.Context, viewer Viewer, f Filter) ([]Entry, error) {
 	if viewer == nil {
 		return nil, &apperr.Error{Code: apperr.Forbidden, Message: "you may not view the audit trail"}
@@ -288,14 +319,22 @@ func (l *Log) Entries(ctx context.Context, viewer Viewer, f Filter) ([]Entry, er
 	if f.Limit < 0 {
 		return nil, apperr.Invalidf("limit", "must be 0 or more")
 	}
-	if f.BeforeSeq < 0 {
+	if f.Before < 0 {
 		return nil, apperr.Invalidf("before", "must be 0 or more")
 	}
 	if f.Limit == 0 {
 		f.Limit = DefaultLimit
 	}
 	f.Limit = min(f.Limit, MaxLimit)
-	return l.Store.AuditEntries(ctx, f)
+	f.Numbered = !SeesWholeTrail(viewer)
+	es, err := l.Store.AuditEntries(ctx, f)
+	if err != nil || !f.Numbered {
+		return es, err
+	}
+	for i := range es {
+		es[i].Seq, es[i].PrevHash, es[i].Hash = 0, "", ""
+	}
+	return es, nil
 }
 
 // Problem is one thing wrong with the trail, at entry Seq.

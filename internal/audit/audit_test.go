@@ -317,3 +317,24 @@ func TestJSON(t *testing.T) {
 		t.Errorf("JSON = %s", got)
 	}
 }
+
+// Only the operator reads seqs and hashes; an organisation reads its trail numbered by
+// place in it, since the seqs count (and neighbouring hashes give away) everyone's entries.
+func TestAnOrganisationReadsItsTrailNumberedWithoutSeqsOrHashes(t *testing.T) {
+	ctx := context.Background()
+	log, s := newLog()
+	if _, err := log.Record(ctx, Entry{OrgID: "cz", Scope: "cz", Action: "a", Subject: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	es, err := log.Entries(ctx, orgViewer{"cz": true}, Filter{OrgID: "cz", Numbered: false})
+	if err != nil || len(es) != 1 {
+		t.Fatalf("Entries = %v, %v", es, err)
+	}
+	if !s.last.Numbered || es[0].Seq != 0 || es[0].PrevHash != "" || es[0].Hash != "" {
+		t.Errorf("an organisation's view: numbered %v, entry %+v; want numbered, without seq and hashes", s.last.Numbered, es[0])
+	}
+	es, err = log.Entries(ctx, Operator, Filter{OrgID: "cz", Numbered: true})
+	if err != nil || s.last.Numbered || es[0].Seq != 1 || es[0].Hash == "" {
+		t.Errorf("the operator's view: numbered %v, entry %+v, %v; want it as stored", s.last.Numbered, es, err)
+	}
+}

@@ -42,7 +42,7 @@ func (s *Service) AuditTrail(ctx context.Context, actor Principal, orgID string,
 	if !ok {
 		return nil, errors.New("identity: the audit trail cannot be read: Service.Audit does not implement AuditReader")
 	}
-	f := audit.Filter{Subject: q.Subject, Dossier: q.Dossier, Limit: q.Limit, BeforeSeq: q.BeforeSeq}
+	f := audit.Filter{Subject: q.Subject, Dossier: q.Dossier, Limit: q.Limit, Before: q.Before}
 	if orgID == "" {
 		if !actor.MayViewAudit("") {
 			return nil, &apperr.Error{Code: apperr.Forbidden, Field: "org",

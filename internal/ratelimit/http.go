@@ -2,24 +2,12 @@ package ratelimit
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
 
 	"zorginkoop/internal/apperr"
 )
-
-// ClientIP is the key of the client of a request: the address it connects from. Behind a
-// reverse proxy that is the proxy's address, so the proxy must do its own limiting (or the
-// caller keys on a header the proxy sets and the client cannot).
-func ClientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
 
 // Error is the error of a refused request: apperr TooMany, with a Dutch message that says
 // how long to wait.

@@ -30,7 +30,7 @@ type auditQuery struct {
 	Org     string // the organisation; "" is the whole trail (the operator's)
 	Dossier string
 	Subject string
-	Before  int64 // entries older than this seq; 0 from the newest
+	Before  int64 // entries numbered below this (audit.Entry.Number); 0 from the newest
 }
 
 // readAuditQuery reads the query string. Without an organisation a beheerder sees their
@@ -45,7 +45,7 @@ func readAuditQuery(r *http.Request) (auditQuery, error) {
 	if v := q.Get("voor"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1 {
-			return aq, &apperr.Error{Code: apperr.Invalid, Field: "voor", Message: "voor must be a seq of 1 or more",
+			return aq, &apperr.Error{Code: apperr.Invalid, Field: "voor", Message: "voor must be a whole number of 1 or more",
 				Dutch: "De pagina van het logboek bestaat niet. Begin opnieuw bij de nieuwste regels."}
 		}
 		aq.Before = n
@@ -77,12 +77,14 @@ func (aq auditQuery) url(path string) string {
 // auditEntries reads up to limit entries of the trail aq asks for.
 func (h *Handler) auditEntries(r *http.Request, aq auditQuery, limit int) ([]audit.Entry, error) {
 	return h.Identity.AuditTrail(r.Context(), principal(r), aq.Org,
-		audit.Filter{Dossier: aq.Dossier, Subject: aq.Subject, BeforeSeq: aq.Before, Limit: limit})
+		audit.Filter{Dossier: aq.Dossier, Subject: aq.Subject, Before: aq.Before, Limit: limit})
 }
 
-// auditRow is one entry as the Logboek shows it.
+// auditRow is one entry as the Logboek shows it, numbered as the viewer may see it
+// (audit.Entry.Number): by seq for the operator, by place in the organisation's trail for
+// a beheerder.
 type auditRow struct {
-	Seq                                     int64
+	Number                                  int64
 	At, User, Org, Action, Subject, Dossier string
 	Reason                                  string
 	Denied                                  bool
@@ -128,7 +130,7 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if len(es) > auditPerPage {
 		es = es[:auditPerPage]
 		older := aq
-		older.Before = es[len(es)-1].Seq
+		older.Before = es[len(es)-1].Number()
 		v.OlderURL = older.url("/logboek")
 	}
 	if aq.Before > 0 {
@@ -158,7 +160,7 @@ func orgNames(orgs []identity.Organisation) func(id string) string {
 }
 
 func newAuditRow(e audit.Entry, orgName func(string) string) auditRow {
-	row := auditRow{Seq: e.Seq, At: nl.DateTime(e.At), User: e.UserName, Action: audit.ActionText(e),
+	row := auditRow{Number: e.Number(), At: nl.DateTime(e.At), User: e.UserName, Action: audit.ActionText(e),
 		Subject: e.Subject, Dossier: e.Dossier, Reason: e.Reason, Denied: e.Denied}
 	if e.OrgID != "" {
 		row.Org = orgName(e.OrgID)
@@ -181,7 +183,7 @@ var auditCSVHeader = []string{"Volgnummer", "Tijdstip", "Tijdstip (UTC)", "Gebru
 
 // auditCSVRecord is an entry in full, with the codes the page turns into names.
 func auditCSVRecord(e audit.Entry) []string {
-	return []string{strconv.FormatInt(e.Seq, 10), nl.DateTime(e.At), e.At.UTC().Format(time.RFC3339Nano),
+	return []string{strconv.FormatInt(e.Number(), 10), nl.DateTime(e.At), e.At.UTC().Format(time.RFC3339Nano),
 		e.UserName, e.UserID, e.OrgID, audit.ActionText(e), e.Action, e.Subject, e.Scope,
 		e.Dossier, e.Reason, nl.Bool(e.Denied), string(e.Before), string(e.After)}
 }
@@ -217,7 +219,7 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) error {
 		if len(es) < audit.MaxLimit || rows == auditCSVMaxRows {
 			break
 		}
-		aq.Before = es[len(es)-1].Seq
+		aq.Before = es[len(es)-1].Number()
 		if es, err = h.auditEntries(r, aq, audit.MaxLimit); err != nil {
 			// The answer has begun: break it off, so that the client sees a failed download
 			// rather than a file that looks whole.

@@ -54,7 +54,7 @@ func (e *authEnv) loggedIn(t *testing.T, email string) *webClient {
 	return c
 }
 
-var auditRowRE = regexp.MustCompile(`(?s)<tr(?: class="denied")?>\s*<td class="nowrap">.*?</tr>`)
+var auditRowRE = regexp.MustCompile(`(?s)<tr(?: class="denied")?>\s*<td class="num">.*?</tr>`)
 
 // auditRows are the rows of the Logboek's table.
 func auditRows(body string) []string { return auditRowRE.FindAllString(body, -1) }
@@ -86,7 +86,7 @@ func TestLogboekShowsTheOrganisationsTrailInDutchWithRefusedAttempts(t *testing.
 	resp, body = c.get("/logboek")
 	wantStatus(t, resp, body, http.StatusOK)
 	wantContains(t, body, "<title>Logboek van CZ groep · Zorginkoop</title>", `href="/logboek">Logboek</a>`,
-		"<th>Tijdstip</th><th>Gebruiker</th><th>Organisatie</th><th>Actie</th><th>Onderwerp</th><th>Reden</th><th>Geweigerd</th>",
+		"<th>Nr.</th><th>Tijdstip</th><th>Gebruiker</th><th>Organisatie</th><th>Actie</th><th>Onderwerp</th><th>Reden</th><th>Geweigerd</th>",
 		`<input type="hidden" name="organisatie" value="cz">`)
 	wantLacks(t, body, `<select name="organisatie">`, "organisation:zz", "Logboek van het hele platform")
 
@@ -254,5 +254,54 @@ func TestLogboekIsForTheBeheerderOnly(t *testing.T) {
 	for _, path := range []string{"/logboek?organisatie=zz", "/logboek.csv?organisatie=zz", "/logboek?organisatie=bestaat-niet"} {
 		resp, body = admin.get(path)
 		wantStatus(t, resp, body, http.StatusNotFound)
+	}
+}
+
+// A beheerder's Logboek and its CSV number the entries by their place in the
+// organisation's trail: the numbers (and the page links) stay the same when another
+// organisation acts, and tell nothing of how much it does. They once showed the global seq.
+func TestLogboekNumbersDoNotMoveWhenAnotherOrganisationActs(t *testing.T) {
+	e := newAuditEnv(t)
+	zzActs := func(n int) {
+		for range n {
+			e.record(t, audit.Entry{OrgID: apptest.OrgZZ, Scope: apptest.OrgZZ, Action: "dossier.view", Subject: "dossier:zz-1", Dossier: "zz-1"})
+		}
+	}
+	zzActs(5)
+	e.dossierEntries(t, auditPerPage+2) // two pages of CZ's trail
+	c := e.loggedIn(t, czAdminEmail)
+	look := func() (rows []string, older string, csvRows [][]string) {
+		t.Helper()
+		resp, body := c.get("/logboek")
+		wantStatus(t, resp, body, http.StatusOK)
+		m := regexp.MustCompile(`<a href="([^"]*)">oudere »</a>`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no link to older entries:\n%s", body)
+		}
+		resp, csvBody := c.get("/logboek.csv")
+		wantStatus(t, resp, csvBody, http.StatusOK)
+		return auditRows(body), m[1], readCSV(t, csvBody)[1:]
+	}
+	rows, older, csvRows := look()
+	zzActs(7)
+	rows2, older2, csvRows2 := look()
+	if !slices.Equal(rows, rows2) || older != older2 || fmt.Sprint(csvRows) != fmt.Sprint(csvRows2) {
+		t.Errorf("CZ's Logboek changed when Zorg en Zekerheid acted:\nlink %s, then %s", older, older2)
+	}
+	// Numbered 1, 2, 3, ... in CZ's trail, newest first: the global seqs have gaps here.
+	for i, r := range csvRows {
+		if want := fmt.Sprint(len(csvRows) - i); r[0] != want {
+			t.Fatalf("CSV row %d has number %s, want %s (its place in CZ's trail)", i, r[0], want)
+		}
+	}
+	if !strings.Contains(rows[0], fmt.Sprintf(`<td class="num">%d</td>`, len(csvRows))) {
+		t.Errorf("the newest row is not numbered %d: %s", len(csvRows), rows[0])
+	}
+	// The older page goes on below the last number shown.
+	resp, body := c.get(strings.ReplaceAll(older, "&amp;", "&"))
+	wantStatus(t, resp, body, http.StatusOK)
+	if next := auditRows(body); len(next) != len(csvRows)-auditPerPage ||
+		!strings.Contains(next[0], fmt.Sprintf(`<td class="num">%d</td>`, len(csvRows)-auditPerPage)) {
+		t.Errorf("older page: %d rows, want %d numbered from %d", len(next), len(csvRows)-auditPerPage, len(csvRows)-auditPerPage)
 	}
 }

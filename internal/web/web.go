@@ -78,8 +78,7 @@ func newHandler(s Services) (*Handler, error) {
 	if err := h.parseTemplates(); err != nil {
 		return nil, err
 	}
-	static, _ := fs.Sub(files, "static")
-	h.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	h.mux.Handle("GET /static/", staticFiles())
 	h.handle("GET /{$}", h.index)
 	h.handle("GET /beleid/{id}", h.policyPage)
 	h.handle("GET /beleid/{id}/beoordeling", h.assessmentPage)

@@ -55,16 +55,31 @@ func nullText(b []byte) any {
 	return string(b)
 }
 
-// AuditEntries returns the entries matching f, newest first.
+// AuditEntries returns the entries matching f, newest first. With f.Numbered the
+// organisation's trail is numbered first (ROW_NUMBER over seq, which both engines have),
+// then filtered by subject, dossier and page: an entry's number does not depend on the
+// filters, and entries of other organisations do not count.
 func (db *DB) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
+	if f.Numbered && f.OrgID == "" {
+		return nil, errors.New("read audit trail: numbered entries need an organisation")
+	}
 	var (
-		conds []string
+		conds []string // on the numbered trail when f.Numbered
 		args  []any
+		from  = `audit_log`
+		cols  = auditColumns
+		order = `seq`
 	)
 	if f.OrgID != "" {
 		cond, orgArgs := orgCondition(f)
-		conds = append(conds, cond)
 		args = append(args, orgArgs...)
+		if f.Numbered {
+			from = `(SELECT ` + auditColumns + `, ROW_NUMBER() OVER (ORDER BY seq) AS pos FROM audit_log WHERE ` + cond + `) AS trail`
+			cols += `, pos`
+			order = `pos`
+		} else {
+			conds = append(conds, cond)
+		}
 	}
 	if f.Subject != "" {
 		conds = append(conds, `subject = ?`)
@@ -74,11 +89,11 @@ func (db *DB) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry, 
 		conds = append(conds, `dossier = ?`)
 		args = append(args, f.Dossier)
 	}
-	if f.BeforeSeq > 0 {
-		conds = append(conds, `seq < ?`)
-		args = append(args, f.BeforeSeq)
+	if f.Before > 0 {
+		conds = append(conds, order+` < ?`)
+		args = append(args, f.Before)
 	}
-	query := `SELECT ` + auditColumns + ` FROM audit_log`
+	query := `SELECT ` + cols + ` FROM ` + from
 	if len(conds) > 0 {
 		query += ` WHERE ` + strings.Join(conds, ` AND `)
 	}
@@ -88,7 +103,7 @@ func (db *DB) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry, 
 		args = append(args, f.Limit)
 	}
 	var out []audit.Entry
-	err := db.eachAudit(ctx, db.Q(query), args, func(e audit.Entry) error {
+	err := db.eachAudit(ctx, db.Q(query), args, f.Numbered, func(e audit.Entry) error {
 		out = append(out, e)
 		return nil
 	})
@@ -114,10 +129,11 @@ func orgCondition(f audit.Filter) (string, []any) {
 
 // EachAuditEntry calls fn with every entry in seq order.
 func (db *DB) EachAuditEntry(ctx context.Context, fn func(audit.Entry) error) error {
-	return db.eachAudit(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY seq`, nil, fn)
+	return db.eachAudit(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY seq`, nil, false, fn)
 }
 
-func (db *DB) eachAudit(ctx context.Context, query string, args []any, fn func(audit.Entry) error) error {
+// eachAudit calls fn with each entry query reads: auditColumns, and pos when numbered.
+func (db *DB) eachAudit(ctx context.Context, query string, args []any, numbered bool, fn func(audit.Entry) error) error {
 	rows, err := db.Read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("read audit trail: %w", err)
@@ -129,8 +145,12 @@ func (db *DB) eachAudit(ctx context.Context, query string, args []any, fn func(a
 			at            Timestamp
 			before, after []byte
 		)
-		if err := rows.Scan(&e.Seq, &at, &e.UserID, &e.UserName, &e.OrgID, &e.Action, &e.Subject, &e.Scope,
-			&e.Dossier, &before, &after, &e.Reason, &e.Denied, &e.PrevHash, &e.Hash); err != nil {
+		dest := []any{&e.Seq, &at, &e.UserID, &e.UserName, &e.OrgID, &e.Action, &e.Subject, &e.Scope,
+			&e.Dossier, &before, &after, &e.Reason, &e.Denied, &e.PrevHash, &e.Hash}
+		if numbered {
+			dest = append(dest, &e.Pos)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("read audit trail: %w", err)
 		}
 		e.At = at.Time

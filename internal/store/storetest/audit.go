@@ -28,9 +28,11 @@ func RunAudit(t *testing.T, open func(t *testing.T) store.DB) {
 		{"entries read back as recorded and verify", testAuditRoundTrip},
 		{"filters select by organisation or scope, subject, dossier, and page newest first", testAuditFilter},
 		{"an organisation's trail: its users' entries and those about its data in every scope", testAuditOrgScopes},
+		{"an organisation's trail numbered by place in it, whatever others do", testAuditNumbered},
 		{"concurrent appenders keep one unbroken chain", testAuditConcurrent},
 		{"a failing build appends nothing", testAuditBuildError},
 		{"the database refuses to change, remove or truncate entries", testAuditGuard},
+		{"the database refuses to replace an entry or slip one in, however written", testAuditNoBypass},
 		{"a changed entry is reported by its seq", testAuditChanged},
 		{"a changed entry with a recomputed hash breaks the next link", testAuditRehashed},
 		{"a removed entry is reported", testAuditRemoved},
@@ -221,7 +223,7 @@ func testAuditFilter(t *testing.T, db store.DB) {
 		{"dossier", audit.Filter{Dossier: "9"}, []int64{3, 2}},
 		{"organisation and dossier", audit.Filter{OrgID: "cz", Dossier: "9"}, []int64{2}},
 		{"limit", audit.Filter{Limit: 2}, []int64{5, 4}},
-		{"next page", audit.Filter{Limit: 2, BeforeSeq: 4}, []int64{3, 2}},
+		{"next page", audit.Filter{Limit: 2, Before: 4}, []int64{3, 2}},
 		{"nothing", audit.Filter{OrgID: "vgz"}, nil},
 	}
 	for _, tc := range tests {
@@ -273,7 +275,7 @@ func testAuditOrgScopes(t *testing.T, db store.DB) {
 		{"scopes repeated or empty", audit.Filter{OrgID: "cz", Scopes: []string{"cz", "", "cz-groep", "cz-groep"}}, []int64{8, 5, 4, 3, 2, 1}},
 		{"with the other filters", audit.Filter{OrgID: "cz", Scopes: []string{"cz-groep"}, HideDeniedElsewhere: true, Subject: "policy:a", Limit: 2},
 			[]int64{8, 5}},
-		{"next page", audit.Filter{OrgID: "cz", Scopes: []string{"cz-groep"}, HideDeniedElsewhere: true, BeforeSeq: 5}, []int64{4, 2, 1}},
+		{"next page", audit.Filter{OrgID: "cz", Scopes: []string{"cz-groep"}, HideDeniedElsewhere: true, Before: 5}, []int64{4, 2, 1}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
