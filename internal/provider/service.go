@@ -34,6 +34,18 @@ type Store interface {
 	// EachProvider streams the selected providers with their facts (ordered by id), for
 	// assessing many providers without holding them all in memory.
 	EachProvider(ctx context.Context, sel Selection, fn func(*Provider) error) error
+	// StoredFacts returns the stored facts of the providers ids that m matches, per
+	// provider id in stored order. Inside the context's write transaction it reads there
+	// and holds the providers until the transaction ends, so that a replace that follows
+	// keeps exactly what was read.
+	StoredFacts(ctx context.Context, ids []string, m FactMatch) (map[string][]Fact, error)
+}
+
+// FactMatch selects stored facts for StoredFacts: those kept per insurer, and those from
+// one of Sources.
+type FactMatch struct {
+	PerInsurer bool
+	Sources    []Source
 }
 
 // Selection limits what EachProvider reads.
@@ -156,9 +168,16 @@ func (s *Service) Provider(ctx context.Context, actor identity.Principal, id str
 	return p, nil
 }
 
-// Import validates all providers and, only if actor may write every one of them and every
-// one is valid, stores them in one transaction. Nothing is written when anything is wrong.
-// The audit trail records the import with counts, not the facts.
+// Import validates all providers and, only if actor may write every one of them, every
+// fact it sends, and every one is valid, stores them in one transaction. Nothing is
+// written when anything is wrong.
+//
+// Replacing a record keeps the stored facts actor may not write (see
+// identity.Principal.MayWriteFact): a provider's import keeps the register's and the
+// insurers' facts about it. A fact actor may not write is refused, unless it is exactly
+// the stored one (a record read and sent back unchanged). The audit trail records the
+// import with counts, not the facts, and each change to facts kept per insurer in that
+// insurer's trail, in the same transaction.
 func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Provider, line func(int) int, progress func(done int)) error {
 	if err := s.AuthorizeImport(ctx, actor, ps); err != nil {
 		return err
@@ -166,13 +185,30 @@ func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Pro
 	if err := s.Validate(ps, line); err != nil {
 		return err
 	}
-	return identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
-		if err := s.Store.ReplaceProviders(ctx, ps, progress); err != nil {
+	var refused []refusal
+	err := identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
+		stored, err := s.Store.StoredFacts(ctx, providerIDs(ps), storedMatch(actor))
+		if err != nil {
 			return err
 		}
-		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: importScope(actor, ps),
-			After: audit.JSON(importCounts(ps))})
+		merged, changes, refusals := mergeFacts(actor, ps, stored)
+		if len(refusals) > 0 {
+			refused = refusals
+			return refusalError(refusals, line)
+		}
+		if err := s.Store.ReplaceProviders(ctx, merged, progress); err != nil {
+			return err
+		}
+		if err := identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: importScope(actor, ps),
+			After: audit.JSON(importCounts(merged))}); err != nil {
+			return err
+		}
+		return s.recordFactChanges(ctx, actor, ps, changes)
 	})
+	if refused != nil {
+		s.recordRefusal(ctx, actor, ps, refused)
+	}
+	return err
 }
 
 // importScope is whose data an import is: the provider record of a one-provider import (so
