@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/text"
 )
 
 // FactType is the type of a fact's value.
@@ -218,6 +219,20 @@ func ParseEuros(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is too large", orig)
 	}
 	return r.Num().Int64(), nil
+}
+
+// CheckText checks the fact's text fields (see package text): valid UTF-8, no NUL or
+// control characters, a length limit each. Run it before Normalize and Validate, whose
+// errors repeat the key and the value.
+func (f *Fact) CheckText() apperr.List {
+	return text.CheckAll(
+		text.Field{Name: "key", Value: f.Key, Max: text.Code},
+		text.Field{Name: "insurer", Value: f.Insurer, Max: text.Code},
+		text.Field{Name: "value", Value: f.Value, Max: text.Long},
+		text.Field{Name: "source", Value: string(f.Source), Max: text.Code},
+		text.Field{Name: "date", Value: f.Date, Max: text.Code},
+		text.Field{Name: "evidence", Value: f.Evidence, Max: text.Line},
+	)
 }
 
 // Normalize converts the fact's value from a person's notation (see Canonical) into its

@@ -89,15 +89,23 @@ func (s *Service) check(ps []Provider, line func(i int) int, normalize bool) err
 	seen := map[string]int{}
 	for i := range ps {
 		p := &ps[i]
-		if j, dup := seen[p.ID]; dup && p.ID != "" {
+		if j, dup := seen[p.ID]; dup && idRE.MatchString(p.ID) {
 			errs = append(errs, located(apperr.Invalidf("id", "id %q is used twice (also provider %d)", p.ID, j+1), p, i, "", line))
 		}
 		seen[p.ID] = i
 		for _, e := range apperr.Errors(p.Validate(s.CareTypes)) {
 			errs = append(errs, located(e, p, i, "", line))
 		}
+		facts := map[string]int{}
 		for k := range p.Facts {
 			f := &p.Facts[k]
+			prefix := "facts[" + strconv.Itoa(k) + "]."
+			if bad := f.CheckText(); len(bad) > 0 {
+				for _, e := range bad {
+					errs = append(errs, located(e, p, i, prefix, line))
+				}
+				continue
+			}
 			var err error
 			if normalize {
 				err = f.Normalize(s.Catalogue)
@@ -105,8 +113,12 @@ func (s *Service) check(ps []Provider, line func(i int) int, normalize bool) err
 			if err == nil {
 				err = f.Validate(s.Catalogue, s.Insurers)
 			}
+			if j, dup := facts[factKey(*f)]; err == nil && dup {
+				err = apperr.Invalidf("key", "fact %s is given twice (also facts[%d])", describeFact(*f), j)
+			}
+			facts[factKey(*f)] = k
 			if err != nil {
-				errs = append(errs, located(err.(*apperr.Error), p, i, "facts["+strconv.Itoa(k)+"].", line))
+				errs = append(errs, located(err.(*apperr.Error), p, i, prefix, line))
 			}
 		}
 	}
@@ -119,8 +131,11 @@ func located(e *apperr.Error, p *Provider, i int, prefix string, line func(int) 
 		e.Line = line(i)
 	}
 	e.Field = prefix + e.Field
-	if p.ID != "" {
+	switch {
+	case idRE.MatchString(p.ID):
 		e.Field = "provider " + p.ID + ": " + e.Field
+	case line == nil: // no line to point at, and an id not fit to repeat
+		e.Field = "providers[" + strconv.Itoa(i) + "]." + e.Field
 	}
 	return e
 }
