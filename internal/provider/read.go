@@ -49,4 +49,3 @@ func (s *Service) ReadFile(r io.Reader, format string) ([]Provider, []int, error
 	}
 	return ps, lines, nil
 }
-
