@@ -81,7 +81,7 @@ func splitJSONArray(data []byte, lines lineIndex) ([]span, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, apperr.Invalidf("", "the file is empty: expected {\"providers\": [...]}")
+			return nil, atLine(apperr.Invalidf("", "the file is empty: expected {\"providers\": [...]}"), lines.count())
 		}
 		return nil, syntax(err)
 	}
@@ -89,7 +89,7 @@ func splitJSONArray(data []byte, lines lineIndex) ([]span, error) {
 	case json.Delim('['):
 	case json.Delim('{'):
 		if !dec.More() {
-			return nil, apperr.Invalidf("providers", "the file has no \"providers\" list")
+			return nil, atLine(apperr.Invalidf("providers", "the file has no \"providers\" list"), lines.count())
 		}
 		keyOff := int(dec.InputOffset())
 		key, err := dec.Token()
@@ -110,7 +110,7 @@ func splitJSONArray(data []byte, lines lineIndex) ([]span, error) {
 			return nil, e
 		}
 	default:
-		return nil, apperr.Invalidf("", "expected {\"providers\": [...]} or a list of providers")
+		return nil, atLine(apperr.Invalidf("", "expected {\"providers\": [...]} or a list of providers"), lines.at(skipSpace(data, 0)))
 	}
 	return elements(dec, data, lines)
 }
@@ -362,7 +362,7 @@ func parseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, apperr.List) {
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, nil, apperr.List{apperr.Invalidf("", "the file is empty: expected a header row (%s, then fact columns)", strings.Join(csvFixed, ","))}
+		return nil, nil, apperr.List{atLine(apperr.Invalidf("", "the file is empty: expected a header row (%s, then fact columns)", strings.Join(csvFixed, ",")), 1)}
 	}
 	if err != nil {
 		return nil, nil, apperr.List{csvError(err)}
@@ -415,6 +415,12 @@ func parseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, apperr.List) {
 		where = append(where, line)
 	}
 	return ps, where, errs
+}
+
+// atLine sets the line of e.
+func atLine(e *apperr.Error, line int) *apperr.Error {
+	e.Line = line
+	return e
 }
 
 // MaxFileErrors is the most problems reported for one file; a last error says how many

@@ -45,7 +45,11 @@ func (s *Service) ReadFile(r io.Reader, format string) ([]Provider, []int, error
 		return nil, nil, capErrors(errs)
 	}
 	if len(ps) == 0 {
-		return nil, nil, apperr.Invalidf("", "the file holds no providers")
+		last := 1
+		if format == "csv" {
+			last = 2 // after the header
+		}
+		return nil, nil, atLine(apperr.Invalidf("", "the file holds no providers"), last)
 	}
 	return ps, lines, nil
 }
