@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -141,7 +142,7 @@ func Canonical(t FactType, raw string) (string, error) {
 		return strconv.FormatInt(n, 10), nil
 	case Number, Percent:
 		f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
-		if err != nil {
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return "", fmt.Errorf("%q is not a number", raw)
 		}
 		if t == Percent && (f < 0 || f > 100) {
@@ -180,6 +181,11 @@ func Canonical(t FactType, raw string) (string, error) {
 		}
 		if len(items) > MaxListItems {
 			return "", fmt.Errorf("the list has %d items; at most %d are allowed", len(items), MaxListItems)
+		}
+		for i, it := range items { // a JSON list hides its escapes (\u0000) from Fact.CheckText
+			if e := text.Check("item "+strconv.Itoa(i+1), it, text.Line); e != nil {
+				return "", fmt.Errorf("item %d of the list %s", i+1, e.Message)
+			}
 		}
 		b, _ := json.Marshal(items)
 		return string(b), nil

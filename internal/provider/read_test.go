@@ -98,3 +98,20 @@ func TestReadFileStopsListingAfterMaxFileErrors(t *testing.T) {
 		t.Errorf("ParseCSV is not capped: %d errors", len(apperr.Errors(err)))
 	}
 }
+
+// NaN and infinities parse as floats but are no numbers a rule can compare; a JSON list hid
+// a NUL (written \u0000) from the text check, which PostgreSQL then refused with a 500.
+func TestCanonicalRefusesWhatIsNoNumberOrNoText(t *testing.T) {
+	tests := []struct {
+		typ FactType
+		raw string
+	}{
+		{Number, "NaN"}, {Number, "Inf"}, {Percent, "nan"}, {Number, "-infinity"},
+		{List, `["goed", "\u0000"]`}, {List, `["\u001b[31m"]`},
+	}
+	for _, tc := range tests {
+		if got, err := Canonical(tc.typ, tc.raw); err == nil {
+			t.Errorf("Canonical(%s, %q) = %q, want an error", tc.typ, tc.raw, got)
+		}
+	}
+}
