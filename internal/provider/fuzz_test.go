@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"math"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
 	"zorginkoop/internal/apperr"
@@ -116,6 +119,20 @@ func checkRead(t *testing.T, data []byte, format string) []Provider {
 	}
 	if !reflect.DeepEqual(again, ps) {
 		t.Fatalf("validating again changed the providers")
+	}
+	// Nothing PostgreSQL refuses or a rule cannot compare gets through: no NUL, not even
+	// inside a list value; numbers are finite.
+	if js := mustJSON(t, ps); strings.Contains(js, `\u0000`) {
+		t.Fatalf("a NUL got through: %s", js)
+	}
+	for _, p := range ps {
+		for _, f := range p.Facts {
+			if def, _ := fuzzService.Catalogue.Lookup(f.Key); def.Type == Number || def.Type == Percent {
+				if v, err := strconv.ParseFloat(f.Value, 64); err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+					t.Fatalf("fact %s: %q is no finite number", f.Key, f.Value)
+				}
+			}
+		}
 	}
 	return ps
 }
