@@ -43,15 +43,12 @@ func (a *app) providers(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("load registry and facts: %w", err)
 	}
-	ps, lines, err := readProviders(file, *format, lib.Facts)
+	svc := &provider.Service{Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
+	ps, lines, err := readProviders(svc, file, *format)
 	if err != nil {
 		return err
 	}
-	svc := &provider.Service{Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
 	line := func(i int) int { return lines[i] }
-	if err := svc.Normalize(ps, line); err != nil {
-		return withFile(err, file)
-	}
 	db, err := a.openStore(ctx)
 	if err != nil {
 		return err
@@ -71,27 +68,17 @@ func (a *app) providers(ctx context.Context, args []string) error {
 	return nil
 }
 
-// readProviders parses a provider file; errors name the file, line and field.
-func readProviders(file, format string, cat *provider.Catalogue) ([]provider.Provider, []int, error) {
+// readProviders reads and checks a provider file (see provider.Service.ReadFile); errors
+// name the file, line and field, every problem of every line.
+func readProviders(svc *provider.Service, file, format string) ([]provider.Provider, []int, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, nil, &apperr.Error{Code: apperr.Invalid, File: file, Message: fmt.Sprintf("cannot open: %v", err)}
 	}
 	defer f.Close()
-	var (
-		ps    []provider.Provider
-		lines []int
-	)
-	if format == "csv" {
-		ps, lines, err = provider.ParseCSV(f, cat)
-	} else {
-		ps, lines, err = provider.ParseJSON(f)
-	}
+	ps, lines, err := svc.ReadFile(f, format)
 	if err != nil {
 		return nil, nil, withFile(err, file)
-	}
-	if len(ps) == 0 {
-		return nil, nil, &apperr.Error{Code: apperr.Invalid, File: file, Message: "the file holds no providers"}
 	}
 	return ps, lines, nil
 }

@@ -148,9 +148,9 @@ func TestAPIScenarios(t *testing.T) {
 		{"malformed JSON is a 400 problem", "POST", "/api/providers", `{"providers": [`, 400, problemType,
 			map[string]any{"status": 400}},
 		{"an unknown field is refused by name", "POST", "/api/providers", `{"providers": [{"id": "x", "naam": "X"}]}`, 400, problemType,
-			map[string]any{"errors.0.field": "naam", "errors.0.message": `unknown field "naam"`}},
+			map[string]any{"errors.0.field": "providers[0].naam", "errors.0.message": `unknown field "naam"`}},
 		{"a wrongly typed field is refused by name", "POST", "/api/providers", `{"providers": [{"id": 12}]}`, 400, problemType,
-			map[string]any{"errors.0.field": "providers.id"}},
+			map[string]any{"errors.0.field": "providers[0].id", "errors.0.message": "must be a text, not a JSON number"}},
 		{"an empty import is refused", "POST", "/api/providers", `{"providers": []}`, 422, problemType,
 			map[string]any{"errors.0.field": "providers"}},
 	}

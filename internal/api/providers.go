@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 
 	"zorginkoop/internal/apperr"
@@ -52,36 +54,54 @@ func (h *Handler) getProvider(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, provider.FileForm(h.Library.Facts, []provider.Provider{*p})[0])
 }
 
-type importRequest struct {
-	Providers []provider.Provider `json:"providers"`
-}
-
 type importResponse struct {
 	Imported int      `json:"imported"`
 	IDs      []string `json:"ids"`
 }
 
-// importProviders stores the providers of the body, all or nothing.
+// importProviders stores the providers of the body, all or nothing. The body is a provider
+// file in JSON (docs/providers-format.md), read by the same parser as the command line, so
+// that fact values may be JSON texts, numbers or true/false as there.
 func (h *Handler) importProviders(w http.ResponseWriter, r *http.Request) error {
-	var req importRequest
-	if err := decode(r, &req); err != nil {
-		return err
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return decodeError(err)
 	}
-	if len(req.Providers) == 0 {
+	ps, _, err := provider.ParseJSON(bytes.NewReader(body))
+	if err != nil {
+		return malformedList(err)
+	}
+	if len(ps) == 0 {
 		return apperr.Invalidf("providers", "at least one provider is required")
 	}
-	if err := h.Providers.AuthorizeImport(r.Context(), principal(r), req.Providers); err != nil {
+	if err := h.Providers.AuthorizeImport(r.Context(), principal(r), ps); err != nil {
 		return err
 	}
-	if err := h.Providers.Normalize(req.Providers, nil); err != nil {
+	if err := h.Providers.Normalize(ps, nil); err != nil {
 		return err
 	}
-	if err := h.Providers.Import(r.Context(), principal(r), req.Providers, nil, nil); err != nil {
+	if err := h.Providers.Import(r.Context(), principal(r), ps, nil, nil); err != nil {
 		return err
 	}
-	out := importResponse{Imported: len(req.Providers)}
-	for _, p := range req.Providers {
+	out := importResponse{Imported: len(ps)}
+	for _, p := range ps {
 		out.IDs = append(out.IDs, p.ID)
 	}
 	return writeJSON(w, http.StatusCreated, out)
+}
+
+// malformedList marks the errors of a body that does not have the shape of a provider
+// file as malformed (400), keeping their fields and lines.
+func malformedList(err error) error {
+	errs := apperr.Errors(err)
+	if errs == nil {
+		return err
+	}
+	out := make(apperr.List, len(errs))
+	for i, e := range errs {
+		c := *e
+		c.Err = errMalformed
+		out[i] = &c
+	}
+	return out
 }

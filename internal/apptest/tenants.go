@@ -60,7 +60,7 @@ var (
 func ProviderYFile() provider.Provider {
 	revenue := func(insurer, euros string) provider.Fact {
 		f := fact("omzet_verzekeraar", euros)
-		f.Insurer = insurer
+		f.Insurer, f.Source = insurer, provider.SourceInsurer // the insurer's data, not the provider's
 		return f
 	}
 	return provider.Provider{ID: ProviderY, Name: "Huisartsenpraktijk Ypsilon", KvK: "87654321",
@@ -141,12 +141,16 @@ func NewTenants(t *testing.T, e *Env) *Tenants {
 	}
 	ts.Actors = append(ts.Actors, ts.newActor(t, "operator", id.Operator))
 
-	y := []provider.Provider{ProviderYFile()}
-	if err := e.Providers.Normalize(y, nil); err != nil {
-		t.Fatalf("provider Y: %v", err)
-	}
-	if err := e.Providers.Import(ctx, ts.Actor("y-beheerder").Principal, y, nil, nil); err != nil {
-		t.Fatalf("import provider Y as its beheerder: %v", err)
+	// The operator imports Y with the revenue facts its insurers keep; Y's beheerder then
+	// sends its record back unchanged, which keeps them.
+	for _, key := range []string{"operator", "y-beheerder"} {
+		y := []provider.Provider{ProviderYFile()}
+		if err := e.Providers.Normalize(y, nil); err != nil {
+			t.Fatalf("provider Y: %v", err)
+		}
+		if err := e.Providers.Import(ctx, ts.Actor(key).Principal, y, nil, nil); err != nil {
+			t.Fatalf("import provider Y as %s: %v", key, err)
+		}
 	}
 	ts.SaveDraft(t, "a-inkoper", DraftYAML(t, "cz-hz-mdz-2022.yaml", DraftA, DraftATitle))
 	ts.SaveDraft(t, "b-inkoper", DraftYAML(t, "zz-msz-2024.yaml", DraftB, DraftBTitle))

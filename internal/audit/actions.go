@@ -20,6 +20,7 @@ var actionTexts = map[string]struct{ done, refused string }{
 	"policy.publish":           {"Beleid gepubliceerd", "Beleid publiceren geweigerd"},
 	"assessment.run":           {"Beoordeling uitgevoerd", "Beoordeling uitvoeren geweigerd"},
 	"provider.import":          {"Zorgaanbieders geïmporteerd", "Zorgaanbieders importeren geweigerd"},
+	"provider.facts":           {"Gegevens van de verzekeraar over zorgaanbieders gewijzigd", "Gegevens van de verzekeraar over zorgaanbieders wijzigen geweigerd"},
 }
 
 // ActionText is the Dutch name of what e records, for the pages and the API: "Beleid

@@ -95,3 +95,32 @@ func (p Principal) MayReadDraftPolicy(insurerID string) bool {
 func (p Principal) MayWritePolicy(insurerID string) bool {
 	return p.IsOperator() || p.ActsForInsurer(insurerID) && p.Has(RoleBuyer, RoleAdmin)
 }
+
+// Fact sources as MayWriteFact takes them; provider.Source has the same values.
+const (
+	FactFromProvider = "aanbieder"
+	FactFromRegister = "register"
+	FactFromInsurer  = "verzekeraar"
+)
+
+// MayWriteFact reports whether the principal may write (add, change or remove) a fact
+// about the provider with the given source, kept for factInsurer ("" for a fact not kept
+// per insurer):
+//   - the operator writes every fact; it alone writes facts from the register (KvK, AGB,
+//     BIG, IGJ imports) and facts from insurers' shared data that are not kept per insurer
+//     (e.g. the fraud register), since those are read by every insurer;
+//   - the provider's beheerder writes its own declarations: source "aanbieder", not kept
+//     per insurer;
+//   - a fact kept per insurer (revenue, market share, contract history, that insurer's
+//     judgements) is the insurer's: its purchasing staff and those of purchasing parties
+//     buying for it write it, with source "verzekeraar". A provider never writes one, not
+//     even for itself: it would change what another party's assessment rests on.
+func (p Principal) MayWriteFact(providerID, factInsurer, source string) bool {
+	switch {
+	case p.IsOperator():
+		return true
+	case factInsurer != "":
+		return source == FactFromInsurer && p.ActsForInsurer(factInsurer) && p.Has(RoleBuyer, RoleContractManager, RoleAdmin)
+	}
+	return source == FactFromProvider && p.ActsForProvider(providerID) && p.Has(RoleAdmin)
+}

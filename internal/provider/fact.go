@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/text"
 )
 
 // FactType is the type of a fact's value.
@@ -140,7 +142,7 @@ func Canonical(t FactType, raw string) (string, error) {
 		return strconv.FormatInt(n, 10), nil
 	case Number, Percent:
 		f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
-		if err != nil {
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return "", fmt.Errorf("%q is not a number", raw)
 		}
 		if t == Percent && (f < 0 || f > 100) {
@@ -180,6 +182,11 @@ func Canonical(t FactType, raw string) (string, error) {
 		if len(items) > MaxListItems {
 			return "", fmt.Errorf("the list has %d items; at most %d are allowed", len(items), MaxListItems)
 		}
+		for i, it := range items { // a JSON list hides its escapes (\u0000) from Fact.CheckText
+			if e := text.Check("item "+strconv.Itoa(i+1), it, text.Line); e != nil {
+				return "", fmt.Errorf("item %d of the list %s", i+1, e.Message)
+			}
+		}
 		b, _ := json.Marshal(items)
 		return string(b), nil
 	}
@@ -218,6 +225,20 @@ func ParseEuros(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is too large", orig)
 	}
 	return r.Num().Int64(), nil
+}
+
+// CheckText checks the fact's text fields (see package text): valid UTF-8, no NUL or
+// control characters, a length limit each. Run it before Normalize and Validate, whose
+// errors repeat the key and the value.
+func (f *Fact) CheckText() apperr.List {
+	return text.CheckAll(
+		text.Field{Name: "key", Value: f.Key, Max: text.Code},
+		text.Field{Name: "insurer", Value: f.Insurer, Max: text.Code},
+		text.Field{Name: "value", Value: f.Value, Max: text.Long},
+		text.Field{Name: "source", Value: string(f.Source), Max: text.Code},
+		text.Field{Name: "date", Value: f.Date, Max: text.Code},
+		text.Field{Name: "evidence", Value: f.Evidence, Max: text.Line},
+	)
 }
 
 // Normalize converts the fact's value from a person's notation (see Canonical) into its

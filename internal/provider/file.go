@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/text"
 )
 
 // Provider files: JSON ({"providers": [...]} or a bare array of providers) and CSV (one row per
@@ -23,14 +24,25 @@ import (
 // object starts on. Fact values may be JSON strings, numbers or booleans (money in euros);
 // unknown fields are refused.
 func ParseJSON(r io.Reader) ([]Provider, []int, error) {
+	ps, where, errs := parseJSON(r)
+	if len(errs) > 0 {
+		return nil, nil, capErrors(errs)
+	}
+	return ps, where, nil
+}
+
+// parseJSON is ParseJSON that also returns the providers it could read when there are
+// errors, for checking them too (see Service.ReadFile). A provider whose object does not
+// decode is left out; one with a bad fact value is kept without that fact.
+func parseJSON(r io.Reader) ([]Provider, []int, apperr.List) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read providers: %w", err)
+		return nil, nil, apperr.List{{Code: apperr.Invalid, Message: "cannot read the providers: " + err.Error(), Err: err}}
 	}
 	lines := newLineIndex(data)
 	elems, err := splitJSONArray(data, lines)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, apperr.Errors(err)
 	}
 	var (
 		errs  apperr.List
@@ -39,20 +51,16 @@ func ParseJSON(r io.Reader) ([]Provider, []int, error) {
 	)
 	for i, el := range elems {
 		p, err := decodeProvider(data[el.start:el.end], el.start, lines)
-		if err != nil {
-			for _, e := range apperr.Errors(err) {
-				e.Field = "providers[" + strconv.Itoa(i) + "]" + dotted(e.Field)
-				errs = append(errs, e)
-			}
-			continue
+		for _, e := range apperr.Errors(err) {
+			e.Field = "providers[" + strconv.Itoa(i) + "]" + dotted(e.Field)
+			errs = append(errs, e)
 		}
-		ps = append(ps, p)
-		where = append(where, lines.at(el.start))
+		if p.decoded {
+			ps = append(ps, p.Provider)
+			where = append(where, lines.at(el.start))
+		}
 	}
-	if len(errs) > 0 {
-		return nil, nil, errs
-	}
-	return ps, where, nil
+	return ps, where, errs
 }
 
 func dotted(field string) string {
@@ -73,7 +81,7 @@ func splitJSONArray(data []byte, lines lineIndex) ([]span, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, apperr.Invalidf("", "the file is empty: expected {\"providers\": [...]}")
+			return nil, atLine(apperr.Invalidf("", "the file is empty: expected {\"providers\": [...]}"), lines.count())
 		}
 		return nil, syntax(err)
 	}
@@ -81,7 +89,7 @@ func splitJSONArray(data []byte, lines lineIndex) ([]span, error) {
 	case json.Delim('['):
 	case json.Delim('{'):
 		if !dec.More() {
-			return nil, apperr.Invalidf("providers", "the file has no \"providers\" list")
+			return nil, atLine(apperr.Invalidf("providers", "the file has no \"providers\" list"), lines.count())
 		}
 		keyOff := int(dec.InputOffset())
 		key, err := dec.Token()
@@ -102,7 +110,7 @@ func splitJSONArray(data []byte, lines lineIndex) ([]span, error) {
 			return nil, e
 		}
 	default:
-		return nil, apperr.Invalidf("", "expected {\"providers\": [...]} or a list of providers")
+		return nil, atLine(apperr.Invalidf("", "expected {\"providers\": [...]} or a list of providers"), lines.at(skipSpace(data, 0)))
 	}
 	return elements(dec, data, lines)
 }
@@ -164,13 +172,20 @@ type jsonFact struct {
 	Evidence string          `json:"evidence"`
 }
 
+// decodedProvider is a provider read from JSON; decoded is false when its object did not
+// decode at all.
+type decodedProvider struct {
+	Provider
+	decoded bool
+}
+
 // decodeProvider decodes one provider object strictly; base is its offset in the file.
-func decodeProvider(raw []byte, base int, lines lineIndex) (Provider, error) {
+func decodeProvider(raw []byte, base int, lines lineIndex) (decodedProvider, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var f jsonFile
 	if err := dec.Decode(&f); err != nil {
-		return Provider{}, jsonError(err, base, lines, "")
+		return decodedProvider{}, jsonError(err, base, lines, "")
 	}
 	p := Provider{ID: f.ID, Name: f.Name, KvK: f.KvK, AGBCodes: f.AGBCodes, CareTypes: f.CareTypes,
 		Specialisms: f.Specialisms, Locations: f.Locations}
@@ -185,7 +200,7 @@ func decodeProvider(raw []byte, base int, lines lineIndex) (Provider, error) {
 		}
 		p.Facts = append(p.Facts, Fact{Key: jf.Key, Insurer: jf.Insurer, Value: v, Source: jf.Source, Date: jf.Date, Evidence: jf.Evidence})
 	}
-	return p, errs.Err()
+	return decodedProvider{p, true}, errs.Err()
 }
 
 // scalarText turns a JSON fact value into the text Canonical reads: a string as is, a number
@@ -321,6 +336,7 @@ type csvColumn struct {
 	key      string // fact key
 	insurer  string // for per-insurer facts
 	evidence bool   // an evidence:KEY column
+	skip     bool   // a bad column, already reported: its cells are not read
 }
 
 // ParseCSV reads providers from CSV: a header row, then one row per provider location (rows
@@ -328,22 +344,34 @@ type csvColumn struct {
 // provider, the 1-based line of its first row. When cat is not nil, fact columns are checked
 // against it, so an unknown fact column is refused once, by name, rather than on every row.
 func ParseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, error) {
+	ps, where, errs := parseCSV(r, cat)
+	if len(errs) > 0 {
+		return nil, nil, capErrors(errs)
+	}
+	return ps, where, nil
+}
+
+// parseCSV is ParseCSV that also returns the providers it could read when there are
+// errors, for checking them too (see Service.ReadFile). Every row is read whatever the
+// errors of the rows before it; a bad fact column is left out of every row. Only broken
+// quoting, after which the reader cannot find the next row, and a header without its
+// required columns stop the reading.
+func parseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, apperr.List) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, nil, apperr.Invalidf("", "the file is empty: expected a header row (%s, then fact columns)", strings.Join(csvFixed, ","))
+		return nil, nil, apperr.List{atLine(apperr.Invalidf("", "the file is empty: expected a header row (%s, then fact columns)", strings.Join(csvFixed, ",")), 1)}
 	}
 	if err != nil {
-		return nil, nil, csvError(err)
+		return nil, nil, apperr.List{csvError(err)}
 	}
-	cols, err := csvHeader(header, cat)
-	if err != nil {
-		return nil, nil, err
+	cols, errs, usable := csvHeader(header, cat)
+	if !usable {
+		return nil, nil, errs
 	}
 	var (
-		errs  apperr.List
 		ps    []Provider
 		where []int
 		first = map[string]int{} // id -> index in ps
@@ -355,7 +383,7 @@ func ParseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, error) {
 			break
 		}
 		if err != nil {
-			errs = append(errs, csvError(err).(*apperr.Error))
+			errs = append(errs, csvError(err))
 			break // the reader cannot resync after broken quoting
 		}
 		line, _ := cr.FieldPos(0)
@@ -386,13 +414,31 @@ func ParseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, error) {
 		ps = append(ps, p)
 		where = append(where, line)
 	}
-	if len(errs) > 0 {
-		return nil, nil, errs
-	}
-	return ps, where, nil
+	return ps, where, errs
 }
 
-func csvError(err error) error {
+// atLine sets the line of e.
+func atLine(e *apperr.Error, line int) *apperr.Error {
+	e.Line = line
+	return e
+}
+
+// MaxFileErrors is the most problems reported for one file; a last error says how many
+// more there are.
+const MaxFileErrors = 1000
+
+// capErrors returns errs with at most MaxFileErrors, then one saying how many more.
+func capErrors(errs apperr.List) error {
+	if len(errs) <= MaxFileErrors {
+		return errs.Err()
+	}
+	n := len(errs) - MaxFileErrors
+	more := &apperr.Error{Code: apperr.Invalid, Message: fmt.Sprintf("and %d more problems", n),
+		Dutch: fmt.Sprintf("En nog %d andere fouten.", n)}
+	return append(errs[:MaxFileErrors:MaxFileErrors], more)
+}
+
+func csvError(err error) *apperr.Error {
 	e := &apperr.Error{Code: apperr.Invalid, Message: "malformed CSV: " + err.Error(), Err: err}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
@@ -402,9 +448,11 @@ func csvError(err error) error {
 	return e
 }
 
-// csvHeader interprets the header row; id must be the first column.
-func csvHeader(header []string, cat *Catalogue) ([]csvColumn, error) {
-	var errs apperr.List
+// csvHeader interprets the header row; id must be the first column. A bad fact column is
+// marked skip, so that the rows can still be read; usable is false when they cannot (id is
+// not first, or a required column is missing).
+func csvHeader(header []string, cat *Catalogue) (cols []csvColumn, errs apperr.List, usable bool) {
+	usable = true
 	bad := func(col, format string, args ...any) {
 		e := apperr.Invalidf("column "+col, format, args...)
 		e.Line = 1
@@ -414,13 +462,21 @@ func csvHeader(header []string, cat *Catalogue) ([]csvColumn, error) {
 	for _, c := range csvFixed {
 		fixed[c] = true
 	}
-	cols := make([]csvColumn, len(header))
+	cols = make([]csvColumn, len(header))
 	seen := map[string]bool{}
 	for i, h := range header {
 		name := strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")) // a BOM from spreadsheet exports
 		col := csvColumn{name: name}
+		if e := text.Check("column "+strconv.Itoa(i+1), name, text.Name); e != nil {
+			e.Line = 1
+			errs = append(errs, e)
+			col.name, col.skip = strconv.Itoa(i+1), true
+			cols[i] = col
+			continue
+		}
 		if seen[name] {
 			bad(name, "column %q appears twice", name)
+			col.skip = true
 		}
 		seen[name] = true
 		switch {
@@ -428,6 +484,7 @@ func csvHeader(header []string, cat *Catalogue) ([]csvColumn, error) {
 			col.fixed = lower(name)
 		case name == "":
 			bad(strconv.Itoa(i+1), "column %d has no name", i+1)
+			col.skip = true
 		default:
 			spec := name
 			if strings.HasPrefix(spec, evidencePrefix) {
@@ -436,21 +493,24 @@ func csvHeader(header []string, cat *Catalogue) ([]csvColumn, error) {
 			col.key, col.insurer, _ = strings.Cut(spec, "@")
 			if err := checkFactColumn(col, cat); err != "" {
 				bad(name, "%s", err)
+				col.skip = true
 			}
 		}
 		cols[i] = col
 	}
 	if len(cols) > 0 && cols[0].fixed != "id" {
 		bad(cols[0].name, "the first column must be id")
+		usable = false
 	}
 	for _, c := range csvRequired {
 		if !seen[c] {
 			e := apperr.Invalidf("header", "required column %q is missing", c)
 			e.Line = 1
 			errs = append(errs, e)
+			usable = false
 		}
 	}
-	return cols, errs.Err()
+	return cols, errs, usable
 }
 
 func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
@@ -497,6 +557,9 @@ func csvProvider(cols []csvColumn, rec []string) (Provider, []*apperr.Error) {
 	evidence := map[string]string{}    // key@insurer -> evidence
 	evidenceCol := map[string]string{} // key@insurer -> column name
 	for i, c := range cols {
+		if c.skip {
+			continue
+		}
 		v := strings.TrimSpace(rec[i])
 		switch c.fixed {
 		case "id":
@@ -571,6 +634,9 @@ func addLocationRow(p *Provider, cols []csvColumn, rec, firstRec []string, first
 		errs []*apperr.Error
 	)
 	for i, c := range cols {
+		if c.skip {
+			continue
+		}
 		v := strings.TrimSpace(rec[i])
 		switch c.fixed {
 		case "location_name":

@@ -181,9 +181,9 @@ func TestParseJSONBadInputNamesLineAndField(t *testing.T) {
 			[]wantErr{{1, "facts[0].value", "missing"}}},
 		{"a file cut short is reported", "{\"providers\": [\n" + okJSON + ",\n{\"id\": \"b\"",
 			[]wantErr{{3, "", "malformed JSON"}}},
-		{"an empty file is reported", "  \n", []wantErr{{0, "", "empty"}}},
+		{"an empty file is reported", "  \n", []wantErr{{2, "", "empty"}}},
 		{"providers that is not a list is reported", "{\n\"providers\": {}}", []wantErr{{2, "providers", "must be a list"}}},
-		{"an object without providers is reported", "{}", []wantErr{{0, "providers", "no \"providers\" list"}}},
+		{"an object without providers is reported", "{}", []wantErr{{1, "providers", "no \"providers\" list"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -231,7 +231,7 @@ func TestParseCSVBadInputNamesLineAndField(t *testing.T) {
 			[]wantErr{{3, "column location_name", "must give a location"}}},
 		{"broken quoting is malformed CSV on its line", csvHead + csvRow + "b,\"B,12345679\n",
 			[]wantErr{{3, "", "malformed CSV"}}},
-		{"an empty file is reported", "", []wantErr{{0, "", "empty"}}},
+		{"an empty file is reported", "", []wantErr{{1, "", "empty"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

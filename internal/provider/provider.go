@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/text"
 )
 
 // Provider is a care provider organisation.
@@ -95,7 +96,33 @@ func NormalizePostcode(s string) (string, error) {
 	return m[1] + " " + m[2], nil
 }
 
+// textFields are the free-text fields of the provider and its locations, with the limit
+// of each (see package text).
+func (p *Provider) textFields() []text.Field {
+	fs := []text.Field{{Name: "id", Value: p.ID, Max: text.Code}, {Name: "name", Value: p.Name, Max: text.Name},
+		{Name: "kvk", Value: p.KvK, Max: text.Code}}
+	for i, c := range p.AGBCodes {
+		at := "agb_codes[" + strconv.Itoa(i) + "]"
+		fs = append(fs, text.Field{Name: at + ".code", Value: c.Code, Max: text.Code}, text.Field{Name: at + ".kind", Value: string(c.Kind), Max: text.Code})
+	}
+	for i, ct := range p.CareTypes {
+		fs = append(fs, text.Field{Name: "care_types[" + strconv.Itoa(i) + "]", Value: ct, Max: text.Code})
+	}
+	for i, sp := range p.Specialisms {
+		fs = append(fs, text.Field{Name: "specialisms[" + strconv.Itoa(i) + "]", Value: sp, Max: text.Name})
+	}
+	for i, l := range p.Locations {
+		at := "locations[" + strconv.Itoa(i) + "]."
+		fs = append(fs, text.Field{Name: at + "name", Value: l.Name, Max: text.Name}, text.Field{Name: at + "street", Value: l.Street, Max: text.Name},
+			text.Field{Name: at + "postcode", Value: l.Postcode, Max: text.Code}, text.Field{Name: at + "city", Value: l.City, Max: text.Name})
+	}
+	return fs
+}
+
 // Validate checks a provider and normalises its postcodes. Care types must exist in careTypes.
+// Free-text fields are checked first (valid UTF-8, no NUL or control characters, a length
+// limit: see package text); a field that fails is not checked further, so that no error
+// repeats a broken or huge value.
 func (p *Provider) Validate(careTypes map[string]bool) error {
 	var errs apperr.List
 	add := func(err error, field string) {
@@ -106,18 +133,36 @@ func (p *Provider) Validate(careTypes map[string]bool) error {
 		e.Field = field
 		errs = append(errs, e)
 	}
-	if !idRE.MatchString(p.ID) {
+	bad := map[string]bool{}
+	for _, e := range text.CheckAll(p.textFields()...) {
+		bad[e.Field] = true
+		errs = append(errs, e)
+	}
+	ok := func(fields ...string) bool {
+		for _, f := range fields {
+			if bad[f] {
+				return false
+			}
+		}
+		return true
+	}
+	if ok("id") && !idRE.MatchString(p.ID) {
 		add(apperr.Invalidf("", "id %q must be lowercase letters, digits and '-' (at most 63)", p.ID), "id")
 	}
-	if strings.TrimSpace(p.Name) == "" {
+	if ok("name") && strings.TrimSpace(p.Name) == "" {
 		add(apperr.Invalidf("", "name is required"), "name")
 	}
-	add(ValidateKvK(p.KvK), "kvk")
+	if ok("kvk") {
+		add(ValidateKvK(p.KvK), "kvk")
+	}
 	if len(p.AGBCodes) == 0 {
 		add(apperr.Invalidf("", "at least one AGB code is required"), "agb_codes")
 	}
 	for i, c := range p.AGBCodes {
-		add(ValidateAGB(c), "agb_codes["+strconv.Itoa(i)+"]")
+		at := "agb_codes[" + strconv.Itoa(i) + "]"
+		if ok(at+".code", at+".kind") {
+			add(ValidateAGB(c), at)
+		}
 	}
 	if len(p.CareTypes) == 0 {
 		add(apperr.Invalidf("", "at least one care type is required"), "care_types")
@@ -126,19 +171,22 @@ func (p *Provider) Validate(careTypes map[string]bool) error {
 		add(apperr.Invalidf("", "at most %d care types and %d specialisms are allowed", MaxListItems, MaxListItems), "care_types")
 	}
 	for i, ct := range p.CareTypes {
-		if !careTypes[ct] {
-			add(apperr.Invalidf("", "unknown care type %q", ct), "care_types["+strconv.Itoa(i)+"]")
+		if at := "care_types[" + strconv.Itoa(i) + "]"; ok(at) && !careTypes[ct] {
+			add(apperr.Invalidf("", "unknown care type %q", ct), at)
 		}
 	}
 	for i := range p.Locations {
 		l := &p.Locations[i]
-		pc, err := NormalizePostcode(l.Postcode)
-		add(err, "locations["+strconv.Itoa(i)+"].postcode")
-		if err == nil {
-			l.Postcode = pc
+		at := "locations[" + strconv.Itoa(i) + "]."
+		if ok(at + "postcode") {
+			pc, err := NormalizePostcode(l.Postcode)
+			add(err, at+"postcode")
+			if err == nil {
+				l.Postcode = pc
+			}
 		}
-		if strings.TrimSpace(l.City) == "" {
-			add(apperr.Invalidf("", "city is required"), "locations["+strconv.Itoa(i)+"].city")
+		if ok(at+"city") && strings.TrimSpace(l.City) == "" {
+			add(apperr.Invalidf("", "city is required"), at+"city")
 		}
 	}
 	return errs.Err()

@@ -38,6 +38,18 @@ type Store interface {
 	// EachProvider streams the selected providers with their facts (ordered by id), for
 	// assessing many providers without holding them all in memory.
 	EachProvider(ctx context.Context, sel Selection, fn func(*Provider) error) error
+	// StoredFacts returns the stored facts of the providers ids that m matches, per
+	// provider id in stored order. Inside the context's write transaction it reads there
+	// and holds the providers until the transaction ends, so that a replace that follows
+	// keeps exactly what was read.
+	StoredFacts(ctx context.Context, ids []string, m FactMatch) (map[string][]Fact, error)
+}
+
+// FactMatch selects stored facts for StoredFacts: those kept per insurer, and those from
+// one of Sources.
+type FactMatch struct {
+	PerInsurer bool
+	Sources    []Source
 }
 
 // Selection limits what EachProvider reads.
@@ -81,15 +93,23 @@ func (s *Service) check(ps []Provider, line func(i int) int, normalize bool) err
 	seen := map[string]int{}
 	for i := range ps {
 		p := &ps[i]
-		if j, dup := seen[p.ID]; dup && p.ID != "" {
+		if j, dup := seen[p.ID]; dup && idRE.MatchString(p.ID) {
 			errs = append(errs, located(apperr.Invalidf("id", "id %q is used twice (also provider %d)", p.ID, j+1), p, i, "", line))
 		}
 		seen[p.ID] = i
 		for _, e := range apperr.Errors(p.Validate(s.CareTypes)) {
 			errs = append(errs, located(e, p, i, "", line))
 		}
+		facts := map[string]int{}
 		for k := range p.Facts {
 			f := &p.Facts[k]
+			prefix := "facts[" + strconv.Itoa(k) + "]."
+			if bad := f.CheckText(); len(bad) > 0 {
+				for _, e := range bad {
+					errs = append(errs, located(e, p, i, prefix, line))
+				}
+				continue
+			}
 			var err error
 			if normalize {
 				err = f.Normalize(s.Catalogue)
@@ -97,8 +117,12 @@ func (s *Service) check(ps []Provider, line func(i int) int, normalize bool) err
 			if err == nil {
 				err = f.Validate(s.Catalogue, s.Insurers)
 			}
+			if j, dup := facts[factKey(*f)]; err == nil && dup {
+				err = apperr.Invalidf("key", "fact %s is given twice (also facts[%d])", describeFact(*f), j)
+			}
+			facts[factKey(*f)] = k
 			if err != nil {
-				errs = append(errs, located(err.(*apperr.Error), p, i, "facts["+strconv.Itoa(k)+"].", line))
+				errs = append(errs, located(err.(*apperr.Error), p, i, prefix, line))
 			}
 		}
 	}
@@ -111,8 +135,11 @@ func located(e *apperr.Error, p *Provider, i int, prefix string, line func(int) 
 		e.Line = line(i)
 	}
 	e.Field = prefix + e.Field
-	if p.ID != "" {
+	switch {
+	case idRE.MatchString(p.ID):
 		e.Field = "provider " + p.ID + ": " + e.Field
+	case line == nil: // no line to point at, and an id not fit to repeat
+		e.Field = "providers[" + strconv.Itoa(i) + "]." + e.Field
 	}
 	return e
 }
@@ -163,9 +190,16 @@ func (s *Service) Provider(ctx context.Context, actor identity.Principal, id str
 	return p, nil
 }
 
-// Import validates all providers and, only if actor may write every one of them and every
-// one is valid, stores them in one transaction. Nothing is written when anything is wrong.
-// The audit trail records the import with counts, not the facts.
+// Import validates all providers and, only if actor may write every one of them, every
+// fact it sends, and every one is valid, stores them in one transaction. Nothing is
+// written when anything is wrong.
+//
+// Replacing a record keeps the stored facts actor may not write (see
+// identity.Principal.MayWriteFact): a provider's import keeps the register's and the
+// insurers' facts about it. A fact actor may not write is refused, unless it is exactly
+// the stored one (a record read and sent back unchanged). The audit trail records the
+// import with counts, not the facts, and each change to facts kept per insurer in that
+// insurer's trail, in the same transaction.
 func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Provider, line func(int) int, progress func(done int)) error {
 	if err := s.AuthorizeImport(ctx, actor, ps); err != nil {
 		return err
@@ -173,13 +207,30 @@ func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Pro
 	if err := s.Validate(ps, line); err != nil {
 		return err
 	}
-	return identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
-		if err := s.Store.ReplaceProviders(ctx, ps, progress); err != nil {
+	var refused []refusal
+	err := identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
+		stored, err := s.Store.StoredFacts(ctx, providerIDs(ps), storedMatch(actor))
+		if err != nil {
 			return err
 		}
-		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: importScope(actor, ps),
-			After: audit.JSON(importCounts(ps))})
+		merged, changes, refusals := mergeFacts(actor, ps, stored)
+		if len(refusals) > 0 {
+			refused = refusals
+			return refusalError(refusals, line)
+		}
+		if err := s.Store.ReplaceProviders(ctx, merged, progress); err != nil {
+			return err
+		}
+		if err := identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: importScope(actor, ps),
+			After: audit.JSON(importCounts(merged))}); err != nil {
+			return err
+		}
+		return s.recordFactChanges(ctx, actor, ps, changes)
 	})
+	if refused != nil {
+		s.recordRefusal(ctx, actor, ps, refused)
+	}
+	return err
 }
 
 // importScope is whose data an import is: the provider record of a one-provider import (so

@@ -39,6 +39,9 @@ var dialect = sqlstore.Dialect{
 	Time:     func(t time.Time) any { return t.UTC() },
 	// Readers go on (ACCESS SHARE); other appenders, from any instance, wait for the commit.
 	LockAudit: "LOCK TABLE audit_log IN EXCLUSIVE MODE",
+	// A provider import reads the facts it keeps, then replaces them: another import of
+	// the same providers waits, so that neither drops what the other wrote.
+	LockRows: " FOR UPDATE",
 }
 
 // Open connects to dsn (URL or key=value) and migrates the database.

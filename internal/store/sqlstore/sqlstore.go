@@ -23,6 +23,9 @@ type Dialect struct {
 	// appenders on other connections wait and the hash chain cannot fork; empty when
 	// write transactions are serialised already (SQLite: BEGIN IMMEDIATE).
 	LockAudit string
+	// LockRows ends a SELECT that locks the rows it reads until the transaction ends
+	// (" FOR UPDATE"); empty when write transactions are serialised already (SQLite).
+	LockRows string
 }
 
 // DB runs the shared SQL. Read is used for reads; Write for writes (with SQLite, a pool of

@@ -24,6 +24,7 @@ func Run(t *testing.T, open func(t *testing.T) store.DB) {
 	}{
 		{"provider with every part round-trips", testRoundTrip},
 		{"replacing a provider replaces all its parts", testReplace},
+		{"StoredFacts reads the matching facts of many providers, in the import's transaction", testStoredFacts},
 		{"missing provider is NotFound", testNotFound},
 		{"list filters by care type and query, pages, counts the total", testList},
 		{"EachProvider streams by id with facts, filtered, freshly allocated", testEach},
@@ -114,6 +115,50 @@ func testReplace(t *testing.T, db store.DB) {
 	replace(t, db, second)
 	same(t, "replaced provider", *get(t, db, "kliniek"), second)
 	same(t, "untouched provider", *get(t, db, "other"), other)
+}
+
+func testStoredFacts(t *testing.T, db store.DB) {
+	ctx := context.Background()
+	ps := Synthetic(2500, 1) // more ids than one query takes
+	ps[2400].Facts = full("x", "x").Facts
+	replace(t, db, ps...)
+	ids := make([]string, 0, len(ps)+1)
+	for _, p := range ps {
+		ids = append(ids, p.ID)
+	}
+	ids = append(ids, "bestaat-niet")
+	want := full("x", "x").Facts
+	tests := []struct {
+		name string
+		m    provider.FactMatch
+		want []provider.Fact
+	}{
+		{"kept per insurer", provider.FactMatch{PerInsurer: true}, want[1:3]},
+		{"kept per insurer or from the register", provider.FactMatch{PerInsurer: true, Sources: []provider.Source{provider.SourceRegister}},
+			want[1:4]},
+		{"from the provider", provider.FactMatch{Sources: []provider.Source{provider.SourceProvider}}, want[:1]},
+	}
+	for _, tc := range tests {
+		err := db.InTx(ctx, func(ctx context.Context) error {
+			got, err := db.StoredFacts(ctx, ids, tc.m)
+			if err != nil {
+				return err
+			}
+			if tc.m.Sources == nil && len(got) != 1 {
+				t.Errorf("%s: facts of %d providers, want 1", tc.name, len(got))
+			}
+			if !reflect.DeepEqual(got[ps[2400].ID], tc.want) {
+				t.Errorf("%s: %+v, want %+v", tc.name, got[ps[2400].ID], tc.want)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+	}
+	if got, _ := db.StoredFacts(ctx, ids[:5], provider.FactMatch{Sources: []provider.Source{provider.SourceProvider}}); len(got) != 5 {
+		t.Errorf("outside a transaction: facts of %d providers, want 5", len(got))
+	}
 }
 
 func testNotFound(t *testing.T, db store.DB) {

@@ -1,0 +1,233 @@
+package provider
+
+// Who may write which fact of an import, and what an import changes in the facts kept per
+// insurer. The rule itself is identity.Principal.MayWriteFact; here it is applied to an
+// import against the facts already stored.
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/audit"
+	"zorginkoop/internal/identity"
+)
+
+func mayWriteFact(actor identity.Principal, providerID string, f Fact) bool {
+	return actor.MayWriteFact(providerID, f.Insurer, string(f.Source))
+}
+
+// storedMatch selects the stored facts an import by actor needs: those kept per insurer
+// (to record what changes in each insurer's trail) and, for anyone but the operator, those
+// from the register and the insurers, which they may not write and the import keeps. The
+// facts left unread are the provider's own declarations, which whoever may write the
+// record may replace.
+func storedMatch(actor identity.Principal) FactMatch {
+	if actor.IsOperator() {
+		return FactMatch{PerInsurer: true}
+	}
+	return FactMatch{PerInsurer: true, Sources: []Source{SourceRegister, SourceInsurer}}
+}
+
+func providerIDs(ps []Provider) []string {
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	return ids
+}
+
+// refusal is a fact of provider i (facts[k]) that the import may not write.
+type refusal struct {
+	i, k int
+	p    string
+	f    Fact
+	kept Source // not "": the fact replaces a stored one from this source
+}
+
+func factKey(f Fact) string { return f.Key + "@" + f.Insurer }
+
+// mergeFacts returns the providers to store: each with the facts of ps actor may write,
+// then the stored facts actor may not write. A fact actor may not write is accepted only
+// when it equals the stored one. It also returns what changes in the facts kept per
+// insurer, and the refused facts.
+func mergeFacts(actor identity.Principal, ps []Provider, stored map[string][]Fact) ([]Provider, factChanges, []refusal) {
+	var (
+		out      = make([]Provider, len(ps))
+		changes  = factChanges{}
+		refusals []refusal
+	)
+	for i, p := range ps {
+		kept := map[string]Fact{}
+		var keptOrder []Fact
+		for _, f := range stored[p.ID] {
+			if !mayWriteFact(actor, p.ID, f) {
+				kept[factKey(f)] = f
+				keptOrder = append(keptOrder, f)
+			}
+		}
+		facts := make([]Fact, 0, len(p.Facts)+len(keptOrder))
+		for k, f := range p.Facts {
+			old, isKept := kept[factKey(f)]
+			switch {
+			case !mayWriteFact(actor, p.ID, f) && isKept && old == f:
+				// sent back unchanged: stays as stored
+			case !mayWriteFact(actor, p.ID, f):
+				refusals = append(refusals, refusal{i: i, k: k, p: p.ID, f: f})
+			case isKept:
+				refusals = append(refusals, refusal{i: i, k: k, p: p.ID, f: f, kept: old.Source})
+			default:
+				facts = append(facts, f)
+			}
+		}
+		p.Facts = append(facts, keptOrder...)
+		out[i] = p
+		changes.add(p.ID, stored[p.ID], p.Facts)
+	}
+	return out, changes, refusals
+}
+
+// maxRefusalsShown is the most refused facts an error lists one by one.
+const maxRefusalsShown = 20
+
+func refusalError(rs []refusal, line func(int) int) error {
+	var errs apperr.List
+	for _, r := range rs[:min(len(rs), maxRefusalsShown)] {
+		e := &apperr.Error{Code: apperr.Forbidden, Field: "provider " + r.p + ": facts[" + strconv.Itoa(r.k) + "]"}
+		what := describeFact(r.f)
+		if r.kept != "" {
+			e.Message = fmt.Sprintf("provider %s: fact %s is kept from source %s, which you may not replace", r.p, what, r.kept)
+			e.Dutch = fmt.Sprintf("Zorgaanbieder %s: het gegeven %s komt van de bron %s; dat mag u niet vervangen.", r.p, what, r.kept)
+		} else {
+			e.Message = fmt.Sprintf("provider %s: you may not write fact %s with source %q (a provider declares its own facts, with source aanbieder and no insurer; facts from the register and facts kept per insurer are theirs)",
+				r.p, what, r.f.Source)
+			e.Dutch = fmt.Sprintf("Zorgaanbieder %s: u mag het gegeven %s met bron %q niet aanleveren of wijzigen. Een zorgaanbieder levert alleen eigen gegevens aan (bron aanbieder, zonder verzekeraar); gegevens uit registers en van verzekeraars blijven zoals ze zijn.",
+				r.p, what, r.f.Source)
+		}
+		if line != nil {
+			e.Line = line(r.i)
+		}
+		errs = append(errs, e)
+	}
+	if n := len(rs) - maxRefusalsShown; n > 0 {
+		errs = append(errs, &apperr.Error{Code: apperr.Forbidden, Message: fmt.Sprintf("and %d more facts you may not write", n),
+			Dutch: fmt.Sprintf("En nog %d gegevens die u niet mag aanleveren.", n)})
+	}
+	return errs
+}
+
+func describeFact(f Fact) string {
+	if f.Insurer == "" {
+		return f.Key
+	}
+	return f.Key + " (verzekeraar " + f.Insurer + ")"
+}
+
+// recordRefusal records a refused import in actor's trail and, for each insurer whose
+// facts it tried to write, in that insurer's trail. It runs after the rollback.
+func (s *Service) recordRefusal(ctx context.Context, actor identity.Principal, ps []Provider, rs []refusal) {
+	var shown []string
+	insurers := map[string]bool{}
+	for _, r := range rs {
+		if len(shown) < 10 {
+			shown = append(shown, r.p+": "+describeFact(r.f)+" ("+string(r.f.Source)+")")
+		}
+		if r.f.Insurer != "" {
+			insurers[r.f.Insurer] = true
+		}
+	}
+	reason := fmt.Sprintf("may not write %d fact(s): %s", len(rs), strings.Join(shown, ", "))
+	identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: actor.OrgID(), Reason: reason, Denied: true})
+	for _, ins := range slices.Sorted(maps.Keys(insurers)) {
+		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.facts", Subject: importSubject(ps), Scope: ins, Reason: reason, Denied: true})
+	}
+}
+
+// factChange is what an import changes in the facts kept for one insurer.
+type factChange struct {
+	Added     int      `json:"added"`
+	Changed   int      `json:"changed"`
+	Removed   int      `json:"removed"`
+	Keys      []string `json:"keys"`
+	IDs       []string `json:"ids"` // of the providers, at most maxAuditIDs
+	providers int
+}
+
+// factChanges are the changes per insurer id.
+type factChanges map[string]*factChange
+
+// add compares the facts kept per insurer of one provider before and after.
+func (c factChanges) add(providerID string, before, after []Fact) {
+	old := map[string]Fact{}
+	for _, f := range before {
+		if f.Insurer != "" {
+			old[factKey(f)] = f
+		}
+	}
+	touched := map[string]bool{}
+	note := func(f Fact, kind *int, ch *factChange) {
+		*kind++
+		if !slices.Contains(ch.Keys, f.Key) {
+			ch.Keys = append(ch.Keys, f.Key)
+		}
+		if !touched[f.Insurer] {
+			touched[f.Insurer] = true
+			ch.providers++
+			if len(ch.IDs) < maxAuditIDs {
+				ch.IDs = append(ch.IDs, providerID)
+			}
+		}
+	}
+	for _, f := range after {
+		if f.Insurer == "" {
+			continue
+		}
+		ch := c.of(f.Insurer)
+		prev, had := old[factKey(f)]
+		delete(old, factKey(f))
+		switch {
+		case !had:
+			note(f, &ch.Added, ch)
+		case prev != f:
+			note(f, &ch.Changed, ch)
+		}
+	}
+	for _, f := range old {
+		note(f, &c.of(f.Insurer).Removed, c.of(f.Insurer))
+	}
+}
+
+func (c factChanges) of(insurer string) *factChange {
+	ch, ok := c[insurer]
+	if !ok {
+		ch = &factChange{}
+		c[insurer] = ch
+	}
+	return ch
+}
+
+// recordFactChanges records, in the trail of each insurer whose facts the import changes,
+// what changed: counts, the fact keys and the providers, not the values.
+func (s *Service) recordFactChanges(ctx context.Context, actor identity.Principal, ps []Provider, changes factChanges) error {
+	for _, ins := range slices.Sorted(maps.Keys(changes)) {
+		ch := changes[ins]
+		if ch.Added+ch.Changed+ch.Removed == 0 {
+			continue
+		}
+		slices.Sort(ch.Keys)
+		sum := struct {
+			Insurer   string `json:"insurer"`
+			Providers int    `json:"providers"`
+			*factChange
+		}{ins, ch.providers, ch}
+		if err := identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.facts", Subject: importSubject(ps), Scope: ins,
+			After: audit.JSON(sum)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
