@@ -23,9 +23,16 @@ type Filter struct {
 
 // Store keeps providers and their facts. Implementations: store/sqlite, store/postgres.
 type Store interface {
-	// ReplaceProviders writes the providers (with locations, AGB codes and facts) in one
-	// transaction, replacing any provider with the same id. All or nothing. progress, if not
-	// nil, is called after each provider written.
+	// StageProviders writes the providers (with locations, AGB codes and facts) where no
+	// reader sees them yet, and returns the import to commit or discard. It holds the
+	// database's writer only briefly at a time (SQLite: short transactions of its own, so
+	// that other writers take turns; call it outside InTx, or it joins that transaction
+	// and holds the writer throughout). progress, if not nil, is called after each
+	// provider staged. An error leaves the live providers unchanged.
+	StageProviders(ctx context.Context, ps []Provider, progress func(done int)) (StagedImport, error)
+	// ReplaceProviders stages the providers and commits them in one transaction (the
+	// context's, if it carries one), replacing any provider with the same id. All or
+	// nothing.
 	ReplaceProviders(ctx context.Context, ps []Provider, progress func(done int)) error
 	// Provider returns one provider with its facts, or an apperr NotFound error.
 	Provider(ctx context.Context, id string) (*Provider, error)
@@ -34,6 +41,17 @@ type Store interface {
 	// EachProvider streams the selected providers with their facts (ordered by id), for
 	// assessing many providers without holding them all in memory.
 	EachProvider(ctx context.Context, sel Selection, fn func(*Provider) error) error
+}
+
+// StagedImport is an import written by Store.StageProviders that readers do not see yet.
+type StagedImport interface {
+	// Commit replaces the live providers with the same ids by the staged ones, in the
+	// transaction the context carries (InTx) or in its own: readers see all of the
+	// import or none of it.
+	Commit(ctx context.Context) error
+	// Discard removes the staged copy (after Commit too: the live rows stay). Call it
+	// always.
+	Discard(ctx context.Context) error
 }
 
 // Selection limits what EachProvider reads.
@@ -157,7 +175,8 @@ func (s *Service) Provider(ctx context.Context, actor identity.Principal, id str
 }
 
 // Import validates all providers and, only if actor may write every one of them and every
-// one is valid, stores them in one transaction. Nothing is written when anything is wrong.
+// one is valid, stores them: staged first, then made live with the audit entry in one
+// transaction. Nothing is written when anything is wrong.
 // The audit trail records the import with counts, not the facts.
 func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Provider, line func(int) int, progress func(done int)) error {
 	if err := s.AuthorizeImport(ctx, actor, ps); err != nil {
@@ -166,8 +185,16 @@ func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Pro
 	if err := s.Validate(ps, line); err != nil {
 		return err
 	}
+	// Staged first, outside the transaction: on SQLite, a long import then holds the one
+	// writer only in short turns, and the transaction that makes it live with its audit
+	// entry is short; logins and other writes go in between.
+	staged, err := s.Store.StageProviders(ctx, ps, progress)
+	if err != nil {
+		return err
+	}
+	defer staged.Discard(context.WithoutCancel(ctx)) // best effort: a leftover is removed by a later import
 	return identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
-		if err := s.Store.ReplaceProviders(ctx, ps, progress); err != nil {
+		if err := staged.Commit(ctx); err != nil {
 			return err
 		}
 		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: importScope(actor, ps),
