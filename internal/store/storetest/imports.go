@@ -62,7 +62,7 @@ func testStagedImportIsInvisibleUntilCommit(t *testing.T, db store.DB) {
 			return err
 		}
 		unchanged(t, db, old, "committed in a transaction still open") // readers see the last commit
-		return errInjected // as a failing audit entry would
+		return errInjected                                             // as a failing audit entry would
 	})
 	if !errors.Is(err, errInjected) {
 		t.Fatalf("InTx: %v, want the injected failure", err)
