@@ -52,6 +52,11 @@ func (a *app) providers(ctx context.Context, args []string) error {
 	if err := svc.Normalize(ps, line); err != nil {
 		return withFile(err, file)
 	}
+	lock, err := a.lockDataDir("providers import " + file)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
 	db, err := a.openStore(ctx)
 	if err != nil {
 		return err

@@ -61,8 +61,9 @@ func testStagedImportIsInvisibleUntilCommit(t *testing.T, db store.DB) {
 		if err := staged.Commit(ctx); err != nil {
 			return err
 		}
-		unchanged(t, db, old, "committed in a transaction still open") // readers see the last commit
-		return errInjected                                             // as a failing audit entry would
+		// Readers see the last commit, not the open transaction.
+		unchanged(t, db, old, "committed in a transaction still open")
+		return errInjected // as a failing audit entry would
 	})
 	if !errors.Is(err, errInjected) {
 		t.Fatalf("InTx: %v, want the injected failure", err)
