@@ -206,7 +206,9 @@ func startServer(t *testing.T, env map[string]string, dir string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, io.Discard, io.Discard, func(k string) string { return env[k] }) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, io.Discard, io.Discard, func(k string) string { return env[k] })
+	}()
 	t.Cleanup(func() {
 		cancel()
 		if code := <-done; code != 0 {
