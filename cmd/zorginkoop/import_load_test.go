@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -233,7 +234,7 @@ func startServer(t *testing.T, env map[string]string, dir string) string {
 // load sends writes to the server from a few clients (API tokens, and logins with
 // logouts) until stop is closed or each client has sent its share, and returns every
 // failed request: a 5xx or no answer.
-func load(base, token, email string, stop <-chan struct{}) func() []string {
+func load(base, token, email string, stop <-chan struct{}, sent *atomic.Int64) func() []string {
 	var (
 		mu     sync.Mutex
 		failed []string
@@ -254,6 +255,7 @@ func load(base, token, email string, stop <-chan struct{}) func() []string {
 					return
 				default:
 				}
+				sent.Add(1)
 				if w == 0 && i%5 == 0 {
 					statuses, err := login(base, email)
 					for _, s := range statuses {
@@ -294,14 +296,15 @@ func TestACLIImportBesideARunningServerUnderLoadFailsNoRequest(t *testing.T) {
 	}
 	token := operatorToken(t, a, db, env)
 	db.Close()
-	ps := demoProviders(t, 10_000)
+	ps := demoProviders(t, 5_000)
 	raw, _ := json.Marshal(ps)
 	file := writeFile(t, "aanbieders.json", string(raw))
 	apiBody, _ := json.Marshal(map[string]any{"providers": ps[:2500]})
 
 	base := startServer(t, env, dir)
 	stop := make(chan struct{})
-	failures := load(base, token, "beheer@platform.example", stop)
+	var sent atomic.Int64
+	failures := load(base, token, "beheer@platform.example", stop, &sent)
 
 	code, out, errOut := cli(t, env, "providers", "import", file)
 	holder := "server, pid " + fmt.Sprint(os.Getpid()) + ", " + base
@@ -310,7 +313,9 @@ func TestACLIImportBesideARunningServerUnderLoadFailsNoRequest(t *testing.T) {
 		t.Errorf("CLI import beside the server: exit %d\nstdout %q\nstderr %q\nwant exit 1 and stderr %q", code, out, errOut, want)
 	}
 	mustCLI(t, env, "users", "org-add", "--id", "cz", "--kind", "insurer", "--name", "CZ groep", "--insurers", "cz-groep")
+	before := sent.Load()
 	status, body, err := post(base, "/api/providers", token, apiBody)
+	t.Logf("%d requests of the load were answered while the API import ran", sent.Load()-before)
 	if err != nil || status != http.StatusCreated {
 		t.Errorf("import through the API: %d %v %.300s", status, err, body)
 	}
