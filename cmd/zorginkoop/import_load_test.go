@@ -327,3 +327,35 @@ func TestACLIImportBesideARunningServerUnderLoadFailsNoRequest(t *testing.T) {
 		t.Errorf("%d providers stored, want the 2500 of the API import", n)
 	}
 }
+
+// While a bulk import holds the data directory, a server does not start on it, and a
+// second import or the demo is refused; each says who holds it.
+func TestTheDataDirectoryLockRefusesASecondLongWriter(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"ZORGINKOOP_DATA_DIR": dir}
+	lock, err := sqlite.LockDir(dir, "providers import a.json, pid 42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--addr", "127.0.0.1:0"}, "error: another zorginkoop process is using data directory " + dir +
+			" (providers import a.json, pid 42); wait for it to finish, or give the server another --data-dir\n"},
+		{[]string{"providers", "import", writeFile(t, "b.json", "[]")}, "error: another import is running on data directory " + dir +
+			" (providers import a.json, pid 42); wait for it to finish and run this command again\n"},
+		{[]string{"demo", "--providers", "5"}, "error: another import is running on data directory " + dir +
+			" (providers import a.json, pid 42); wait for it to finish and run this command again\n"},
+	}
+	for _, tc := range tests {
+		// The last line: serve may warn first (no SMTP server).
+		if code, _, errOut := cli(t, env, tc.args...); code != 1 || !strings.HasSuffix(errOut, "\n"+tc.want) && errOut != tc.want {
+			t.Errorf("%v: exit %d, stderr %q; want exit 1 and last line %q", tc.args, code, errOut, tc.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, sqlite.FileName)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused command opened the database: %v", err)
+	}
+}
