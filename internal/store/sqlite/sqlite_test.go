@@ -63,7 +63,7 @@ func BenchmarkStore100k(b *testing.B) {
 // How long an import of 50,000 providers with 40 facts each (the demo population's size)
 // holds the write connection: staging in short transactions (the longest is reported),
 // then Commit in one. The first round imports into an empty database, the second replaces
-// every provider; "one-tx" is the import before staging, all rows in one transaction.
+// every provider. (Before staging, the whole import was one transaction.)
 // go test -run ^$ -bench Import50k -benchtime 2x ./internal/store/sqlite/
 func BenchmarkImport50k(b *testing.B) { benchmarkImport(b, 50_000) }
 
@@ -102,23 +102,5 @@ func benchmarkImport(b *testing.B, n int) {
 		}
 		b.ReportMetric(commit.Seconds(), "s-commit-max")
 		b.ReportMetric(chunk.Seconds(), "s-chunk-max")
-	})
-	b.Run("one-tx", func(b *testing.B) {
-		db, err := sqlite.Open(ctx, b.TempDir(), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer db.Close()
-		var hold time.Duration
-		for b.Loop() {
-			t0 := time.Now()
-			err := db.InTx(ctx, func(ctx context.Context) error { return db.ReplaceProviders(ctx, ps, nil) })
-			if err != nil {
-				b.Fatal(err)
-			}
-			hold = max(hold, time.Since(t0))
-			b.Logf("one transaction %v", time.Since(t0))
-		}
-		b.ReportMetric(hold.Seconds(), "s-hold-max")
 	})
 }
