@@ -185,9 +185,9 @@ func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Pro
 	if err := s.Validate(ps, line); err != nil {
 		return err
 	}
-	// Staged first, outside the transaction: on SQLite, a long import then holds the one
-	// writer only in short turns, and the transaction that makes it live with its audit
-	// entry is short; logins and other writes go in between.
+	// Staged first, outside the transaction: on SQLite a long import then holds the one
+	// writer in short turns, with logins and other writes in between, and the
+	// transaction that makes it live with its audit entry only moves rows in SQL.
 	staged, err := s.Store.StageProviders(ctx, ps, progress)
 	if err != nil {
 		return err
