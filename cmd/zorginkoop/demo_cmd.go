@@ -44,6 +44,11 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	lock, err := a.lockDataDir("demo")
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
 	db, err := a.openStore(ctx)
 	if err != nil {
 		return err

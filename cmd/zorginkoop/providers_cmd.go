@@ -37,8 +37,15 @@ func (a *app) providers(ctx context.Context, args []string) error {
 	if *format != "csv" && *format != "json" {
 		return usagef("cannot tell the format of %s: use --format csv or --format json", file)
 	}
-	// The fact catalogue and registry come from the policy files; nothing is opened for
-	// writing until the whole file has been read and checked.
+	// First the data directory's lock: refused beside a running server, the operator
+	// learns it at once, not after the file has been read.
+	lock, err := a.lockDataDir("providers import " + file)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	// The fact catalogue and registry come from the policy files; the database is not
+	// opened until the whole file has been read and checked.
 	lib, err := policy.LoadBase(a.policyFS())
 	if err != nil {
 		return fmt.Errorf("load registry and facts: %w", err)

@@ -75,6 +75,11 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err := checkHeadMail(*headMail, *smtpAddr); err != nil {
 		return err
 	}
+	lock, err := a.lockDataDir("server")
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
 	db, err := a.openStore(ctx)
 	if err != nil {
 		return err
@@ -111,6 +116,11 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	scheme := "http"
 	if tlsConfig != nil {
 		scheme = "https"
+	}
+	if lock != nil {
+		if err := lock.SetHolder(fmt.Sprintf("server, pid %d, %s://%s", os.Getpid(), scheme, ln.Addr())); err != nil {
+			return err
+		}
 	}
 	a.log.Info("listening", "url", scheme+"://"+ln.Addr().String()+"/", "engine", db.Engine(), "policies", len(lib.Policies()),
 		"client_certificates", tlsConfig != nil && tlsConfig.ClientCAs != nil, "trusted_proxies", proxies.String())

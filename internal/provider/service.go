@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,9 +28,16 @@ const MaxListSize = 500
 
 // Store keeps providers and their facts. Implementations: store/sqlite, store/postgres.
 type Store interface {
-	// ReplaceProviders writes the providers (with locations, AGB codes and facts) in one
-	// transaction, replacing any provider with the same id. All or nothing. progress, if not
-	// nil, is called after each provider written.
+	// StageProviders writes the providers (with locations, AGB codes and facts) where no
+	// reader sees them yet, and returns the import to commit or discard. It holds the
+	// database's writer only briefly at a time (SQLite: short transactions of its own, so
+	// that other writers take turns; call it outside InTx, or it joins that transaction
+	// and holds the writer throughout). progress, if not nil, is called after each
+	// provider staged. An error leaves the live providers unchanged.
+	StageProviders(ctx context.Context, ps []Provider, progress func(done int)) (StagedImport, error)
+	// ReplaceProviders stages the providers and commits them in one transaction (the
+	// context's, if it carries one), replacing any provider with the same id. All or
+	// nothing.
 	ReplaceProviders(ctx context.Context, ps []Provider, progress func(done int)) error
 	// Provider returns one provider with its facts, or an apperr NotFound error.
 	Provider(ctx context.Context, id string) (*Provider, error)
@@ -50,6 +58,17 @@ type Store interface {
 type FactMatch struct {
 	PerInsurer bool
 	Sources    []Source
+}
+
+// StagedImport is an import written by Store.StageProviders that readers do not see yet.
+type StagedImport interface {
+	// Commit replaces the live providers with the same ids by the staged ones, in the
+	// transaction the context carries (InTx) or in its own: readers see all of the
+	// import or none of it.
+	Commit(ctx context.Context) error
+	// Discard removes the staged copy (after Commit too: the live rows stay). Call it
+	// always.
+	Discard(ctx context.Context) error
 }
 
 // Selection limits what EachProvider reads.
@@ -191,8 +210,8 @@ func (s *Service) Provider(ctx context.Context, actor identity.Principal, id str
 }
 
 // Import validates all providers and, only if actor may write every one of them, every
-// fact it sends, and every one is valid, stores them in one transaction. Nothing is
-// written when anything is wrong.
+// fact it sends, and every one is valid, stores them: staged first, then made live with the
+// audit entries in one transaction. Nothing is written when anything is wrong.
 //
 // Replacing a record keeps the stored facts actor may not write (see
 // identity.Principal.MayWriteFact): a provider's import keeps the register's and the
@@ -207,18 +226,36 @@ func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Pro
 	if err := s.Validate(ps, line); err != nil {
 		return err
 	}
-	var refused []refusal
-	err := identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
-		stored, err := s.Store.StoredFacts(ctx, providerIDs(ps), storedMatch(actor))
+	// The merge is computed against the facts stored now, staged outside the transaction
+	// (on SQLite a long import then holds the one writer in short turns, with logins and
+	// other writes in between), and made live only if the facts it kept are still the
+	// stored ones: the transaction reads them again (holding the providers on PostgreSQL)
+	// and only moves rows in SQL.
+	match := storedMatch(actor)
+	stored, err := s.Store.StoredFacts(ctx, providerIDs(ps), match)
+	if err != nil {
+		return err
+	}
+	merged, changes, refusals := mergeFacts(actor, ps, stored)
+	if len(refusals) > 0 {
+		s.recordRefusal(ctx, actor, ps, refusals)
+		return refusalError(refusals, line)
+	}
+	staged, err := s.Store.StageProviders(ctx, merged, progress)
+	if err != nil {
+		return err
+	}
+	defer staged.Discard(context.WithoutCancel(ctx)) // best effort: a leftover is removed by a later import
+	return identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
+		now, err := s.Store.StoredFacts(ctx, providerIDs(ps), match)
 		if err != nil {
 			return err
 		}
-		merged, changes, refusals := mergeFacts(actor, ps, stored)
-		if len(refusals) > 0 {
-			refused = refusals
-			return refusalError(refusals, line)
+		if !reflect.DeepEqual(now, stored) {
+			return &apperr.Error{Code: apperr.Conflict, Message: "facts of these providers changed while the import was prepared; import the file again",
+				Dutch: "De gegevens van deze zorgaanbieders zijn gewijzigd terwijl de aanlevering werd voorbereid. Lever het bestand opnieuw aan."}
 		}
-		if err := s.Store.ReplaceProviders(ctx, merged, progress); err != nil {
+		if err := staged.Commit(ctx); err != nil {
 			return err
 		}
 		if err := identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: importScope(actor, ps),
@@ -227,10 +264,6 @@ func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Pro
 		}
 		return s.recordFactChanges(ctx, actor, ps, changes)
 	})
-	if refused != nil {
-		s.recordRefusal(ctx, actor, ps, refused)
-	}
-	return err
 }
 
 // importScope is whose data an import is: the provider record of a one-provider import (so

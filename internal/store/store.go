@@ -25,7 +25,8 @@ type DB interface {
 	assessment.Store
 	audit.Store
 	// InTx runs fn in one write transaction carried in its context, which every write
-	// of the stores above joins (provider imports excepted): see sqlstore.DB.InTx.
+	// of the stores above joins: see sqlstore.DB.InTx. StageProviders belongs outside it
+	// (it would hold SQLite's one writer throughout); its Commit inside.
 	identity.TxRunner
 	// Engine names the engine: "sqlite" or "postgres".
 	Engine() string

@@ -23,24 +23,37 @@ type copyTable struct {
 	rows [][]any
 }
 
-// ReplaceProviders writes the providers in one transaction (the context's, when
-// sqlstore.DB.InTx carries one, so that an import and its audit entry commit together),
+// StageProviders keeps ps for Commit. PostgreSQL needs no staging tables: the
+// transaction of Commit blocks no writer of other rows (logins, tokens, the audit trail
+// until its entry is appended), and readers see the import whole when it commits.
+// progress is called as Commit writes.
+func (db *DB) StageProviders(ctx context.Context, ps []provider.Provider, progress func(done int)) (provider.StagedImport, error) {
+	return &stagedImport{db: db, ps: ps, progress: progress}, nil
+}
+
+// stagedImport is an import kept in memory until Commit.
+type stagedImport struct {
+	db       *DB
+	ps       []provider.Provider
+	progress func(done int)
+}
+
+// Commit writes the providers in the context's transaction (or one of its own),
 // replacing those with the same id: per chunk, one DELETE and one COPY per table.
-// All or nothing.
-func (db *DB) ReplaceProviders(ctx context.Context, ps []provider.Provider, progress func(done int)) error {
-	err := db.InTx(ctx, func(ctx context.Context) error {
-		return db.onTxConn(ctx, func(c *pgx.Conn) error {
-			for start := 0; start < len(ps); start += chunk {
+func (s *stagedImport) Commit(ctx context.Context) error {
+	err := s.db.InTx(ctx, func(ctx context.Context) error {
+		return s.db.onTxConn(ctx, func(c *pgx.Conn) error {
+			for start := 0; start < len(s.ps); start += chunk {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				end := min(start+chunk, len(ps))
-				if err := writeChunk(ctx, c, ps[start:end]); err != nil {
+				end := min(start+chunk, len(s.ps))
+				if err := writeChunk(ctx, c, s.ps[start:end]); err != nil {
 					return err
 				}
-				if progress != nil {
+				if s.progress != nil {
 					for i := start; i < end; i++ {
-						progress(i + 1)
+						s.progress(i + 1)
 					}
 				}
 			}
@@ -51,6 +64,20 @@ func (db *DB) ReplaceProviders(ctx context.Context, ps []provider.Provider, prog
 		return fmt.Errorf("replace providers: %w", err)
 	}
 	return nil
+}
+
+// Discard forgets the providers.
+func (s *stagedImport) Discard(context.Context) error {
+	s.ps = nil
+	return nil
+}
+
+// ReplaceProviders writes the providers in one transaction (the context's, when
+// sqlstore.DB.InTx carries one, so that an import and its audit entry commit together),
+// replacing those with the same id. All or nothing.
+func (db *DB) ReplaceProviders(ctx context.Context, ps []provider.Provider, progress func(done int)) error {
+	s, _ := db.StageProviders(ctx, ps, progress)
+	return s.Commit(ctx)
 }
 
 // onTxConn runs fn on the pgx connection under the context's database/sql transaction

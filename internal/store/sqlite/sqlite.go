@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 
 	"zorginkoop/internal/store/sqlstore"
 
@@ -63,9 +64,17 @@ func Open(ctx context.Context, dataDir string, log *slog.Logger) (*DB, error) {
 	return db, nil
 }
 
+// busyTimeoutMS is how long a connection waits for another process's write transaction
+// before SQLite gives up with SQLITE_BUSY (a failed request). Within a process writers
+// queue for the one write connection and never meet it. Across processes the long writers
+// (a server, a bulk import) keep apart by the data directory's lock (DirLock), so the
+// others hold the lock for milliseconds; the margin is for slow disks and busy machines,
+// where 5 seconds ran out.
+const busyTimeoutMS = 30_000
+
 func openPool(path, extra string, conns int) (*sql.DB, error) {
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
-		"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)" + extra
+		"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(" + strconv.Itoa(busyTimeoutMS) + ")&_pragma=synchronous(NORMAL)" + extra
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)

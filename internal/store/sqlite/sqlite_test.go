@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"zorginkoop/internal/store"
 	"zorginkoop/internal/store/sqlite"
@@ -57,4 +58,49 @@ func BenchmarkStore100k(b *testing.B) {
 	}
 	defer db.Close()
 	storetest.Benchmark(b, db, 100_000, 30)
+}
+
+// How long an import of 50,000 providers with 40 facts each (the demo population's size)
+// holds the write connection: staging in short transactions (the longest is reported),
+// then Commit in one. The first round imports into an empty database, the second replaces
+// every provider. (Before staging, the whole import was one transaction.)
+// go test -run ^$ -bench Import50k -benchtime 2x ./internal/store/sqlite/
+func BenchmarkImport50k(b *testing.B) { benchmarkImport(b, 50_000) }
+
+// go test -run ^$ -bench Import10k -benchtime 2x ./internal/store/sqlite/
+func BenchmarkImport10k(b *testing.B) { benchmarkImport(b, 10_000) }
+
+func benchmarkImport(b *testing.B, n int) {
+	ctx := context.Background()
+	ps := storetest.Synthetic(n, 40)
+	b.Run("staged", func(b *testing.B) {
+		db, err := sqlite.Open(ctx, b.TempDir(), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		var chunk, commit time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			last := t0
+			s, err := db.StageProviders(ctx, ps, func(int) {
+				chunk, last = max(chunk, time.Since(last)), time.Now()
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			if err := s.Commit(ctx); err != nil {
+				b.Fatal(err)
+			}
+			t2 := time.Now()
+			if err := s.Discard(ctx); err != nil {
+				b.Fatal(err)
+			}
+			commit = max(commit, t2.Sub(t1))
+			b.Logf("stage %v (longest chunk %v), commit %v, discard %v", t1.Sub(t0), chunk, t2.Sub(t1), time.Since(t2))
+		}
+		b.ReportMetric(commit.Seconds(), "s-commit-max")
+		b.ReportMetric(chunk.Seconds(), "s-chunk-max")
+	})
 }
