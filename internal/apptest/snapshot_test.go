@@ -76,7 +76,7 @@ func takeSnapshot(t *testing.T, db store.DB) *snapshot {
 func auditEntry(t *testing.T, db store.DB, seq int64) string {
 	t.Helper()
 	var hash string
-	err := sqlDB(t, db).QueryRow(`SELECT hash FROM audit_log WHERE seq = `+fmt.Sprint(seq)).Scan(&hash)
+	err := sqlDB(t, db).QueryRow(`SELECT hash FROM audit_log WHERE seq = ` + fmt.Sprint(seq)).Scan(&hash)
 	if err == sql.ErrNoRows {
 		return ""
 	}
