@@ -137,7 +137,7 @@ func newFuzzSite(f *testing.F) *fuzzSite {
 func FuzzForms(f *testing.F) {
 	site := newFuzzSite(f)
 	seeds := []struct {
-		route, who   uint8
+		route, who  uint8
 		body, query string
 	}{
 		{0, 0, "email=inkoper%40cz.example&wachtwoord=fout&terug=%2Fbeleid", ""},
