@@ -90,3 +90,16 @@ func checkCompiled(t *testing.T, c *policy.Compiled) {
 		t.Errorf("accepted without id, title or contract years: %+v", c.Policy)
 	}
 }
+
+// Found by FuzzParse: YAML errors on the first line came without a line number.
+func TestParseErrorsOnTheFirstLineNameIt(t *testing.T) {
+	lib := base(t)
+	for _, data := range []string{`"`, "id: \"x\ntitle: y\n", "[", "a: b: c", "\t"} {
+		_, err := lib.Parse("beleid.yaml", []byte(data))
+		if err == nil {
+			t.Errorf("%q: accepted", data)
+			continue
+		}
+		checkParseError(t, []byte(data), err)
+	}
+}
