@@ -89,10 +89,10 @@ var providerColumn = map[string]string{
 }
 
 // providerRecord: a provider record the actor may write (the operator: any). Of the facts,
-// a provider's own users may change only what the provider declares about itself: facts
-// with source aanbieder that carry no insurer. What an insurer keeps about the provider
-// (facts of source verzekeraar, facts kept per insurer) they may read but not change,
-// remove or forge (docs/security.md).
+// a provider's own users may change only what the provider declares about itself, with
+// source aanbieder. What an insurer keeps about the provider (a fact of source verzekeraar,
+// or one that carries an insurer) they may read but not change, remove or forge
+// (docs/security.md).
 func providerRecord(w *written, c change) bool {
 	col, ok := providerColumn[c.table]
 	if !ok || !w.actor.MayWriteProvider(c.row()[col]) {
@@ -101,12 +101,13 @@ func providerRecord(w *written, c change) bool {
 	if c.table != "provider_facts" || w.actor.IsOperator() {
 		return true
 	}
-	return declared(c.before) && declared(c.after)
+	return !insurersFact(c.before) && (c.after == nil || c.after["source"] == string(provider.SourceProvider))
 }
 
-// declared reports whether the fact (nil for none) is the provider's own declaration.
-func declared(f dbRow) bool {
-	return f == nil || f["source"] == string(provider.SourceProvider) && f["insurer"] == ""
+// insurersFact reports whether the fact (nil for none) is what an insurer keeps about the
+// provider.
+func insurersFact(f dbRow) bool {
+	return f != nil && (f["source"] != string(provider.SourceProvider) || f["insurer"] != "")
 }
 
 // ---- accounts ----
