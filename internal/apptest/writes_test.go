@@ -224,3 +224,71 @@ func (m *matrix) restoreProviders(t *testing.T, saved map[string]provider.Provid
 		}
 	}
 }
+
+// The rules themselves, on made-up snapshots: each says yes to what the actor may change
+// and no to the same change of another tenant's object, so that a rule that allows
+// everything fails here and not only in a matrix row that happens to need it.
+func TestWriteRulesJudgeByTheActorsRights(t *testing.T) {
+	buyerA := identity.Principal{User: &identity.User{ID: "u-a", Roles: []identity.Role{identity.RoleBuyer}},
+		Org: &identity.Organisation{ID: apptest.OrgA, Kind: identity.Insurer, Insurers: []string{apptest.InsurerA}}}
+	adminY := identity.Principal{User: &identity.User{ID: "u-y", Roles: []identity.Role{identity.RoleAdmin}},
+		Org: &identity.Organisation{ID: apptest.OrgY, Kind: identity.Provider, Providers: []string{apptest.ProviderY}}}
+	policies := map[string]dbRow{
+		"a": {"id": "a", "insurer": apptest.InsurerA, "status": "published"},
+		"b": {"id": "b", "insurer": apptest.InsurerB, "status": "published"},
+	}
+	before := &snapshot{tables: map[string]map[string]dbRow{"policies": policies}}
+	after := &snapshot{tables: map[string]map[string]dbRow{"policies": policies,
+		"assessment_runs": {"7": {"id": "7", "policy_id": "a"}, "8": {"id": "8", "policy_id": "b"}}}}
+	fact := func(insurer, source, value string) dbRow {
+		return dbRow{"provider_id": apptest.ProviderY, "key": "k", "insurer": insurer, "source": source, "value": value}
+	}
+	for _, tc := range []struct {
+		name  string
+		actor identity.Principal
+		may   mayChange
+		c     change
+		want  bool
+	}{
+		{"A's buyer saves a draft of A", buyerA, draft, change{table: "policies", after: dbRow{"insurer": apptest.InsurerA, "status": "draft"}}, true},
+		{"A's buyer saves a draft of B", buyerA, draft, change{table: "policies", after: dbRow{"insurer": apptest.InsurerB, "status": "draft"}}, false},
+		{"A's buyer makes B's draft A's", buyerA, draft, change{table: "policies",
+			before: dbRow{"insurer": apptest.InsurerB, "status": "draft"}, after: dbRow{"insurer": apptest.InsurerA, "status": "draft"}}, false},
+		{"a save publishes", buyerA, draft, change{table: "policies", after: dbRow{"insurer": apptest.InsurerA, "status": "published"}}, false},
+		{"A's buyer publishes A's draft", buyerA, publication, change{table: "policies",
+			before: dbRow{"insurer": apptest.InsurerA, "status": "draft"}, after: dbRow{"insurer": apptest.InsurerA, "status": "published"}}, true},
+		{"A's buyer publishes B's draft", buyerA, publication, change{table: "policies",
+			before: dbRow{"insurer": apptest.InsurerB, "status": "draft"}, after: dbRow{"insurer": apptest.InsurerB, "status": "published"}}, false},
+		{"A's buyer runs A's policy", buyerA, run, change{table: "assessment_runs", after: dbRow{"id": "7", "policy_id": "a"}}, true},
+		{"A's buyer runs B's policy", buyerA, run, change{table: "assessment_runs", after: dbRow{"id": "8", "policy_id": "b"}}, false},
+		{"summaries of a run of B's policy", buyerA, run, change{table: "assessment_summaries", after: dbRow{"run_id": "8"}}, false},
+		{"a token of one's own", buyerA, ownAPIToken, change{table: "tokens", after: dbRow{"kind": "api", "user_id": "u-a"}}, true},
+		{"a token of another user", buyerA, ownAPIToken, change{table: "tokens", after: dbRow{"kind": "api", "user_id": "u-y"}}, false},
+		{"Y changes its own declaration", adminY, providerRecord, change{table: "provider_facts",
+			before: fact("", "aanbieder", "1"), after: fact("", "aanbieder", "2")}, true},
+		{"Y removes a fact that carries an insurer", adminY, providerRecord, change{table: "provider_facts", before: fact(apptest.InsurerA, "aanbieder", "1")}, false},
+		{"Y changes a verzekeraar fact", adminY, providerRecord, change{table: "provider_facts",
+			before: fact("", "verzekeraar", "1"), after: fact("", "aanbieder", "2")}, false},
+		{"Y forges a verzekeraar fact", adminY, providerRecord, change{table: "provider_facts", after: fact(apptest.InsurerB, "verzekeraar", "1")}, false},
+		{"Y changes X's record", adminY, providerRecord, change{table: "providers", after: dbRow{"id": apptest.ProviderX}}, false},
+		{"A's buyer changes Y's record", buyerA, providerRecord, change{table: "providers", after: dbRow{"id": apptest.ProviderY}}, false},
+	} {
+		w := &written{actor: tc.actor, before: before, after: after}
+		if got := tc.may(w, tc.c); got != tc.want {
+			t.Errorf("%s: allowed = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestDiffNamesTheRowsThatChanged(t *testing.T) {
+	a := &snapshot{tables: map[string]map[string]dbRow{"t": {"1": {"id": "1", "v": "x"}, "2": {"id": "2", "v": "y"}}}}
+	b := &snapshot{tables: map[string]map[string]dbRow{"t": {"1": {"id": "1", "v": "z"}, "3": {"id": "3", "v": "y"}}}}
+	var got []string
+	for _, c := range diff(a, b) {
+		got = append(got, c.String())
+	}
+	want := []string{"t[1] changed: v: x → z", "t[2] removed: id=2, v=y", "t[3] added: id=3, v=y"}
+	if !slices.Equal(got, want) {
+		t.Errorf("diff = %q, want %q", got, want)
+	}
+}
