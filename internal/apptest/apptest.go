@@ -43,14 +43,14 @@ type Env struct {
 
 // New opens a fresh SQLite database for one test, installs the shipped policies and imports
 // Providers through the provider service, as the CLI would.
-func New(t *testing.T) *Env { return Open(t, "sqlite") }
+func New(t testing.TB) *Env { return Open(t, "sqlite") }
 
 // NewPostgres is New on a fresh database of the throwaway PostgreSQL server; the test
 // package needs `func TestMain(m *testing.M) { pgtest.Main(m) }`.
-func NewPostgres(t *testing.T) *Env { return Open(t, "postgres") }
+func NewPostgres(t testing.TB) *Env { return Open(t, "postgres") }
 
 // Open is New on the engine named ("sqlite" or "postgres").
-func Open(t *testing.T, engine string) *Env {
+func Open(t testing.TB, engine string) *Env {
 	t.Helper()
 	ctx := context.Background()
 	dataDir, dsn := "", ""

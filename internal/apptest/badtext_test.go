@@ -43,7 +43,7 @@ func TestBadTextInEveryRouteIsRefusedOnBothEngines(t *testing.T) {
 							r.body = "naam=" + value + "&email=" + value + "&reden=" + value
 							r.contentType = "application/x-www-form-urlencoded"
 						}
-						ans := m.do(t, op, r)
+						ans := send(t, m.prepare(t, op, r))
 						if ans.status >= 500 {
 							t.Errorf("%s %s (%s): status %d, want a refusal, not a server error: %.200s", method, r.path, name, ans.status, ans.body)
 						}

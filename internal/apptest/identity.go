@@ -58,7 +58,7 @@ type Identity struct {
 
 // NewIdentity returns the identity service over e's database: clock for "now", mail for
 // password-reset links to baseURL. It bootstraps the operator (OperatorEmail, Password).
-func (e *Env) NewIdentity(t *testing.T, clock *Clock, mail identity.Mailer, baseURL string) *Identity {
+func (e *Env) NewIdentity(t testing.TB, clock *Clock, mail identity.Mailer, baseURL string) *Identity {
 	t.Helper()
 	svc := &identity.Service{Store: e.DB, Audit: &audit.Log{Store: e.DB, Now: clock.Now}, Tx: e.DB, Mail: mail, Now: clock.Now, BaseURL: baseURL}
 	u, err := svc.Bootstrap(context.Background(), OperatorEmail, "Platformbeheer", Password)
@@ -71,7 +71,7 @@ func (e *Env) NewIdentity(t *testing.T, clock *Clock, mail identity.Mailer, base
 }
 
 // Seed adds the organisations and users named by the constants above.
-func (id *Identity) Seed(t *testing.T) {
+func (id *Identity) Seed(t testing.TB) {
 	t.Helper()
 	id.AddOrganisation(t, identity.Organisation{ID: OrgCZ, Kind: identity.Insurer, Name: "CZ groep", Insurers: []string{"cz-groep"}})
 	id.AddOrganisation(t, identity.Organisation{ID: OrgZZ, Kind: identity.Insurer, Name: "Zorg en Zekerheid", Insurers: []string{"zorg-en-zekerheid"}})
@@ -82,7 +82,7 @@ func (id *Identity) Seed(t *testing.T) {
 }
 
 // AddOrganisation registers an organisation as the operator.
-func (id *Identity) AddOrganisation(t *testing.T, o identity.Organisation) {
+func (id *Identity) AddOrganisation(t testing.TB, o identity.Organisation) {
 	t.Helper()
 	if err := id.Service.SaveOrganisation(context.Background(), id.Operator, o, nil); err != nil {
 		t.Fatalf("add organisation %s: %v", o.ID, err)
@@ -90,7 +90,7 @@ func (id *Identity) AddOrganisation(t *testing.T, o identity.Organisation) {
 }
 
 // AddUser adds a user with Password to an organisation, as the operator.
-func (id *Identity) AddUser(t *testing.T, orgID, email, name string, roles ...identity.Role) *identity.User {
+func (id *Identity) AddUser(t testing.TB, orgID, email, name string, roles ...identity.Role) *identity.User {
 	t.Helper()
 	u, err := id.Service.AddUser(context.Background(), id.Operator, identity.NewUser{OrgID: orgID, Email: email, Name: name, Roles: roles, Password: Password})
 	if err != nil {
@@ -100,7 +100,7 @@ func (id *Identity) AddUser(t *testing.T, orgID, email, name string, roles ...id
 }
 
 // Principal returns the principal of a user.
-func (id *Identity) Principal(t *testing.T, u *identity.User) identity.Principal {
+func (id *Identity) Principal(t testing.TB, u *identity.User) identity.Principal {
 	t.Helper()
 	p, err := id.Service.Principal(context.Background(), u)
 	if err != nil {
@@ -110,7 +110,7 @@ func (id *Identity) Principal(t *testing.T, u *identity.User) identity.Principal
 }
 
 // User returns the stored user with the e-mail address.
-func (id *Identity) User(t *testing.T, email string) *identity.User {
+func (id *Identity) User(t testing.TB, email string) *identity.User {
 	t.Helper()
 	u, err := id.Service.Store.UserByEmail(context.Background(), email)
 	if err != nil {

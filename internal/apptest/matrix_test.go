@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"go.yaml.in/yaml/v3"
 
 	"zorginkoop/internal/api"
 	"zorginkoop/internal/apptest"
@@ -38,7 +39,9 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // cell asserts the status, and that the answer holds no data of another tenant (the
 // markers of apptest: B's draft, Y's revenue with A, X's and Y's records...). It runs on
 // SQLite and on PostgreSQL, with real API tokens for the API and real session cookies
-// (with the CSRF token on forms) for the pages.
+// (with the CSRF token on forms) for the pages. Every request is also bracketed by a
+// snapshot of the database (writes_test.go): a read changes nothing, and a write only what
+// the row's writes allow the actor that sent it.
 //
 // The rows are checked against api.Handler.Routes and web.Routes: a new endpoint or page
 // without a row fails TestAuthorisationMatrix.
@@ -128,6 +131,9 @@ type row struct {
 	// see: texts that an actor of the group must find in a successful answer, so that a
 	// service hiding everything does not pass.
 	see map[string][]string
+	// writes: what the request may change in the database, each judged by the rights of
+	// the actor that sent it (writes_test.go); nil for nothing.
+	writes []mayChange
 }
 
 func get(path string) func(*testing.T, *matrix, int) request {
@@ -165,7 +171,7 @@ func draftJSON(t *testing.T, shipped, id, title string) request {
 // and title hold no marker when a request may publish it or make it another insurer's.
 func freshDraft(t *testing.T, m *matrix, key, shipped, base, title string, n int) string {
 	id := fmt.Sprintf("%s-m%d", base, n)
-	m.ts.SaveDraft(t, key, apptest.DraftYAML(t, shipped, id, title))
+	m.ts.SaveDraft(t, key, shortened(t, apptest.DraftYAML(t, shipped, id, title)))
 	return id
 }
 
@@ -194,8 +200,48 @@ func freshToken(t *testing.T, m *matrix, key string, n int) string {
 	return tok.ID()
 }
 
+// shortened is a policy file with its first requirement only and without the parts
+// nothing checks: the fresh drafts of the matrix, some 50 per engine, are then a few
+// hundred bytes instead of 60 kB each, which the write snapshots read far faster.
+func shortened(t *testing.T, file []byte) []byte {
+	t.Helper()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(file, &doc); err != nil {
+		t.Fatal(err)
+	}
+	root := doc.Content[0]
+	var kept []*yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch k.Value {
+		case "summary", "changes", "timeline", "contract_forms", "windows", "contacts":
+			continue
+		case "requirements":
+			v.Content = v.Content[:1]
+		}
+		kept = append(kept, k, v)
+	}
+	root.Content = kept
+	out, err := yaml.Marshal(&doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func providersBody(p provider.Provider) map[string]any {
 	return map[string]any{"providers": []provider.Provider{p}}
+}
+
+// forgedY is Y's record as its beheerder might send it to take the insurers' facts out of
+// its assessment: without the facts that carry an insurer, and with a fact that claims to
+// come from B's own data.
+func forgedY() provider.Provider {
+	y := apptest.ProviderYFile()
+	y.Facts = slices.DeleteFunc(y.Facts, func(f provider.Fact) bool { return f.Insurer != "" })
+	y.Facts = append(y.Facts, provider.Fact{Key: "registratie_interne_verwijzingsregister", Insurer: apptest.InsurerB,
+		Value: "nee", Source: provider.SourceInsurer, Date: "2021-06-01"})
+	return y
 }
 
 const (
@@ -212,26 +258,31 @@ func apiRows() []row {
 		{route: "GET /api/me", object: "own account", req: get("/api/me"), want: want(200, "anon", login),
 			see: map[string][]string{"x-invuller": {apptest.OrgX}, "b": {apptest.OrgB}}},
 		{route: "POST /api/tokens", object: "own account", req: postJSON("/api/tokens", map[string]string{"name": "matrix"}),
-			want: want(201, "anon", login)},
+			want: want(201, "anon", login), writes: []mayChange{ownAPIToken}},
+		{route: "POST /api/tokens", object: "another user's account",
+			req: func(t *testing.T, m *matrix, _ int) request {
+				return postJSON("/api/tokens", map[string]string{"name": "matrix", "user_id": m.ts.Actor("b-inkoper").Principal.UserID()})(t, m, 0)
+			},
+			want: want(400, "anon", login), writes: []mayChange{ownAPIToken}},
 		{route: "GET /api/tokens", object: "own tokens", req: get("/api/tokens"), want: want(200, "anon", login),
 			see: map[string][]string{"a-inkoper": {`"name":"matrix"`}}},
 		{route: "DELETE /api/tokens/{id}", object: "a token of a-inkoper",
 			req: func(t *testing.T, m *matrix, n int) request {
 				return request{method: "DELETE", path: "/api/tokens/" + freshToken(t, m, "a-inkoper", n)}
 			},
-			want: want(404, "anon", login, "a-inkoper", 204)},
+			want: want(404, "anon", login, "a-inkoper", 204), writes: []mayChange{ownAPIToken}},
 		{route: "GET /api/policies", object: "published and drafts", req: get("/api/policies"), want: want(200),
 			see: map[string][]string{"a-side": {apptest.DraftATitle}, "b": {apptest.DraftBTitle}, "anon": {pa}, "op": {apptest.DraftATitle, apptest.DraftBTitle}}},
 		{route: "POST /api/policies", object: "a file of insurer A",
 			req: func(t *testing.T, _ *matrix, n int) request {
 				return draftJSON(t, shippedA, fmt.Sprintf("cz-matrix-%d", n), "Matrixconcept")
 			},
-			want: want(403, "anon", login, "a-writers", 201, "op", 201)},
+			want: want(403, "anon", login, "a-writers", 201, "op", 201), writes: []mayChange{draft}},
 		{route: "POST /api/policies", object: "a file of insurer B",
 			req: func(t *testing.T, _ *matrix, n int) request {
 				return draftJSON(t, shippedB, fmt.Sprintf("zz-matrix-%d", n), "Matrixconcept")
 			},
-			want: want(403, "anon", login, "b", 201, "op", 201)},
+			want: want(403, "anon", login, "b", 201, "op", 201), writes: []mayChange{draft}},
 		{route: "POST /api/policies", object: "a file of A under the id of B's draft",
 			req: func(t *testing.T, m *matrix, n int) request {
 				id := freshDraft(t, m, "b-inkoper", shippedB, "zz-overname", apptest.DraftBTitle, n)
@@ -239,12 +290,12 @@ func apiRows() []row {
 			},
 			// Ids are namespaced per insurer: A's file cannot have an id of B's, whoever sends
 			// it, and the answer is the one of an id B does not use (next row).
-			want: want(403, "anon", login, "a-writers", 422, "op", 422)},
+			want: want(403, "anon", login, "a-writers", 422, "op", 422), writes: []mayChange{draft}},
 		{route: "POST /api/policies", object: "a file of A under a free id of B's namespace",
 			req: func(t *testing.T, _ *matrix, n int) request {
 				return draftJSON(t, shippedA, fmt.Sprintf("zz-vrij-%d", n), "Poging")
 			},
-			want: want(403, "anon", login, "a-writers", 422, "op", 422)},
+			want: want(403, "anon", login, "a-writers", 422, "op", 422), writes: []mayChange{draft}},
 		{route: "GET /api/policies/{id}", object: "A's published policy", req: get("/api/policies/" + pa), want: want(200)},
 		{route: "GET /api/policies/{id}", object: "A's draft", req: get("/api/policies/" + da), want: want(404, "a-side", 200, "op", 200),
 			see: map[string][]string{"a-side": {apptest.DraftATitle}}},
@@ -254,20 +305,20 @@ func apiRows() []row {
 			req: func(t *testing.T, m *matrix, n int) request {
 				return request{method: "POST", path: "/api/policies/" + freshDraft(t, m, "a-inkoper", shippedA, "cz-publiceren", "Te publiceren", n) + "/publish"}
 			},
-			want: want(404, "anon", login, "a-side", 403, "a-writers", 200, "op", 200)},
+			want: want(404, "anon", login, "a-side", 403, "a-writers", 200, "op", 200), writes: []mayChange{publication}},
 		{route: "POST /api/policies/{id}/publish", object: "B's draft",
 			req: func(t *testing.T, m *matrix, n int) request {
 				return request{method: "POST", path: "/api/policies/" + freshDraft(t, m, "b-inkoper", shippedB, "zz-publiceren", "Te publiceren", n) + "/publish"}
 			},
-			want: want(404, "anon", login, "b", 200, "op", 200)},
+			want: want(404, "anon", login, "b", 200, "op", 200), writes: []mayChange{publication}},
 		{route: "POST /api/policies/{id}/publish", object: "A's published policy", req: post("/api/policies/" + pa + "/publish"),
-			want: want(403, "anon", login, "a-writers", 409, "op", 409)},
+			want: want(403, "anon", login, "a-writers", 409, "op", 409), writes: []mayChange{publication}},
 		{route: "POST /api/policies/{id}/assessments", object: "A's published policy", req: post("/api/policies/" + pa + "/assessments"),
-			want: want(404, "anon", login, "a-other", 403, "a-assess", 201, "op", 201)},
+			want: want(404, "anon", login, "a-other", 403, "a-assess", 201, "op", 201), writes: []mayChange{run}},
 		{route: "POST /api/policies/{id}/assessments", object: "A's draft", req: post("/api/policies/" + da + "/assessments"),
-			want: want(404, "a-other", 403, "a-assess", 201, "op", 201)},
+			want: want(404, "a-other", 403, "a-assess", 201, "op", 201), writes: []mayChange{run}},
 		{route: "POST /api/policies/{id}/assessments", object: "B's published policy", req: post("/api/policies/" + pb + "/assessments"),
-			want: want(404, "anon", login, "b", 201, "op", 201)},
+			want: want(404, "anon", login, "b", 201, "op", 201), writes: []mayChange{run}},
 		{route: "GET /api/policies/{id}/assessments", object: "A's run", req: get("/api/policies/" + pa + "/assessments"),
 			want: want(404, "anon", login, "a-other", 403, "a-assess", 200, "op", 200),
 			see:  map[string][]string{"a-assess": {x, y}}},
@@ -287,9 +338,18 @@ func apiRows() []row {
 			see: map[string][]string{"a-side": {apptest.MarkersYRevenueA[1]}, "b": {apptest.MarkersYRevenueB[1]},
 				"y": {apptest.MarkersYRevenueA[1], apptest.MarkersYRevenueB[1]}}},
 		{route: "POST /api/providers", object: "X's record", req: postJSON("/api/providers", providersBody(apptest.Providers()[0])),
-			want: want(403, "anon", login, "x-beheerder", 201, "op", 201)},
+			want: want(403, "anon", login, "x-beheerder", 201, "op", 201), writes: []mayChange{providerRecord}},
 		{route: "POST /api/providers", object: "Y's record", req: postJSON("/api/providers", providersBody(apptest.ProviderYFile())),
-			want: want(403, "anon", login, "y-beheerder", 201, "op", 201)},
+			want: want(403, "anon", login, "y-beheerder", 201, "op", 201), writes: []mayChange{providerRecord}},
+		{route: "POST /api/providers", object: "X's and Y's records in one import",
+			req:  postJSON("/api/providers", map[string]any{"providers": []provider.Provider{apptest.Providers()[0], apptest.ProviderYFile()}}),
+			want: want(403, "anon", login, "op", 201), writes: []mayChange{providerRecord}},
+		// Y's beheerder sends Y's record back without the facts that carry an insurer (its
+		// revenue with A and with B) and with a fact "from B's own data" that B never
+		// gave. Whatever the answer, the insurers' facts must stay as they were.
+		{route: "POST /api/providers", object: "Y's record without the facts that carry an insurer, with a forged verzekeraar fact of B",
+			req:  postJSON("/api/providers", providersBody(forgedY())),
+			want: want(403, "anon", login, "y-beheerder", anyStatus, "op", 201), writes: []mayChange{providerRecord}},
 		// An organisation's audit trail: its beheerder and the operator read it; its other
 		// users get 403 (they may know it exists, as for assessments their role does not
 		// allow); everyone else 404, as for an organisation that does not exist.
@@ -315,6 +375,7 @@ func pageRows() []row {
 	pa, pb, da, db := apptest.PolicyA, apptest.PolicyB, apptest.DraftA, apptest.DraftB
 	x, y := apptest.ProviderX, apptest.ProviderY
 	overview := "/beleid/" + pa + "/beoordeling"
+	emailA, emailB := "a-inkoper@"+apptest.OrgA+".example", "b-inkoper@"+apptest.OrgB+".example"
 	return []row{
 		{route: "GET /{$}", object: "policies", req: get("/"), want: want(200),
 			see: map[string][]string{"a-side": {apptest.DraftATitle}, "b": {apptest.DraftBTitle}}},
@@ -328,9 +389,9 @@ func pageRows() []row {
 		{route: "GET /beleid/{id}/beoordeling", object: "B's run", req: get("/beleid/" + pb + "/beoordeling"),
 			want: want(404, "anon", login, "b", 200, "op", 200)},
 		{route: "POST /beleid/{id}/beoordeling", object: "A's published policy", req: post(overview),
-			want: want(404, "anon", login, "a-other", 403, "a-assess", 303, "op", 303)},
+			want: want(404, "anon", login, "a-other", 403, "a-assess", 303, "op", 303), writes: []mayChange{run}},
 		{route: "POST /beleid/{id}/beoordeling", object: "B's draft", req: post("/beleid/" + db + "/beoordeling"),
-			want: want(404, "b", 303, "op", 303)},
+			want: want(404, "b", 303, "op", 303), writes: []mayChange{run}},
 		{route: "GET /beleid/{id}/beoordeling.csv", object: "A's run", req: get(overview + ".csv"),
 			want: want(404, "anon", login, "a-other", 403, "a-assess", 200, "op", 200),
 			see:  map[string][]string{"a-assess": {"Ypsilon"}}},
@@ -372,24 +433,32 @@ func pageRows() []row {
 		// that it answers without a server error and without another tenant's data.
 		{route: "GET /inloggen", object: "login page", req: get("/inloggen"), want: want(anyStatus)},
 		{route: "POST /inloggen", object: "a wrong password",
-			req:  postForm("/inloggen", url.Values{"email": {"a-inkoper@" + apptest.OrgA + ".example"}, "wachtwoord": {"fout wachtwoord 123"}}),
-			want: want(anyStatus)},
-		{route: "POST /uitloggen", object: "own session", req: post("/uitloggen"), want: want(anyStatus)},
+			req:  postForm("/inloggen", url.Values{"email": {emailA}, "wachtwoord": {"fout wachtwoord 123"}}),
+			want: want(anyStatus), writes: []mayChange{failedLogin(emailA)}},
+		{route: "POST /uitloggen", object: "own session", req: post("/uitloggen"), want: want(anyStatus), writes: []mayChange{ownSessionEnded}},
 		{route: "GET /wachtwoord/vergeten", object: "form", req: get("/wachtwoord/vergeten"), want: want(anyStatus)},
 		{route: "POST /wachtwoord/vergeten", object: "an address",
-			req: postForm("/wachtwoord/vergeten", url.Values{"email": {"b-inkoper@" + apptest.OrgB + ".example"}}), want: want(anyStatus)},
+			req: postForm("/wachtwoord/vergeten", url.Values{"email": {emailB}}), want: want(anyStatus), writes: []mayChange{resetLink(emailB)}},
 		{route: "GET /wachtwoord/herstellen", object: "an unknown link", req: get("/wachtwoord/herstellen?token=r_onbekend"), want: want(anyStatus)},
 		{route: "POST /wachtwoord/herstellen", object: "an unknown link",
 			req: postForm("/wachtwoord/herstellen", url.Values{"token": {"r_onbekend"}, "wachtwoord": {"een heel nieuw wachtwoord"}}), want: want(anyStatus)},
 		{route: "GET /account", object: "own account", req: get("/account"), want: want(anyStatus)},
 		{route: "POST /account/wachtwoord", object: "a wrong current password",
-			req: postForm("/account/wachtwoord", url.Values{"huidig": {"fout"}, "wachtwoord": {"een heel nieuw wachtwoord"}}), want: want(anyStatus)},
-		{route: "POST /account/token", object: "a new token", req: postForm("/account/token", url.Values{"naam": {"matrix"}}), want: want(anyStatus)},
+			req: postForm("/account/wachtwoord", url.Values{"huidig": {"fout"}, "wachtwoord": {"een heel nieuw wachtwoord"}}), want: want(anyStatus),
+			writes: []mayChange{ownPassword}},
+		{route: "POST /account/token", object: "a new token", req: postForm("/account/token", url.Values{"naam": {"matrix"}}), want: want(anyStatus),
+			writes: []mayChange{ownAPIToken}},
+		{route: "POST /account/token", object: "another user's account",
+			req: func(t *testing.T, m *matrix, _ int) request {
+				return postForm("/account/token", url.Values{"naam": {"matrix"}, "gebruiker": {m.ts.Actor("b-inkoper").Principal.UserID()},
+					"user_id": {m.ts.Actor("b-inkoper").Principal.UserID()}})(t, m, 0)
+			},
+			want: want(anyStatus), writes: []mayChange{ownAPIToken}},
 		{route: "POST /account/token/{id}/intrekken", object: "a token of a-inkoper",
 			req: func(t *testing.T, m *matrix, n int) request {
 				return postForm("/account/token/"+freshToken(t, m, "a-inkoper", n)+"/intrekken", url.Values{})(t, m, n)
 			},
-			want: want(404, "anon", login, "a-inkoper", 303)},
+			want: want(404, "anon", login, "a-inkoper", 303), writes: []mayChange{ownAPIToken}},
 		{route: "GET /inloggen/oidc/{org}", object: "an organisation without OIDC", req: get("/inloggen/oidc/" + apptest.OrgA), want: want(anyStatus)},
 		{route: "GET /inloggen/oidc/{org}/terug", object: "no login started", req: get("/inloggen/oidc/" + apptest.OrgA + "/terug?state=x&code=y"), want: want(anyStatus)},
 		{route: "/", object: "an unknown page", req: get("/bestaat-niet"), want: want(404)},
@@ -433,9 +502,9 @@ type answer struct {
 	body     string // the text; an xlsx file's cells
 }
 
-// do sends r as the actor a: with its API token for /api/, else with a new session
+// prepare builds r as the actor a: with its API token for /api/, else with a new session
 // cookie (and its CSRF token on forms); anonymous forms carry the pre-login CSRF cookie.
-func (m *matrix) do(t *testing.T, a *apptest.Actor, r request) answer {
+func (m *matrix) prepare(t *testing.T, a *apptest.Actor, r request) *http.Request {
 	t.Helper()
 	isAPI := strings.HasPrefix(r.path, "/api/")
 	body := r.body
@@ -467,6 +536,12 @@ func (m *matrix) do(t *testing.T, a *apptest.Actor, r request) answer {
 	for _, c := range cookies {
 		req.AddCookie(c)
 	}
+	return req
+}
+
+// send sends a prepared request.
+func send(t *testing.T, req *http.Request) answer {
+	t.Helper()
 	resp, err := noRedirect.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -579,12 +654,30 @@ func TestAuthorisationMatrix(t *testing.T) {
 						if _, ok := rw.want[a.Key]; !ok {
 							t.Fatalf("no expectation for %s", a.Key)
 						}
-						r := rw.req(t, m, int(m.n.Add(1)))
-						rw.check(t, a, r, m.do(t, a, r))
+						m.run(t, rw, a)
 					}
 				})
 			}
 		})
+	}
+}
+
+// run sends the row's request as a and checks the answer and what changed in the
+// database: a read changes nothing, a write only what rw.writes allows a. A changed
+// provider record is put back, so that later rows see the seeded records.
+func (m *matrix) run(t *testing.T, rw row, a *apptest.Actor) {
+	t.Helper()
+	r := rw.req(t, m, int(m.n.Add(1)))
+	req := m.prepare(t, a, r)
+	var saved map[string]provider.Provider
+	if rw.route == "POST /api/providers" {
+		saved = m.providerRecords(t)
+	}
+	before := takeSnapshot(t, m.ts.Env.DB)
+	rw.check(t, a, r, send(t, req))
+	m.checkWrites(t, rw, a, r, before)
+	if saved != nil {
+		m.restoreProviders(t, saved, before)
 	}
 }
 

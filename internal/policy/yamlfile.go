@@ -69,7 +69,9 @@ func yamlError(file string, err error) error {
 	}
 	var errs apperr.List
 	for _, m := range msgs {
-		e := &apperr.Error{Code: apperr.Invalid, File: file, Message: m}
+		// yaml.v3 counts lines from 0 and leaves "line 0" out: an error without a line
+		// is on the first line (an unterminated quote that starts there, for one).
+		e := &apperr.Error{Code: apperr.Invalid, File: file, Line: 1, Message: m}
 		if sm := yamlLineRE.FindStringSubmatch(m); sm != nil {
 			e.Line, _ = strconv.Atoi(sm[1])
 			e.Message = sm[2]
