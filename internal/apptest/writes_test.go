@@ -26,9 +26,14 @@ type written struct {
 	before, after *snapshot
 }
 
+// always are the changes every request may make: the caller's own API token notes when it
+// was last used.
+var always = []mayChange{ownTokenUsed}
+
 // disallowed returns the changes of the request that none of may allow.
 func (w *written) disallowed(may []mayChange) []change {
 	var bad []change
+	may = append(slices.Clip(may), always...)
 	for _, c := range diff(w.before, w.after) {
 		if !slices.ContainsFunc(may, func(m mayChange) bool { return m(w, c) }) {
 			bad = append(bad, c)
@@ -59,8 +64,11 @@ func policyOf(w *written, r dbRow, status string) bool {
 }
 
 // run: a new assessment run, with its summaries, of a policy of an insurer the actor may
-// assess for.
+// assess for; saving it removes the oldest runs of that policy beyond the retention.
 func run(w *written, c change) bool {
+	if c.before != nil && c.after == nil {
+		return oldRunOfNewRun(w, c)
+	}
 	if c.before != nil || c.after == nil {
 		return false
 	}
@@ -71,6 +79,30 @@ func run(w *written, c change) bool {
 		id := c.after["run_id"]
 		r := w.after.row("assessment_runs", id)
 		return r != nil && w.before.row("assessment_runs", id) == nil && w.mayAssessPolicy(r["policy_id"])
+	}
+	return false
+}
+
+// oldRunOfNewRun: a run removed (with its summaries) is of a policy that got a new run in
+// this request, which the actor may assess.
+func oldRunOfNewRun(w *written, c change) bool {
+	var policyID string
+	switch c.table {
+	case "assessment_runs":
+		policyID = c.before["policy_id"]
+	case "assessment_summaries":
+		r := w.before.row("assessment_runs", c.before["run_id"])
+		if r == nil || w.after.row("assessment_runs", c.before["run_id"]) != nil {
+			return false
+		}
+		policyID = r["policy_id"]
+	default:
+		return false
+	}
+	for _, r := range w.after.tables["assessment_runs"] {
+		if r["policy_id"] == policyID && w.before.row("assessment_runs", r["id"]) == nil {
+			return w.mayAssessPolicy(policyID)
+		}
 	}
 	return false
 }
@@ -112,16 +144,23 @@ func insurersFact(f dbRow) bool {
 
 // ---- accounts ----
 
-// ownAPIToken: a new API token of the actor's own account.
+// ownAPIToken: a new API token of the actor's own account, or one of them revoked.
 func ownAPIToken(w *written, c change) bool {
-	return c.table == "tokens" && c.before == nil && c.after["kind"] == "api" &&
-		w.actor.UserID() != "" && c.after["user_id"] == w.actor.UserID()
+	r := c.row()
+	return c.table == "tokens" && (c.before == nil || c.after == nil) && r["kind"] == "api" &&
+		w.actor.UserID() != "" && r["user_id"] == w.actor.UserID()
 }
 
-// ownPassword: the actor's own password (a new one unlocks the account).
+// ownTokenUsed: the API token the actor calls with notes its last use.
+func ownTokenUsed(w *written, c change) bool {
+	return c.table == "tokens" && c.before != nil && c.after != nil && c.before["kind"] == "api" &&
+		w.actor.UserID() != "" && c.before["user_id"] == w.actor.UserID() && onlyColumns(c, "last_used_at")
+}
+
+// ownPassword: the actor's own password.
 func ownPassword(w *written, c change) bool {
 	return c.table == "users" && c.before != nil && c.after != nil && w.actor.UserID() != "" &&
-		c.before["id"] == w.actor.UserID() && onlyColumns(c, "password_hash", "failed_logins", "locked_until")
+		c.before["id"] == w.actor.UserID() && onlyColumns(c, "password_hash")
 }
 
 // ownSessionEnded: logging out ends the actor's own session.
@@ -129,21 +168,19 @@ func ownSessionEnded(w *written, c change) bool {
 	return c.table == "sessions" && c.after == nil && w.actor.UserID() != "" && c.before["user_id"] == w.actor.UserID()
 }
 
-// failedLogin: a wrong password for the address counts against that account (and locks
-// it), whoever sends it.
-func failedLogin(email string) mayChange {
-	return func(w *written, c change) bool {
-		return c.table == "users" && c.before != nil && c.after != nil && c.before["email"] == email &&
-			onlyColumns(c, "failed_logins", "locked_until")
-	}
+// failedLogin: a wrong password counts against the (address, source) pair in the login
+// throttle, whoever sends it; the account itself does not change (it never locks).
+func failedLogin(w *written, c change) bool {
+	return c.table == "login_throttle" && c.after != nil
 }
 
 // resetLink: asking for a password-reset link for the address stores a one-time link for
-// that account (mailed to its owner), whoever asks.
+// that account (mailed to its owner) and revokes its older links, whoever asks.
 func resetLink(email string) mayChange {
 	return func(w *written, c change) bool {
 		u := w.before.userByEmail(email)
-		return c.table == "tokens" && c.before == nil && u != nil && c.after["kind"] == "reset" && c.after["user_id"] == u["id"]
+		r := c.row()
+		return c.table == "tokens" && u != nil && r["kind"] == "reset" && r["user_id"] == u["id"]
 	}
 }
 
