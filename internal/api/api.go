@@ -144,7 +144,7 @@ func New(s Services) *Handler {
 	})
 	h.auth = h.mux
 	if s.Identity != nil {
-		perUser := h.Limits.PerUser.Middleware(userKey, h.fail)
+		perUser := h.Limits.PerUser.Middleware(httpauth.UserKey, h.fail)
 		h.auth = (&httpauth.Middleware{Identity: s.Identity, Fail: h.authFailed}).Handler(perUser(h.mux))
 	}
 	return h
@@ -235,26 +235,9 @@ func (h *Handler) handle(pattern string, fn func(http.ResponseWriter, *http.Requ
 		}
 	}
 	if heavyRoutes[pattern] {
-		serve = h.Limits.Heavy.Wrap(callerKey, h.fail, serve)
+		serve = h.Limits.Heavy.Wrap(httpauth.CallerKey, h.fail, serve)
 	}
 	h.mux.HandleFunc(pattern, serve)
-}
-
-// userKey keys the per-user limit: the user of an authenticated request; "" (not limited
-// here) for anonymous ones, which Limits.Public limits.
-func userKey(r *http.Request) string {
-	if p := principal(r); !p.IsAnonymous() {
-		return "user " + p.User.ID
-	}
-	return ""
-}
-
-// callerKey keys the heavy-request gate: the user, or the address of an anonymous caller.
-func callerKey(r *http.Request) string {
-	if k := userKey(r); k != "" {
-		return k
-	}
-	return "ip " + ratelimit.ClientIP(r)
 }
 
 func (h *Handler) openAPI(w http.ResponseWriter, r *http.Request) error {

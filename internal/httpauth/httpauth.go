@@ -14,6 +14,7 @@ import (
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/identity"
+	"zorginkoop/internal/ratelimit"
 )
 
 // Cookie names. The session cookie holds the session secret; the CSRF cookie holds the
@@ -161,4 +162,22 @@ func ServedOverHTTPS(next http.Handler) http.Handler {
 // through a TLS-terminating proxy (ServedOverHTTPS).
 func HTTPS(r *http.Request) bool {
 	return r.TLS != nil || r.Context().Value(httpsKey{}) == true
+}
+
+// UserKey keys a per-user rate limit: the logged-in user of r; "" (not limited there) for
+// anonymous callers, whom the per-address limits cover.
+func UserKey(r *http.Request) string {
+	if p := identity.PrincipalFrom(r.Context()); !p.IsAnonymous() {
+		return "user " + p.User.ID
+	}
+	return ""
+}
+
+// CallerKey keys the heavy-request gate: the logged-in user, or the address of an
+// anonymous caller.
+func CallerKey(r *http.Request) string {
+	if k := UserKey(r); k != "" {
+		return k
+	}
+	return "ip " + ratelimit.ClientIP(r)
 }

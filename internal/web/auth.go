@@ -97,7 +97,7 @@ func (h *Handler) authRoutes() {
 func (h *Handler) protect(pages http.Handler) http.Handler {
 	auth := &httpauth.Middleware{Identity: h.Identity, Fail: h.authFailed}
 	public := h.Limits.Public.Middleware(anonymousGET, h.fail)
-	perUser := h.Limits.PerUser.Middleware(userKey, h.fail)
+	perUser := h.Limits.PerUser.Middleware(httpauth.UserKey, h.fail)
 	root := http.NewServeMux()
 	static := http.Handler(h.mux) // the mux serves /static/ itself
 	root.Handle("GET /static/", static)
@@ -111,22 +111,6 @@ func anonymousGET(r *http.Request) string {
 		return ""
 	}
 	return ratelimit.ClientIP(r)
-}
-
-// userKey keys the per-user limit: the logged-in user; "" for visitors, whom Public limits.
-func userKey(r *http.Request) string {
-	if p := identity.PrincipalFrom(r.Context()); !p.IsAnonymous() {
-		return "user " + p.User.ID
-	}
-	return ""
-}
-
-// callerKey keys the heavy-request gate: the user, or the address of a visitor.
-func callerKey(r *http.Request) string {
-	if k := userKey(r); k != "" {
-		return k
-	}
-	return "ip " + ratelimit.ClientIP(r)
 }
 
 // authFailed answers a request the middleware stopped. A browser whose session expired

@@ -144,7 +144,7 @@ func (h *Handler) handle(pattern string, fn func(http.ResponseWriter, *http.Requ
 		}
 	}
 	if heavyRoutes[pattern] {
-		serve = h.Limits.Heavy.Wrap(callerKey, h.fail, serve)
+		serve = h.Limits.Heavy.Wrap(httpauth.CallerKey, h.fail, serve)
 	}
 	h.mux.HandleFunc(pattern, serve)
 }
