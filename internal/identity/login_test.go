@@ -42,6 +42,9 @@ func TestWrongPasswordsSlowTheirSourceWithGrowingDelays(t *testing.T) {
 		e.clock.add(time.Millisecond)
 	}
 	_, _, _, err := e.svc.LoginFrom(ctx, "10.0.0.1", "inkoper@cz.example", "wrong password")
+	if code(err) != apperr.Unauthenticated {
+		t.Fatalf("a wrong password once the wait is over: %v, want Unauthenticated", err)
+	}
 	_, _, _, err = e.svc.LoginFrom(ctx, "10.0.0.1", "inkoper@cz.example", password)
 	if want := "Te veel pogingen. Probeer het over 300 seconden opnieuw."; dutch(err) != want {
 		t.Errorf("Dutch message %q, want %q", dutch(err), want)

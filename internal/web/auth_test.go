@@ -812,6 +812,7 @@ func TestAccountPageListsTokensAndRevokesThem(t *testing.T) {
 	}
 	action := "/account/token/" + ts[0].ID() + "/intrekken"
 	resp, body = c.get("/account")
+	wantStatus(t, resp, body, http.StatusOK)
 	wantContains(t, body, "Mijn API-tokens", "Declaratiesysteem", "nooit", `action="`+action+`"`)
 
 	// Another user cannot revoke it.
