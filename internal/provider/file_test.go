@@ -244,7 +244,7 @@ func TestParseCSVBadInputNamesLineAndField(t *testing.T) {
 	}
 }
 
-// Values are checked by Service.Normalize; with the parser's lines every error names the row.
+// Values are checked by Reference.Normalize; with the parser's lines every error names the row.
 func TestValidateNamesTheCSVLineOfABadValue(t *testing.T) {
 	in := csvHead + csvRow +
 		"b,B,1234,22012346,zbc,,Hoofdlocatie,Straat 1,1011 AB,Amsterdam,2025-06-30,misschien,,\n" +
