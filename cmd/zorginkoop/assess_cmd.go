@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
+	wiring "zorginkoop/internal/app"
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
-	"zorginkoop/internal/audit"
 	"zorginkoop/internal/nl"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
@@ -62,9 +62,9 @@ func (a *app) assessFile(policyID, providerID, file string, asJSON bool, limit i
 	if err != nil {
 		return withFile(err, file)
 	}
-	svc := &provider.Service{Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
+	// A file is checked against the registry alone: no database, so no services.
 	line := func(i int) int { return lines[i] }
-	if err := svc.Normalize(ps, line); err != nil {
+	if err := wiring.ProviderReference(lib).Normalize(ps, line); err != nil {
 		return withFile(err, file)
 	}
 	as := assessment.New(lib, pol)
@@ -100,8 +100,7 @@ func (a *app) assessStored(ctx context.Context, policyID, providerID string, asJ
 	// The command line is the operator's tool: it acts as the platform operator, and runs
 	// are recorded in the audit trail as by "system".
 	op := a.cliOperator()
-	svc := &assessment.Service{Library: lib, Providers: db, Runs: db, Audit: &audit.Log{Store: db, Now: a.now}, Tx: db, Now: a.now,
-		KeepRuns: a.cfg.KeepRuns}
+	svc := a.services(db, lib).Assessments
 	if providerID != "" {
 		r, err := svc.AssessProvider(ctx, op, policyID, providerID)
 		if err != nil {

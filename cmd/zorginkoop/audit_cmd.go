@@ -51,7 +51,11 @@ func (a *app) auditVerify(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	log := &audit.Log{Store: db, Now: a.now}
+	svc, err := a.baseServices(db)
+	if err != nil {
+		return err
+	}
+	log := svc.Audit
 	var r audit.Report
 	if *head != "" {
 		r, err = log.VerifyAgainst(ctx, known)
@@ -138,8 +142,11 @@ func (a *app) auditList(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	log := &audit.Log{Store: db, Now: a.now}
-	es, err := log.Entries(ctx, audit.Operator, f)
+	svc, err := a.baseServices(db)
+	if err != nil {
+		return err
+	}
+	es, err := svc.Audit.Entries(ctx, audit.Operator, f)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ func auditTrail(t *testing.T, n int) string {
 	}
 	defer db.Close()
 	at := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
-	log := &audit.Log{Store: db, Now: func() time.Time { at = at.Add(time.Minute); return at }}
+	log := audit.NewLog(db, func() time.Time { at = at.Add(time.Minute); return at })
 	for i := range n {
 		org := []string{"cz", "asr"}[i%2]
 		_, err := log.Record(ctx, audit.Entry{UserID: "u-1", UserName: "Jan Jansen", OrgID: org, Scope: org,

@@ -19,7 +19,7 @@ func TestServeMailsTheAuditHeadToTheOperator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := (&audit.Log{Store: db}).Record(context.Background(), audit.Entry{Action: "test", Subject: "x"})
+	e, err := audit.NewLog(db, time.Now).Record(context.Background(), audit.Entry{Action: "test", Subject: "x"})
 	db.Close()
 	if err != nil {
 		t.Fatal(err)

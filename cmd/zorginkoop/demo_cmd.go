@@ -9,9 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	wiring "zorginkoop/internal/app"
 	"zorginkoop/internal/apperr"
-	"zorginkoop/internal/assessment"
-	"zorginkoop/internal/audit"
 	"zorginkoop/internal/demo"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
@@ -58,23 +57,21 @@ func (a *app) demo(ctx context.Context, args []string) error {
 		return fmt.Errorf("install policies: %w", err)
 	}
 	// The demo acts as the platform operator (see cliOperator), recorded in the audit trail.
-	op, trail := a.cliOperator(), &audit.Log{Store: db, Now: a.now}
+	op, svc := a.cliOperator(), a.services(db, lib)
 	ps := demo.Generate(lib, *n, *seed)
-	svc := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet(), Audit: trail, Tx: db}
-	if err := svc.Import(ctx, op, ps, nil, a.progress("importing", len(ps))); err != nil {
+	if err := svc.Providers.Import(ctx, op, ps, nil, a.progress("importing", len(ps))); err != nil {
 		return fmt.Errorf("import demo providers: %w", err)
 	}
-	logins, err := a.demoAccounts(ctx, db, lib, ps)
+	logins, err := a.demoAccounts(ctx, db, svc, ps)
 	if err != nil {
 		return err
 	}
-	as := &assessment.Service{Library: lib, Providers: db, Runs: db, Audit: trail, Tx: db, Now: a.now, KeepRuns: a.cfg.KeepRuns}
 	pols := lib.Policies()
 	fmt.Fprintf(a.stdout, "Installed %d policies and %d demo providers (seed %d) in the %s database.\n\n", len(pols), len(ps), *seed, db.Engine())
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "POLICY\tTITLE\tELIGIBLE\tNOT ELIGIBLE\tINCOMPLETE")
 	for _, pol := range pols {
-		run, err := as.AssessAll(ctx, op, pol.ID, nil)
+		run, err := svc.Assessments.AssessAll(ctx, op, pol.ID, nil)
 		if err != nil {
 			return fmt.Errorf("assess %s: %w", pol.ID, err)
 		}
@@ -168,8 +165,8 @@ type demoLogin struct {
 // types, each with users in several roles and the password DemoPassword. Organisations are
 // saved again on every run; users that exist already are left as they are, so that
 // running demo again does not fail.
-func (a *app) demoAccounts(ctx context.Context, db store.DB, lib *policy.Library, ps []provider.Provider) ([]demoLogin, error) {
-	ids := a.identityService(db)
+func (a *app) demoAccounts(ctx context.Context, db store.DB, svc *wiring.Services, ps []provider.Provider) ([]demoLogin, error) {
+	ids, lib := svc.Identity, svc.Library
 	op := a.cliOperator()
 	type orgUsers struct {
 		org    identity.Organisation

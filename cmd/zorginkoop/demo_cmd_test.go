@@ -116,7 +116,7 @@ func checkDemoAccounts(t *testing.T, dir, out string) int {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ids := &identity.Service{Store: db, Tx: db, Now: time.Now}
+	ids := identity.NewService(db, identity.NoAudit, db, time.Now, identity.Options{})
 	kinds := map[identity.OrgKind]int{}
 	rows := 0
 	for _, line := range strings.Split(out, "\n") {

@@ -50,11 +50,11 @@ func operatorToken(t *testing.T, a *app, db store.DB, env map[string]string) str
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := a.identityService(db).Principal(ctx, u)
+	p, err := mustIdentity(t, a, db).Principal(ctx, u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, err := a.identityService(db).CreateAPIToken(ctx, p, "test")
+	token, err := mustIdentity(t, a, db).CreateAPIToken(ctx, p, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

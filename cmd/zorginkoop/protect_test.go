@@ -27,11 +27,11 @@ func TestServeLimitsAPIBodiesAndAnonymousCallers(t *testing.T) {
 	}
 	defer db.Close()
 	anna := seedUser(t, a, db, "anna@cz.example")
-	principal, err := a.identityService(db).Principal(ctx, anna)
+	principal, err := mustIdentity(t, a, db).Principal(ctx, anna)
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, err := a.identityService(db).CreateAPIToken(ctx, principal, "test")
+	token, err := mustIdentity(t, a, db).CreateAPIToken(ctx, principal, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

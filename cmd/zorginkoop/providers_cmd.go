@@ -6,8 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
+	wiring "zorginkoop/internal/app"
 	"zorginkoop/internal/apperr"
-	"zorginkoop/internal/audit"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 )
@@ -50,8 +50,7 @@ func (a *app) providers(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("load registry and facts: %w", err)
 	}
-	svc := &provider.Service{Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
-	ps, lines, err := readProviders(svc, file, *format)
+	ps, lines, err := readProviders(wiring.ProviderReference(lib), file, *format)
 	if err != nil {
 		return err
 	}
@@ -61,9 +60,8 @@ func (a *app) providers(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	svc.Store, svc.Audit, svc.Tx = db, &audit.Log{Store: db, Now: a.now}, db
 	// The command line imports as the platform operator (see cliOperator).
-	if err := svc.Import(ctx, a.cliOperator(), ps, line, a.progress("importing", len(ps))); err != nil {
+	if err := a.services(db, lib).Providers.Import(ctx, a.cliOperator(), ps, line, a.progress("importing", len(ps))); err != nil {
 		return withFile(err, file)
 	}
 	locs, facts := 0, 0
@@ -75,15 +73,15 @@ func (a *app) providers(ctx context.Context, args []string) error {
 	return nil
 }
 
-// readProviders reads and checks a provider file (see provider.Service.ReadFile); errors
+// readProviders reads and checks a provider file (see provider.Reference.ReadFile); errors
 // name the file, line and field, every problem of every line.
-func readProviders(svc *provider.Service, file, format string) ([]provider.Provider, []int, error) {
+func readProviders(ref provider.Reference, file, format string) ([]provider.Provider, []int, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, nil, &apperr.Error{Code: apperr.Invalid, File: file, Message: fmt.Sprintf("cannot open: %v", err)}
 	}
 	defer f.Close()
-	ps, lines, err := svc.ReadFile(f, format)
+	ps, lines, err := ref.ReadFile(f, format)
 	if err != nil {
 		return nil, nil, withFile(err, file)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"zorginkoop/internal/api"
+	wiring "zorginkoop/internal/app"
 	"zorginkoop/internal/ratelimit"
 )
 
@@ -21,7 +22,7 @@ func TestRateLimitsKeyOnTheClientBehindATrustedProxy(t *testing.T) {
 	}
 	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 	limits := api.Limits{Public: ratelimit.New(2, time.Minute, 0, func() time.Time { return now })}
-	site := testApp("").siteHandler(api.New(api.Services{Limits: limits}), proxies)
+	site := testApp("").siteHandler(api.New(&wiring.Services{}, api.Options{Limits: limits}), proxies)
 	get := func(remote, forwardedFor string) int {
 		r := httptest.NewRequest("GET", "/api/openapi.json", nil)
 		r.RemoteAddr = remote

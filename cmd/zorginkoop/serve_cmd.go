@@ -17,14 +17,12 @@ import (
 	"time"
 
 	"zorginkoop/internal/api"
+	wiring "zorginkoop/internal/app"
 	"zorginkoop/internal/apperr"
-	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/audit"
 	"zorginkoop/internal/httpauth"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/mail"
-	"zorginkoop/internal/policy"
-	"zorginkoop/internal/provider"
 	"zorginkoop/internal/ratelimit"
 	"zorginkoop/internal/store"
 	"zorginkoop/internal/web"
@@ -88,15 +86,15 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if *userRate < 1 || *heavyPerUser < 1 || *heavyTotal < *heavyPerUser {
 		return usagef("--user-rate and --heavy-per-user must be 1 or more, and --heavy-total at least --heavy-per-user")
 	}
-	handler, lib, err := a.appHandler(ctx, db, appOptions{BaseURL: *baseURL, Mail: mailer,
+	handler, svc, err := a.appHandler(ctx, db, appOptions{BaseURL: *baseURL, Mail: mailer,
 		UserRate: *userRate, HeavyPerUser: *heavyPerUser, HeavyTotal: *heavyTotal})
 	if err != nil {
 		return err
 	}
-	if len(lib.Policies()) == 0 {
+	if len(svc.Library.Policies()) == 0 {
 		a.log.Warn("the database holds no policies yet: run `zorginkoop demo` to load the shipped policies and demo providers")
 	}
-	heads := &audit.HeadPublisher{Log: &audit.Log{Store: db, Now: a.now}, Logger: a.log, Mail: mailer, To: *headMail}
+	heads := &audit.HeadPublisher{Log: svc.Audit, Logger: a.log, Mail: mailer, To: *headMail}
 	stopHeads := publishHeads(ctx, heads, 24*time.Hour)
 	defer stopHeads() // before the database closes
 
@@ -122,7 +120,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	a.log.Info("listening", "url", scheme+"://"+ln.Addr().String()+"/", "engine", db.Engine(), "policies", len(lib.Policies()),
+	a.log.Info("listening", "url", scheme+"://"+ln.Addr().String()+"/", "engine", db.Engine(), "policies", len(svc.Library.Policies()),
 		"client_certificates", tlsConfig != nil && tlsConfig.ClientCAs != nil, "trusted_proxies", proxies.String())
 	errc := make(chan error, 1)
 	go func() {
@@ -204,23 +202,20 @@ func (opt appOptions) userLimits() (*ratelimit.Limiter, *ratelimit.Gate) {
 	return ratelimit.New(rate, time.Minute, 0, nil), ratelimit.NewGate(perUser, total, 10*time.Second)
 }
 
-// appHandler wires every service over db and returns the whole site: the JSON API under
-// /api/ and the web pages. It keeps no state of its own (sessions, logins and locks are in
-// the database), so any number of instances can serve one PostgreSQL database.
-func (a *app) appHandler(ctx context.Context, db store.DB, opt appOptions) (http.Handler, *policy.Library, error) {
+// appHandler wires every service over db (app.New) and returns the whole site, the JSON
+// API under /api/ and the web pages, and the services it serves. It keeps no state of its
+// own (sessions, logins and locks are in the database), so any number of instances can
+// serve one PostgreSQL database: each brings its policies up to date before assessing.
+func (a *app) appHandler(ctx context.Context, db store.DB, opt appOptions) (http.Handler, *wiring.Services, error) {
 	lib, err := a.storedLibrary(ctx, db)
 	if err != nil {
 		return nil, nil, err
 	}
-	trail := &audit.Log{Store: db, Now: a.now}
-	ids := &identity.Service{Store: db, Audit: trail, Tx: db, Mail: opt.Mail, Now: a.now, BaseURL: opt.BaseURL}
-	providers := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet(), Audit: trail, Tx: db}
-	policies := &policy.Service{Library: lib, Store: db, Audit: trail, Tx: db, Now: a.now}
-	assessments := &assessment.Service{Library: lib, Policies: policies, Providers: db, Runs: db, Audit: trail, Tx: db, Now: a.now,
-		KeepRuns: a.cfg.KeepRuns}
+	cfg := a.servicesConfig()
+	cfg.Mail, cfg.BaseURL, cfg.SyncPolicies = opt.Mail, opt.BaseURL, true
+	svc := wiring.New(db, lib, cfg)
 	perUser, heavy := opt.userLimits()
-	pages, err := web.New(web.Services{Library: lib, Policies: policies, Providers: providers, Assessments: assessments, Identity: ids,
-		Limits: web.Limits{PerUser: perUser, Heavy: heavy}, Log: a.log})
+	pages, err := web.New(svc, web.Options{Limits: web.Limits{PerUser: perUser, Heavy: heavy}, Log: a.log})
 	if err != nil {
 		return nil, nil, fmt.Errorf("web pages: %w", err)
 	}
@@ -230,13 +225,12 @@ func (a *app) appHandler(ctx context.Context, db store.DB, opt appOptions) (http
 	// Logged-in users are limited per user, with one budget for both doors.
 	apiLimits := api.DefaultLimits()
 	apiLimits.PerUser, apiLimits.Heavy = perUser, heavy
-	mux.Handle("/api/", web.Secure(api.New(api.Services{Library: lib, Policies: policies, Providers: providers, Assessments: assessments,
-		Identity: ids, Limits: apiLimits, Log: a.log})))
+	mux.Handle("/api/", web.Secure(api.New(svc, api.Options{Limits: apiLimits, Log: a.log})))
 	mux.Handle("/", pages)
 	if strings.HasPrefix(opt.BaseURL, "https://") {
-		return httpauth.ServedOverHTTPS(mux), lib, nil
+		return httpauth.ServedOverHTTPS(mux), svc, nil
 	}
-	return mux, lib, nil
+	return mux, svc, nil
 }
 
 // serverTLS builds the HTTPS settings: none without a certificate; with a client CA,

@@ -105,11 +105,21 @@ func testApp(dataDir string) *app {
 		getenv: func(string) string { return "" }, cfg: config{DataDir: dataDir}}
 }
 
+// mustIdentity is the command line's identity service over db (see identityService).
+func mustIdentity(t *testing.T, a *app, db store.DB) *identity.Service {
+	t.Helper()
+	ids, err := a.identityService(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
 // seedUser adds organisation cz and a user of it, as the command line would.
 func seedUser(t *testing.T, a *app, db store.DB, email string) *identity.User {
 	t.Helper()
 	ctx := context.Background()
-	ids := a.identityService(db)
+	ids := mustIdentity(t, a, db)
 	if _, err := db.Organisation(ctx, "cz"); err != nil {
 		o := identity.Organisation{ID: "cz", Kind: identity.Insurer, Name: "CZ groep", Insurers: []string{"cz-groep"}}
 		if err := ids.SaveOrganisation(ctx, a.cliOperator(), o, nil); err != nil {
@@ -148,7 +158,7 @@ func TestServeWithClientCertificates(t *testing.T) {
 		NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)})
 	// The certificates that must not verify are mapped too: a known fingerprint alone must
 	// never be enough.
-	ids := a.identityService(db)
+	ids := mustIdentity(t, a, db)
 	for u, c := range map[*identity.User]tls.Certificate{anna: annaCert,
 		seedUser(t, a, db, "bram@cz.example"): foreignCert, seedUser(t, a, db, "carla@cz.example"): expiredCert} {
 		if _, err := ids.SetCertificate(ctx, a.cliOperator(), u.ID, fingerprint(c)); err != nil {

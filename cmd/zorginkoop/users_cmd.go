@@ -18,7 +18,6 @@ import (
 	"golang.org/x/term"
 
 	"zorginkoop/internal/apperr"
-	"zorginkoop/internal/audit"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/store"
@@ -66,9 +65,14 @@ func (a *app) users(ctx context.Context, args []string) error {
 	return cmd(ctx, args[1:])
 }
 
-// identityService is the identity service over db, recording in the audit trail.
-func (a *app) identityService(db store.DB) *identity.Service {
-	return &identity.Service{Store: db, Audit: &audit.Log{Store: db, Now: a.now}, Tx: db, Now: a.now}
+// identityService is the identity service over db (see baseServices), recording in the
+// audit trail.
+func (a *app) identityService(db store.DB) (*identity.Service, error) {
+	svc, err := a.baseServices(db)
+	if err != nil {
+		return nil, err
+	}
+	return svc.Identity, nil
 }
 
 // cliOperator is who the command line acts as: identity.System, the platform operator's
@@ -177,7 +181,11 @@ func (a *app) usersBootstrap(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	u, err := a.identityService(db).Bootstrap(ctx, *email, *name, pw)
+	ids, err := a.identityService(db)
+	if err != nil {
+		return err
+	}
+	u, err := ids.Bootstrap(ctx, *email, *name, pw)
 	if err != nil {
 		return flagged(err, map[string]string{"email": "--email", "name": "--name", "password": "--password-file"})
 	}
@@ -211,7 +219,11 @@ func (a *app) usersAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	u, err := a.identityService(db).AddUser(ctx, a.cliOperator(), identity.NewUser{OrgID: *org, Email: *email, Name: *name, Roles: roles(*roleList), Password: pw})
+	ids, err := a.identityService(db)
+	if err != nil {
+		return err
+	}
+	u, err := ids.AddUser(ctx, a.cliOperator(), identity.NewUser{OrgID: *org, Email: *email, Name: *name, Roles: roles(*roleList), Password: pw})
 	if err != nil {
 		return flagged(err, map[string]string{"org": "--org", "email": "--email", "name": "--name", "roles": "--roles", "password": "--password-file"})
 	}
@@ -252,7 +264,11 @@ func (a *app) usersList(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	us, err := a.identityService(db).Users(ctx, a.cliOperator(), *org)
+	ids, err := a.identityService(db)
+	if err != nil {
+		return err
+	}
+	us, err := ids.Users(ctx, a.cliOperator(), *org)
 	if err != nil {
 		return err
 	}
@@ -316,7 +332,11 @@ func (a *app) usersSetDisabled(ctx context.Context, args []string, disabled bool
 	if err != nil {
 		return err
 	}
-	if _, err := a.identityService(db).SetDisabled(ctx, a.cliOperator(), u.ID, disabled, *reason); err != nil {
+	ids, err := a.identityService(db)
+	if err != nil {
+		return err
+	}
+	if _, err := ids.SetDisabled(ctx, a.cliOperator(), u.ID, disabled, *reason); err != nil {
 		return err
 	}
 	if disabled {
@@ -351,7 +371,11 @@ func (a *app) usersRoles(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	u, err = a.identityService(db).SetRoles(ctx, a.cliOperator(), u.ID, roles(*roleList), *reason)
+	ids, err := a.identityService(db)
+	if err != nil {
+		return err
+	}
+	u, err = ids.SetRoles(ctx, a.cliOperator(), u.ID, roles(*roleList), *reason)
 	if err != nil {
 		return flagged(err, map[string]string{"roles": "--roles"})
 	}
@@ -395,7 +419,11 @@ func (a *app) usersCert(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	u, err = a.identityService(db).SetCertificate(ctx, a.cliOperator(), u.ID, *fingerprint)
+	ids, err := a.identityService(db)
+	if err != nil {
+		return err
+	}
+	u, err = ids.SetCertificate(ctx, a.cliOperator(), u.ID, *fingerprint)
 	if err != nil {
 		return flagged(err, map[string]string{"fingerprint": "--fingerprint"})
 	}
@@ -510,7 +538,7 @@ func (a *app) usersOrgAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	err = a.identityService(db).SaveOrganisation(ctx, a.cliOperator(), o, func(id string) bool { return known[id] })
+	err = a.services(db, lib).Identity.SaveOrganisation(ctx, a.cliOperator(), o, func(id string) bool { return known[id] })
 	if err != nil {
 		return flagged(err, map[string]string{"id": "--id", "kind": "--kind", "name": "--name", "kvk": "--kvk", "insurers": "--insurers", "providers": "--providers"})
 	}

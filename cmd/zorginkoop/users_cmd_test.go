@@ -70,7 +70,7 @@ func TestUsersCommandsManageAccounts(t *testing.T) {
 
 	// The password came from the file, without its line ending.
 	db := openDB(t, env)
-	ids := &identity.Service{Store: db, Tx: db, Now: time.Now}
+	ids := identity.NewService(db, identity.NoAudit, db, time.Now, identity.Options{})
 	if _, _, _, err := ids.Login(ctx, "anna@cz.example", cliPassword); err != nil {
 		t.Errorf("anna cannot log in with the password of --password-file: %v", err)
 	}
@@ -117,7 +117,7 @@ func TestUsersCommandsManageAccounts(t *testing.T) {
 	}
 
 	// The audit trail names the command line and the OS user.
-	entries, err := (&audit.Log{Store: db}).Entries(ctx, audit.Operator, audit.Filter{Limit: 100})
+	entries, err := audit.NewLog(db, time.Now).Entries(ctx, audit.Operator, audit.Filter{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestUsersBootstrapReadsThePasswordFromStandardInput(t *testing.T) {
 		t.Fatalf("%v\n%s", err, errOut.String())
 	}
 	db := openDB(t, map[string]string{"ZORGINKOOP_DATA_DIR": dir})
-	if _, _, _, err := (&identity.Service{Store: db, Tx: db, Now: time.Now}).Login(context.Background(), "beheer@platform.example", cliPassword); err != nil {
+	if _, _, _, err := identity.NewService(db, identity.NoAudit, db, time.Now, identity.Options{}).Login(context.Background(), "beheer@platform.example", cliPassword); err != nil {
 		t.Errorf("the administrator cannot log in with the password from standard input: %v", err)
 	}
 }

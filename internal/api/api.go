@@ -9,12 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"zorginkoop/internal/app"
 	"zorginkoop/internal/apperr"
-	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/httpauth"
 	"zorginkoop/internal/identity"
-	"zorginkoop/internal/policy"
-	"zorginkoop/internal/provider"
 	"zorginkoop/internal/ratelimit"
 	"zorginkoop/internal/text"
 )
@@ -88,24 +86,19 @@ func (l *Limits) fill() {
 	}
 }
 
-// Services are what the API adapts; the caller wires them (cmd/zorginkoop serve).
-// Every handler passes the caller's principal (from the request context, put there by
-// httpauth) to the service, which decides what the caller may see and do.
-type Services struct {
-	Library     *policy.Library     // the registry and the fact catalogue
-	Policies    *policy.Service     // policies: published, drafts, publishing
-	Providers   *provider.Service   // reading, importing and validating providers
-	Assessments *assessment.Service // running and reading assessments
-	// Identity authenticates API tokens, client certificates and session cookies; nil
-	// serves everyone as anonymous (tests of public routes).
-	Identity *identity.Service
-	Limits   Limits // rate limits; DefaultLimits for nil fields
-	Log      *slog.Logger
+// Options are the API's own settings beside the services.
+type Options struct {
+	Limits Limits // rate limits; DefaultLimits for nil fields
+	Log    *slog.Logger
 }
 
-// Handler serves /api/.
+// Handler serves /api/. It adapts the services (wired by app.New, the same ones the pages
+// serve): every handler passes the caller's principal (from the request context, put
+// there by httpauth) to the service, which decides what the caller may see and do.
 type Handler struct {
-	Services
+	*app.Services
+	Limits Limits
+	Log    *slog.Logger
 	mux    *http.ServeMux
 	auth   http.Handler // mux behind the authentication middleware
 	routes []string     // the patterns registered, for the OpenAPI test
@@ -114,13 +107,18 @@ type Handler struct {
 //go:embed openapi.json
 var openAPIDoc []byte
 
+// Routes lists the pattern of every route, without services (for the route tests).
+func Routes() []string { return New(&app.Services{}, Options{}).Routes() }
+
 // New returns the API handler with every route registered.
-func New(s Services) *Handler {
-	if s.Log == nil {
-		s.Log = slog.New(slog.DiscardHandler)
+// s.Identity authenticates API tokens, client certificates and session cookies; without
+// it the API serves everyone as anonymous (tests of public routes).
+func New(s *app.Services, opt Options) *Handler {
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
 	}
-	s.Limits.fill()
-	h := &Handler{Services: s, mux: http.NewServeMux()}
+	opt.Limits.fill()
+	h := &Handler{Services: s, Limits: opt.Limits, Log: opt.Log, mux: http.NewServeMux()}
 	h.handle("GET /api/openapi.json", h.openAPI)
 	h.handle("GET /api/insurers", h.listInsurers)
 	h.handle("GET /api/me", h.me)

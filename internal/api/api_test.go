@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"zorginkoop/internal/app"
 	"zorginkoop/internal/apptest"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/provider"
@@ -238,7 +239,7 @@ func TestLatestRunBeforeAnyRunIs404(t *testing.T) {
 
 func TestInternalErrorHidesTheCause(t *testing.T) {
 	var logged strings.Builder
-	h := New(Services{Log: newTextLogger(&logged)})
+	h := New(&app.Services{}, Options{Log: newTextLogger(&logged)})
 	rec := recordRequest(h, "GET", "/api/openapi.json")
 	if rec.Code != http.StatusOK {
 		t.Fatalf("openapi.json: %d", rec.Code)
@@ -274,7 +275,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 			documented = append(documented, strings.ToUpper(method)+" "+path)
 		}
 	}
-	served = New(Services{}).Routes()
+	served = Routes()
 	sort.Strings(documented)
 	sort.Strings(served)
 	if strings.Join(documented, "\n") != strings.Join(served, "\n") {

@@ -15,7 +15,7 @@ import (
 // record appends entries to the test database's trail, as the services would.
 func (e *testEnv) record(t *testing.T, entries ...audit.Entry) {
 	t.Helper()
-	log := &audit.Log{Store: e.db, Now: apptest.NewClock().Now}
+	log := audit.NewLog(e.db, apptest.NewClock().Now)
 	for _, en := range entries {
 		if _, err := log.Record(context.Background(), en); err != nil {
 			t.Fatal(err)

@@ -32,10 +32,7 @@ func newEnvLimits(t *testing.T, limits Limits) *testEnv {
 	env := apptest.New(t)
 	ids := env.NewIdentity(t, apptest.NewClock(), nil, "")
 	ids.Seed(t)
-	h := New(Services{
-		Library: env.Library, Policies: env.Policies, Providers: env.Providers, Assessments: env.Assessments,
-		Identity: ids.Service, Limits: limits, Log: slog.New(slog.DiscardHandler),
-	})
+	h := New(ids.Services, Options{Limits: limits, Log: slog.New(slog.DiscardHandler)})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	e := &testEnv{db: env.DB, srv: srv, ids: ids}

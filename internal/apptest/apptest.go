@@ -11,8 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"zorginkoop/internal/assessment"
-	"zorginkoop/internal/audit"
+	"zorginkoop/internal/app"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
@@ -33,12 +32,10 @@ var Engines = []string{"sqlite", "postgres"}
 // Env is a seeded database, the library loaded from it and the services over it, all
 // recording in the database's audit trail.
 type Env struct {
-	DB          store.DB
-	Library     *policy.Library
-	Audit       *audit.Log
-	Policies    *policy.Service
-	Providers   *provider.Service
-	Assessments *assessment.Service
+	DB store.DB
+	// Services are wired by app.New on the fixed clock Now, policies kept in sync with
+	// the database. Their Identity has no mail; NewIdentity makes one on a clock.
+	*app.Services
 }
 
 // New opens a fresh SQLite database for one test, installs the shipped policies and imports
@@ -84,19 +81,15 @@ func Open(t testing.TB, engine string) *Env {
 	if lib, err = policy.LoadStored(ctx, policies.FS, db); err != nil {
 		t.Fatal(err)
 	}
-	now := func() time.Time { return Now }
-	trail := &audit.Log{Store: db, Now: now}
-	svc := &provider.Service{Store: db, Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet(), Audit: trail, Tx: db}
+	env := &Env{DB: db, Services: app.New(db, lib, app.Config{Now: func() time.Time { return Now }, SyncPolicies: true})}
 	ps := Providers()
-	if err := svc.Normalize(ps, nil); err != nil {
+	if err := env.Providers.Normalize(ps, nil); err != nil {
 		t.Fatalf("seed providers: %v", err)
 	}
-	if err := svc.Import(ctx, identity.System(), ps, nil, nil); err != nil {
+	if err := env.Providers.Import(ctx, identity.System(), ps, nil, nil); err != nil {
 		t.Fatalf("seed providers: %v", err)
 	}
-	policies := &policy.Service{Library: lib, Store: db, Audit: trail, Tx: db, Now: now}
-	return &Env{DB: db, Library: lib, Audit: trail, Providers: svc, Policies: policies,
-		Assessments: &assessment.Service{Library: lib, Policies: policies, Providers: db, Runs: db, Audit: trail, Tx: db, Now: now}}
+	return env
 }
 
 func fact(key, value string) provider.Fact {

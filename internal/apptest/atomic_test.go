@@ -144,7 +144,7 @@ func TestIdentityChangesCommitWithTheirAuditEntry(t *testing.T) {
 			err = svc.ChangePassword(ctx, buyerP, identity.PasswordChange{Current: apptest.Password, New: "een heel ander wachtwoord", RevokeTokens: true})
 			wantAuditFailure(t, "ChangePassword", err, log, entries)
 			clock.Advance(identity.MaxLoginDelay) // the login above was counted: its session was not stored
-			if _, _, _, err := (&identity.Service{Store: svc.Store, Now: svc.Now}).Login(ctx, apptest.CZBuyerEmail, apptest.Password); err != nil {
+			if _, _, _, err := identity.NewService(svc.Store, identity.NoAudit, identity.NoTx, svc.Now, identity.Options{}).Login(ctx, apptest.CZBuyerEmail, apptest.Password); err != nil {
 				t.Errorf("the old password after a failed ChangePassword: %v", err)
 			}
 

@@ -16,7 +16,7 @@ import (
 // parameter and in a form field: no answer may be a server error, and those that carry the
 // bad text in the query must be refused as invalid.
 func TestBadTextInEveryRouteIsRefusedOnBothEngines(t *testing.T) {
-	apiRoutes := api.New(api.Services{}).Routes()
+	apiRoutes := api.Routes()
 	pageRoutes, err := web.Routes()
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"zorginkoop/internal/audit"
+	"zorginkoop/internal/app"
 	"zorginkoop/internal/identity"
 )
 
@@ -51,7 +51,10 @@ func (c *Clock) Advance(d time.Duration) {
 // Identity is an identity service over the test database, with its audit trail, and the
 // platform operator it was bootstrapped with.
 type Identity struct {
-	Service  *identity.Service
+	Service *identity.Service
+	// Services are the Env's services with Service as their Identity: what the pages and
+	// the API serve in tests.
+	Services *app.Services
 	Clock    *Clock
 	Operator identity.Principal
 }
@@ -60,12 +63,14 @@ type Identity struct {
 // password-reset links to baseURL. It bootstraps the operator (OperatorEmail, Password).
 func (e *Env) NewIdentity(t testing.TB, clock *Clock, mail identity.Mailer, baseURL string) *Identity {
 	t.Helper()
-	svc := &identity.Service{Store: e.DB, Audit: &audit.Log{Store: e.DB, Now: clock.Now}, Tx: e.DB, Mail: mail, Now: clock.Now, BaseURL: baseURL}
+	svc := app.New(e.DB, e.Library, app.Config{Now: clock.Now, Mail: mail, BaseURL: baseURL}).Identity
 	u, err := svc.Bootstrap(context.Background(), OperatorEmail, "Platformbeheer", Password)
 	if err != nil {
 		t.Fatalf("bootstrap the operator: %v", err)
 	}
-	id := &Identity{Service: svc, Clock: clock}
+	services := *e.Services
+	services.Identity = svc
+	id := &Identity{Service: svc, Services: &services, Clock: clock}
 	id.Operator = id.Principal(t, u)
 	return id
 }

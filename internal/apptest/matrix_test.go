@@ -480,15 +480,13 @@ func newMatrix(t *testing.T, engine string) *matrix {
 	ts := apptest.NewTenants(t, env)
 	log := slog.New(slog.DiscardHandler)
 	generous := func() *ratelimit.Limiter { return ratelimit.New(100000, time.Minute, 0, nil) }
-	pages, err := web.New(web.Services{Library: env.Library, Policies: env.Policies, Providers: env.Providers, Assessments: env.Assessments,
-		Identity: ts.Identity.Service, Log: log,
+	pages, err := web.New(ts.Identity.Services, web.Options{Log: log,
 		Limits: web.Limits{FormsPerIP: generous(), FormsPerAccount: generous(), Public: generous(), PerUser: generous()}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/", web.Secure(api.New(api.Services{Library: env.Library, Policies: env.Policies, Providers: env.Providers,
-		Assessments: env.Assessments, Identity: ts.Identity.Service, Limits: api.Limits{Public: generous(), PerUser: generous()}, Log: log})))
+	mux.Handle("/api/", web.Secure(api.New(ts.Identity.Services, api.Options{Limits: api.Limits{Public: generous(), PerUser: generous()}, Log: log})))
 	mux.Handle("/", pages)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
@@ -637,7 +635,7 @@ func describe(st int) string {
 }
 
 func TestAuthorisationMatrix(t *testing.T) {
-	apiRoutes := api.New(api.Services{}).Routes()
+	apiRoutes := api.Routes()
 	pageRoutes, err := web.Routes()
 	if err != nil {
 		t.Fatal(err)

@@ -59,14 +59,12 @@ func memoryTest(t *testing.T, engine string) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	pages, err := web.New(web.Services{Library: env.Library, Policies: env.Policies, Providers: env.Providers,
-		Assessments: env.Assessments, Identity: ids.Service, Log: log})
+	pages, err := web.New(ids.Services, web.Options{Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api.New(api.Services{Library: env.Library, Policies: env.Policies, Providers: env.Providers,
-		Assessments: env.Assessments, Identity: ids.Service, Log: log}))
+	mux.Handle("/api/", api.New(ids.Services, api.Options{Log: log}))
 	mux.Handle("/", pages)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()

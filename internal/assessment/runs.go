@@ -54,7 +54,7 @@ const (
 	MaxPageSize     = 1000
 )
 
-// DefaultKeepRuns is how many runs per policy are kept when Service.KeepRuns is 0.
+// DefaultKeepRuns is how many runs per policy are kept when Options.KeepRuns is 0.
 const DefaultKeepRuns = 10
 
 // SummaryFilter selects the summaries of one run.

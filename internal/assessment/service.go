@@ -18,23 +18,45 @@ import (
 // reads its own. Audit entries carry the acting organisation as OrgID and the registry
 // insurer id of the policy as Scope, since the run is the insurer's data whichever
 // organisation (the insurer or a purchasing party) ran it.
-type Service struct {
-	Library *policy.Library
-	// Policies, if set, brings Library up to date with the database before each use (see
-	// policy.Service.Sync), for servers where other instances save and publish policies.
-	Policies  *policy.Service
+//
+// Build it with NewService: its dependencies sit in an unexported struct, so that no
+// caller outside this package can make one with a dependency left out.
+type Service struct{ deps }
+
+type deps struct {
+	Library   *policy.Library
 	Providers provider.Store
 	Runs      Store
-	Audit     identity.Auditor // nil: no audit trail (tests of the rules alone)
-	// Tx makes a stored run and its audit entry one transaction (store.DB implements
-	// it); nil: no transaction (tests of the rules alone).
-	Tx      identity.TxRunner
-	Now     func() time.Time
-	Workers int // 0: all cores
+	Audit     identity.Auditor  // never nil: identity.NoAudit in tests of the rules alone
+	Tx        identity.TxRunner // makes a stored run and its audit entry one transaction
+	Now       func() time.Time
+	Options
+}
+
+// Options are the assessment service's optional settings.
+type Options struct {
+	// Policies, if set, brings Library up to date with the database before each use (see
+	// policy.Service.Sync), for servers where other instances save and publish policies.
+	Policies *policy.Service
+	Workers  int // 0: all cores
 	// KeepRuns is how many stored runs per policy are kept (DefaultKeepRuns when 0): saving
 	// a run deletes the older ones in the same transaction. The audit trail refers to runs
 	// by id only, so it stays whole.
 	KeepRuns int
+}
+
+// NewService returns the assessment service: it assesses the providers of providers
+// against the policies of lib and stores runs in runs, recording each in trail in one
+// transaction of tx, with now as the clock. It panics on a nil dependency.
+func NewService(lib *policy.Library, providers provider.Store, runs Store, trail identity.Auditor, tx identity.TxRunner,
+	now func() time.Time, opt Options) *Service {
+	identity.Require("assessment.NewService", "lib", lib)
+	identity.Require("assessment.NewService", "providers", providers)
+	identity.Require("assessment.NewService", "runs", runs)
+	identity.Require("assessment.NewService", "trail", trail)
+	identity.Require("assessment.NewService", "tx", tx)
+	identity.Require("assessment.NewService", "now", now)
+	return &Service{deps{Library: lib, Providers: providers, Runs: runs, Audit: trail, Tx: tx, Now: now, Options: opt}}
 }
 
 // policy returns the policy with id, from a library brought up to date.

@@ -215,18 +215,22 @@ const (
 	MaxLimit     = 1000
 )
 
-// Log records and checks the trail.
+// Log records and checks the trail. Build it with NewLog.
 type Log struct {
-	Store Store
-	Now   func() time.Time // the clock; time.Now if nil
+	store Store
+	clock func() time.Time
 }
 
-func (l *Log) now() time.Time {
-	if l.Now == nil {
-		return time.Now()
+// NewLog returns the trail kept in store, with now as the clock. It panics on a nil store
+// or clock: a trail that cannot record is a wiring bug.
+func NewLog(store Store, now func() time.Time) *Log {
+	if store == nil || now == nil {
+		panic("audit.NewLog: store and now are required; wire services with app.New")
 	}
-	return l.Now()
+	return &Log{store: store, clock: now}
 }
+
+func (l *Log) now() time.Time { return l.clock() }
 
 // Record appends e to the trail and returns it as stored. Action and Subject are required;
 // Before and After, if set, must be JSON. Seq, At, PrevHash and Hash are set here: At from
@@ -235,7 +239,7 @@ func (l *Log) Record(ctx context.Context, e Entry) (Entry, error) {
 	if err := validate(&e); err != nil {
 		return Entry{}, err
 	}
-	return l.Store.AppendAudit(ctx, func(prev Head) (Entry, error) {
+	return l.store.AppendAudit(ctx, func(prev Head) (Entry, error) {
 		// Under the store's lock, so times follow seq order within one clock.
 		e.Seq = prev.Seq + 1
 		e.PrevHash = prev.Hash
@@ -327,7 +331,7 @@ func (l *Log) Entries(ctx context.Context, viewer Viewer, f Filter) ([]Entry, er
 	}
 	f.Limit = min(f.Limit, MaxLimit)
 	f.Numbered = !SeesWholeTrail(viewer)
-	es, err := l.Store.AuditEntries(ctx, f)
+	es, err := l.store.AuditEntries(ctx, f)
 	if err != nil || !f.Numbered {
 		return es, err
 	}
@@ -389,7 +393,7 @@ func (l *Log) verify(ctx context.Context, known *Head) (Report, error) {
 		prev      Head // the previous entry as stored
 		knownSeen bool
 	)
-	err := l.Store.EachAuditEntry(ctx, func(e Entry) error {
+	err := l.store.EachAuditEntry(ctx, func(e Entry) error {
 		r.Entries++
 		if e.ComputeHash() != e.Hash {
 			r.add(e.Seq, "entry %d was changed (its hash does not match its contents)", e.Seq)

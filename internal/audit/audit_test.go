@@ -59,7 +59,7 @@ var t0 = time.Date(2025, 3, 1, 9, 0, 0, 123456789, time.FixedZone("CET", 3600))
 
 func newLog() (*Log, *memStore) {
 	s := &memStore{}
-	return &Log{Store: s, Now: func() time.Time { return t0 }}, s
+	return NewLog(s, func() time.Time { return t0 }), s
 }
 
 func TestRecordLinksEntriesAndNormalisesTimeAndJSON(t *testing.T) {

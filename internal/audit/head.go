@@ -9,7 +9,7 @@ import (
 
 // Head returns the newest entry's seq and hash: the zero Head for an empty trail.
 func (l *Log) Head(ctx context.Context) (Head, error) {
-	es, err := l.Store.AuditEntries(ctx, Filter{Limit: 1})
+	es, err := l.store.AuditEntries(ctx, Filter{Limit: 1})
 	if err != nil {
 		return Head{}, fmt.Errorf("read audit head: %w", err)
 	}

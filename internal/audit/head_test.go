@@ -22,7 +22,7 @@ func headLog(t *testing.T) *audit.Log {
 	}
 	t.Cleanup(func() { db.Close() })
 	now := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
-	return &audit.Log{Store: db, Now: func() time.Time { return now }}
+	return audit.NewLog(db, func() time.Time { return now })
 }
 
 func TestHeadIsLoggedAndMailedToTheOperator(t *testing.T) {

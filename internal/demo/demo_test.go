@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"zorginkoop/internal/app"
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
@@ -23,9 +24,7 @@ func loadLibrary(t testing.TB) *policy.Library {
 	return lib
 }
 
-func service(lib *policy.Library) *provider.Service {
-	return &provider.Service{Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
-}
+func reference(lib *policy.Library) provider.Reference { return app.ProviderReference(lib) }
 
 func TestPopulationValidates(t *testing.T) {
 	lib := loadLibrary(t)
@@ -33,7 +32,7 @@ func TestPopulationValidates(t *testing.T) {
 	if len(ps) != 2000 {
 		t.Fatalf("len = %d, want 2000", len(ps))
 	}
-	if err := service(lib).Validate(ps, nil); err != nil {
+	if err := reference(lib).Validate(ps, nil); err != nil {
 		errs := strings.Split(err.Error(), "\n")
 		t.Fatalf("%d validation errors, first: %s", len(errs), strings.Join(errs[:min(5, len(errs))], "\n"))
 	}

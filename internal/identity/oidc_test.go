@@ -86,7 +86,7 @@ func TestOIDCFirstLoginLinksByVerifiedEmailThenBySubject(t *testing.T) {
 	if p, _, err := oidcLogin(t, e, "cz", nil); err != nil || p.UserID() != anna.ID {
 		t.Fatalf("second login: %v, %v", p.UserID(), err)
 	}
-	entries, err := (&audit.Log{Store: e.db}).Entries(ctx, audit.Operator, audit.Filter{Subject: "user:" + anna.ID})
+	entries, err := audit.NewLog(e.db, time.Now).Entries(ctx, audit.Operator, audit.Filter{Subject: "user:" + anna.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestOIDCRefusals(t *testing.T) {
 			t.Errorf("%s was linked to %s", sub, u.Email)
 		}
 	}
-	denied, err := (&audit.Log{Store: e.db}).Entries(ctx, audit.Operator, audit.Filter{Subject: "organisation:cz", Limit: 100})
+	denied, err := audit.NewLog(e.db, time.Now).Entries(ctx, audit.Operator, audit.Filter{Subject: "organisation:cz", Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,16 +28,35 @@ type Mailer interface {
 	Send(ctx context.Context, to, subject, body string) error
 }
 
-// Service applies the identity rules above a Store.
-type Service struct {
+// Service applies the identity rules above a Store. Build it with NewService: its
+// dependencies sit in an unexported struct, so that no caller outside this package can
+// make one with a dependency left out (a literal cannot name them).
+type Service struct{ deps }
+
+type deps struct {
 	Store Store
-	Audit Auditor
-	// Tx makes each change and its audit entry one transaction (store.DB implements it);
-	// nil: no transaction (tests of the rules alone).
-	Tx      TxRunner
-	Mail    Mailer
-	Now     func() time.Time
+	Audit Auditor  // never nil: NoAudit in tests of the rules alone
+	Tx    TxRunner // makes each change and its audit entry one transaction; never nil
+	Now   func() time.Time
+	Options
+}
+
+// Options are the identity service's optional settings.
+type Options struct {
+	Mail    Mailer // sends password-reset links; nil: the service sends no e-mail
 	BaseURL string // where the web pages are served, for links in e-mail
+}
+
+// NewService returns the identity service over store, recording every change in trail in
+// one transaction of tx (store.DB implements both Store and TxRunner), with now as the
+// clock. It panics on a nil dependency: a service without its audit trail is a wiring
+// bug, not a setting (tests of the rules alone pass NoAudit and NoTx).
+func NewService(store Store, trail Auditor, tx TxRunner, now func() time.Time, opt Options) *Service {
+	Require("identity.NewService", "store", store)
+	Require("identity.NewService", "trail", trail)
+	Require("identity.NewService", "tx", tx)
+	Require("identity.NewService", "now", now)
+	return &Service{deps{Store: store, Audit: trail, Tx: tx, Now: now, Options: opt}}
 }
 
 // Hide is the error for an object the principal may not see: NotFound, so that its
@@ -56,9 +75,6 @@ func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context) error) 
 
 // record writes an audit entry for a change made by actor.
 func (s *Service) record(ctx context.Context, actor Principal, action, subject, scope string, before, after any, reason string, denied bool) error {
-	if s.Audit == nil {
-		return nil
-	}
 	_, err := s.Audit.Record(ctx, audit.Entry{UserID: actor.UserID(), UserName: actor.UserName(), OrgID: actor.OrgID(),
 		Action: action, Subject: subject, Scope: scope, Before: audit.JSON(before), After: audit.JSON(after),
 		Reason: reason, Denied: denied})

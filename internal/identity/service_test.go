@@ -53,7 +53,7 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(func() { db.Close() })
 	c := &clock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)}
 	e := &env{db: db, clock: c, out: &outbox{}}
-	e.svc = &identity.Service{Store: db, Audit: &audit.Log{Store: db, Now: c.now}, Tx: db, Mail: e.out, Now: c.now, BaseURL: "https://zorginkoop.example/"}
+	e.svc = identity.NewService(db, audit.NewLog(db, c.now), db, c.now, identity.Options{Mail: e.out, BaseURL: "https://zorginkoop.example/"})
 	u, err := e.svc.Bootstrap(ctx, "beheer@platform.example", "Platformbeheer", password)
 	if err != nil {
 		t.Fatal(err)

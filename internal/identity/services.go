@@ -26,11 +26,9 @@ func System() Principal {
 }
 
 // Record writes e to the audit trail as done by actor (its user and organisation filled
-// in). A nil Auditor records nothing, for services wired without a trail.
+// in). a is never nil: services are built by their constructors, which refuse a nil
+// Auditor (tests of the rules alone pass NoAudit).
 func Record(ctx context.Context, a Auditor, actor Principal, e audit.Entry) error {
-	if a == nil {
-		return nil
-	}
 	e.UserID, e.UserName, e.OrgID = actor.UserID(), actor.UserName(), actor.OrgID()
 	if _, err := a.Record(ctx, e); err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
@@ -47,12 +45,9 @@ type TxRunner interface {
 }
 
 // InTx runs fn in tx's transaction, so that a change and its audit entry commit or roll
-// back together. A nil TxRunner runs fn as it is, for services wired without a database
-// (tests of the rules alone over a store without transactions).
+// back together. tx is never nil: the constructors refuse it (tests of the rules alone
+// pass NoTx).
 func InTx(ctx context.Context, tx TxRunner, fn func(ctx context.Context) error) error {
-	if tx == nil {
-		return fn(ctx)
-	}
 	return tx.InTx(ctx, fn)
 }
 

@@ -18,14 +18,28 @@ import (
 // insurer's inkoper or beheerder (or its purchasing party's) uploads drafts, changes them
 // and publishes them. A published policy does not change: a new version is a new policy
 // file with a new id that names the old one in previous.
-type Service struct {
+//
+// Build it with NewService: its dependencies sit in an unexported struct, so that no
+// caller outside this package can make one with a dependency left out.
+type Service struct{ deps }
+
+type deps struct {
 	Library *Library
 	Store   Store
-	Audit   identity.Auditor // nil: no audit trail (tests of the rules alone)
-	// Tx makes each change and its audit entry one transaction (store.DB implements
-	// it); nil: no transaction (tests of the rules alone).
-	Tx  identity.TxRunner
-	Now func() time.Time
+	Audit   identity.Auditor  // never nil: identity.NoAudit in tests of the rules alone
+	Tx      identity.TxRunner // makes each change and its audit entry one transaction
+	Now     func() time.Time
+}
+
+// NewService returns the policy service over lib and store, recording every change in
+// trail in one transaction of tx, with now as the clock. It panics on a nil dependency.
+func NewService(lib *Library, store Store, trail identity.Auditor, tx identity.TxRunner, now func() time.Time) *Service {
+	identity.Require("policy.NewService", "lib", lib)
+	identity.Require("policy.NewService", "store", store)
+	identity.Require("policy.NewService", "trail", trail)
+	identity.Require("policy.NewService", "tx", tx)
+	identity.Require("policy.NewService", "now", now)
+	return &Service{deps{Library: lib, Store: store, Audit: trail, Tx: tx, Now: now}}
 }
 
 // NotFound is the error for a policy that does not exist or that the caller may not see:

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"zorginkoop/internal/app"
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/apptest"
 	"zorginkoop/internal/audit"
@@ -277,7 +278,7 @@ func TestInstancesSeeEachOthersDraftsAndPublications(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := &policy.Service{Library: lib, Store: env.DB, Tx: env.DB, Now: env.Policies.Now}
+	other := app.New(env.DB, lib, app.Config{Now: env.Policies.Now}).Policies
 	yaml := apptest.DraftYAML(t, "cz-hz-mdz-2022.yaml", "cz-tweede-2027", "Op de eerste instantie")
 	if _, _, err := env.Policies.SaveDraft(ctx, who(ts, "a-inkoper"), "concept.yaml", yaml); err != nil {
 		t.Fatal(err)

@@ -24,8 +24,8 @@ func testCatalogue(t *testing.T) *Catalogue {
 	return cat
 }
 
-func testService(t *testing.T) *Service {
-	return &Service{
+func testReference(t *testing.T) Reference {
+	return Reference{
 		Catalogue: testCatalogue(t),
 		CareTypes: map[string]bool{"zbc": true, "huisarts": true},
 		Insurers:  map[string]bool{"eucare": true, "zorg-en-zekerheid": true},
@@ -79,7 +79,7 @@ func TestParseGoodFiles(t *testing.T) {
 			if !slices.Equal(lines, tt.lines) {
 				t.Errorf("lines = %v, want %v", lines, tt.lines)
 			}
-			svc := testService(t)
+			svc := testReference(t)
 			if err := svc.Normalize(ps, func(i int) int { return lines[i] }); err != nil {
 				t.Fatalf("normalize: %v", err)
 			}
@@ -244,7 +244,7 @@ func TestParseCSVBadInputNamesLineAndField(t *testing.T) {
 	}
 }
 
-// Values are checked by Service.Normalize; with the parser's lines every error names the row.
+// Values are checked by Reference.Normalize; with the parser's lines every error names the row.
 func TestValidateNamesTheCSVLineOfABadValue(t *testing.T) {
 	in := csvHead + csvRow +
 		"b,B,1234,22012346,zbc,,Hoofdlocatie,Straat 1,1011 AB,Amsterdam,2025-06-30,misschien,,\n" +
@@ -253,7 +253,7 @@ func TestValidateNamesTheCSVLineOfABadValue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = testService(t).Normalize(ps, func(i int) int { return lines[i] })
+	err = testReference(t).Normalize(ps, func(i int) int { return lines[i] })
 	checkErrors(t, err, []wantErr{
 		{3, "provider b: kvk", "8 digits"},
 		{3, "provider b: facts[0].value", "ja/nee"},
@@ -268,7 +268,7 @@ func TestParseCSVWithoutCatalogueLeavesFactKeysToValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = testService(t).Normalize(ps, func(i int) int { return lines[i] })
+	err = testReference(t).Normalize(ps, func(i int) int { return lines[i] })
 	checkErrors(t, err, []wantErr{{2, "facts[0].key", "unknown fact \"kleur\""}})
 }
 

@@ -35,11 +35,11 @@ func FuzzReadJSON(f *testing.F) {
 			return
 		}
 		// What was read, written out in file notation, reads back the same.
-		out, err := json.Marshal(map[string]any{"providers": FileForm(fuzzService.Catalogue, ps)})
+		out, err := json.Marshal(map[string]any{"providers": FileForm(fuzzReference.Catalogue, ps)})
 		if err != nil {
 			t.Fatalf("marshal: %v", err)
 		}
-		again, _, err := fuzzService.ReadFile(bytes.NewReader(out), "json")
+		again, _, err := fuzzReference.ReadFile(bytes.NewReader(out), "json")
 		if err != nil {
 			t.Fatalf("written out, the providers do not read back: %v\n%s", err, out)
 		}
@@ -50,7 +50,7 @@ func FuzzReadJSON(f *testing.F) {
 	})
 }
 
-var fuzzService = func() *Service {
+var fuzzReference = func() Reference {
 	cat, err := NewCatalogue([]FactDef{
 		{Key: "omzet_verzekeraar", Type: Money, PerInsurer: true, Label: "Omzet {verzekeraar}"},
 		{Key: "omzet_totaal", Type: Money, Label: "Omzet"},
@@ -65,7 +65,7 @@ var fuzzService = func() *Service {
 	if err != nil {
 		panic(err)
 	}
-	return &Service{Catalogue: cat, CareTypes: map[string]bool{"zbc": true, "huisarts": true},
+	return Reference{Catalogue: cat, CareTypes: map[string]bool{"zbc": true, "huisarts": true},
 		Insurers: map[string]bool{"eucare": true, "zorg-en-zekerheid": true}}
 }()
 
@@ -79,7 +79,7 @@ func addSeedFile(f *testing.F, name string) {
 
 // checkRead reads data and checks the invariants; it returns the providers read, or nil.
 func checkRead(t *testing.T, data []byte, format string) []Provider {
-	ps, lines, err := fuzzService.ReadFile(bytes.NewReader(data), format)
+	ps, lines, err := fuzzReference.ReadFile(bytes.NewReader(data), format)
 	if err != nil {
 		var list apperr.List
 		var one *apperr.Error
@@ -115,7 +115,7 @@ func checkRead(t *testing.T, data []byte, format string) []Provider {
 		p.Locations = append([]Location(nil), p.Locations...)
 		again[i] = p
 	}
-	if err := fuzzService.Validate(again, nil); err != nil {
+	if err := fuzzReference.Validate(again, nil); err != nil {
 		t.Fatalf("a provider read does not validate: %v", err)
 	}
 	if !reflect.DeepEqual(again, ps) {
@@ -128,7 +128,7 @@ func checkRead(t *testing.T, data []byte, format string) []Provider {
 	}
 	for _, p := range ps {
 		for _, f := range p.Facts {
-			if def, _ := fuzzService.Catalogue.Lookup(f.Key); def.Type == Number || def.Type == Percent {
+			if def, _ := fuzzReference.Catalogue.Lookup(f.Key); def.Type == Number || def.Type == Percent {
 				if v, err := strconv.ParseFloat(f.Value, 64); err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 					t.Fatalf("fact %s: %q is no finite number", f.Key, f.Value)
 				}

@@ -12,7 +12,7 @@ import (
 // it (see Normalize): it reports every problem of every line, of the file's shape and of
 // the rules, ordered by line, at most MaxFileErrors. The providers come back normalised,
 // with the line each starts on.
-func (s *Service) ReadFile(r io.Reader, format string) ([]Provider, []int, error) {
+func (ref Reference) ReadFile(r io.Reader, format string) ([]Provider, []int, error) {
 	var (
 		ps    []Provider
 		lines []int
@@ -20,7 +20,7 @@ func (s *Service) ReadFile(r io.Reader, format string) ([]Provider, []int, error
 	)
 	switch format {
 	case "csv":
-		ps, lines, errs = parseCSV(r, s.Catalogue)
+		ps, lines, errs = parseCSV(r, ref.Catalogue)
 	case "json":
 		ps, lines, errs = parseJSON(r)
 	default:
@@ -34,7 +34,7 @@ func (s *Service) ReadFile(r io.Reader, format string) ([]Provider, []int, error
 			noDate[e.Line] = true
 		}
 	}
-	for _, e := range apperr.Errors(s.Normalize(ps, line)) {
+	for _, e := range apperr.Errors(ref.Normalize(ps, line)) {
 		if noDate[e.Line] && strings.HasSuffix(e.Field, ".date") {
 			continue
 		}

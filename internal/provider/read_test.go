@@ -58,7 +58,7 @@ kliniek-d,Kliniek D,12345670,22012348,zbc,Hoofd,Straat 4,3011 TB,Rotterdam
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := testService(t).ReadFile(strings.NewReader(tc.file), tc.format)
+			_, _, err := testReference(t).ReadFile(strings.NewReader(tc.file), tc.format)
 			got := problems(err)
 			for _, w := range tc.want {
 				found := false
@@ -88,7 +88,7 @@ func TestReadFileStopsListingAfterMaxFileErrors(t *testing.T) {
 	for i := range n {
 		fmt.Fprintf(&b, "p-%d,Praktijk %d,1234,22012345,zbc\n", i, i)
 	}
-	_, _, err := testService(t).ReadFile(strings.NewReader(b.String()), "csv")
+	_, _, err := testReference(t).ReadFile(strings.NewReader(b.String()), "csv")
 	errs := apperr.Errors(err)
 	if len(errs) != MaxFileErrors+1 || !strings.Contains(errs[MaxFileErrors].Message, "and 500 more problems") {
 		t.Fatalf("%d errors, last %v", len(errs), errs[len(errs)-1])

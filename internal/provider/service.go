@@ -80,34 +80,55 @@ type Selection struct {
 	Facts []string
 }
 
-// Service applies the rules for providers above a Store: who may read which provider
-// records and facts, and who may import them.
-type Service struct {
-	Store     Store
+// Reference is what provider records are checked against: the fact catalogue and the
+// registry's care types and insurers (app.ProviderReference derives it from the policy
+// library). It checks files on its own, before a database is opened.
+type Reference struct {
 	Catalogue *Catalogue
 	CareTypes map[string]bool
 	Insurers  map[string]bool
-	Audit     identity.Auditor // nil: no audit trail (tests of the rules alone)
-	// Tx makes an import and its audit entry one transaction (store.DB implements it);
-	// nil: no transaction (tests of the rules alone).
-	Tx identity.TxRunner
+}
+
+// Service applies the rules for providers above a Store: who may read which provider
+// records and facts, and who may import them. Build it with NewService: its dependencies
+// sit in an unexported struct, so that no caller outside this package can make one with a
+// dependency left out.
+type Service struct{ deps }
+
+type deps struct {
+	Store Store
+	Reference
+	Audit identity.Auditor  // never nil: identity.NoAudit in tests of the rules alone
+	Tx    identity.TxRunner // makes an import and its audit entry one transaction
+}
+
+// NewService returns the provider service over store, checking records against ref and
+// recording every import in trail in one transaction of tx. It panics on a nil dependency.
+func NewService(store Store, ref Reference, trail identity.Auditor, tx identity.TxRunner) *Service {
+	identity.Require("provider.NewService", "store", store)
+	identity.Require("provider.NewService", "ref.Catalogue", ref.Catalogue)
+	identity.Require("provider.NewService", "ref.CareTypes", ref.CareTypes)
+	identity.Require("provider.NewService", "ref.Insurers", ref.Insurers)
+	identity.Require("provider.NewService", "trail", trail)
+	identity.Require("provider.NewService", "tx", tx)
+	return &Service{deps{Store: store, Reference: ref, Audit: trail, Tx: tx}}
 }
 
 // Normalize checks providers read from a file or an API body, whose fact values are in a
 // person's notation, and puts those values into canonical form (see Fact.Normalize). It
 // reports every problem at once; errors name the provider, field and line. line gives the
 // input line of provider i (nil when unknown).
-func (s *Service) Normalize(ps []Provider, line func(i int) int) error {
-	return s.check(ps, line, true)
+func (ref Reference) Normalize(ps []Provider, line func(i int) int) error {
+	return ref.check(ps, line, true)
 }
 
 // Validate checks providers whose fact values are already canonical; errors name the
 // provider, field and line.
-func (s *Service) Validate(ps []Provider, line func(i int) int) error {
-	return s.check(ps, line, false)
+func (ref Reference) Validate(ps []Provider, line func(i int) int) error {
+	return ref.check(ps, line, false)
 }
 
-func (s *Service) check(ps []Provider, line func(i int) int, normalize bool) error {
+func (ref Reference) check(ps []Provider, line func(i int) int, normalize bool) error {
 	var errs apperr.List
 	seen := map[string]int{}
 	for i := range ps {
@@ -116,7 +137,7 @@ func (s *Service) check(ps []Provider, line func(i int) int, normalize bool) err
 			errs = append(errs, located(apperr.Invalidf("id", "id %q is used twice (also provider %d)", p.ID, j+1), p, i, "", line))
 		}
 		seen[p.ID] = i
-		for _, e := range apperr.Errors(p.Validate(s.CareTypes)) {
+		for _, e := range apperr.Errors(p.Validate(ref.CareTypes)) {
 			errs = append(errs, located(e, p, i, "", line))
 		}
 		facts := map[string]int{}
@@ -131,10 +152,10 @@ func (s *Service) check(ps []Provider, line func(i int) int, normalize bool) err
 			}
 			var err error
 			if normalize {
-				err = f.Normalize(s.Catalogue)
+				err = f.Normalize(ref.Catalogue)
 			}
 			if err == nil {
-				err = f.Validate(s.Catalogue, s.Insurers)
+				err = f.Validate(ref.Catalogue, ref.Insurers)
 			}
 			if j, dup := facts[factKey(*f)]; err == nil && dup {
 				err = apperr.Invalidf("key", "fact %s is given twice (also facts[%d])", describeFact(*f), j)

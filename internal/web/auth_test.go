@@ -44,8 +44,7 @@ func newAuthEnv(t *testing.T, limits Limits) *authEnv {
 	}
 	ids := app.NewIdentity(t, clock, mailer, "")
 	ids.Seed(t)
-	h, err := New(Services{Library: app.Library, Policies: app.Policies, Providers: app.Providers, Assessments: app.Assessments,
-		Identity: ids.Service, Limits: limits, Log: slog.New(slog.DiscardHandler)})
+	h, err := New(ids.Services, Options{Limits: limits, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

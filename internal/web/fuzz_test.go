@@ -119,8 +119,7 @@ func newFuzzSite(f *testing.F) *fuzzSite {
 	ids := env.NewIdentity(f, apptest.NewClock(), nil, "https://zorginkoop.example/")
 	ids.Seed(f)
 	generous := func() *ratelimit.Limiter { return ratelimit.New(1_000_000, time.Minute, 0, nil) }
-	h, err := New(Services{Library: env.Library, Policies: env.Policies, Providers: env.Providers, Assessments: env.Assessments,
-		Identity: ids.Service, Log: slog.New(slog.DiscardHandler),
+	h, err := New(ids.Services, Options{Log: slog.New(slog.DiscardHandler),
 		Limits: Limits{FormsPerIP: generous(), FormsPerAccount: generous(), Public: generous()}})
 	if err != nil {
 		f.Fatal(err)

@@ -31,8 +31,7 @@ func newOIDCEnv(t *testing.T) *oidcTestEnv {
 	env := apptest.New(t)
 	clock := apptest.NewClock()
 	id := env.NewIdentity(t, clock, nil, "")
-	h, err := New(Services{Library: env.Library, Policies: env.Policies, Providers: env.Providers, Assessments: env.Assessments,
-		Identity: id.Service, Log: slog.New(slog.DiscardHandler)})
+	h, err := New(id.Services, Options{Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

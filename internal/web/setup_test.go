@@ -31,10 +31,7 @@ func newEnv(t *testing.T) *testEnv {
 	env := apptest.New(t)
 	ids := env.NewIdentity(t, apptest.NewClock(), nil, "")
 	ids.Seed(t)
-	h, err := New(Services{
-		Library: env.Library, Policies: env.Policies, Providers: env.Providers, Assessments: env.Assessments,
-		Identity: ids.Service, Log: slog.New(slog.DiscardHandler),
-	})
+	h, err := New(ids.Services, Options{Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,29 +13,25 @@ import (
 	"log/slog"
 	"net/http"
 
+	"zorginkoop/internal/app"
 	"zorginkoop/internal/apperr"
-	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/httpauth"
 	"zorginkoop/internal/identity"
-	"zorginkoop/internal/policy"
-	"zorginkoop/internal/provider"
 	"zorginkoop/internal/text"
 )
 
-// Services are what the pages show and change; the caller wires them.
-type Services struct {
-	Library     *policy.Library     // the registry and the fact catalogue
-	Policies    *policy.Service     // what policies the caller may see
-	Providers   *provider.Service   // what providers and facts the caller may see
-	Assessments *assessment.Service // whose assessments the caller may run and see
-	Identity    *identity.Service   // logins, sessions, users
-	Limits      Limits              // rate limits; DefaultLimits for nil fields
-	Log         *slog.Logger
+// Options are the pages' own settings beside the services.
+type Options struct {
+	Limits Limits // rate limits; DefaultLimits for nil fields
+	Log    *slog.Logger
 }
 
-// Handler serves the pages.
+// Handler serves the pages: what they show and change comes from the services (wired by
+// app.New, the same ones the API serves).
 type Handler struct {
-	Services
+	*app.Services
+	Limits Limits
+	Log    *slog.Logger
 	mux    *http.ServeMux
 	pages  map[string]*template.Template
 	routes []string // the patterns registered with handle, for the authorisation matrix test
@@ -44,16 +40,16 @@ type Handler struct {
 //go:embed templates/*.html static/*
 var files embed.FS
 
-// New returns the web handler: security headers, a body size limit, cross-origin
+// New returns the web handler over s: security headers, a body size limit, cross-origin
 // protection, authentication with a CSRF check of every form, and rate limits (see
 // protect in auth.go).
-func New(s Services) (http.Handler, error) {
-	h, err := newHandler(s)
+func New(s *app.Services, opt Options) (http.Handler, error) {
+	if s == nil || s.Identity == nil {
+		return nil, errors.New("web: Services.Identity is required: the pages need logins")
+	}
+	h, err := newHandler(s, opt)
 	if err != nil {
 		return nil, err
-	}
-	if s.Identity == nil {
-		return nil, errors.New("web: Services.Identity is required: the pages need logins")
 	}
 	return h.protect(h.mux), nil
 }
@@ -61,7 +57,7 @@ func New(s Services) (http.Handler, error) {
 // Routes lists the pattern of every page and form registered with handle ("GET
 // /beleid/{id}"), for the authorisation matrix test: a page without a row there fails it.
 func Routes() ([]string, error) {
-	h, err := newHandler(Services{})
+	h, err := newHandler(&app.Services{}, Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -69,11 +65,11 @@ func Routes() ([]string, error) {
 }
 
 // newHandler parses the templates and registers every route.
-func newHandler(s Services) (*Handler, error) {
-	if s.Log == nil {
-		s.Log = slog.New(slog.DiscardHandler)
+func newHandler(s *app.Services, opt Options) (*Handler, error) {
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{Services: s, mux: http.NewServeMux(), pages: map[string]*template.Template{}}
+	h := &Handler{Services: s, Limits: opt.Limits, Log: opt.Log, mux: http.NewServeMux(), pages: map[string]*template.Template{}}
 	h.Limits.fill() // before the routes: heavy ones are registered with Limits.Heavy
 	if err := h.parseTemplates(); err != nil {
 		return nil, err

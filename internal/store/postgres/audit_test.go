@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"zorginkoop/internal/audit"
 	"zorginkoop/internal/store"
@@ -35,7 +36,7 @@ func TestAuditAppendersOfTwoInstancesKeepOneChain(t *testing.T) {
 			t.Fatalf("open: %v", err)
 		}
 		t.Cleanup(func() { db.Close() })
-		logs = append(logs, &audit.Log{Store: db})
+		logs = append(logs, audit.NewLog(db, time.Now))
 	}
 	const each = 30
 	var wg sync.WaitGroup

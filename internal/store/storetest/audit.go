@@ -57,7 +57,7 @@ func auditClock() func() time.Time {
 	}
 }
 
-func auditLog(db store.DB) *audit.Log { return &audit.Log{Store: db, Now: auditClock()} }
+func auditLog(db store.DB) *audit.Log { return audit.NewLog(db, auditClock()) }
 
 // record appends n plain entries.
 func record(t *testing.T, log *audit.Log, n int) []audit.Entry {

@@ -1,0 +1,71 @@
+// Package app is the one place where the services are wired: every command of
+// cmd/zorginkoop and every test helper (internal/apptest) gets its services from New, so
+// that each service records in the database's audit trail, in the database's
+// transactions, with the same clock.
+package app
+
+import (
+	"time"
+
+	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/audit"
+	"zorginkoop/internal/identity"
+	"zorginkoop/internal/policy"
+	"zorginkoop/internal/provider"
+	"zorginkoop/internal/store"
+)
+
+// Services are the area services over one database, all recording in its audit trail.
+// The web pages and the JSON API serve the same Services (web.New, api.New).
+type Services struct {
+	Library     *policy.Library     // the registry, the fact catalogue and the policies in force
+	Audit       *audit.Log          // the trail every service below records in
+	Identity    *identity.Service   // logins, sessions, users, organisations, tokens
+	Policies    *policy.Service     // policies: published, drafts, publishing
+	Providers   *provider.Service   // reading, importing and validating providers
+	Assessments *assessment.Service // running and reading assessments
+}
+
+// Config are the settings of the services beyond the database and the library.
+type Config struct {
+	Now      func() time.Time // the clock; time.Now when nil
+	Mail     identity.Mailer  // sends password-reset links; nil: no e-mail
+	BaseURL  string           // where the web pages are served, for links in e-mail
+	KeepRuns int              // stored runs kept per policy; assessment.DefaultKeepRuns when 0
+	Workers  int              // assessment workers; 0: all cores
+	// SyncPolicies brings the library up to date with the database before each
+	// assessment, for servers where other instances save and publish policies.
+	SyncPolicies bool
+}
+
+// New wires every service over db and lib. db is the store of every area, their
+// transactions and the audit trail.
+func New(db store.DB, lib *policy.Library, cfg Config) *Services {
+	identity.Require("app.New", "db", db)
+	identity.Require("app.New", "lib", lib)
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	trail := audit.NewLog(db, now)
+	policies := policy.NewService(lib, db, trail, db, now)
+	opt := assessment.Options{Workers: cfg.Workers, KeepRuns: cfg.KeepRuns}
+	if cfg.SyncPolicies {
+		opt.Policies = policies
+	}
+	return &Services{
+		Library:     lib,
+		Audit:       trail,
+		Identity:    identity.NewService(db, trail, db, now, identity.Options{Mail: cfg.Mail, BaseURL: cfg.BaseURL}),
+		Policies:    policies,
+		Providers:   provider.NewService(db, ProviderReference(lib), trail, db),
+		Assessments: assessment.NewService(lib, db, db, trail, db, now, opt),
+	}
+}
+
+// ProviderReference is what provider records are checked against, from lib: its fact
+// catalogue and its registry's care types and insurers. Commands check a provider file
+// with it before they open the database.
+func ProviderReference(lib *policy.Library) provider.Reference {
+	return provider.Reference{Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
+}

@@ -1,0 +1,118 @@
+package app_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"zorginkoop/internal/app"
+	"zorginkoop/internal/apptest"
+	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/audit"
+	"zorginkoop/internal/identity"
+	"zorginkoop/internal/policy"
+	"zorginkoop/internal/provider"
+	"zorginkoop/internal/store/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// One write through each service that New returns appears in the audit trail: no service
+// is wired without it.
+func TestNewWiresTheAuditTrailIntoEveryService(t *testing.T) {
+	for _, engine := range apptest.Engines {
+		t.Run(engine, func(t *testing.T) { auditTrailTest(t, engine) })
+	}
+}
+
+func auditTrailTest(t *testing.T, engine string) {
+	ctx := context.Background()
+	env := apptest.Open(t, engine)
+	svc := app.New(env.DB, env.Library, app.Config{Now: func() time.Time { return apptest.Now }})
+	op := identity.System()
+	draft := apptest.DraftYAML(t, "cz-hz-mdz-2022.yaml", "cz-app-2027", "Via app.New")
+	writes := []struct {
+		service, action string
+		write           func() error
+	}{
+		{"Identity", "organisation.save", func() error {
+			o := identity.Organisation{ID: "cz", Kind: identity.Insurer, Name: "CZ groep", Insurers: []string{"cz-groep"}}
+			return svc.Identity.SaveOrganisation(ctx, op, o, nil)
+		}},
+		{"Policies", "policy.draft_save", func() error {
+			_, _, err := svc.Policies.SaveDraft(ctx, op, "concept.yaml", draft)
+			return err
+		}},
+		{"Providers", "provider.import", func() error {
+			ps := apptest.Providers()
+			if err := svc.Providers.Normalize(ps, nil); err != nil {
+				return err
+			}
+			return svc.Providers.Import(ctx, op, ps, nil, nil)
+		}},
+		{"Assessments", "assessment.run", func() error {
+			_, err := svc.Assessments.AssessAll(ctx, op, apptest.Policy, nil)
+			return err
+		}},
+	}
+	for _, w := range writes {
+		before := countActions(t, svc.Audit)[w.action]
+		if err := w.write(); err != nil {
+			t.Fatalf("%s: %v", w.service, err)
+		}
+		if after := countActions(t, svc.Audit)[w.action]; after != before+1 {
+			t.Errorf("a write through %s left %d new %q entries in the audit trail, want 1", w.service, after-before, w.action)
+		}
+	}
+	if r, err := svc.Audit.Verify(ctx); err != nil || !r.OK() {
+		t.Errorf("the trail after the writes does not verify: %+v, %v", r, err)
+	}
+}
+
+func countActions(t *testing.T, log *audit.Log) map[string]int {
+	t.Helper()
+	es, err := log.Entries(context.Background(), audit.Operator, audit.Filter{Limit: audit.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, e := range es {
+		n[e.Action]++
+	}
+	return n
+}
+
+// A service cannot be built without its audit trail or its transactions: the constructor
+// refuses at start-up, naming what is missing, instead of dropping the trail later.
+func TestConstructorsRefuseAMissingDependency(t *testing.T) {
+	env := apptest.New(t)
+	db, lib, trail, now := env.DB, env.Library, env.Audit, time.Now
+	ref := app.ProviderReference(lib)
+	tests := []struct {
+		name, want string
+		build      func()
+	}{
+		{"identity without a trail", "trail is nil", func() { identity.NewService(db, nil, db, now, identity.Options{}) }},
+		{"identity without transactions", "tx is nil", func() { identity.NewService(db, trail, nil, now, identity.Options{}) }},
+		{"policy without a trail", "trail is nil", func() { policy.NewService(lib, db, nil, db, now) }},
+		{"policy without a clock", "now is nil", func() { policy.NewService(lib, db, trail, db, nil) }},
+		{"provider without a trail", "trail is nil", func() { provider.NewService(db, ref, nil, db) }},
+		{"provider without a catalogue", "ref.Catalogue is nil", func() { provider.NewService(db, provider.Reference{}, trail, db) }},
+		{"assessment without transactions", "tx is nil", func() { assessment.NewService(lib, db, db, trail, nil, now, assessment.Options{}) }},
+		{"assessment without a library", "lib is nil", func() { assessment.NewService(nil, db, db, trail, db, now, assessment.Options{}) }},
+		{"audit log without a store", "store and now are required", func() { audit.NewLog(nil, now) }},
+		{"app without a library", "lib is nil", func() { app.New(db, nil, app.Config{}) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				msg, _ := recover().(string)
+				if !strings.Contains(msg, tt.want) {
+					t.Errorf("panic %q, want one saying %q", msg, tt.want)
+				}
+			}()
+			tt.build()
+		})
+	}
+}
