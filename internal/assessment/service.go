@@ -76,7 +76,7 @@ func (s *Service) AssessAll(ctx context.Context, actor identity.Principal, polic
 	if err != nil {
 		return nil, err
 	}
-	if !actor.MayAssess(pol.Insurer) {
+	if !MayAssess(actor, pol.Insurer) {
 		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "assessment.run", Subject: "policy:" + pol.ID,
 			Scope: pol.Insurer, Reason: "may not assess this insurer's policies", Denied: true})
 		if !policy.MayRead(actor, pol) {
@@ -132,7 +132,7 @@ func (s *Service) AssessProvider(ctx context.Context, actor identity.Principal, 
 	if err != nil {
 		return nil, err
 	}
-	if !actor.MayReadAssessmentOf(pol.Insurer, providerID) {
+	if !MayReadOf(actor, pol.Insurer, providerID) {
 		return nil, deny(actor, pol.Insurer, fmt.Sprintf("provider %q", providerID))
 	}
 	p, err := s.Providers.Provider(ctx, providerID)
@@ -158,7 +158,7 @@ func (s *Service) readable(ctx context.Context, actor identity.Principal, policy
 	if err != nil {
 		return nil, err
 	}
-	if !actor.MayAssess(pol.Insurer) {
+	if !MayAssess(actor, pol.Insurer) {
 		return nil, deny(actor, pol.Insurer, fmt.Sprintf("assessments of policy %q", policyID))
 	}
 	return pol, nil

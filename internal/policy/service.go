@@ -32,11 +32,6 @@ type Service struct {
 // the same error, so that another tenant's drafts do not leak.
 func NotFound(id string) error { return identity.Hide(fmt.Sprintf("policy %q", id)) }
 
-// MayRead reports whether actor may see c.
-func MayRead(actor identity.Principal, c *Compiled) bool {
-	return c.Status == Published || actor.MayReadDraftPolicy(c.Insurer)
-}
-
 // Visible returns the policy with id if actor may see it, else the NotFound error of a
 // policy that does not exist.
 func (lib *Library) Visible(actor identity.Principal, id string) (*Compiled, error) {
@@ -128,14 +123,14 @@ func (s *Service) SaveDraft(ctx context.Context, actor identity.Principal, file 
 		return nil, false, err
 	}
 	file = draftFileName(file)
-	if !actor.MayWriteSomePolicy() {
+	if !MayWriteSome(actor) {
 		s.denied(ctx, actor, "policy.draft_save", "policy:"+file, "", "may not write policies")
 		return nil, false, errMayNotWrite
 	}
 	if c, err = s.Library.Parse(file, data); err != nil {
 		return nil, false, err
 	}
-	if !actor.MayWritePolicy(c.Insurer) {
+	if !MayWrite(actor, c.Insurer) {
 		s.denied(ctx, actor, "policy.draft_save", "policy:"+c.ID, c.Insurer, "does not act for the policy's insurer")
 		return nil, false, &apperr.Error{Code: apperr.Forbidden, File: file, Line: c.lines.at("insurer"), Field: "insurer",
 			Message: fmt.Sprintf("you do not write policies for insurer %q", c.Insurer),
@@ -166,7 +161,7 @@ func (s *Service) SaveDraft(ctx context.Context, actor identity.Principal, file 
 				Message: fmt.Sprintf("policy id %q is in use; a new version of a policy needs a new id that names the old one in previous", c.ID),
 				Dutch:   fmt.Sprintf("Het id %q is al in gebruik. Geef een nieuwe versie van een beleid een nieuw id en noem het oude bij previous.", c.ID)}
 		}
-		if !actor.MayWritePolicy(old.Insurer) {
+		if !MayWrite(actor, old.Insurer) {
 			s.denied(ctx, actor, "policy.draft_save", "policy:"+c.ID, old.Insurer, "may not change this draft")
 			return nil, false, errMayNotWrite
 		}
@@ -245,7 +240,7 @@ func (s *Service) Publish(ctx context.Context, actor identity.Principal, id stri
 		s.denied(ctx, actor, "policy.publish", "policy:"+id, c.Insurer, "another insurer's draft")
 		return nil, NotFound(id)
 	}
-	if !actor.MayWritePolicy(c.Insurer) {
+	if !MayWrite(actor, c.Insurer) {
 		s.denied(ctx, actor, "policy.publish", "policy:"+id, c.Insurer, "may not publish the insurer's policies")
 		return nil, errMayNotWrite
 	}

@@ -1,7 +1,7 @@
 package provider
 
 // Who may write which fact of an import, and what an import changes in the facts kept per
-// insurer. The rule itself is identity.Principal.MayWriteFact; here it is applied to an
+// insurer. The rule itself is MayWriteFact; here it is applied to an
 // import against the facts already stored.
 
 import (
@@ -18,7 +18,7 @@ import (
 )
 
 func mayWriteFact(actor identity.Principal, providerID string, f Fact) bool {
-	return actor.MayWriteFact(providerID, f.Insurer, string(f.Source))
+	return MayWriteFact(actor, providerID, f.Insurer, f.Source)
 }
 
 // storedMatch selects the stored facts an import by actor needs: those kept per insurer

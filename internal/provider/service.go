@@ -173,10 +173,10 @@ func (s *Service) List(ctx context.Context, actor identity.Principal, f Filter) 
 	if f.Limit <= 0 || f.Limit > MaxListSize {
 		f.Limit = MaxListSize
 	}
-	if !actor.MayReadProviderRegister() {
+	if !MayReadRegister(actor) {
 		var own []string
 		for _, id := range actor.Org.Providers {
-			if actor.MayReadProvider(id) && (f.IDs == nil || slices.Contains(f.IDs, id)) {
+			if MayRead(actor, id) && (f.IDs == nil || slices.Contains(f.IDs, id)) {
 				own = append(own, id)
 			}
 		}
@@ -192,7 +192,7 @@ func (s *Service) Provider(ctx context.Context, actor identity.Principal, id str
 	if actor.IsAnonymous() {
 		return nil, identity.LoginRequired("see providers")
 	}
-	if !actor.MayReadProvider(id) {
+	if !MayRead(actor, id) {
 		return nil, identity.Hide(fmt.Sprintf("provider %q", id))
 	}
 	p, err := s.Store.Provider(ctx, id)
@@ -201,7 +201,7 @@ func (s *Service) Provider(ctx context.Context, actor identity.Principal, id str
 	}
 	facts := p.Facts[:0]
 	for _, f := range p.Facts {
-		if actor.MayReadFact(p.ID, f.Insurer) {
+		if MayReadFact(actor, p.ID, f.Insurer) {
 			facts = append(facts, f)
 		}
 	}
@@ -214,7 +214,7 @@ func (s *Service) Provider(ctx context.Context, actor identity.Principal, id str
 // audit entries in one transaction. Nothing is written when anything is wrong.
 //
 // Replacing a record keeps the stored facts actor may not write (see
-// identity.Principal.MayWriteFact): a provider's import keeps the register's and the
+// MayWriteFact): a provider's import keeps the register's and the
 // insurers' facts about it. A fact actor may not write is refused, unless it is exactly
 // the stored one (a record read and sent back unchanged). The audit trail records the
 // import with counts, not the facts, and each change to facts kept per insurer in that
@@ -291,7 +291,7 @@ func (s *Service) AuthorizeImport(ctx context.Context, actor identity.Principal,
 	}
 	var refused []string
 	for _, p := range ps {
-		if !actor.MayWriteProvider(p.ID) {
+		if !MayWrite(actor, p.ID) {
 			refused = append(refused, p.ID)
 		}
 	}
