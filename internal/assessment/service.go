@@ -77,7 +77,7 @@ func (s *Service) AssessAll(ctx context.Context, actor identity.Principal, polic
 		return nil, err
 	}
 	if !MayAssess(actor, pol.Insurer) {
-		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "assessment.run", Subject: "policy:" + pol.ID,
+		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionRun, Subject: "policy:" + pol.ID,
 			Scope: pol.Insurer, Reason: "may not assess this insurer's policies", Denied: true})
 		if !policy.MayRead(actor, pol) {
 			return nil, policy.NotFound(policyID)
@@ -116,7 +116,7 @@ func (s *Service) AssessAll(ctx context.Context, actor identity.Principal, polic
 		}
 		counts := map[string]any{"run": run.ID, "policy_version": pol.Version, "providers": run.Providers,
 			"eligible": run.Eligible, "not_eligible": run.NotEligible, "incomplete": run.Incomplete, "runs_deleted": deleted}
-		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "assessment.run", Subject: "policy:" + pol.ID,
+		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionRun, Subject: "policy:" + pol.ID,
 			Scope: pol.Insurer, After: audit.JSON(counts)})
 	})
 	if err != nil {

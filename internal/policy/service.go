@@ -124,14 +124,14 @@ func (s *Service) SaveDraft(ctx context.Context, actor identity.Principal, file 
 	}
 	file = draftFileName(file)
 	if !MayWriteSome(actor) {
-		s.denied(ctx, actor, "policy.draft_save", "policy:"+file, "", "may not write policies")
+		s.denied(ctx, actor, ActionDraftSave, "policy:"+file, "", "may not write policies")
 		return nil, false, errMayNotWrite
 	}
 	if c, err = s.Library.Parse(file, data); err != nil {
 		return nil, false, err
 	}
 	if !MayWrite(actor, c.Insurer) {
-		s.denied(ctx, actor, "policy.draft_save", "policy:"+c.ID, c.Insurer, "does not act for the policy's insurer")
+		s.denied(ctx, actor, ActionDraftSave, "policy:"+c.ID, c.Insurer, "does not act for the policy's insurer")
 		return nil, false, &apperr.Error{Code: apperr.Forbidden, File: file, Line: c.lines.at("insurer"), Field: "insurer",
 			Message: fmt.Sprintf("you do not write policies for insurer %q", c.Insurer),
 			Dutch:   fmt.Sprintf("U stelt geen zorginkoopbeleid op voor verzekeraar %s.", s.Library.InsurerName(c.Insurer))}
@@ -162,7 +162,7 @@ func (s *Service) SaveDraft(ctx context.Context, actor identity.Principal, file 
 				Dutch:   fmt.Sprintf("Het id %q is al in gebruik. Geef een nieuwe versie van een beleid een nieuw id en noem het oude bij previous.", c.ID)}
 		}
 		if !MayWrite(actor, old.Insurer) {
-			s.denied(ctx, actor, "policy.draft_save", "policy:"+c.ID, old.Insurer, "may not change this draft")
+			s.denied(ctx, actor, ActionDraftSave, "policy:"+c.ID, old.Insurer, "may not change this draft")
 			return nil, false, errMayNotWrite
 		}
 		prev = old.Version
@@ -174,7 +174,7 @@ func (s *Service) SaveDraft(ctx context.Context, actor identity.Principal, file 
 			return staleSave(err)
 		}
 		c.Status, c.Version = Draft, rec.Version
-		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "policy.draft_save", Subject: "policy:" + c.ID,
+		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionDraftSave, Subject: "policy:" + c.ID,
 			Scope: c.Insurer, Before: audit.JSON(versionOf(old)), After: audit.JSON(versionOf(c))})
 	})
 	if err != nil {
@@ -237,11 +237,11 @@ func (s *Service) Publish(ctx context.Context, actor identity.Principal, id stri
 		return nil, err
 	}
 	if !MayRead(actor, c) {
-		s.denied(ctx, actor, "policy.publish", "policy:"+id, c.Insurer, "another insurer's draft")
+		s.denied(ctx, actor, ActionPublish, "policy:"+id, c.Insurer, "another insurer's draft")
 		return nil, NotFound(id)
 	}
 	if !MayWrite(actor, c.Insurer) {
-		s.denied(ctx, actor, "policy.publish", "policy:"+id, c.Insurer, "may not publish the insurer's policies")
+		s.denied(ctx, actor, ActionPublish, "policy:"+id, c.Insurer, "may not publish the insurer's policies")
 		return nil, errMayNotWrite
 	}
 	if c.Status == Published {
@@ -263,7 +263,7 @@ func (s *Service) Publish(ctx context.Context, actor identity.Principal, id stri
 			return staleSave(err)
 		}
 		pub.Status, pub.Version = Published, rec.Version
-		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "policy.publish", Subject: "policy:" + id,
+		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionPublish, Subject: "policy:" + id,
 			Scope: c.Insurer, Before: audit.JSON(versionOf(c)), After: audit.JSON(versionOf(&pub))})
 	})
 	if err != nil {

@@ -258,7 +258,7 @@ func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Pro
 		if err := staged.Commit(ctx); err != nil {
 			return err
 		}
-		if err := identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: importScope(actor, ps),
+		if err := identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionImport, Subject: importSubject(ps), Scope: importScope(actor, ps),
 			After: audit.JSON(importCounts(merged))}); err != nil {
 			return err
 		}
@@ -297,7 +297,7 @@ func (s *Service) AuthorizeImport(ctx context.Context, actor identity.Principal,
 	}
 	if len(refused) > 0 {
 		shown := refused[:min(len(refused), 10)]
-		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: actor.OrgID(),
+		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionImport, Subject: importSubject(ps), Scope: actor.OrgID(),
 			Reason: fmt.Sprintf("may not write %d provider record(s): %s", len(refused), strings.Join(shown, ", ")), Denied: true})
 		return identity.Deny(fmt.Sprintf("you may import only your organisation's provider records, not %s", strings.Join(shown, ", ")),
 			"U mag alleen de gegevens van de zorgaanbieders van uw eigen organisatie aanleveren.")
