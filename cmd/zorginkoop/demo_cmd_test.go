@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
@@ -139,11 +140,11 @@ func checkDemoAccounts(t *testing.T, dir, out string) int {
 		kinds[p.Kind()]++
 		switch p.User.Email {
 		case "inkoper@caresq.example":
-			if !p.ActsForInsurer("eucare") || !p.MayAssess("eucare") || p.ActsForInsurer("cz-groep") {
+			if !p.ActsForInsurer("eucare") || !assessment.MayAssess(p, "eucare") || p.ActsForInsurer("cz-groep") {
 				t.Errorf("Caresq's buyer should act for Eucare only: %+v", p.Org)
 			}
 		case "inkoper@cz-groep.example":
-			if !p.MayAssess("cz-groep") {
+			if !assessment.MayAssess(p, "cz-groep") {
 				t.Errorf("CZ's buyer may not assess CZ's policies: %+v", p.Org)
 			}
 		}

@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"zorginkoop/internal/apptest"
+	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/identity"
+	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 )
 
@@ -60,7 +62,7 @@ func publication(w *written, c change) bool {
 // policyOf reports whether r (nil for none) has the status and is of an insurer whose
 // policies the actor may write.
 func policyOf(w *written, r dbRow, status string) bool {
-	return r == nil || r["status"] == status && w.actor.MayWritePolicy(r["insurer"])
+	return r == nil || r["status"] == status && policy.MayWrite(w.actor, r["insurer"])
 }
 
 // run: a new assessment run, with its summaries, of a policy of an insurer the actor may
@@ -109,7 +111,7 @@ func oldRunOfNewRun(w *written, c change) bool {
 
 func (w *written) mayAssessPolicy(id string) bool {
 	p := w.after.row("policies", id)
-	return p != nil && w.actor.MayAssess(p["insurer"])
+	return p != nil && assessment.MayAssess(w.actor, p["insurer"])
 }
 
 // ---- providers ----
@@ -127,7 +129,7 @@ var providerColumn = map[string]string{
 // (docs/security.md).
 func providerRecord(w *written, c change) bool {
 	col, ok := providerColumn[c.table]
-	if !ok || !w.actor.MayWriteProvider(c.row()[col]) {
+	if !ok || !provider.MayWrite(w.actor, c.row()[col]) {
 		return false
 	}
 	if c.table != "provider_facts" || w.actor.IsOperator() {

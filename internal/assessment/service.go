@@ -98,8 +98,8 @@ func (s *Service) AssessAll(ctx context.Context, actor identity.Principal, polic
 	if err != nil {
 		return nil, err
 	}
-	if !actor.MayAssess(pol.Insurer) {
-		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "assessment.run", Subject: "policy:" + pol.ID,
+	if !MayAssess(actor, pol.Insurer) {
+		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionRun, Subject: "policy:" + pol.ID,
 			Scope: pol.Insurer, Reason: "may not assess this insurer's policies", Denied: true})
 		if !policy.MayRead(actor, pol) {
 			return nil, policy.NotFound(policyID)
@@ -138,7 +138,7 @@ func (s *Service) AssessAll(ctx context.Context, actor identity.Principal, polic
 		}
 		counts := map[string]any{"run": run.ID, "policy_version": pol.Version, "providers": run.Providers,
 			"eligible": run.Eligible, "not_eligible": run.NotEligible, "incomplete": run.Incomplete, "runs_deleted": deleted}
-		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "assessment.run", Subject: "policy:" + pol.ID,
+		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionRun, Subject: "policy:" + pol.ID,
 			Scope: pol.Insurer, After: audit.JSON(counts)})
 	})
 	if err != nil {
@@ -154,7 +154,7 @@ func (s *Service) AssessProvider(ctx context.Context, actor identity.Principal, 
 	if err != nil {
 		return nil, err
 	}
-	if !actor.MayReadAssessmentOf(pol.Insurer, providerID) {
+	if !MayReadOf(actor, pol.Insurer, providerID) {
 		return nil, deny(actor, pol.Insurer, fmt.Sprintf("provider %q", providerID))
 	}
 	p, err := s.Providers.Provider(ctx, providerID)
@@ -180,7 +180,7 @@ func (s *Service) readable(ctx context.Context, actor identity.Principal, policy
 	if err != nil {
 		return nil, err
 	}
-	if !actor.MayAssess(pol.Insurer) {
+	if !MayAssess(actor, pol.Insurer) {
 		return nil, deny(actor, pol.Insurer, fmt.Sprintf("assessments of policy %q", policyID))
 	}
 	return pol, nil

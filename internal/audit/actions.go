@@ -1,55 +1,68 @@
 package audit
 
-// actionTexts are the Dutch names of the recorded actions: what was done, and what was
-// refused. An action without a name here is shown by its code.
-var actionTexts = map[string]struct{ done, refused string }{
-	"login":                    {"Ingelogd", "Inloggen geweigerd"},
-	"login.oidc":               {"Ingelogd via OpenID Connect", "Inloggen via OpenID Connect geweigerd"},
-	"logout":                   {"Uitgelogd", "Uitloggen geweigerd"},
-	"organisation.save":        {"Organisatie opgeslagen", "Organisatie opslaan geweigerd"},
-	"user.add":                 {"Gebruiker toegevoegd", "Gebruiker toevoegen geweigerd"},
-	"user.roles":               {"Rollen gewijzigd", "Rollen wijzigen geweigerd"},
-	"user.disable":             {"Gebruiker in- of uitgeschakeld", "Gebruiker in- of uitschakelen geweigerd"},
-	"user.certificate":         {"Certificaat gewijzigd", "Certificaat wijzigen geweigerd"},
-	"user.oidc_link":           {"OpenID Connect-account gekoppeld", "OpenID Connect-account koppelen geweigerd"},
-	"token.create":             {"API-token aangemaakt", "API-token aanmaken geweigerd"},
-	"password.reset_requested": {"Wachtwoordherstel aangevraagd", "Wachtwoordherstel aanvragen geweigerd"},
-	"password.reset":           {"Wachtwoord opnieuw ingesteld", "Wachtwoord opnieuw instellen geweigerd"},
-	"password.change":          {"Wachtwoord gewijzigd", "Wachtwoord wijzigen geweigerd"},
-	"policy.draft_save":        {"Concept opgeslagen", "Concept opslaan geweigerd"},
-	"policy.publish":           {"Beleid gepubliceerd", "Beleid publiceren geweigerd"},
-	"assessment.run":           {"Beoordeling uitgevoerd", "Beoordeling uitvoeren geweigerd"},
-	"provider.import":          {"Zorgaanbieders geïmporteerd", "Zorgaanbieders importeren geweigerd"},
-	"provider.facts":           {"Gegevens van de verzekeraar over zorgaanbieders gewijzigd", "Gegevens van de verzekeraar over zorgaanbieders wijzigen geweigerd"},
+import (
+	"fmt"
+	"sync"
+)
+
+// Action is what an area records in the audit trail: its code and its Dutch names. Each
+// area declares its actions in its own actions.go and registers them from an init, so
+// that whatever renders the trail (the /logboek page, its CSV, the API) names them.
+type Action struct {
+	Name    string // the code stored with the entry: "policy.publish"
+	Dutch   string // what was done: "Beleid gepubliceerd"
+	Refused string // what was refused: "Beleid publiceren geweigerd"
+	// Text, when set, names what was done from the entry itself (say, the new state a
+	// change set); "" falls back to Dutch. It is not asked for refused attempts.
+	Text func(Entry) string
+}
+
+var (
+	actionsMu sync.RWMutex
+	actions   = map[string]Action{}
+)
+
+// Register adds actions to those the trail can name. It panics on an action without a
+// name or Dutch text, or one registered twice: both are programming errors, found when the
+// program starts.
+func Register(as ...Action) {
+	actionsMu.Lock()
+	defer actionsMu.Unlock()
+	for _, a := range as {
+		if a.Name == "" || a.Dutch == "" || a.Refused == "" {
+			panic(fmt.Sprintf("audit: action %q without a name or Dutch text", a.Name))
+		}
+		if _, dup := actions[a.Name]; dup {
+			panic(fmt.Sprintf("audit: action %q registered twice", a.Name))
+		}
+		actions[a.Name] = a
+	}
+}
+
+// Registered reports whether the action named name has Dutch texts.
+func Registered(name string) bool {
+	actionsMu.RLock()
+	defer actionsMu.RUnlock()
+	_, ok := actions[name]
+	return ok
 }
 
 // ActionText is the Dutch name of what e records, for the pages and the API: "Beleid
 // gepubliceerd", or for a refused attempt "Beleid publiceren geweigerd". An action
 // without a Dutch name is shown by its code ("offer.send").
 func ActionText(e Entry) string {
-	t, ok := actionTexts[e.Action]
+	actionsMu.RLock()
+	a, ok := actions[e.Action]
+	actionsMu.RUnlock()
 	switch {
 	case !ok:
 		return e.Action
 	case e.Denied:
-		return t.refused
-	}
-	switch e.Action {
-	case "user.disable": // after: the new state
-		switch string(e.After) {
-		case "true":
-			return "Gebruiker uitgeschakeld"
-		case "false":
-			return "Gebruiker ingeschakeld"
-		}
-	case "user.certificate": // after: the new fingerprint, "" when removed
-		switch string(e.After) {
-		case `""`:
-			return "Certificaat ontkoppeld"
-		case "":
-		default:
-			return "Certificaat gekoppeld"
+		return a.Refused
+	case a.Text != nil:
+		if t := a.Text(e); t != "" {
+			return t
 		}
 	}
-	return t.done
+	return a.Dutch
 }

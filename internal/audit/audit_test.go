@@ -230,26 +230,57 @@ func TestEntriesAreShownOnlyToWhoMayViewThem(t *testing.T) {
 	}
 }
 
+// The areas register their actions (see provider/actions.go, ...); these are the test's own.
+func init() {
+	Register(
+		Action{Name: "test.publish", Dutch: "Getest beleid gepubliceerd", Refused: "Getest beleid publiceren geweigerd"},
+		Action{Name: "test.switch", Dutch: "Schakelaar omgezet", Refused: "Schakelaar omzetten geweigerd",
+			Text: func(e Entry) string {
+				if string(e.After) == "true" {
+					return "Schakelaar aangezet"
+				}
+				return ""
+			}},
+	)
+}
+
 func TestActionTextIsDutchAndSaysWhatWasRefused(t *testing.T) {
 	tests := []struct {
 		e    Entry
 		want string
 	}{
-		{Entry{Action: "login"}, "Ingelogd"},
-		{Entry{Action: "login", Denied: true}, "Inloggen geweigerd"},
-		{Entry{Action: "assessment.run"}, "Beoordeling uitgevoerd"},
-		{Entry{Action: "policy.publish", Denied: true}, "Beleid publiceren geweigerd"},
-		{Entry{Action: "provider.import"}, "Zorgaanbieders geïmporteerd"},
-		{Entry{Action: "user.disable", After: JSON(true)}, "Gebruiker uitgeschakeld"},
-		{Entry{Action: "user.disable", After: JSON(false)}, "Gebruiker ingeschakeld"},
-		{Entry{Action: "user.certificate", After: JSON("")}, "Certificaat ontkoppeld"},
-		{Entry{Action: "user.certificate", After: JSON("ab12")}, "Certificaat gekoppeld"},
+		{Entry{Action: "test.publish"}, "Getest beleid gepubliceerd"},
+		{Entry{Action: "test.publish", Denied: true}, "Getest beleid publiceren geweigerd"},
+		{Entry{Action: "test.switch", After: JSON(true)}, "Schakelaar aangezet"},
+		{Entry{Action: "test.switch", After: JSON(false)}, "Schakelaar omgezet"},
+		{Entry{Action: "test.switch", After: JSON(true), Denied: true}, "Schakelaar omzetten geweigerd"},
 		{Entry{Action: "offer.send"}, "offer.send"},
+		{Entry{Action: "offer.send", Denied: true}, "offer.send"},
 	}
 	for _, tc := range tests {
 		if got := ActionText(tc.e); got != tc.want {
 			t.Errorf("ActionText(%s, denied %v) = %q, want %q", tc.e.Action, tc.e.Denied, got, tc.want)
 		}
+	}
+}
+
+func TestRegisteringAnActionTwiceOrWithoutDutchPanics(t *testing.T) {
+	for _, a := range []Action{
+		{Name: "test.publish", Dutch: "Nogmaals", Refused: "Nogmaals geweigerd"},
+		{Name: "test.nameless"},
+		{Dutch: "Zonder naam", Refused: "Zonder naam geweigerd"},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Register(%+v) did not panic", a)
+				}
+			}()
+			Register(a)
+		}()
+	}
+	if Registered("test.nameless") {
+		t.Errorf("an action without Dutch texts was registered")
 	}
 }
 

@@ -111,7 +111,7 @@ func (s *Service) LoginFrom(ctx context.Context, source, email, password string)
 		return Anonymous, "", nil, s.refuseLogin(ctx, "user:"+u.ID, u.OrgID, "wrong password"+inARow)
 	}
 	if u.Disabled {
-		s.record(ctx, Anonymous, "login", "user:"+u.ID, u.OrgID, nil, nil, "account disabled", true)
+		s.record(ctx, Anonymous, ActionLogin, "user:"+u.ID, u.OrgID, nil, nil, "account disabled", true)
 		return Anonymous, "", nil, errDisabled
 	}
 	var (
@@ -137,7 +137,7 @@ func (s *Service) LoginFrom(ctx context.Context, source, email, password string)
 // refuseLogin records a failed login and returns errBadLogin, or the error of recording.
 func (s *Service) refuseLogin(ctx context.Context, subject, orgID, reason string) error {
 	err := s.inTx(ctx, func(ctx context.Context) error {
-		return s.record(ctx, Anonymous, "login", subject, orgID, nil, nil, reason, true)
+		return s.record(ctx, Anonymous, ActionLogin, subject, orgID, nil, nil, reason, true)
 	})
 	if err != nil {
 		return err

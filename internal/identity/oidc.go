@@ -111,7 +111,7 @@ func (s *Service) StartOIDCLogin(ctx context.Context, orgID, redirectURL string)
 // a session.
 func (s *Service) FinishOIDCLogin(ctx context.Context, pending OIDCPending, cb OIDCCallback, redirectURL string) (Principal, string, *Session, error) {
 	fail := func(reason string, err error) (Principal, string, *Session, error) {
-		s.record(ctx, Anonymous, "login.oidc", "organisation:"+pending.OrgID, pending.OrgID, nil, nil, reason, true)
+		s.record(ctx, Anonymous, ActionLoginOIDC, "organisation:"+pending.OrgID, pending.OrgID, nil, nil, reason, true)
 		return Anonymous, "", nil, err
 	}
 	if pending.State == "" || subtle.ConstantTimeCompare([]byte(pending.State), []byte(cb.State)) != 1 {
@@ -139,7 +139,7 @@ func (s *Service) FinishOIDCLogin(ctx context.Context, pending OIDCPending, cb O
 		return Anonymous, "", nil, err
 	}
 	if u.Disabled {
-		s.record(ctx, Anonymous, "login", "user:"+u.ID, u.OrgID, nil, nil, "account disabled", true)
+		s.record(ctx, Anonymous, ActionLogin, "user:"+u.ID, u.OrgID, nil, nil, "account disabled", true)
 	}
 	return s.StartSession(ctx, u, "oidc")
 }
@@ -231,7 +231,7 @@ func (s *Service) oidcUser(ctx context.Context, org *Organisation, cl *oidcClaim
 		if err := s.Store.UpdateUser(ctx, *u); err != nil {
 			return err
 		}
-		return s.record(ctx, p, "user.oidc_link", "user:"+u.ID, u.OrgID, nil, map[string]string{"subject": cl.Subject}, "first OpenID Connect login, by verified e-mail address", false)
+		return s.record(ctx, p, ActionUserOIDCLink, "user:"+u.ID, u.OrgID, nil, map[string]string{"subject": cl.Subject}, "first OpenID Connect login, by verified e-mail address", false)
 	})
 	if err != nil {
 		return nil, err

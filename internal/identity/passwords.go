@@ -39,7 +39,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 		if err := s.Store.CreateToken(ctx, Token{TokenHash: hash, Kind: TokenReset, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(ResetTTL)}); err != nil {
 			return err
 		}
-		return s.record(ctx, Anonymous, "password.reset_requested", "user:"+u.ID, u.OrgID, nil,
+		return s.record(ctx, Anonymous, ActionPasswordResetAsked, "user:"+u.ID, u.OrgID, nil,
 			map[string]any{"older_links_revoked": older}, "", false)
 	})
 	if err != nil {
@@ -114,7 +114,7 @@ func (s *Service) ResetPassword(ctx context.Context, secret, password string, re
 		if err != nil {
 			return err
 		}
-		return s.record(ctx, Principal{User: u}, "password.reset", "user:"+u.ID, u.OrgID, nil,
+		return s.record(ctx, Principal{User: u}, ActionPasswordReset, "user:"+u.ID, u.OrgID, nil,
 			map[string]any{"sessions_ended": "all", "api_tokens_revoked": revoked}, "", false)
 	})
 }
@@ -162,7 +162,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor Principal, c Passwor
 		if err != nil {
 			return err
 		}
-		return s.record(ctx, actor, "password.change", "user:"+u.ID, u.OrgID, nil,
+		return s.record(ctx, actor, ActionPasswordChange, "user:"+u.ID, u.OrgID, nil,
 			map[string]any{"sessions_ended": "others", "api_tokens_revoked": revoked}, "", false)
 	})
 }

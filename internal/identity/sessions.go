@@ -27,7 +27,7 @@ func (s *Service) StartSession(ctx context.Context, u *User, method string) (Pri
 		if err := s.Store.CreateSession(ctx, *sess); err != nil {
 			return err
 		}
-		return s.record(ctx, p, "login", "user:"+u.ID, u.OrgID, nil, nil, method, false)
+		return s.record(ctx, p, ActionLogin, "user:"+u.ID, u.OrgID, nil, nil, method, false)
 	})
 	if err != nil {
 		return Anonymous, "", nil, err
@@ -79,7 +79,7 @@ func (s *Service) Logout(ctx context.Context, secret string) error {
 		if err := s.Store.DeleteSession(ctx, sess.TokenHash); err != nil {
 			return err
 		}
-		return s.record(ctx, p, "logout", "user:"+p.UserID(), p.OrgID(), nil, nil, "", false)
+		return s.record(ctx, p, ActionLogout, "user:"+p.UserID(), p.OrgID(), nil, nil, "", false)
 	})
 }
 

@@ -53,7 +53,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor Principal, name stri
 		if err := s.Store.CreateToken(ctx, t); err != nil {
 			return err
 		}
-		return s.record(ctx, actor, "token.create", "user:"+actor.User.ID, actor.OrgID(), nil,
+		return s.record(ctx, actor, ActionTokenCreate, "user:"+actor.User.ID, actor.OrgID(), nil,
 			map[string]any{"id": t.ID(), "name": name, "expires_at": t.ExpiresAt}, "", false)
 	})
 	if err != nil {
@@ -92,7 +92,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, actor Principal, id string
 		if err := s.Store.DeleteToken(ctx, t.TokenHash); err != nil {
 			return err
 		}
-		return s.record(ctx, actor, "token.revoke", "user:"+actor.User.ID, actor.OrgID(),
+		return s.record(ctx, actor, ActionTokenRevoke, "user:"+actor.User.ID, actor.OrgID(),
 			map[string]any{"id": t.ID(), "name": t.Name, "expires_at": t.ExpiresAt}, nil, "", false)
 	})
 }

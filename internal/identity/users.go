@@ -13,7 +13,7 @@ import (
 // SaveOrganisation adds or changes an organisation; only the operator may.
 func (s *Service) SaveOrganisation(ctx context.Context, actor Principal, o Organisation, knownInsurer func(string) bool) error {
 	if !actor.IsOperator() {
-		s.record(ctx, actor, "organisation.save", "organisation:"+o.ID, o.ID, nil, nil, "", true)
+		s.record(ctx, actor, ActionOrganisationSave, "organisation:"+o.ID, o.ID, nil, nil, "", true)
 		return forbidden("only the platform operator may register organisations", "Alleen de beheerder van het platform mag organisaties registreren.")
 	}
 	if err := validateOrganisation(&o, knownInsurer); err != nil {
@@ -27,7 +27,7 @@ func (s *Service) SaveOrganisation(ctx context.Context, actor Principal, o Organ
 		if err := s.Store.SaveOrganisation(ctx, o); err != nil {
 			return err
 		}
-		return s.record(ctx, actor, "organisation.save", "organisation:"+o.ID, o.ID, before, o, "", false)
+		return s.record(ctx, actor, ActionOrganisationSave, "organisation:"+o.ID, o.ID, before, o, "", false)
 	})
 }
 
@@ -82,7 +82,7 @@ type NewUser struct {
 // AddUser adds a user to an organisation: its beheerder or the operator may.
 func (s *Service) AddUser(ctx context.Context, actor Principal, nu NewUser) (*User, error) {
 	if !actor.MayManageUsers(nu.OrgID) {
-		s.record(ctx, actor, "user.add", "user:"+normEmail(nu.Email), nu.OrgID, nil, nil, "", true)
+		s.record(ctx, actor, ActionUserAdd, "user:"+normEmail(nu.Email), nu.OrgID, nil, nil, "", true)
 		return nil, forbidden("you may not add users to this organisation", "U mag geen gebruikers toevoegen aan deze organisatie.")
 	}
 	return s.addUser(ctx, actor, nu)
@@ -129,7 +129,7 @@ func (s *Service) addUser(ctx context.Context, actor Principal, nu NewUser) (*Us
 			}
 			return err
 		}
-		return s.record(ctx, actor, "user.add", "user:"+u.ID, u.OrgID, nil, u, "", false)
+		return s.record(ctx, actor, ActionUserAdd, "user:"+u.ID, u.OrgID, nil, u, "", false)
 	})
 	if err != nil {
 		return nil, err
@@ -172,7 +172,7 @@ func (s *Service) SetRoles(ctx context.Context, actor Principal, userID string, 
 	if err := text.Check("reason", reason, text.Line); err != nil {
 		return nil, err
 	}
-	u, err := s.userFor(ctx, actor, userID, "user.roles")
+	u, err := s.userFor(ctx, actor, userID, ActionUserRoles)
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +189,7 @@ func (s *Service) SetRoles(ctx context.Context, actor Principal, userID string, 
 		if err := s.Store.UpdateUser(ctx, *u); err != nil {
 			return err
 		}
-		return s.record(ctx, actor, "user.roles", "user:"+u.ID, u.OrgID, before.Roles, u.Roles, reason, false)
+		return s.record(ctx, actor, ActionUserRoles, "user:"+u.ID, u.OrgID, before.Roles, u.Roles, reason, false)
 	})
 	if err != nil {
 		return nil, err
@@ -202,7 +202,7 @@ func (s *Service) SetDisabled(ctx context.Context, actor Principal, userID strin
 	if err := text.Check("reason", reason, text.Line); err != nil {
 		return nil, err
 	}
-	u, err := s.userFor(ctx, actor, userID, "user.disable")
+	u, err := s.userFor(ctx, actor, userID, ActionUserDisable)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +217,7 @@ func (s *Service) SetDisabled(ctx context.Context, actor Principal, userID strin
 				return err
 			}
 		}
-		return s.record(ctx, actor, "user.disable", "user:"+u.ID, u.OrgID, before, disabled, reason, false)
+		return s.record(ctx, actor, ActionUserDisable, "user:"+u.ID, u.OrgID, before, disabled, reason, false)
 	})
 	if err != nil {
 		return nil, err
@@ -228,7 +228,7 @@ func (s *Service) SetDisabled(ctx context.Context, actor Principal, userID strin
 // SetCertificate maps a client certificate (by its SHA-256 fingerprint) to a user, for
 // mutual-TLS login; an empty fingerprint removes the mapping.
 func (s *Service) SetCertificate(ctx context.Context, actor Principal, userID, fingerprint string) (*User, error) {
-	u, err := s.userFor(ctx, actor, userID, "user.certificate")
+	u, err := s.userFor(ctx, actor, userID, ActionUserCertificate)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +242,7 @@ func (s *Service) SetCertificate(ctx context.Context, actor Principal, userID, f
 		if err := s.Store.UpdateUser(ctx, *u); err != nil {
 			return err
 		}
-		return s.record(ctx, actor, "user.certificate", "user:"+u.ID, u.OrgID, before, fingerprint, "", false)
+		return s.record(ctx, actor, ActionUserCertificate, "user:"+u.ID, u.OrgID, before, fingerprint, "", false)
 	})
 	if err != nil {
 		return nil, err

@@ -46,11 +46,6 @@ func NewService(lib *Library, store Store, trail identity.Auditor, tx identity.T
 // the same error, so that another tenant's drafts do not leak.
 func NotFound(id string) error { return identity.Hide(fmt.Sprintf("policy %q", id)) }
 
-// MayRead reports whether actor may see c.
-func MayRead(actor identity.Principal, c *Compiled) bool {
-	return c.Status == Published || actor.MayReadDraftPolicy(c.Insurer)
-}
-
 // Visible returns the policy with id if actor may see it, else the NotFound error of a
 // policy that does not exist.
 func (lib *Library) Visible(actor identity.Principal, id string) (*Compiled, error) {
@@ -142,15 +137,15 @@ func (s *Service) SaveDraft(ctx context.Context, actor identity.Principal, file 
 		return nil, false, err
 	}
 	file = draftFileName(file)
-	if !actor.MayWriteSomePolicy() {
-		s.denied(ctx, actor, "policy.draft_save", "policy:"+file, "", "may not write policies")
+	if !MayWriteSome(actor) {
+		s.denied(ctx, actor, ActionDraftSave, "policy:"+file, "", "may not write policies")
 		return nil, false, errMayNotWrite
 	}
 	if c, err = s.Library.Parse(file, data); err != nil {
 		return nil, false, err
 	}
-	if !actor.MayWritePolicy(c.Insurer) {
-		s.denied(ctx, actor, "policy.draft_save", "policy:"+c.ID, c.Insurer, "does not act for the policy's insurer")
+	if !MayWrite(actor, c.Insurer) {
+		s.denied(ctx, actor, ActionDraftSave, "policy:"+c.ID, c.Insurer, "does not act for the policy's insurer")
 		return nil, false, &apperr.Error{Code: apperr.Forbidden, File: file, Line: c.lines.at("insurer"), Field: "insurer",
 			Message: fmt.Sprintf("you do not write policies for insurer %q", c.Insurer),
 			Dutch:   fmt.Sprintf("U stelt geen zorginkoopbeleid op voor verzekeraar %s.", s.Library.InsurerName(c.Insurer))}
@@ -180,8 +175,8 @@ func (s *Service) SaveDraft(ctx context.Context, actor identity.Principal, file 
 				Message: fmt.Sprintf("policy id %q is in use; a new version of a policy needs a new id that names the old one in previous", c.ID),
 				Dutch:   fmt.Sprintf("Het id %q is al in gebruik. Geef een nieuwe versie van een beleid een nieuw id en noem het oude bij previous.", c.ID)}
 		}
-		if !actor.MayWritePolicy(old.Insurer) {
-			s.denied(ctx, actor, "policy.draft_save", "policy:"+c.ID, old.Insurer, "may not change this draft")
+		if !MayWrite(actor, old.Insurer) {
+			s.denied(ctx, actor, ActionDraftSave, "policy:"+c.ID, old.Insurer, "may not change this draft")
 			return nil, false, errMayNotWrite
 		}
 		prev = old.Version
@@ -193,7 +188,7 @@ func (s *Service) SaveDraft(ctx context.Context, actor identity.Principal, file 
 			return staleSave(err)
 		}
 		c.Status, c.Version = Draft, rec.Version
-		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "policy.draft_save", Subject: "policy:" + c.ID,
+		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionDraftSave, Subject: "policy:" + c.ID,
 			Scope: c.Insurer, Before: audit.JSON(versionOf(old)), After: audit.JSON(versionOf(c))})
 	})
 	if err != nil {
@@ -256,11 +251,11 @@ func (s *Service) Publish(ctx context.Context, actor identity.Principal, id stri
 		return nil, err
 	}
 	if !MayRead(actor, c) {
-		s.denied(ctx, actor, "policy.publish", "policy:"+id, c.Insurer, "another insurer's draft")
+		s.denied(ctx, actor, ActionPublish, "policy:"+id, c.Insurer, "another insurer's draft")
 		return nil, NotFound(id)
 	}
-	if !actor.MayWritePolicy(c.Insurer) {
-		s.denied(ctx, actor, "policy.publish", "policy:"+id, c.Insurer, "may not publish the insurer's policies")
+	if !MayWrite(actor, c.Insurer) {
+		s.denied(ctx, actor, ActionPublish, "policy:"+id, c.Insurer, "may not publish the insurer's policies")
 		return nil, errMayNotWrite
 	}
 	if c.Status == Published {
@@ -282,7 +277,7 @@ func (s *Service) Publish(ctx context.Context, actor identity.Principal, id stri
 			return staleSave(err)
 		}
 		pub.Status, pub.Version = Published, rec.Version
-		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "policy.publish", Subject: "policy:" + id,
+		return identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionPublish, Subject: "policy:" + id,
 			Scope: c.Insurer, Before: audit.JSON(versionOf(c)), After: audit.JSON(versionOf(&pub))})
 	})
 	if err != nil {

@@ -1,7 +1,7 @@
 package provider
 
 // Who may write which fact of an import, and what an import changes in the facts kept per
-// insurer. The rule itself is identity.Principal.MayWriteFact; here it is applied to an
+// insurer. The rule itself is MayWriteFact; here it is applied to an
 // import against the facts already stored.
 
 import (
@@ -18,7 +18,7 @@ import (
 )
 
 func mayWriteFact(actor identity.Principal, providerID string, f Fact) bool {
-	return actor.MayWriteFact(providerID, f.Insurer, string(f.Source))
+	return MayWriteFact(actor, providerID, f.Insurer, f.Source)
 }
 
 // storedMatch selects the stored facts an import by actor needs: those kept per insurer
@@ -141,9 +141,9 @@ func (s *Service) recordRefusal(ctx context.Context, actor identity.Principal, p
 		}
 	}
 	reason := fmt.Sprintf("may not write %d fact(s): %s", len(rs), strings.Join(shown, ", "))
-	identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: actor.OrgID(), Reason: reason, Denied: true})
+	identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionImport, Subject: importSubject(ps), Scope: actor.OrgID(), Reason: reason, Denied: true})
 	for _, ins := range slices.Sorted(maps.Keys(insurers)) {
-		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.facts", Subject: importSubject(ps), Scope: ins, Reason: reason, Denied: true})
+		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionFacts, Subject: importSubject(ps), Scope: ins, Reason: reason, Denied: true})
 	}
 }
 
@@ -224,7 +224,7 @@ func (s *Service) recordFactChanges(ctx context.Context, actor identity.Principa
 			Providers int    `json:"providers"`
 			*factChange
 		}{ins, ch.providers, ch}
-		if err := identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.facts", Subject: importSubject(ps), Scope: ins,
+		if err := identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionFacts, Subject: importSubject(ps), Scope: ins,
 			After: audit.JSON(sum)}); err != nil {
 			return err
 		}

@@ -194,10 +194,10 @@ func (s *Service) List(ctx context.Context, actor identity.Principal, f Filter) 
 	if f.Limit <= 0 || f.Limit > MaxListSize {
 		f.Limit = MaxListSize
 	}
-	if !actor.MayReadProviderRegister() {
+	if !MayReadRegister(actor) {
 		var own []string
 		for _, id := range actor.Org.Providers {
-			if actor.MayReadProvider(id) && (f.IDs == nil || slices.Contains(f.IDs, id)) {
+			if MayRead(actor, id) && (f.IDs == nil || slices.Contains(f.IDs, id)) {
 				own = append(own, id)
 			}
 		}
@@ -213,7 +213,7 @@ func (s *Service) Provider(ctx context.Context, actor identity.Principal, id str
 	if actor.IsAnonymous() {
 		return nil, identity.LoginRequired("see providers")
 	}
-	if !actor.MayReadProvider(id) {
+	if !MayRead(actor, id) {
 		return nil, identity.Hide(fmt.Sprintf("provider %q", id))
 	}
 	p, err := s.Store.Provider(ctx, id)
@@ -222,7 +222,7 @@ func (s *Service) Provider(ctx context.Context, actor identity.Principal, id str
 	}
 	facts := p.Facts[:0]
 	for _, f := range p.Facts {
-		if actor.MayReadFact(p.ID, f.Insurer) {
+		if MayReadFact(actor, p.ID, f.Insurer) {
 			facts = append(facts, f)
 		}
 	}
@@ -235,7 +235,7 @@ func (s *Service) Provider(ctx context.Context, actor identity.Principal, id str
 // audit entries in one transaction. Nothing is written when anything is wrong.
 //
 // Replacing a record keeps the stored facts actor may not write (see
-// identity.Principal.MayWriteFact): a provider's import keeps the register's and the
+// MayWriteFact): a provider's import keeps the register's and the
 // insurers' facts about it. A fact actor may not write is refused, unless it is exactly
 // the stored one (a record read and sent back unchanged). The audit trail records the
 // import with counts, not the facts, and each change to facts kept per insurer in that
@@ -279,7 +279,7 @@ func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Pro
 		if err := staged.Commit(ctx); err != nil {
 			return err
 		}
-		if err := identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: importScope(actor, ps),
+		if err := identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionImport, Subject: importSubject(ps), Scope: importScope(actor, ps),
 			After: audit.JSON(importCounts(merged))}); err != nil {
 			return err
 		}
@@ -312,13 +312,13 @@ func (s *Service) AuthorizeImport(ctx context.Context, actor identity.Principal,
 	}
 	var refused []string
 	for _, p := range ps {
-		if !actor.MayWriteProvider(p.ID) {
+		if !MayWrite(actor, p.ID) {
 			refused = append(refused, p.ID)
 		}
 	}
 	if len(refused) > 0 {
 		shown := refused[:min(len(refused), 10)]
-		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: "provider.import", Subject: importSubject(ps), Scope: actor.OrgID(),
+		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionImport, Subject: importSubject(ps), Scope: actor.OrgID(),
 			Reason: fmt.Sprintf("may not write %d provider record(s): %s", len(refused), strings.Join(shown, ", ")), Denied: true})
 		return identity.Deny(fmt.Sprintf("you may import only your organisation's provider records, not %s", strings.Join(shown, ", ")),
 			"U mag alleen de gegevens van de zorgaanbieders van uw eigen organisatie aanleveren.")

@@ -17,7 +17,8 @@ import (
 	"zorginkoop/internal/store/sqlite"
 )
 
-// DB is an open database with every area's store.
+// DB is an open database with every area's store: one line per area, its Store interface
+// declared in the area (the SQL in sqlstore and the engines, the tests in storetest).
 type DB interface {
 	provider.Store
 	identity.Store

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 
+	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
@@ -23,7 +24,9 @@ func (h *Handler) navFuncs() template.FuncMap {
 		"roleName":    func(r identity.Role) string { return identity.RoleNames[r] },
 		"orgKindName": func(k identity.OrgKind) string { return orgKindNames[k] },
 		// mayAssessSome: the principal may assess the policies of at least one insurer.
-		"mayAssessSome": identity.Principal.MayAssessSome,
+		"mayAssessSome": assessment.MayAssessSome,
+		// mayReadProviderRegister: the principal may list the provider records.
+		"mayReadProviderRegister": provider.MayReadRegister,
 		// actsForSomeProvider: the principal works for at least one provider record.
 		"actsForSomeProvider": func(p identity.Principal) bool { return len(ownProviders(p)) > 0 },
 		// mayViewAuditTrail: the principal may read its organisation's audit trail (the
@@ -72,7 +75,7 @@ func (h *Handler) myAssessments(w http.ResponseWriter, r *http.Request) error {
 	}
 	var v myAssessmentsView
 	for _, c := range visible {
-		if p.MayAssess(c.Insurer) {
+		if assessment.MayAssess(p, c.Insurer) {
 			v.Insurer = append(v.Insurer, c)
 		}
 	}

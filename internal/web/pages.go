@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
@@ -31,7 +32,7 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) error {
 	}
 	var rows []policyRow
 	for _, c := range cs {
-		rows = append(rows, policyRow{Compiled: c, Draft: c.Status == policy.Draft, Assess: actor.MayAssess(c.Insurer)})
+		rows = append(rows, policyRow{Compiled: c, Draft: c.Status == policy.Draft, Assess: assessment.MayAssess(actor, c.Insurer)})
 	}
 	return h.render(w, http.StatusOK, "index.html", "Zorginkoopbeleid in werking", rows)
 }
@@ -56,7 +57,7 @@ func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := policyView{Compiled: c, Draft: c.Status == policy.Draft, Assess: actor.MayAssess(c.Insurer)}
+	v := policyView{Compiled: c, Draft: c.Status == policy.Draft, Assess: assessment.MayAssess(actor, c.Insurer)}
 	for _, k := range kindOrder {
 		g := requirementGroup{Kind: k, Heading: kindHeadings[k]}
 		for _, req := range c.Requirements {

@@ -8,21 +8,13 @@ import (
 	"time"
 
 	"zorginkoop/internal/audit"
-	"zorginkoop/internal/store"
 	"zorginkoop/internal/store/pgtest"
 	"zorginkoop/internal/store/postgres"
 	"zorginkoop/internal/store/storetest"
 )
 
 func TestAudit(t *testing.T) {
-	storetest.RunAudit(t, func(t *testing.T) store.DB {
-		db, err := postgres.Open(context.Background(), pgtest.DSN(t), nil)
-		if err != nil {
-			t.Fatalf("open: %v", err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	})
+	storetest.RunAudit(t, empty)
 }
 
 // Two app instances on one database append at once: the table lock keeps one chain.

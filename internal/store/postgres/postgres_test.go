@@ -13,15 +13,23 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
+// empty opens a fresh, empty, migrated database for one test.
+func empty(t *testing.T) store.DB {
+	db, err := postgres.Open(context.Background(), pgtest.DSN(t), nil)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestStore runs every area's store suite; TestAudit (audit_test.go) runs the audit trail's.
 func TestStore(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.DB {
-		db, err := postgres.Open(context.Background(), pgtest.DSN(t), nil)
-		if err != nil {
-			t.Fatalf("open: %v", err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	})
+	storetest.RunProviders(t, empty)
+	storetest.RunImports(t, empty)
+	storetest.RunPolicies(t, empty)
+	storetest.RunAssessments(t, empty)
+	storetest.RunIdentity(t, empty)
 }
 
 func TestOpenTwiceAppliesMigrationsOnce(t *testing.T) {

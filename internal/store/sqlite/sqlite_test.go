@@ -21,12 +21,20 @@ func open(t *testing.T, dir string) *sqlite.DB {
 	return db
 }
 
+// empty opens a fresh, empty, migrated database for one test.
+func empty(t *testing.T) store.DB {
+	db := open(t, t.TempDir())
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestStore runs every area's store suite; TestAudit (audit_test.go) runs the audit trail's.
 func TestStore(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.DB {
-		db := open(t, t.TempDir())
-		t.Cleanup(func() { db.Close() })
-		return db
-	})
+	storetest.RunProviders(t, empty)
+	storetest.RunImports(t, empty)
+	storetest.RunPolicies(t, empty)
+	storetest.RunAssessments(t, empty)
+	storetest.RunIdentity(t, empty)
 }
 
 func TestOpenCreatesTheDataDirectoryAndReopensWithItsData(t *testing.T) {

@@ -1,6 +1,8 @@
-// Package sqlstore holds the SQL that SQLite and PostgreSQL share: migrations, the reads
-// of providers, policies and runs, and the policy upsert. Engine differences (placeholders,
-// dates, bulk writes) are given by a Dialect or stay in the engine packages.
+// Package sqlstore holds the SQL that SQLite and PostgreSQL share, one file per area
+// (providers.go and facts.go, policies.go, runs.go for assessments, identity.go, audit.go),
+// and the migrations and transactions of both. Engine differences (placeholders, dates,
+// bulk writes) are given by a Dialect or stay in the engine packages, also one file per
+// area (import.go, runs.go).
 package sqlstore
 
 import (

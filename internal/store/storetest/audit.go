@@ -20,11 +20,8 @@ import (
 // RunAudit runs the audit trail suite against the engine that open opens (a fresh, empty,
 // migrated database per test). The tamper tests change the table directly, first dropping
 // or disabling its append-only triggers, as an attacker with database access would.
-func RunAudit(t *testing.T, open func(t *testing.T) store.DB) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, db store.DB)
-	}{
+func RunAudit(t *testing.T, open Opener) {
+	run(t, open, []storeTest{
 		{"entries read back as recorded and verify", testAuditRoundTrip},
 		{"filters select by organisation or scope, subject, dossier, and page newest first", testAuditFilter},
 		{"an organisation's trail: its users' entries and those about its data in every scope", testAuditOrgScopes},
@@ -38,10 +35,7 @@ func RunAudit(t *testing.T, open func(t *testing.T) store.DB) {
 		{"a removed entry is reported", testAuditRemoved},
 		{"removed newest entries are found against an earlier head", testAuditTruncated},
 		{"reordered entries are reported", testAuditReordered},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
-	}
+	})
 }
 
 // auditClock is a clock that ticks a little over a second per call, with nanoseconds that

@@ -1,5 +1,5 @@
-// Package storetest is the one test suite every store engine must pass, and helpers for
-// tests and benchmarks that need a filled database.
+// Package storetest is the one test suite every store engine must pass, one Run per area
+// (see suite.go), and helpers for tests and benchmarks that need a filled database.
 package storetest
 
 import (

@@ -13,6 +13,20 @@ import (
 
 var t0 = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 
+// RunIdentity runs identity's suite: organisations, users, sessions, tokens and the login
+// throttle.
+func RunIdentity(t *testing.T, open Opener) {
+	run(t, open, []storeTest{
+		{"organisations keep their insurers, providers and OIDC settings", testOrganisations},
+		{"users round-trip and are found by e-mail, certificate and OIDC subject", testUsers},
+		{"a second user with the same e-mail address is a Conflict", testDuplicateEmail},
+		{"sessions are found by token hash and deleted per user", testSessions},
+		{"a token can be used once", testTokenUsedOnce},
+		{"tokens are listed per user and kind, touched and deleted", testTokens},
+		{"the login throttle is a compare-and-set on the count, and prunes old keys", testLoginThrottle},
+	})
+}
+
 func saveOrg(t *testing.T, db store.DB, o identity.Organisation) {
 	t.Helper()
 	if err := db.SaveOrganisation(context.Background(), o); err != nil {

@@ -13,6 +13,16 @@ import (
 
 // importCase is a register of 600 providers (more than one staging chunk) of which the
 // first is already stored in an older version.
+// RunImports runs the suite of staged provider imports (StageProviders): chunked, invisible
+// until committed, all or nothing.
+func RunImports(t *testing.T, open Opener) {
+	run(t, open, []storeTest{
+		{"an import failing in a later chunk leaves the live providers unchanged", testImportFailsInALaterChunk},
+		{"a staged import is invisible until it commits, and a failure in the final transaction leaves the live providers unchanged", testStagedImportIsInvisibleUntilCommit},
+		{"a staged import commits whole", testStagedImportCommitsWhole},
+	})
+}
+
 func importCase(t *testing.T, db store.DB) (old provider.Provider, ps []provider.Provider) {
 	t.Helper()
 	ps = Synthetic(600, 3)

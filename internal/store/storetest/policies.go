@@ -11,6 +11,44 @@ import (
 	"zorginkoop/internal/store"
 )
 
+// RunPolicies runs the policies' suite: records, their versions and statuses.
+func RunPolicies(t *testing.T, open Opener) {
+	run(t, open, []storeTest{
+		{"policies are upserted and listed by id", testPolicies},
+		{"a draft is saved only over the version it was read at; status and insurer round-trip", testPolicyVersions},
+	})
+}
+
+func testPolicies(t *testing.T, db store.DB) {
+	ctx := context.Background()
+	at := time.Date(2025, 3, 31, 14, 30, 15, 123456000, time.FixedZone("CEST", 2*3600))
+	recs := []policy.Record{
+		{ID: "zz-msz-2024", File: "zz-msz-2024.yaml", Raw: []byte("id: zz-msz-2024\n"), LoadedAt: at},
+		{ID: "asr-msz-2025", File: "asr-msz-2025.yaml", Raw: []byte("id: asr-msz-2025\nnaam: \"ü\"\n"), LoadedAt: at.Add(time.Hour)},
+	}
+	if err := db.SavePolicies(ctx, recs); err != nil {
+		t.Fatalf("SavePolicies: %v", err)
+	}
+	updated := policy.Record{ID: "zz-msz-2024", File: "zz-msz-2024-v2.yaml", Raw: []byte("id: zz-msz-2024\nversie: 2\n"), LoadedAt: at.Add(2 * time.Hour)}
+	if err := db.SavePolicies(ctx, []policy.Record{updated}); err != nil {
+		t.Fatalf("SavePolicies (update): %v", err)
+	}
+	got, err := db.PolicyRecords(ctx)
+	if err != nil {
+		t.Fatalf("PolicyRecords: %v", err)
+	}
+	want := []policy.Record{recs[1], updated}
+	if len(got) != len(want) {
+		t.Fatalf("got %d records, want %d", len(got), len(want))
+	}
+	for i := range want {
+		w, g := want[i], got[i]
+		if g.ID != w.ID || g.File != w.File || string(g.Raw) != string(w.Raw) || !g.LoadedAt.Equal(w.LoadedAt) || g.LoadedAt.Location() != time.UTC {
+			t.Errorf("record %d:\n got %+v\nwant %+v (LoadedAt in UTC)", i, g, w)
+		}
+	}
+}
+
 func testPolicyVersions(t *testing.T, db store.DB) {
 	ctx := context.Background()
 	at := time.Date(2026, 4, 1, 10, 0, 0, 0, time.UTC)

@@ -13,6 +13,16 @@ import (
 	"zorginkoop/internal/store"
 )
 
+// RunAssessments runs the assessments' suite: runs, their summaries and their retention.
+func RunAssessments(t *testing.T, open Opener) {
+	run(t, open, []storeTest{
+		{"latest run comes back without summaries; its summaries page in saved order", testRuns},
+		{"summaries filter by outcome, current care type and name or id; count and page agree", testSummaryFilters},
+		{"EachSummary streams a filtered run in saved order and stops at the callback's error", testEachSummary},
+		{"DeleteOldRuns keeps the newest runs of one policy, in the caller's transaction", testDeleteOldRuns},
+	})
+}
+
 var runStart = time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
 
 // mkRun is a run of n summaries: ids "z-<n-i>" (so saved order is not id order), odd

@@ -7,21 +7,16 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"zorginkoop/internal/apperr"
-	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/store"
 )
 
-// Run runs the suite against the engine that open opens; open gives each test a fresh,
-// empty, migrated database and closes it when the test ends.
-func Run(t *testing.T, open func(t *testing.T) store.DB) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, db store.DB)
-	}{
+// RunProviders runs the provider register's suite: records with their parts, listing,
+// streaming, facts, and ReplaceProviders.
+func RunProviders(t *testing.T, open Opener) {
+	run(t, open, []storeTest{
 		{"provider with every part round-trips", testRoundTrip},
 		{"replacing a provider replaces all its parts", testReplace},
 		{"StoredFacts reads the matching facts of many providers, in the import's transaction", testStoredFacts},
@@ -29,27 +24,8 @@ func Run(t *testing.T, open func(t *testing.T) store.DB) {
 		{"list filters by care type and query, pages, counts the total", testList},
 		{"EachProvider streams by id with facts, filtered, freshly allocated", testEach},
 		{"ReplaceProviders is all or nothing", testAllOrNothing},
-		{"an import failing in a later chunk leaves the live providers unchanged", testImportFailsInALaterChunk},
-		{"a staged import is invisible until it commits, and a failure in the final transaction leaves the live providers unchanged", testStagedImportIsInvisibleUntilCommit},
-		{"a staged import commits whole", testStagedImportCommitsWhole},
-		{"policies are upserted and listed by id", testPolicies},
-		{"a draft is saved only over the version it was read at; status and insurer round-trip", testPolicyVersions},
 		{"providers are listed by id when asked", testListByIDs},
-		{"latest run comes back without summaries; its summaries page in saved order", testRuns},
-		{"summaries filter by outcome, current care type and name or id; count and page agree", testSummaryFilters},
-		{"EachSummary streams a filtered run in saved order and stops at the callback's error", testEachSummary},
-		{"DeleteOldRuns keeps the newest runs of one policy, in the caller's transaction", testDeleteOldRuns},
-		{"organisations keep their insurers, providers and OIDC settings", testOrganisations},
-		{"users round-trip and are found by e-mail, certificate and OIDC subject", testUsers},
-		{"a second user with the same e-mail address is a Conflict", testDuplicateEmail},
-		{"sessions are found by token hash and deleted per user", testSessions},
-		{"a token can be used once", testTokenUsedOnce},
-		{"tokens are listed per user and kind, touched and deleted", testTokens},
-		{"the login throttle is a compare-and-set on the count, and prunes old keys", testLoginThrottle},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
-	}
+	})
 }
 
 // full is a provider with every part filled in.
@@ -362,35 +338,5 @@ func testAllOrNothing(t *testing.T, db store.DB) {
 			}
 			same(t, "provider replaced by the failed import", *get(t, db, "bestaand"), old)
 		})
-	}
-}
-
-func testPolicies(t *testing.T, db store.DB) {
-	ctx := context.Background()
-	at := time.Date(2025, 3, 31, 14, 30, 15, 123456000, time.FixedZone("CEST", 2*3600))
-	recs := []policy.Record{
-		{ID: "zz-msz-2024", File: "zz-msz-2024.yaml", Raw: []byte("id: zz-msz-2024\n"), LoadedAt: at},
-		{ID: "asr-msz-2025", File: "asr-msz-2025.yaml", Raw: []byte("id: asr-msz-2025\nnaam: \"ü\"\n"), LoadedAt: at.Add(time.Hour)},
-	}
-	if err := db.SavePolicies(ctx, recs); err != nil {
-		t.Fatalf("SavePolicies: %v", err)
-	}
-	updated := policy.Record{ID: "zz-msz-2024", File: "zz-msz-2024-v2.yaml", Raw: []byte("id: zz-msz-2024\nversie: 2\n"), LoadedAt: at.Add(2 * time.Hour)}
-	if err := db.SavePolicies(ctx, []policy.Record{updated}); err != nil {
-		t.Fatalf("SavePolicies (update): %v", err)
-	}
-	got, err := db.PolicyRecords(ctx)
-	if err != nil {
-		t.Fatalf("PolicyRecords: %v", err)
-	}
-	want := []policy.Record{recs[1], updated}
-	if len(got) != len(want) {
-		t.Fatalf("got %d records, want %d", len(got), len(want))
-	}
-	for i := range want {
-		w, g := want[i], got[i]
-		if g.ID != w.ID || g.File != w.File || string(g.Raw) != string(w.Raw) || !g.LoadedAt.Equal(w.LoadedAt) || g.LoadedAt.Location() != time.UTC {
-			t.Errorf("record %d:\n got %+v\nwant %+v (LoadedAt in UTC)", i, g, w)
-		}
 	}
 }

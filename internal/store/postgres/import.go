@@ -8,9 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/provider"
-	"zorginkoop/internal/store/sqlstore"
 )
 
 // chunk is how many providers go into one round of COPYs.
@@ -145,31 +143,5 @@ func writeChunk(ctx context.Context, tx *pgx.Conn, ps []provider.Provider) error
 			return fmt.Errorf("%s: %w", t.name, err)
 		}
 	}
-	return nil
-}
-
-// SaveRun stores a run with its summaries (by COPY) in one transaction (the context's,
-// when sqlstore.DB.InTx carries one) and sets run.ID.
-func (db *DB) SaveRun(ctx context.Context, run *assessment.Run) error {
-	var id int64
-	err := db.InTx(ctx, func(ctx context.Context) error {
-		tx, _ := db.Tx(ctx)
-		if err := tx.QueryRowContext(ctx, db.Q(sqlstore.InsertRun), db.RunArgs(run)...).Scan(&id); err != nil {
-			return err
-		}
-		rows := make([][]any, len(run.Summaries))
-		for i := range run.Summaries {
-			rows[i] = sqlstore.SummaryRow(id, i, &run.Summaries[i])
-		}
-		// COPY on the transaction's own connection: pgx underneath database/sql.
-		return db.onTxConn(ctx, func(c *pgx.Conn) error {
-			_, err := c.CopyFrom(ctx, pgx.Identifier{"assessment_summaries"}, sqlstore.SummaryColumns, pgx.CopyFromRows(rows))
-			return err
-		})
-	})
-	if err != nil {
-		return fmt.Errorf("save run: %w", err)
-	}
-	run.ID = id
 	return nil
 }

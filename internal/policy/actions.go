@@ -1,0 +1,16 @@
+package policy
+
+import "zorginkoop/internal/audit"
+
+// The actions policies record in the audit trail.
+const (
+	ActionDraftSave = "policy.draft_save"
+	ActionPublish   = "policy.publish"
+)
+
+func init() {
+	audit.Register(
+		audit.Action{Name: ActionDraftSave, Dutch: "Concept opgeslagen", Refused: "Concept opslaan geweigerd"},
+		audit.Action{Name: ActionPublish, Dutch: "Beleid gepubliceerd", Refused: "Beleid publiceren geweigerd"},
+	)
+}

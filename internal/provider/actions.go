@@ -1,0 +1,17 @@
+package provider
+
+import "zorginkoop/internal/audit"
+
+// The actions the provider register records in the audit trail.
+const (
+	ActionImport = "provider.import" // records imported or replaced
+	ActionFacts  = "provider.facts"  // facts kept per insurer changed, in that insurer's trail
+)
+
+func init() {
+	audit.Register(
+		audit.Action{Name: ActionImport, Dutch: "Zorgaanbieders geïmporteerd", Refused: "Zorgaanbieders importeren geweigerd"},
+		audit.Action{Name: ActionFacts, Dutch: "Gegevens van de verzekeraar over zorgaanbieders gewijzigd",
+			Refused: "Gegevens van de verzekeraar over zorgaanbieders wijzigen geweigerd"},
+	)
+}

@@ -1,0 +1,56 @@
+package provider
+
+import "zorginkoop/internal/identity"
+
+// The authorisation rules of the provider register, built on identity's primitives. A
+// refusal of a record the principal may not read is a NotFound, so that it does not leak.
+
+// MayReadRegister reports whether p may list and read every provider record: insurer and
+// purchasing-party users (who see only their own insurers' per-insurer facts, see
+// MayReadFact) and the operator.
+func MayReadRegister(p identity.Principal) bool {
+	k := p.Kind()
+	return k == identity.Insurer || k == identity.Purchaser || p.IsOperator()
+}
+
+// MayRead reports whether p may read the provider record.
+func MayRead(p identity.Principal, providerID string) bool {
+	return MayReadRegister(p) || p.ActsForProvider(providerID)
+}
+
+// MayReadFact reports whether p may see a fact about a provider it may read: facts kept
+// per insurer (revenue, market share, contract history with that insurer) are
+// competition-sensitive and visible only to that insurer's side, the provider and the
+// operator.
+func MayReadFact(p identity.Principal, providerID, factInsurer string) bool {
+	return factInsurer == "" || p.IsOperator() || p.ActsForProvider(providerID) || p.ActsForInsurer(factInsurer)
+}
+
+// MayWrite reports whether p may import or replace the provider record: the operator, or
+// the provider organisation's beheerder for its own records.
+func MayWrite(p identity.Principal, providerID string) bool {
+	return p.IsOperator() || p.ActsForProvider(providerID) && p.Has(identity.RoleAdmin)
+}
+
+// MayWriteFact reports whether p may write (add, change or remove) a fact about the
+// provider with the given source, kept for factInsurer ("" for a fact not kept per
+// insurer):
+//   - the operator writes every fact; it alone writes facts from the register (KvK, AGB,
+//     BIG, IGJ imports) and facts from insurers' shared data that are not kept per insurer
+//     (e.g. the fraud register), since those are read by every insurer;
+//   - the provider's beheerder writes its own declarations: source "aanbieder", not kept
+//     per insurer;
+//   - a fact kept per insurer (revenue, market share, contract history, that insurer's
+//     judgements) is the insurer's: its purchasing staff and those of purchasing parties
+//     buying for it write it, with source "verzekeraar". A provider never writes one, not
+//     even for itself: it would change what another party's assessment rests on.
+func MayWriteFact(p identity.Principal, providerID, factInsurer string, source Source) bool {
+	switch {
+	case p.IsOperator():
+		return true
+	case factInsurer != "":
+		return source == SourceInsurer && p.ActsForInsurer(factInsurer) &&
+			p.Has(identity.RoleBuyer, identity.RoleContractManager, identity.RoleAdmin)
+	}
+	return source == SourceProvider && p.ActsForProvider(providerID) && p.Has(identity.RoleAdmin)
+}

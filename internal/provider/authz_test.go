@@ -1,0 +1,75 @@
+package provider_test
+
+import (
+	"testing"
+
+	"zorginkoop/internal/identity"
+	"zorginkoop/internal/provider"
+)
+
+func principal(kind identity.OrgKind, roles ...identity.Role) identity.Principal {
+	o := &identity.Organisation{ID: string(kind) + "-org", Kind: kind}
+	switch kind {
+	case identity.Insurer:
+		o.Insurers = []string{"cz-groep"}
+	case identity.Purchaser:
+		o.Insurers = []string{"eucare", "aevitae"}
+	case identity.Provider:
+		o.Providers = []string{"kvk-x"}
+	}
+	return identity.Principal{User: &identity.User{ID: "u", OrgID: o.ID, Roles: roles}, Org: o}
+}
+
+func TestAuthorisationRules(t *testing.T) {
+	var (
+		anon        = identity.Anonymous
+		czBuyer     = principal(identity.Insurer, identity.RoleBuyer)
+		czMediator  = principal(identity.Insurer, identity.RoleCareMediator)
+		caresqBuyer = principal(identity.Purchaser, identity.RoleBuyer)
+		xAdmin      = principal(identity.Provider, identity.RoleAdmin)
+		xFiller     = principal(identity.Provider, identity.RoleFiller)
+		operator    = principal(identity.Operator, identity.RoleAdmin)
+	)
+	const (
+		fromProvider = provider.SourceProvider
+		fromRegister = provider.SourceRegister
+		fromInsurer  = provider.SourceInsurer
+	)
+	tests := []struct {
+		rule string
+		got  bool
+		want bool
+	}{
+		{"insurer staff read the provider register", provider.MayReadRegister(czMediator), true},
+		{"a provider does not read the register", provider.MayReadRegister(xAdmin), false},
+		{"a provider reads its own record", provider.MayRead(xAdmin, "kvk-x"), true},
+		{"a provider does not read another record", provider.MayRead(xAdmin, "kvk-y"), false},
+		{"anonymous reads no provider record", provider.MayRead(anon, "kvk-x"), false},
+		{"an insurer reads facts kept for it", provider.MayReadFact(czBuyer, "kvk-y", "cz-groep"), true},
+		{"an insurer does not read another insurer's revenue fact", provider.MayReadFact(czBuyer, "kvk-y", "zorg-en-zekerheid"), false},
+		{"an insurer reads facts not kept per insurer", provider.MayReadFact(czBuyer, "kvk-y", ""), true},
+		{"a provider reads every fact about itself", provider.MayReadFact(xFiller, "kvk-x", "zorg-en-zekerheid"), true},
+		{"the provider's beheerder writes its record", provider.MayWrite(xAdmin, "kvk-x"), true},
+		{"an invuller does not write the record", provider.MayWrite(xFiller, "kvk-x"), false},
+		{"an insurer does not write provider records", provider.MayWrite(czBuyer, "kvk-x"), false},
+		{"the operator writes provider records", provider.MayWrite(operator, "kvk-x"), true},
+		{"a provider's beheerder writes its own declarations", provider.MayWriteFact(xAdmin, "kvk-x", "", fromProvider), true},
+		{"a provider does not write a fact for another provider", provider.MayWriteFact(xAdmin, "kvk-y", "", fromProvider), false},
+		{"an invuller does not write facts", provider.MayWriteFact(xFiller, "kvk-x", "", fromProvider), false},
+		{"a provider does not forge an insurer's fact", provider.MayWriteFact(xAdmin, "kvk-x", "", fromInsurer), false},
+		{"a provider does not forge a register fact", provider.MayWriteFact(xAdmin, "kvk-x", "", fromRegister), false},
+		{"a provider does not write a fact kept per insurer", provider.MayWriteFact(xAdmin, "kvk-x", "cz-groep", fromProvider), false},
+		{"an insurer's buyer writes the facts kept for it", provider.MayWriteFact(czBuyer, "kvk-x", "cz-groep", fromInsurer), true},
+		{"a purchasing party writes facts kept for the insurers it buys for", provider.MayWriteFact(caresqBuyer, "kvk-x", "aevitae", fromInsurer), true},
+		{"an insurer does not write another insurer's facts", provider.MayWriteFact(czBuyer, "kvk-x", "zorg-en-zekerheid", fromInsurer), false},
+		{"an insurer does not write facts shared by all insurers", provider.MayWriteFact(czBuyer, "kvk-x", "", fromInsurer), false},
+		{"a zorgbemiddelaar does not write insurer facts", provider.MayWriteFact(czMediator, "kvk-x", "cz-groep", fromInsurer), false},
+		{"the operator writes register facts", provider.MayWriteFact(operator, "kvk-x", "", fromRegister), true},
+		{"the operator writes facts kept per insurer", provider.MayWriteFact(operator, "kvk-x", "cz-groep", fromProvider), true},
+	}
+	for _, tc := range tests {
+		if tc.got != tc.want {
+			t.Errorf("%s: got %v", tc.rule, tc.got)
+		}
+	}
+}
