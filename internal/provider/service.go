@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -13,11 +12,10 @@ import (
 	"zorginkoop/internal/identity"
 )
 
-// Filter selects providers in a listing.
+// Filter selects providers in a listing, within the caller's Scope.
 type Filter struct {
-	CareType string   // registry id; empty for all
-	Query    string   // part of the name, KvK or AGB code
-	IDs      []string // only these providers; nil for all, empty for none
+	CareType string // registry id; empty for all
+	Query    string // part of the name, KvK or AGB code
 	Offset   int
 	Limit    int // 0 means no limit in the Store; Service.List caps it at MaxListSize
 }
@@ -41,8 +39,9 @@ type Store interface {
 	ReplaceProviders(ctx context.Context, ps []Provider, progress func(done int)) error
 	// Provider returns one provider with its facts, or an apperr NotFound error.
 	Provider(ctx context.Context, id string) (*Provider, error)
-	// Providers lists providers without facts, ordered by name, and the total matching.
-	Providers(ctx context.Context, f Filter) ([]Provider, int, error)
+	// Providers lists the providers of scope that f matches, without facts, ordered by
+	// name, and the total matching. The zero Scope lists none.
+	Providers(ctx context.Context, scope Scope, f Filter) ([]Provider, int, error)
 	// EachProvider streams the selected providers with their facts (ordered by id), for
 	// assessing many providers without holding them all in memory.
 	EachProvider(ctx context.Context, sel Selection, fn func(*Provider) error) error
@@ -173,16 +172,7 @@ func (s *Service) List(ctx context.Context, actor identity.Principal, f Filter) 
 	if f.Limit <= 0 || f.Limit > MaxListSize {
 		f.Limit = MaxListSize
 	}
-	if !actor.MayReadProviderRegister() {
-		var own []string
-		for _, id := range actor.Org.Providers {
-			if actor.MayReadProvider(id) && (f.IDs == nil || slices.Contains(f.IDs, id)) {
-				own = append(own, id)
-			}
-		}
-		f.IDs = append([]string{}, own...) // never nil: nil would mean all
-	}
-	return s.Store.Providers(ctx, f)
+	return s.Store.Providers(ctx, ReadScope(actor), f)
 }
 
 // Provider returns one provider actor may read, without the facts actor may not read

@@ -34,7 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) store.DB) {
 		{"a staged import commits whole", testStagedImportCommitsWhole},
 		{"policies are upserted and listed by id", testPolicies},
 		{"a draft is saved only over the version it was read at; status and insurer round-trip", testPolicyVersions},
-		{"providers are listed by id when asked", testListByIDs},
+		{"providers are listed within a scope; the zero scope lists none", testListInScope},
 		{"latest run comes back without summaries; its summaries page in saved order", testRuns},
 		{"summaries filter by outcome, current care type and name or id; count and page agree", testSummaryFilters},
 		{"EachSummary streams a filtered run in saved order and stops at the callback's error", testEachSummary},
@@ -214,7 +214,7 @@ func testList(t *testing.T, db store.DB) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ps, total, err := db.Providers(context.Background(), tc.filter)
+			ps, total, err := db.Providers(context.Background(), provider.AllProviders(), tc.filter)
 			if err != nil {
 				t.Fatalf("Providers: %v", err)
 			}
