@@ -169,10 +169,24 @@ func (s *Service) List(ctx context.Context, actor identity.Principal, f Filter) 
 	if actor.IsAnonymous() {
 		return nil, 0, identity.LoginRequired("see providers")
 	}
+	if err := s.checkFilter(f); err != nil {
+		return nil, 0, err
+	}
 	if f.Limit <= 0 || f.Limit > MaxListSize {
 		f.Limit = MaxListSize
 	}
 	return s.Store.Providers(ctx, ReadScope(actor), f)
+}
+
+// checkFilter refuses a filter the register cannot answer, the same for every door: an
+// unknown care type would otherwise list nothing, or on a page that drops it, everything.
+func (s *Service) checkFilter(f Filter) error {
+	if f.CareType != "" && !s.CareTypes[f.CareType] {
+		return &apperr.Error{Code: apperr.Invalid, Field: "care_type",
+			Message: fmt.Sprintf("unknown care type %q", f.CareType),
+			Dutch:   fmt.Sprintf("Onbekende zorgsoort %q. Kies een zorgsoort uit de lijst.", f.CareType)}
+	}
+	return nil
 }
 
 // Provider returns one provider actor may read, without the facts actor may not read

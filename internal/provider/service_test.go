@@ -178,6 +178,18 @@ func TestTheServiceListsWithinTheScopeOfEachActor(t *testing.T) {
 	}
 }
 
+func TestAListByAnUnknownCareTypeIsRefusedInDutch(t *testing.T) {
+	env := apptest.New(t)
+	_, _, err := env.Providers.List(context.Background(), identity.System(), provider.Filter{CareType: "tandarts"})
+	es := apperr.Errors(err)
+	if apperr.CodeOf(err) != apperr.Invalid || len(es) != 1 || es[0].Field != "care_type" || !strings.Contains(es[0].Dutch, "Onbekende zorgsoort") {
+		t.Errorf("List by an unknown care type: %#v, want Invalid on care_type with Dutch text", es)
+	}
+	if _, total, err := env.Providers.List(context.Background(), identity.System(), provider.Filter{CareType: "huisarts"}); err != nil || total == 0 {
+		t.Errorf("List by a known care type: %d, %v", total, err)
+	}
+}
+
 func TestAListIsAPageEvenWhenTheCallerAsksForAll(t *testing.T) {
 	env := apptest.New(t)
 	ps := make([]provider.Provider, provider.MaxListSize+1)
