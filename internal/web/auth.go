@@ -223,7 +223,7 @@ func (h *Handler) limitForms(w http.ResponseWriter, r *http.Request, form, email
 	if ok, wait := h.Limits.FormsPerIP.Allow(form + " ip " + ratelimit.ClientIP(r)); !ok {
 		return ratelimit.Refuse(w, wait)
 	}
-	if email = strings.ToLower(strings.TrimSpace(email)); email != "" && form != "login" {
+	if email = identity.NormalizeEmail(email); email != "" && form != "login" {
 		if ok, wait := h.Limits.FormsPerAccount.Allow(form + " account " + email); !ok {
 			return ratelimit.Refuse(w, wait)
 		}
