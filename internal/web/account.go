@@ -91,7 +91,7 @@ func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) error {
 	noStore(w)
 	v.TokenName = strings.TrimSpace(r.PostFormValue("naam"))
 	p := identity.PrincipalFrom(r.Context())
-	secret, err := h.Identity.CreateAPIToken(r.Context(), p, v.TokenName)
+	t, err := h.Identity.IssueAPIToken(r.Context(), p, v.TokenName)
 	if err != nil {
 		if statusOf(err) == 0 {
 			return err
@@ -105,7 +105,7 @@ func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) error {
 	if v.Tokens, err = h.Identity.APITokens(r.Context(), p); err != nil {
 		return err
 	}
-	v.NewToken, v.TokenExpires = secret, h.Identity.Now().Add(identity.APITokenTTL)
+	v.NewToken, v.TokenExpires = t.Secret, t.ExpiresAt
 	return h.render(w, http.StatusOK, "account.html", "Mijn account", v)
 }
 
