@@ -139,10 +139,11 @@ func (a *app) auditList(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	log := &audit.Log{Store: db, Now: a.now}
-	es, err := log.Entries(ctx, audit.Operator, f)
+	pg, err := log.Page(ctx, audit.Operator, f)
 	if err != nil {
 		return err
 	}
+	es := pg.Entries
 	if *asJSON {
 		if es == nil {
 			es = []audit.Entry{}
@@ -162,8 +163,8 @@ func (a *app) auditList(ctx context.Context, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if len(es) == f.Limit {
-		fmt.Fprintf(a.stderr, "there may be more: add --before %d for the next page\n", es[len(es)-1].Seq)
+	if pg.Next > 0 {
+		fmt.Fprintf(a.stderr, "there are more: add --before %d for the next page\n", pg.Next)
 	}
 	return nil
 }
