@@ -231,20 +231,6 @@ func (h *Handler) limitForms(w http.ResponseWriter, r *http.Request, form, email
 	return nil
 }
 
-// dutchOf is the Dutch message of an error the user can act on, or "".
-func dutchOf(err error) string {
-	if es := apperr.Errors(err); len(es) > 0 {
-		return es[0].Dutch
-	}
-	return ""
-}
-
-// statusOf maps the codes the forms show on the form itself; 0 for any other error.
-func statusOf(err error) int {
-	return map[apperr.Code]int{apperr.Invalid: http.StatusBadRequest, apperr.Unauthenticated: http.StatusUnauthorized,
-		apperr.Forbidden: http.StatusForbidden, apperr.TooMany: http.StatusTooManyRequests, apperr.Conflict: http.StatusConflict}[apperr.CodeOf(err)]
-}
-
 // noStore keeps pages with secrets (a new API token, a reset link's form) out of caches.
 func noStore(w http.ResponseWriter) {
 	w.Header().Set("Cache-Control", "no-store")
