@@ -307,10 +307,7 @@ func (as *Assessor) explain(i int, s *Subject, st Status) string {
 func (as *Assessor) careTypeNames(ids []string) string {
 	names := make([]string, len(ids))
 	for i, id := range ids {
-		names[i] = id
-		if ct, ok := as.lib.Registry.CareType(id); ok {
-			names[i] = ct.Name
-		}
+		names[i] = as.lib.CareTypeName(id)
 	}
 	return nl.JoinOr(names)
 }
