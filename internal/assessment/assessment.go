@@ -150,8 +150,12 @@ func (as *Assessor) Bind(s *Subject, p *provider.Provider) {
 }
 
 // InScope reports whether the policy is about this provider's care types.
-func (as *Assessor) InScope(p *provider.Provider) bool {
-	return len(as.pol.CareTypes) == 0 || p.HasCareType(as.pol.CareTypes)
+func (as *Assessor) InScope(p *provider.Provider) bool { return InScope(as.pol, p) }
+
+// InScope reports whether pol is about the provider's care types (a policy naming none is
+// about every provider): whether the provider is judged under it.
+func InScope(pol *policy.Compiled, p *provider.Provider) bool {
+	return len(pol.CareTypes) == 0 || p.HasCareType(pol.CareTypes)
 }
 
 // Summarize judges the bound subject without explanations: the hot path.
