@@ -110,6 +110,12 @@ type Subject struct {
 	bad      []string // facts whose stored value could not be read
 }
 
+// FactCounts reports whether a provider's fact counts under pol: a fact kept per insurer
+// (provider.Fact.Insurer) counts only under that insurer's policies.
+func FactCounts(pol *policy.Compiled, f *provider.Fact) bool {
+	return f.Insurer == "" || f.Insurer == pol.Insurer
+}
+
 // NewSubject returns an empty subject for this assessor's library.
 func (as *Assessor) NewSubject() *Subject {
 	return &Subject{act: as.lib.Env.NewActivation(), evidence: make([]string, len(as.lib.Facts.Defs))}
@@ -131,7 +137,7 @@ func (as *Assessor) Bind(s *Subject, p *provider.Provider) {
 			continue
 		}
 		def := &cat.Defs[idx]
-		if def.PerInsurer && f.Insurer != as.pol.Insurer {
+		if !FactCounts(as.pol, f) {
 			continue
 		}
 		v, err := policy.Value(def.Type, f.Value)

@@ -328,7 +328,7 @@ func (h *Handler) providerAssessmentPage(w http.ResponseWriter, r *http.Request)
 	}
 	v := providerAssessment{Policy: pol, Provider: p, Result: res}
 	for _, f := range p.Facts {
-		if f.Insurer != "" && f.Insurer != pol.Insurer {
+		if !assessment.FactCounts(pol, &f) {
 			continue
 		}
 		label, value := h.factValue(f)
