@@ -146,10 +146,11 @@ func (a *app) auditList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	es, err := svc.Audit.Entries(ctx, audit.Operator, f)
+	pg, err := svc.Audit.Page(ctx, audit.Operator, f)
 	if err != nil {
 		return err
 	}
+	es := pg.Entries
 	if *asJSON {
 		if es == nil {
 			es = []audit.Entry{}
@@ -169,8 +170,8 @@ func (a *app) auditList(ctx context.Context, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if len(es) == f.Limit {
-		fmt.Fprintf(a.stderr, "there may be more: add --before %d for the next page\n", es[len(es)-1].Seq)
+	if pg.Next > 0 {
+		fmt.Fprintf(a.stderr, "there are more: add --before %d for the next page\n", pg.Next)
 	}
 	return nil
 }

@@ -34,7 +34,7 @@ func providerCount(t *testing.T, dir string) int {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	_, total, err := db.Providers(context.Background(), provider.Filter{})
+	_, total, err := db.Providers(context.Background(), provider.AllProviders(), provider.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}

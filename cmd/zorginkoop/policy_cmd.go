@@ -121,8 +121,7 @@ func (a *app) policyShow(id string, asJSON bool) error {
 	fmt.Fprintf(w, "%s\n%s\n", c.Title, strings.Repeat("=", len([]rune(c.Title))))
 	fmt.Fprintf(w, "Verzekeraar: %s", lib.InsurerName(c.Insurer))
 	if c.Purchaser != "" {
-		pp, _ := lib.Registry.PurchasingParty(c.Purchaser)
-		fmt.Fprintf(w, " (inkoop door %s)", pp.Name)
+		fmt.Fprintf(w, " (inkoop door %s)", lib.PurchaserName(c.Purchaser))
 	}
 	fmt.Fprintf(w, "\nContractjaar: %s · Sector: %s · Gepubliceerd: %s · Peildatum: %s\n",
 		years(c.ContractYears), c.Sector, nl.Date(c.Published.Time), nl.Date(c.ReferenceDate.Time))

@@ -304,7 +304,7 @@ func logins(u identity.User) string {
 
 // userByEmail finds the user of the EMAIL argument, naming it when there is none.
 func userByEmail(ctx context.Context, db store.DB, email string) (*identity.User, error) {
-	u, err := db.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	u, err := db.UserByEmail(ctx, identity.NormalizeEmail(email))
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return nil, apperr.NotFoundf("no user has e-mail address %q (see 'zorginkoop users list')", email)
 	}

@@ -224,7 +224,7 @@ func TestImportWithOneBadProviderStoresNothing(t *testing.T) {
 			t.Errorf("provider %s was stored although the import was refused", id)
 		}
 	}
-	if _, total, _ := e.db.Providers(ctx, provider.Filter{}); total != 3 {
+	if _, total, _ := e.db.Providers(ctx, provider.AllProviders(), provider.Filter{}); total != 3 {
 		t.Errorf("%d providers stored, want the 3 seeded", total)
 	}
 }

@@ -70,8 +70,8 @@ func (h *Handler) latestAssessment(w http.ResponseWriter, r *http.Request) error
 	for i := range page.Summaries {
 		out.Summaries = append(out.Summaries, summarize(pol, &page.Summaries[i]))
 	}
-	if next := f.Offset + len(page.Summaries); len(page.Summaries) > 0 && next < page.Total {
-		q.Set("offset", strconv.Itoa(next))
+	if page.Next > 0 {
+		q.Set("offset", strconv.Itoa(page.Next))
 		q.Set("limit", strconv.Itoa(f.Limit))
 		out.Next = r.URL.Path + "?" + q.Encode()
 	}

@@ -79,21 +79,13 @@ func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) error {
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	// One more than asked, to tell whether there is an older page.
-	ask := f
-	ask.Limit++
-	es, err := h.Identity.AuditTrail(r.Context(), p, q.Get("org"), ask)
+	pg, err := h.Identity.AuditTrail(r.Context(), p, q.Get("org"), f)
 	if err != nil {
 		return err
 	}
-	out := auditPage{Entries: []any{}}
-	// At MaxLimit the extra entry is capped away: a full page may have a next one.
-	if len(es) > f.Limit || len(es) == audit.MaxLimit {
-		es = es[:f.Limit]
-		out.NextBefore = es[len(es)-1].Number()
-	}
+	out := auditPage{Entries: []any{}, NextBefore: pg.Next}
 	whole := audit.SeesWholeTrail(p)
-	for _, e := range es {
+	for _, e := range pg.Entries {
 		if whole {
 			out.Entries = append(out.Entries, auditEntryJSON{Entry: e, ActionText: audit.ActionText(e)})
 		} else {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"zorginkoop/internal/identity"
@@ -75,14 +74,12 @@ func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	secret, err := h.Identity.CreateAPIToken(r.Context(), p, req.Name)
+	t, err := h.Identity.IssueAPIToken(r.Context(), p, req.Name)
 	if err != nil {
 		return err
 	}
-	t := identity.Token{TokenHash: identity.HashSecret(secret)}
 	w.Header().Set("Cache-Control", "no-store")
-	return writeJSON(w, http.StatusCreated, tokenJSON{ID: t.ID(), Token: secret, Name: strings.TrimSpace(req.Name),
-		ExpiresAt: h.Identity.Now().UTC().Add(identity.APITokenTTL).Truncate(time.Second)})
+	return writeJSON(w, http.StatusCreated, tokenJSON{ID: t.ID(), Token: t.Secret, Name: t.Name, ExpiresAt: t.ExpiresAt})
 }
 
 // tokenInfoJSON describes an API token without its secret.

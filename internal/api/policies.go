@@ -56,16 +56,12 @@ type policyHeader struct {
 }
 
 func (h *Handler) header(c *policy.Compiled) policyHeader {
-	ph := policyHeader{
+	return policyHeader{
 		ID: c.ID, Title: c.Title, Insurer: c.Insurer, InsurerName: h.Library.InsurerName(c.Insurer),
-		Purchaser: c.Purchaser, Sector: c.Sector, ContractYears: c.ContractYears,
+		Purchaser: c.Purchaser, PurchaserName: h.Library.PurchaserName(c.Purchaser), Sector: c.Sector, ContractYears: c.ContractYears,
 		Published: c.Published, ReferenceDate: c.ReferenceDate, Requirements: len(c.Requirements),
 		Status: c.Status, Version: c.Version,
 	}
-	if pp, ok := h.Library.Registry.PurchasingParty(c.Purchaser); ok {
-		ph.PurchaserName = pp.Name
-	}
-	return ph
 }
 
 func (h *Handler) listPolicies(w http.ResponseWriter, r *http.Request) error {

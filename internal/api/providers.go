@@ -26,11 +26,6 @@ func (h *Handler) listProviders(w http.ResponseWriter, r *http.Request) error {
 	f := provider.Filter{CareType: q.Get("care_type"), Query: q.Get("q")}
 	var errs apperr.List
 	f.Offset, f.Limit, errs = pageParams(q, defaultLimit, maxLimit)
-	if f.CareType != "" {
-		if _, ok := h.Library.Registry.CareType(f.CareType); !ok {
-			errs = append(errs, apperr.Invalidf("care_type", "unknown care type %q", f.CareType))
-		}
-	}
 	if err := errs.Err(); err != nil {
 		return err
 	}

@@ -110,6 +110,12 @@ type Subject struct {
 	bad      []string // facts whose stored value could not be read
 }
 
+// FactCounts reports whether a provider's fact counts under pol: a fact kept per insurer
+// (provider.Fact.Insurer) counts only under that insurer's policies.
+func FactCounts(pol *policy.Compiled, f *provider.Fact) bool {
+	return f.Insurer == "" || f.Insurer == pol.Insurer
+}
+
 // NewSubject returns an empty subject for this assessor's library.
 func (as *Assessor) NewSubject() *Subject {
 	return &Subject{act: as.lib.Env.NewActivation(), evidence: make([]string, len(as.lib.Facts.Defs))}
@@ -131,7 +137,7 @@ func (as *Assessor) Bind(s *Subject, p *provider.Provider) {
 			continue
 		}
 		def := &cat.Defs[idx]
-		if def.PerInsurer && f.Insurer != as.pol.Insurer {
+		if !FactCounts(as.pol, f) {
 			continue
 		}
 		v, err := policy.Value(def.Type, f.Value)
@@ -150,8 +156,12 @@ func (as *Assessor) Bind(s *Subject, p *provider.Provider) {
 }
 
 // InScope reports whether the policy is about this provider's care types.
-func (as *Assessor) InScope(p *provider.Provider) bool {
-	return len(as.pol.CareTypes) == 0 || p.HasCareType(as.pol.CareTypes)
+func (as *Assessor) InScope(p *provider.Provider) bool { return InScope(as.pol, p) }
+
+// InScope reports whether pol is about the provider's care types (a policy naming none is
+// about every provider): whether the provider is judged under it.
+func InScope(pol *policy.Compiled, p *provider.Provider) bool {
+	return len(pol.CareTypes) == 0 || p.HasCareType(pol.CareTypes)
 }
 
 // Summarize judges the bound subject without explanations: the hot path.
@@ -307,10 +317,7 @@ func (as *Assessor) explain(i int, s *Subject, st Status) string {
 func (as *Assessor) careTypeNames(ids []string) string {
 	names := make([]string, len(ids))
 	for i, id := range ids {
-		names[i] = id
-		if ct, ok := as.lib.Registry.CareType(id); ok {
-			names[i] = ct.Name
-		}
+		names[i] = as.lib.CareTypeName(id)
 	}
 	return nl.JoinOr(names)
 }

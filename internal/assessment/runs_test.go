@@ -63,3 +63,25 @@ func TestAPageIsAtMostMaxPageSize(t *testing.T) {
 		t.Errorf("limit above the maximum: %v", err)
 	}
 }
+
+func TestAPageOfSummariesSaysWhereTheNextStartsOnlyWhenThereIsOne(t *testing.T) {
+	ts := tenants(t)
+	ctx := context.Background()
+	buyer := who(ts, "a-inkoper")
+	all, err := ts.Env.Assessments.Summaries(ctx, buyer, apptest.PolicyA, assessment.SummaryFilter{})
+	if err != nil || all.Total < 2 || all.Next != 0 {
+		t.Fatalf("the whole run on one page: %d summaries, next %d, %v; want at least 2 and no next page", all.Total, all.Next, err)
+	}
+	first, err := ts.Env.Assessments.Summaries(ctx, buyer, apptest.PolicyA, assessment.SummaryFilter{Limit: 1})
+	if err != nil || first.Next != 1 {
+		t.Errorf("a first page of 1: next %d, %v; want 1", first.Next, err)
+	}
+	last, err := ts.Env.Assessments.Summaries(ctx, buyer, apptest.PolicyA, assessment.SummaryFilter{Offset: all.Total - 1, Limit: 1})
+	if err != nil || len(last.Summaries) != 1 || last.Next != 0 {
+		t.Errorf("the last page: %d summaries, next %d, %v; want 1 and no next page", len(last.Summaries), last.Next, err)
+	}
+	past, err := ts.Env.Assessments.Summaries(ctx, buyer, apptest.PolicyA, assessment.SummaryFilter{Offset: all.Total + 5, Limit: 1})
+	if err != nil || past.Next != 0 {
+		t.Errorf("a page past the end: next %d, %v; want none", past.Next, err)
+	}
+}

@@ -208,6 +208,8 @@ type SummaryPage struct {
 	Run       *RunCounts
 	Summaries []Summary
 	Total     int // summaries that match the filter
+	// Next is the Offset of the next page with the same filter; 0 on the last page.
+	Next int
 }
 
 // Summaries returns the page of the latest run of a policy that f selects, for the
@@ -232,7 +234,11 @@ func (s *Service) Summaries(ctx context.Context, actor identity.Principal, polic
 	if err != nil {
 		return nil, err
 	}
-	return &SummaryPage{Run: run, Summaries: sums, Total: total}, nil
+	page := &SummaryPage{Run: run, Summaries: sums, Total: total}
+	if next := f.Offset + len(sums); len(sums) > 0 && next < total {
+		page.Next = next
+	}
+	return page, nil
 }
 
 // EachSummary streams the summaries of the latest run of a policy that f selects, for

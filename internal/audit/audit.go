@@ -304,33 +304,77 @@ func SeesWholeTrail(viewer Viewer) bool { return viewer != nil && viewer.MayView
 // trail only if it may view all (SeesWholeTrail); otherwise f.OrgID must name an
 // organisation whose trail it may view, and the entries come numbered by their place in
 // that trail (Entry.Pos), without Seq, PrevHash and Hash. Limit defaults to DefaultLimit
-// and is capped at MaxLimit; page on with Before set to the last entry's Number.
+// and is capped at MaxLimit; page on with Before set to the last entry's Number, or use
+// Page, which says where the next page starts.
 func (l *Log) Entries(ctx context.Context, viewer Viewer, f Filter) ([]Entry, error) {
+	f, err := readFilter(viewer, f)
+	if err != nil {
+		return nil, err
+	}
+	return l.read(ctx, f)
+}
+
+// Page is one page of the trail, newest first, and where the next (older) page starts.
+type Page struct {
+	Entries []Entry
+	// Next is the Before of the next page: the Number of the last entry here. 0 on the
+	// last page.
+	Next int64
+}
+
+// Page returns the entries of Entries as a page: at most f.Limit of them, and whether
+// older ones follow, told by reading one entry more than the page holds. Every door pages
+// the trail with it.
+func (l *Log) Page(ctx context.Context, viewer Viewer, f Filter) (Page, error) {
+	f, err := readFilter(viewer, f)
+	if err != nil {
+		return Page{}, err
+	}
+	size := f.Limit
+	f.Limit++ // beyond MaxLimit by one: a full page of MaxLimit knows whether another follows
+	es, err := l.read(ctx, f)
+	if err != nil {
+		return Page{}, err
+	}
+	if len(es) <= size {
+		return Page{Entries: es}, nil
+	}
+	es = es[:size]
+	return Page{Entries: es, Next: es[size-1].Number()}, nil
+}
+
+// readFilter checks that viewer may read what f asks for, and sets its limit and numbering.
+func readFilter(viewer Viewer, f Filter) (Filter, error) {
 	if viewer == nil {
-		return nil, &apperr.Error{Code: apperr.Forbidden, Message: "you may not view the audit trail"}
+		return f, &apperr.Error{Code: apperr.Forbidden, Message: "you may not view the audit trail"}
 	}
 	if f.OrgID == "" && !viewer.MayViewAudit("") {
-		return nil, &apperr.Error{Code: apperr.Forbidden, Field: "org",
+		return f, &apperr.Error{Code: apperr.Forbidden, Field: "org",
 			Message: "you may not view the whole audit trail: choose an organisation whose trail you may view"}
 	}
 	if f.OrgID != "" && !viewer.MayViewAudit(f.OrgID) {
-		return nil, &apperr.Error{Code: apperr.Forbidden, Field: "org",
+		return f, &apperr.Error{Code: apperr.Forbidden, Field: "org",
 			Message: fmt.Sprintf("you may not view the audit trail of organisation %q", f.OrgID)}
 	}
 	if f.OrgID == "" && (len(f.Scopes) > 0 || f.HideDeniedElsewhere) {
-		return nil, apperr.Invalidf("org", "scopes select an organisation's data: give the organisation too")
+		return f, apperr.Invalidf("org", "scopes select an organisation's data: give the organisation too")
 	}
 	if f.Limit < 0 {
-		return nil, apperr.Invalidf("limit", "must be 0 or more")
+		return f, apperr.Invalidf("limit", "must be 0 or more")
 	}
 	if f.Before < 0 {
-		return nil, apperr.Invalidf("before", "must be 0 or more")
+		return f, apperr.Invalidf("before", "must be 0 or more")
 	}
 	if f.Limit == 0 {
 		f.Limit = DefaultLimit
 	}
 	f.Limit = min(f.Limit, MaxLimit)
 	f.Numbered = !SeesWholeTrail(viewer)
+	return f, nil
+}
+
+// read reads the entries of a checked filter; a numbered view leaves out seq and hashes.
+func (l *Log) read(ctx context.Context, f Filter) ([]Entry, error) {
 	es, err := l.store.AuditEntries(ctx, f)
 	if err != nil || !f.Numbered {
 		return es, err

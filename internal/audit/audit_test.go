@@ -369,3 +369,37 @@ func TestAnOrganisationReadsItsTrailNumberedWithoutSeqsOrHashes(t *testing.T) {
 		t.Errorf("the operator's view: numbered %v, entry %+v, %v; want it as stored", s.last.Numbered, es, err)
 	}
 }
+
+func TestAPageSaysWhereTheNextStartsOnlyWhenThereIsOne(t *testing.T) {
+	ctx := context.Background()
+	log, s := newLog()
+	for range MaxLimit {
+		if _, err := log.Record(ctx, Entry{Action: "login", Subject: "user:u-1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name    string
+		limit   int
+		entries int
+		next    int64
+	}{
+		{"a page short of the trail goes on from its last entry", 2, 2, MaxLimit - 1},
+		{"a page of the whole trail is the last", MaxLimit, MaxLimit, 0},
+		{"a page of the largest size short of the trail goes on", MaxLimit - 1, MaxLimit - 1, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			pg, err := log.Page(ctx, Operator, Filter{Limit: tc.limit})
+			if err != nil || len(pg.Entries) != tc.entries || pg.Next != tc.next {
+				t.Errorf("Page = %d entries, next %d, %v; want %d, next %d", len(pg.Entries), pg.Next, err, tc.entries, tc.next)
+			}
+		})
+	}
+	if _, err := log.Page(ctx, Operator, Filter{Limit: 1 << 20}); err != nil || s.last.Limit != MaxLimit+1 {
+		t.Errorf("limit passed to the store = %d, want the cap %d and one more", s.last.Limit, MaxLimit)
+	}
+	if _, err := log.Page(ctx, orgViewer{"cz": true}, Filter{}); apperr.CodeOf(err) != apperr.Forbidden {
+		t.Errorf("a page of the whole trail for an organisation: %v, want Forbidden", err)
+	}
+}

@@ -13,9 +13,10 @@ import (
 	"zorginkoop/internal/audit"
 )
 
-// AuditReader reads the audit trail; *audit.Log implements it, as it does Auditor.
+// AuditReader reads the audit trail a page at a time; *audit.Log implements it, as it
+// does Auditor.
 type AuditReader interface {
-	Entries(ctx context.Context, viewer audit.Viewer, f audit.Filter) ([]audit.Entry, error)
+	Page(ctx context.Context, viewer audit.Viewer, f audit.Filter) (audit.Page, error)
 }
 
 // AuditFilter selects the organisation's trail: the entries its users made and the
@@ -28,36 +29,36 @@ func (o *Organisation) AuditFilter() audit.Filter {
 	return audit.Filter{OrgID: o.ID, Scopes: slices.Concat(o.Insurers, o.Providers), HideDeniedElsewhere: true}
 }
 
-// AuditTrail returns entries of the audit trail for actor, newest first: the trail of
-// organisation orgID (see Organisation.AuditFilter), or with orgID "" the whole trail,
-// which only the operator may read. q adds the other filters (subject, dossier, limit,
-// page); its organisation and scopes are set here. The organisation's beheerder and the
+// AuditTrail returns a page of the audit trail for actor, newest first, and where the next
+// page starts: the trail of organisation orgID (see Organisation.AuditFilter), or with
+// orgID "" the whole trail, which only the operator may read. q adds the other filters
+// (subject, dossier, limit, page); its organisation and scopes are set here. The organisation's beheerder and the
 // operator may read its trail; its other users get Forbidden, everyone else NotFound, as
 // for an organisation that does not exist.
-func (s *Service) AuditTrail(ctx context.Context, actor Principal, orgID string, q audit.Filter) ([]audit.Entry, error) {
+func (s *Service) AuditTrail(ctx context.Context, actor Principal, orgID string, q audit.Filter) (audit.Page, error) {
 	if actor.IsAnonymous() {
-		return nil, LoginRequired("view the audit trail")
+		return audit.Page{}, LoginRequired("view the audit trail")
 	}
 	reader, ok := s.Audit.(AuditReader)
 	if !ok {
-		return nil, errors.New("identity: the audit trail cannot be read: Service.Audit does not implement AuditReader")
+		return audit.Page{}, errors.New("identity: the audit trail cannot be read: Service.Audit does not implement AuditReader")
 	}
 	f := audit.Filter{Subject: q.Subject, Dossier: q.Dossier, Limit: q.Limit, Before: q.Before}
 	if orgID == "" {
 		if !actor.MayViewAudit("") {
-			return nil, &apperr.Error{Code: apperr.Forbidden, Field: "org",
+			return audit.Page{}, &apperr.Error{Code: apperr.Forbidden, Field: "org",
 				Message: "only the platform operator may view the whole audit trail; choose your organisation",
 				Dutch:   "Alleen de beheerder van het platform mag het hele logboek inzien. Kies uw organisatie."}
 		}
-		return reader.Entries(ctx, actor, f)
+		return reader.Page(ctx, actor, f)
 	}
 	org, err := s.auditOrganisation(ctx, actor, orgID)
 	if err != nil {
-		return nil, err
+		return audit.Page{}, err
 	}
 	of := org.AuditFilter()
 	f.OrgID, f.Scopes, f.HideDeniedElsewhere = of.OrgID, of.Scopes, of.HideDeniedElsewhere
-	return reader.Entries(ctx, actor, f)
+	return reader.Page(ctx, actor, f)
 }
 
 // auditOrganisation returns the organisation whose trail actor may read, or the refusal.

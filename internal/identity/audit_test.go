@@ -35,11 +35,11 @@ func TestAnOrganisationsTrailHoldsWhatItsUsersDidAndWhatWasDoneToItsData(t *test
 			t.Fatal(err)
 		}
 	}
-	es, err := e.svc.AuditTrail(ctx, czAdmin, "cz", audit.Filter{Limit: 100})
+	pg, err := e.svc.AuditTrail(ctx, czAdmin, "cz", audit.Filter{Limit: 100})
 	if err != nil {
 		t.Fatalf("AuditTrail: %v", err)
 	}
-	got := subjects(es)
+	got := subjects(pg.Entries)
 	for _, want := range []string{"policy:cz-eigen", "policy:cz-door-inkoop", "policy:cz-poging-zz", "user:" + czAdmin.UserID(), "organisation:cz"} {
 		if !slices.Contains(got, want) {
 			t.Errorf("cz's trail lacks %s: %v", want, got)
@@ -50,16 +50,16 @@ func TestAnOrganisationsTrailHoldsWhatItsUsersDidAndWhatWasDoneToItsData(t *test
 			t.Errorf("cz's trail holds %s: %v", not, got)
 		}
 	}
-	es, err = e.svc.AuditTrail(ctx, kliniekAdmin, "kliniek", audit.Filter{Subject: "provider:kvk-1"})
-	if err != nil || len(es) != 1 {
-		t.Errorf("the provider's trail: %v, %v; want the import of its record", subjects(es), err)
+	pg, err = e.svc.AuditTrail(ctx, kliniekAdmin, "kliniek", audit.Filter{Subject: "provider:kvk-1"})
+	if err != nil || len(pg.Entries) != 1 {
+		t.Errorf("the provider's trail: %v, %v; want the import of its record", subjects(pg.Entries), err)
 	}
-	es, err = e.svc.AuditTrail(ctx, e.admin, "zz", audit.Filter{Subject: "policy:zz-geheim"})
-	if err != nil || len(es) != 1 {
-		t.Errorf("zz's trail, as the operator: %v, %v; want the refused attempt at its policy", subjects(es), err)
+	pg, err = e.svc.AuditTrail(ctx, e.admin, "zz", audit.Filter{Subject: "policy:zz-geheim"})
+	if err != nil || len(pg.Entries) != 1 {
+		t.Errorf("zz's trail, as the operator: %v, %v; want the refused attempt at its policy", subjects(pg.Entries), err)
 	}
-	if es, err = e.svc.AuditTrail(ctx, e.admin, "", audit.Filter{Limit: 1000}); err != nil || len(es) < 6 {
-		t.Errorf("the whole trail, as the operator: %d entries, %v", len(es), err)
+	if pg, err = e.svc.AuditTrail(ctx, e.admin, "", audit.Filter{Limit: 1000}); err != nil || len(pg.Entries) < 6 {
+		t.Errorf("the whole trail, as the operator: %d entries, %v", len(pg.Entries), err)
 	}
 }
 

@@ -194,8 +194,9 @@ type Store interface {
 	PruneLoginThrottle(ctx context.Context, before time.Time) error
 }
 
-// normEmail is the form e-mail addresses are stored and compared in.
-func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// NormalizeEmail is the form e-mail addresses are stored, compared and counted in
+// (login throttle, rate limits): trimmed and in lower case. Every door uses this one.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // HasRole reports whether the user holds one of roles.
 func (u *User) HasRole(roles ...Role) bool {

@@ -77,7 +77,7 @@ func loginDelay(n int) time.Duration {
 // throttleKey keys the count of an address typed and a source; hashed, so that the
 // addresses of strangers are not stored.
 func throttleKey(email, source string) string {
-	return HashSecret(normEmail(email) + "\x00" + source)
+	return HashSecret(NormalizeEmail(email) + "\x00" + source)
 }
 
 // Login is LoginFrom the LocalSource, for the command line and tests.
@@ -99,10 +99,10 @@ func (s *Service) LoginFrom(ctx context.Context, source, email, password string)
 		return Anonymous, "", nil, err
 	}
 	inARow := fmt.Sprintf(" (%d in a row from %s)", n, source)
-	u, err := s.Store.UserByEmail(ctx, normEmail(email))
+	u, err := s.Store.UserByEmail(ctx, NormalizeEmail(email))
 	if apperr.CodeOf(err) == apperr.NotFound {
 		passwordMatches(dummyHash, password)
-		return Anonymous, "", nil, s.refuseLogin(ctx, "user:"+normEmail(email), "", "unknown e-mail address"+inARow)
+		return Anonymous, "", nil, s.refuseLogin(ctx, "user:"+NormalizeEmail(email), "", "unknown e-mail address"+inARow)
 	}
 	if err != nil {
 		return Anonymous, "", nil, err

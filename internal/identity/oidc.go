@@ -186,7 +186,7 @@ func (s *Service) verifiedClaims(ctx context.Context, c *oidcClient, pending OID
 		return nil, fmt.Errorf("the ID token has no subject")
 	}
 	cl.Subject = idt.Issuer + " " + idt.Subject
-	cl.Email = normEmail(cl.Email)
+	cl.Email = NormalizeEmail(cl.Email)
 	return &cl, nil
 }
 

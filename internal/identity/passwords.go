@@ -18,7 +18,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 	if err := text.Check("email", email, text.Email); err != nil {
 		return err
 	}
-	u, err := s.Store.UserByEmail(ctx, normEmail(email))
+	u, err := s.Store.UserByEmail(ctx, NormalizeEmail(email))
 	if apperr.CodeOf(err) == apperr.NotFound || err == nil && u.Disabled {
 		return nil
 	}

@@ -22,33 +22,42 @@ const (
 	TokenUseInterval = 5 * time.Minute
 )
 
-// CreateAPIToken issues an API token for the actor's own account; the secret is shown once.
-// A user holds at most MaxAPITokens unexpired tokens.
-func (s *Service) CreateAPIToken(ctx context.Context, actor Principal, name string) (string, error) {
+// NewAPIToken is an API token just issued: its secret, shown once, and the token as
+// stored, whose ID, name and expiry every door shows alike.
+type NewAPIToken struct {
+	Secret string
+	Token
+}
+
+// IssueAPIToken issues an API token for the actor's own account. A user holds at most
+// MaxAPITokens unexpired tokens. The token expires APITokenTTL from now, to the second:
+// the expiry shown when it is made is the one stored and listed.
+func (s *Service) IssueAPIToken(ctx context.Context, actor Principal, name string) (NewAPIToken, error) {
 	if actor.IsAnonymous() {
-		return "", errSessionExpired
+		return NewAPIToken{}, errSessionExpired
 	}
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return "", &apperr.Error{Code: apperr.Invalid, Field: "name",
+		return NewAPIToken{}, &apperr.Error{Code: apperr.Invalid, Field: "name",
 			Message: "give the token a name, e.g. the system that uses it",
 			Dutch:   "Geef het token een naam, bijvoorbeeld het systeem dat het gebruikt."}
 	}
 	if err := text.Check("name", name, text.Name); err != nil {
-		return "", err
+		return NewAPIToken{}, err
 	}
 	active, err := s.APITokens(ctx, actor)
 	if err != nil {
-		return "", err
+		return NewAPIToken{}, err
 	}
 	if len(active) >= MaxAPITokens {
-		return "", &apperr.Error{Code: apperr.Conflict, Field: "name",
+		return NewAPIToken{}, &apperr.Error{Code: apperr.Conflict, Field: "name",
 			Message: fmt.Sprintf("you have %d API tokens, the most allowed; revoke one you no longer use first", len(active)),
 			Dutch:   fmt.Sprintf("U heeft al %d API-tokens, het maximum. Trek eerst een token in dat u niet meer gebruikt.", len(active))}
 	}
 	secret, hash := newSecret("zk_")
 	now := s.Now().UTC()
-	t := Token{TokenHash: hash, Kind: TokenAPI, UserID: actor.User.ID, Name: name, CreatedAt: now, ExpiresAt: now.Add(APITokenTTL)}
+	t := Token{TokenHash: hash, Kind: TokenAPI, UserID: actor.User.ID, Name: name, CreatedAt: now,
+		ExpiresAt: now.Add(APITokenTTL).Truncate(time.Second)}
 	err = s.inTx(ctx, func(ctx context.Context) error {
 		if err := s.Store.CreateToken(ctx, t); err != nil {
 			return err
@@ -57,9 +66,15 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor Principal, name stri
 			map[string]any{"id": t.ID(), "name": name, "expires_at": t.ExpiresAt}, "", false)
 	})
 	if err != nil {
-		return "", err
+		return NewAPIToken{}, err
 	}
-	return secret, nil
+	return NewAPIToken{Secret: secret, Token: t}, nil
+}
+
+// CreateAPIToken is IssueAPIToken for callers that need only the secret.
+func (s *Service) CreateAPIToken(ctx context.Context, actor Principal, name string) (string, error) {
+	t, err := s.IssueAPIToken(ctx, actor, name)
+	return t.Secret, err
 }
 
 // APITokens lists the actor's own unexpired API tokens, oldest first.

@@ -235,3 +235,23 @@ func TestIdentityTextInputsAreChecked(t *testing.T) {
 		})
 	}
 }
+
+func TestAnIssuedTokensExpiryIsTheOneStoredAndListed(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	anna := e.principal(t, e.addUser(t, "cz", "anna@cz.example", identity.RoleBuyer))
+	e.clock.add(1500 * time.Millisecond) // a clock between two seconds
+	nt, err := e.svc.IssueAPIToken(ctx, anna, "  declaratiesysteem ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := e.clock.now().Add(identity.APITokenTTL).Truncate(time.Second)
+	bySecret := identity.Token{TokenHash: identity.HashSecret(nt.Secret)}
+	if !nt.ExpiresAt.Equal(want) || nt.Name != "declaratiesysteem" || nt.ID() != bySecret.ID() {
+		t.Errorf("issued %+v; want expiry %v to the second, the trimmed name and the ID of its secret", nt.Token, want)
+	}
+	ts, err := e.svc.APITokens(ctx, anna)
+	if err != nil || len(ts) != 1 || !ts[0].ExpiresAt.Equal(nt.ExpiresAt) || ts[0].ID() != nt.ID() {
+		t.Errorf("listed %+v, %v; want the issued token with expiry %v", ts, err, nt.ExpiresAt)
+	}
+}

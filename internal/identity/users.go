@@ -82,7 +82,7 @@ type NewUser struct {
 // AddUser adds a user to an organisation: its beheerder or the operator may.
 func (s *Service) AddUser(ctx context.Context, actor Principal, nu NewUser) (*User, error) {
 	if !actor.MayManageUsers(nu.OrgID) {
-		s.record(ctx, actor, ActionUserAdd, "user:"+normEmail(nu.Email), nu.OrgID, nil, nil, "", true)
+		s.record(ctx, actor, ActionUserAdd, "user:"+NormalizeEmail(nu.Email), nu.OrgID, nil, nil, "", true)
 		return nil, forbidden("you may not add users to this organisation", "U mag geen gebruikers toevoegen aan deze organisatie.")
 	}
 	return s.addUser(ctx, actor, nu)
@@ -96,7 +96,7 @@ func (s *Service) addUser(ctx context.Context, actor Principal, nu NewUser) (*Us
 		}
 		return nil, err
 	}
-	u := User{ID: newID("u-"), OrgID: org.ID, Email: normEmail(nu.Email), Name: strings.TrimSpace(nu.Name),
+	u := User{ID: newID("u-"), OrgID: org.ID, Email: NormalizeEmail(nu.Email), Name: strings.TrimSpace(nu.Name),
 		Roles: nu.Roles, CreatedAt: s.Now().UTC()}
 	errs := text.CheckAll(text.Field{Name: "email", Value: nu.Email, Max: text.Email}, text.Field{Name: "name", Value: nu.Name, Max: text.Name})
 	if len(errs) > 0 {

@@ -216,10 +216,27 @@ func (lib *Library) Policies() []*Compiled {
 	return out
 }
 
-// InsurerName returns the display name of an insurer id.
+// InsurerName returns the display name of an insurer id; an unknown id is its own name.
 func (lib *Library) InsurerName(id string) string {
 	if ins, ok := lib.Registry.Insurer(id); ok {
 		return ins.Name
+	}
+	return id
+}
+
+// PurchaserName returns the display name of a purchasing party id ("" for none); an
+// unknown id is its own name.
+func (lib *Library) PurchaserName(id string) string {
+	if pp, ok := lib.Registry.PurchasingParty(id); ok {
+		return pp.Name
+	}
+	return id
+}
+
+// CareTypeName returns the display name of a care type id; an unknown id is its own name.
+func (lib *Library) CareTypeName(id string) string {
+	if ct, ok := lib.Registry.CareType(id); ok {
+		return ct.Name
 	}
 	return id
 }

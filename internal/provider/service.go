@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -13,11 +12,10 @@ import (
 	"zorginkoop/internal/identity"
 )
 
-// Filter selects providers in a listing.
+// Filter selects providers in a listing, within the caller's Scope.
 type Filter struct {
-	CareType string   // registry id; empty for all
-	Query    string   // part of the name, KvK or AGB code
-	IDs      []string // only these providers; nil for all, empty for none
+	CareType string // registry id; empty for all
+	Query    string // part of the name, KvK or AGB code
 	Offset   int
 	Limit    int // 0 means no limit in the Store; Service.List caps it at MaxListSize
 }
@@ -41,8 +39,9 @@ type Store interface {
 	ReplaceProviders(ctx context.Context, ps []Provider, progress func(done int)) error
 	// Provider returns one provider with its facts, or an apperr NotFound error.
 	Provider(ctx context.Context, id string) (*Provider, error)
-	// Providers lists providers without facts, ordered by name, and the total matching.
-	Providers(ctx context.Context, f Filter) ([]Provider, int, error)
+	// Providers lists the providers of scope that f matches, without facts, ordered by
+	// name, and the total matching. The zero Scope lists none.
+	Providers(ctx context.Context, scope Scope, f Filter) ([]Provider, int, error)
 	// EachProvider streams the selected providers with their facts (ordered by id), for
 	// assessing many providers without holding them all in memory.
 	EachProvider(ctx context.Context, sel Selection, fn func(*Provider) error) error
@@ -191,19 +190,24 @@ func (s *Service) List(ctx context.Context, actor identity.Principal, f Filter) 
 	if actor.IsAnonymous() {
 		return nil, 0, identity.LoginRequired("see providers")
 	}
+	if err := s.checkFilter(f); err != nil {
+		return nil, 0, err
+	}
 	if f.Limit <= 0 || f.Limit > MaxListSize {
 		f.Limit = MaxListSize
 	}
-	if !MayReadRegister(actor) {
-		var own []string
-		for _, id := range actor.Org.Providers {
-			if MayRead(actor, id) && (f.IDs == nil || slices.Contains(f.IDs, id)) {
-				own = append(own, id)
-			}
-		}
-		f.IDs = append([]string{}, own...) // never nil: nil would mean all
+	return s.Store.Providers(ctx, ReadScope(actor), f)
+}
+
+// checkFilter refuses a filter the register cannot answer, the same for every door: an
+// unknown care type would otherwise list nothing, or on a page that drops it, everything.
+func (s *Service) checkFilter(f Filter) error {
+	if f.CareType != "" && !s.CareTypes[f.CareType] {
+		return &apperr.Error{Code: apperr.Invalid, Field: "care_type",
+			Message: fmt.Sprintf("unknown care type %q", f.CareType),
+			Dutch:   fmt.Sprintf("Onbekende zorgsoort %q. Kies een zorgsoort uit de lijst.", f.CareType)}
 	}
-	return s.Store.Providers(ctx, f)
+	return nil
 }
 
 // Provider returns one provider actor may read, without the facts actor may not read

@@ -140,9 +140,6 @@ func TestProviderUsersReadOnlyTheirOwnRecords(t *testing.T) {
 	if err != nil || total != 1 || len(ps) != 1 || ps[0].ID != apptest.ProviderX {
 		t.Errorf("X's list: %d %v %v", total, ps, err)
 	}
-	if _, total, _ := ts.Env.Providers.List(ctx, who(ts, "x-invuller"), provider.Filter{IDs: []string{apptest.ProviderY}}); total != 0 {
-		t.Errorf("X asking for Y by id lists %d", total)
-	}
 	if _, total, _ := ts.Env.Providers.List(ctx, who(ts, "b-inkoper"), provider.Filter{}); total != 4 {
 		t.Errorf("the register for B's buyer has %d providers, want 4", total)
 	}
@@ -151,6 +148,45 @@ func TestProviderUsersReadOnlyTheirOwnRecords(t *testing.T) {
 	}
 	if _, err := ts.Env.Providers.Provider(ctx, identity.Anonymous, apptest.ProviderX); apperr.CodeOf(err) != apperr.Unauthenticated {
 		t.Errorf("anonymous read: %v, want Unauthenticated", err)
+	}
+}
+
+func TestTheServiceListsWithinTheScopeOfEachActor(t *testing.T) {
+	ts := tenants(t)
+	for _, tc := range []struct {
+		name  string
+		actor identity.Principal
+		want  provider.Scope
+	}{
+		{"an insurer's buyer lists the register", who(ts, "b-inkoper"), provider.AllProviders()},
+		{"a purchasing party lists the register", who(ts, "a-inkooporganisatie"), provider.AllProviders()},
+		{"the operator lists the register", identity.System(), provider.AllProviders()},
+		{"a provider's user lists its own record", who(ts, "x-invuller"), provider.OnlyProviders(apptest.ProviderX)},
+		{"a provider's beheerder lists its own record", who(ts, "y-beheerder"), provider.OnlyProviders(apptest.ProviderY)},
+		{"an anonymous caller lists nothing", identity.Anonymous, provider.Scope{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := provider.ReadScope(tc.actor)
+			if got.All() != tc.want.All() || !slices.Equal(got.IDs(), tc.want.IDs()) {
+				t.Errorf("scope all=%v ids=%v, want all=%v ids=%v", got.All(), got.IDs(), tc.want.All(), tc.want.IDs())
+			}
+		})
+	}
+	var none provider.Scope
+	if none.All() || none.Contains(apptest.ProviderX) || len(none.IDs()) != 0 {
+		t.Errorf("the zero scope holds providers: all=%v ids=%v", none.All(), none.IDs())
+	}
+}
+
+func TestAListByAnUnknownCareTypeIsRefusedInDutch(t *testing.T) {
+	env := apptest.New(t)
+	_, _, err := env.Providers.List(context.Background(), identity.System(), provider.Filter{CareType: "tandarts"})
+	es := apperr.Errors(err)
+	if apperr.CodeOf(err) != apperr.Invalid || len(es) != 1 || es[0].Field != "care_type" || !strings.Contains(es[0].Dutch, "Onbekende zorgsoort") {
+		t.Errorf("List by an unknown care type: %#v, want Invalid on care_type with Dutch text", es)
+	}
+	if _, total, err := env.Providers.List(context.Background(), identity.System(), provider.Filter{CareType: "huisarts"}); err != nil || total == 0 {
+		t.Errorf("List by a known care type: %d, %v", total, err)
 	}
 }
 

@@ -71,11 +71,12 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 	change := identity.PasswordChange{Current: r.PostFormValue("huidig"), New: password,
 		KeepSession: identity.HashSecret(httpauth.SessionCookieValue(r)), RevokeTokens: v.RevokeTokens}
 	if err := h.Identity.ChangePassword(r.Context(), p, change); err != nil {
-		if statusOf(err) == 0 || dutchOf(err) == "" {
+		status, dutch := formError(err)
+		if status == 0 || dutch == "" {
 			return err
 		}
-		v.PasswordError = dutchOf(err)
-		return h.render(w, statusOf(err), "account.html", "Mijn account", v)
+		v.PasswordError = dutch
+		return h.render(w, status, "account.html", "Mijn account", v)
 	}
 	http.Redirect(w, r, "/account?gewijzigd=1", http.StatusSeeOther)
 	return nil
@@ -91,21 +92,22 @@ func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) error {
 	noStore(w)
 	v.TokenName = strings.TrimSpace(r.PostFormValue("naam"))
 	p := identity.PrincipalFrom(r.Context())
-	secret, err := h.Identity.CreateAPIToken(r.Context(), p, v.TokenName)
+	t, err := h.Identity.IssueAPIToken(r.Context(), p, v.TokenName)
 	if err != nil {
-		if statusOf(err) == 0 {
+		status, dutch := formError(err)
+		if status == 0 {
 			return err
 		}
-		v.TokenError = dutchOf(err)
+		v.TokenError = dutch
 		if v.TokenError == "" {
 			v.TokenError = "Geef het token een naam, bijvoorbeeld het systeem dat het gebruikt."
 		}
-		return h.render(w, statusOf(err), "account.html", "Mijn account", v)
+		return h.render(w, status, "account.html", "Mijn account", v)
 	}
 	if v.Tokens, err = h.Identity.APITokens(r.Context(), p); err != nil {
 		return err
 	}
-	v.NewToken, v.TokenExpires = secret, h.Identity.Now().Add(identity.APITokenTTL)
+	v.NewToken, v.TokenExpires = t.Secret, t.ExpiresAt
 	return h.render(w, http.StatusOK, "account.html", "Mijn account", v)
 }
 

@@ -119,7 +119,7 @@ func (h *Handler) overview(r *http.Request) (*overview, error) {
 	if pageNo > 1 {
 		ov.PrevURL = link(min(pageNo-1, (ov.Total+assessmentPerPage-1)/assessmentPerPage))
 	}
-	if ov.Last < ov.Total && len(ov.Rows) > 0 {
+	if page.Next > 0 {
 		ov.NextURL = link(pageNo + 1)
 	}
 	return ov, nil
@@ -328,7 +328,7 @@ func (h *Handler) providerAssessmentPage(w http.ResponseWriter, r *http.Request)
 	}
 	v := providerAssessment{Policy: pol, Provider: p, Result: res}
 	for _, f := range p.Facts {
-		if f.Insurer != "" && f.Insurer != pol.Insurer {
+		if !assessment.FactCounts(pol, &f) {
 			continue
 		}
 		label, value := h.factValue(f)

@@ -74,8 +74,8 @@ func (aq auditQuery) url(path string) string {
 	return path
 }
 
-// auditEntries reads up to limit entries of the trail aq asks for.
-func (h *Handler) auditEntries(r *http.Request, aq auditQuery, limit int) ([]audit.Entry, error) {
+// auditTrail reads a page of up to limit entries of the trail aq asks for.
+func (h *Handler) auditTrail(r *http.Request, aq auditQuery, limit int) (audit.Page, error) {
 	return h.Identity.AuditTrail(r.Context(), principal(r), aq.Org,
 		audit.Filter{Dossier: aq.Dossier, Subject: aq.Subject, Before: aq.Before, Limit: limit})
 }
@@ -107,8 +107,7 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// One more than shown, to tell whether there are older entries.
-	es, err := h.auditEntries(r, aq, auditPerPage+1)
+	pg, err := h.auditTrail(r, aq, auditPerPage)
 	if err != nil {
 		return err
 	}
@@ -127,10 +126,9 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) error {
 	case len(v.Orgs) > 0:
 		v.Heading = "Logboek van het hele platform"
 	}
-	if len(es) > auditPerPage {
-		es = es[:auditPerPage]
+	if pg.Next > 0 {
 		older := aq
-		older.Before = es[len(es)-1].Number()
+		older.Before = pg.Next
 		v.OlderURL = older.url("/logboek")
 	}
 	if aq.Before > 0 {
@@ -138,7 +136,7 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) error {
 		newest.Before = 0
 		v.NewestURL = newest.url("/logboek")
 	}
-	for _, e := range es {
+	for _, e := range pg.Entries {
 		v.Rows = append(v.Rows, newAuditRow(e, names))
 	}
 	return h.render(w, http.StatusOK, "audit.html", v.Heading, v)
@@ -197,7 +195,7 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// The first page before anything is written, so that a refusal gets its own answer.
-	es, err := h.auditEntries(r, aq, audit.MaxLimit)
+	pg, err := h.auditTrail(r, aq, audit.MaxLimit)
 	if err != nil {
 		return err
 	}
@@ -209,18 +207,18 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) error {
 	cw := csvout.New(w, auditCSVHeader)
 	rows := 0
 	for {
-		for _, e := range es {
+		for _, e := range pg.Entries {
 			if rows == auditCSVMaxRows {
 				break
 			}
 			cw.Write(auditCSVRecord(e))
 			rows++
 		}
-		if len(es) < audit.MaxLimit || rows == auditCSVMaxRows {
+		if pg.Next == 0 || rows == auditCSVMaxRows {
 			break
 		}
-		aq.Before = es[len(es)-1].Number()
-		if es, err = h.auditEntries(r, aq, audit.MaxLimit); err != nil {
+		aq.Before = pg.Next
+		if pg, err = h.auditTrail(r, aq, audit.MaxLimit); err != nil {
 			// The answer has begun: break it off, so that the client sees a failed download
 			// rather than a file that looks whole.
 			h.Log.Error("audit CSV: read the next page", "err", err)

@@ -207,26 +207,12 @@ func (h *Handler) limitForms(w http.ResponseWriter, r *http.Request, form, email
 	if ok, wait := h.Limits.FormsPerIP.Allow(form + " ip " + ratelimit.ClientIP(r)); !ok {
 		return ratelimit.Refuse(w, wait)
 	}
-	if email = strings.ToLower(strings.TrimSpace(email)); email != "" && form != "login" {
+	if email = identity.NormalizeEmail(email); email != "" && form != "login" {
 		if ok, wait := h.Limits.FormsPerAccount.Allow(form + " account " + email); !ok {
 			return ratelimit.Refuse(w, wait)
 		}
 	}
 	return nil
-}
-
-// dutchOf is the Dutch message of an error the user can act on, or "".
-func dutchOf(err error) string {
-	if es := apperr.Errors(err); len(es) > 0 {
-		return es[0].Dutch
-	}
-	return ""
-}
-
-// statusOf maps the codes the forms show on the form itself; 0 for any other error.
-func statusOf(err error) int {
-	return map[apperr.Code]int{apperr.Invalid: http.StatusBadRequest, apperr.Unauthenticated: http.StatusUnauthorized,
-		apperr.Forbidden: http.StatusForbidden, apperr.TooMany: http.StatusTooManyRequests, apperr.Conflict: http.StatusConflict}[apperr.CodeOf(err)]
 }
 
 // noStore keeps pages with secrets (a new API token, a reset link's form) out of caches.

@@ -31,8 +31,9 @@ func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) error {
 		return h.render(w, http.StatusBadRequest, "forgot.html", "Wachtwoord vergeten", v)
 	}
 	if err := h.limitForms(w, r, "reset", v.Email); err != nil {
-		v.Error = dutchOf(err)
-		return h.render(w, http.StatusTooManyRequests, "forgot.html", "Wachtwoord vergeten", v)
+		var status int
+		status, v.Error = formError(err)
+		return h.render(w, status, "forgot.html", "Wachtwoord vergeten", v)
 	}
 	if err := h.Identity.RequestPasswordReset(r.Context(), v.Email); err != nil {
 		h.Log.Error("password reset request", "err", err)
@@ -66,7 +67,8 @@ func (h *Handler) resetPage(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Referrer-Policy", "no-referrer") // the link's secret is in this page's address
 	v := h.newResetView(r, r.URL.Query().Get("token"))
 	if err := h.Identity.CheckResetLink(r.Context(), v.Token); err != nil {
-		if v.Invalid = dutchOf(err); v.Invalid == "" || statusOf(err) == 0 {
+		var status int
+		if status, v.Invalid = formError(err); status == 0 || v.Invalid == "" {
 			return err
 		}
 		return h.render(w, http.StatusBadRequest, "reset.html", "Nieuw wachtwoord instellen", v)
@@ -78,8 +80,9 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) error {
 	noStore(w)
 	v := h.newResetView(r, r.PostFormValue("token"))
 	if ok, wait := h.Limits.FormsPerIP.Allow("reset-link ip " + ratelimit.ClientIP(r)); !ok {
-		v.Error = dutchOf(ratelimit.Refuse(w, wait))
-		return h.render(w, http.StatusTooManyRequests, "reset.html", "Nieuw wachtwoord instellen", v)
+		var status int
+		status, v.Error = formError(ratelimit.Refuse(w, wait))
+		return h.render(w, status, "reset.html", "Nieuw wachtwoord instellen", v)
 	}
 	password := r.PostFormValue("wachtwoord")
 	err := h.Identity.CheckResetLink(r.Context(), v.Token)
@@ -91,15 +94,16 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) error {
 		err = h.Identity.ResetPassword(r.Context(), v.Token, password, v.RevokeTokens)
 	}
 	if err != nil {
-		if statusOf(err) == 0 || dutchOf(err) == "" {
+		status, dutch := formError(err)
+		if status == 0 || dutch == "" {
 			return err
 		}
 		if es := apperr.Errors(err); es[0].Field == "token" {
-			v.Invalid = dutchOf(err)
+			v.Invalid = dutch
 		} else {
-			v.Error = dutchOf(err)
+			v.Error = dutch
 		}
-		return h.render(w, statusOf(err), "reset.html", "Nieuw wachtwoord instellen", v)
+		return h.render(w, status, "reset.html", "Nieuw wachtwoord instellen", v)
 	}
 	http.Redirect(w, r, "/inloggen?hersteld=1", http.StatusSeeOther)
 	return nil

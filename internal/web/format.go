@@ -79,15 +79,15 @@ func (h *Handler) funcs() template.FuncMap {
 		"statusName":   func(s assessment.Status) string { return assessment.StatusNames[s] },
 		"outcomeName":  func(o assessment.Outcome) string { return assessment.OutcomeNames[o] },
 		"insurerName":  h.Library.InsurerName,
-		"careTypeName": h.careTypeName,
+		"careTypeName": h.Library.CareTypeName,
 		"careTypes": func(ids []string) string {
 			names := make([]string, len(ids))
 			for i, id := range ids {
-				names[i] = h.careTypeName(id)
+				names[i] = h.Library.CareTypeName(id)
 			}
 			return nl.Join(names)
 		},
-		"purchaserName": h.purchaserName,
+		"purchaserName": h.Library.PurchaserName,
 		"labelNames":    h.labelNames,
 		"policyTypes": func(ids []string) string {
 			names := make([]string, len(ids))
@@ -127,23 +127,6 @@ func orCode(m map[string]string, k string) string {
 		return v
 	}
 	return k
-}
-
-func (h *Handler) careTypeName(id string) string {
-	if ct, ok := h.Library.Registry.CareType(id); ok {
-		return ct.Name
-	}
-	return id
-}
-
-func (h *Handler) purchaserName(id string) string {
-	if id == "" {
-		return ""
-	}
-	if pp, ok := h.Library.Registry.PurchasingParty(id); ok {
-		return pp.Name
-	}
-	return id
 }
 
 func (h *Handler) labelNames(insurer string, ids []string) string {

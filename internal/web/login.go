@@ -62,19 +62,20 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		return h.render(w, http.StatusBadRequest, "login.html", "Inloggen", v)
 	}
 	if err := h.limitForms(w, r, "login", v.Email); err != nil {
-		v.Error = dutchOf(err)
-		return h.render(w, http.StatusTooManyRequests, "login.html", "Inloggen", v)
+		var status int
+		status, v.Error = formError(err)
+		return h.render(w, status, "login.html", "Inloggen", v)
 	}
 	_, secret, sess, err := h.Identity.LoginFrom(r.Context(), ratelimit.ClientIP(r), v.Email, password)
 	if err != nil {
-		status := statusOf(err)
-		if status == 0 || dutchOf(err) == "" {
+		status, dutch := formError(err)
+		if status == 0 || dutch == "" {
 			return err
 		}
 		if wait, ok := identity.RetryAfter(err); ok {
 			ratelimit.Refuse(w, wait) // sets Retry-After
 		}
-		v.Error, v.Locked = dutchOf(err), apperr.CodeOf(err) == apperr.TooMany
+		v.Error, v.Locked = dutch, apperr.CodeOf(err) == apperr.TooMany
 		return h.render(w, status, "login.html", "Inloggen", v)
 	}
 	httpauth.SetSession(w, r, secret, sess)

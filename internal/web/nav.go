@@ -3,7 +3,6 @@ package web
 import (
 	"html/template"
 	"net/http"
-	"slices"
 
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/identity"
@@ -86,7 +85,7 @@ func (h *Handler) myAssessments(w http.ResponseWriter, r *http.Request) error {
 		}
 		own := ownAssessment{Provider: prov}
 		for _, c := range visible {
-			if slices.ContainsFunc(prov.CareTypes, func(ct string) bool { return slices.Contains(c.CareTypes, ct) }) {
+			if assessment.InScope(c, prov) {
 				own.Policies = append(own.Policies, c)
 			}
 		}

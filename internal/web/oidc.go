@@ -77,18 +77,6 @@ func (h *Handler) oidcRedirectURL(r *http.Request, org string) string {
 	return base + oidcPath + url.PathEscape(org) + "/terug"
 }
 
-// loginFailed shows why a login was refused, in the Dutch words of the identity service;
-// other errors go the usual way.
-func (h *Handler) loginFailed(w http.ResponseWriter, r *http.Request, err error) error {
-	es := apperr.Errors(err)
-	status := map[apperr.Code]int{apperr.Unauthenticated: http.StatusUnauthorized, apperr.Forbidden: http.StatusForbidden,
-		apperr.NotFound: http.StatusNotFound}[apperr.CodeOf(err)]
-	if status == 0 || len(es) == 0 || es[0].Dutch == "" {
-		return err
-	}
-	return h.render(w, status, "error.html", "Inloggen mislukt", errorPage{Status: status, Heading: "Inloggen mislukt", Message: es[0].Dutch})
-}
-
 // encodePending and decodePending keep a pending login in one cookie value; none of its
 // parts (a slug, base64url secrets) contains a dot.
 func encodePending(p identity.OIDCPending) string {

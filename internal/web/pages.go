@@ -101,9 +101,6 @@ func (h *Handler) providersPage(w http.ResponseWriter, r *http.Request) error {
 	if n, err := strconv.Atoi(q.Get("pagina")); err == nil && n > 1 {
 		v.Page = n
 	}
-	if _, ok := h.Library.Registry.CareType(v.CareType); !ok {
-		v.CareType = ""
-	}
 	ps, total, err := h.Providers.List(r.Context(), principal(r), provider.Filter{
 		CareType: v.CareType, Query: v.Query, Offset: (v.Page - 1) * providersPerPage, Limit: providersPerPage})
 	if err != nil {

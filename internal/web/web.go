@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"embed"
 	"errors"
-	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -189,61 +188,4 @@ func (h *Handler) render(w http.ResponseWriter, status int, name, title string, 
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return err
-}
-
-type errorPage struct {
-	Status  int
-	Heading string
-	Message string
-	Login   string // a link to log in (again), for a page that needs it
-}
-
-// fail renders a Dutch error page. Internal causes go to the log, never to the page.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	w = withRequest(w, r)
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		h.failPage(w, r, errorPage{Status: http.StatusRequestEntityTooLarge, Heading: "Te veel gegevens",
-			Message: fmt.Sprintf("Het formulier is groter dan %s en is daarom niet verwerkt. Verklein de invoer en probeer het opnieuw.", sizeName(tooLarge.Limit))})
-		return
-	}
-	if apperr.CodeOf(err) == apperr.Unauthenticated && isRead(r) && identity.PrincipalFrom(r.Context()).IsAnonymous() {
-		// A page that needs a login: log in and come back.
-		http.Redirect(w, r, loginURL(r, false), http.StatusSeeOther)
-		return
-	}
-	ep := errorPage{}
-	switch apperr.CodeOf(err) {
-	case apperr.NotFound:
-		ep = errorPage{http.StatusNotFound, "Pagina niet gevonden",
-			"Deze pagina, dit zorginkoopbeleid of deze zorgaanbieder bestaat niet (meer).", ""}
-	case apperr.Invalid:
-		ep = errorPage{http.StatusBadRequest, "Ongeldige invoer", "De gegevens zijn niet juist ingevuld.", ""}
-		if e := apperr.Errors(err); len(e) > 0 && e[0].Dutch != "" {
-			ep.Message = e[0].Dutch
-		}
-	case apperr.Forbidden:
-		ep = errorPage{http.StatusForbidden, "Geen toegang", "U mag deze actie niet uitvoeren.", ""}
-	case apperr.Unauthenticated:
-		ep = errorPage{Status: http.StatusUnauthorized, Heading: "Inloggen vereist", Message: "Log in om deze pagina te zien.", Login: loginURL(r, false)}
-	case apperr.TooMany:
-		ep = errorPage{Status: http.StatusTooManyRequests, Heading: "Te veel verzoeken", Message: "U heeft in korte tijd te veel verzoeken gedaan. Probeer het later opnieuw."}
-	case apperr.Conflict:
-		ep = errorPage{http.StatusConflict, "Conflict", "De gegevens zijn intussen gewijzigd. Probeer het opnieuw.", ""}
-	default:
-		h.Log.Error("web request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		ep = errorPage{http.StatusInternalServerError, "Er ging iets mis",
-			"Er is een interne fout opgetreden. Probeer het later opnieuw; de fout is vastgelegd.", ""}
-	}
-	if d := dutchOf(err); d != "" && ep.Status < 500 {
-		ep.Message = d // the service's own words say what to do
-	}
-	h.failPage(w, r, ep)
-}
-
-func (h *Handler) failPage(w http.ResponseWriter, r *http.Request, ep errorPage) {
-	if err := h.render(w, ep.Status, "error.html", ep.Heading, ep); err != nil {
-		h.Log.Error("render error page", "err", err)
-		http.Error(w, ep.Heading, ep.Status)
-	}
 }

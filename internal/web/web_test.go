@@ -93,6 +93,8 @@ func TestPagesRenderInDutch(t *testing.T) {
 			[]string{"Ziekenhuis Zuid"}},
 		{"the provider list filters by care type", "/zorgaanbieders?zorgsoort=ziekenhuis", 200,
 			[]string{"Ziekenhuis Zuid", "pagina 1 van 1"}, []string{"Huisartsenpraktijk De Linde"}},
+		{"the provider list refuses an unknown care type, as the API does", "/zorgaanbieders?zorgsoort=tandarts", 400,
+			[]string{"Onbekende zorgsoort", "tandarts"}, []string{"Huisartsenpraktijk De Linde"}},
 		{"an unknown page is a Dutch 404", "/bestaat-niet", 404, []string{"Pagina niet gevonden"}, nil},
 		{"an unknown policy is a Dutch 404", "/beleid/bestaat-niet", 404, []string{"Pagina niet gevonden"}, nil},
 		{"an unknown provider is a Dutch 404", "/beleid/" + testPolicy + "/beoordeling/niemand", 404, []string{"Pagina niet gevonden"}, nil},

@@ -175,9 +175,10 @@ func (db *DB) Provider(ctx context.Context, id string) (*provider.Provider, erro
 	return found, nil
 }
 
-// Providers lists the matching providers without facts, ordered by name, and the total.
-func (db *DB) Providers(ctx context.Context, f provider.Filter) ([]provider.Provider, int, error) {
-	where, args := providerFilter(f)
+// Providers lists the matching providers of scope without facts, ordered by name, and the
+// total.
+func (db *DB) Providers(ctx context.Context, scope provider.Scope, f provider.Filter) ([]provider.Provider, int, error) {
+	where, args := providerFilter(scope, f)
 	var total int
 	if err := db.Read.QueryRowContext(ctx, db.Q(`SELECT count(*) FROM providers p`+where), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count providers: %w", err)
@@ -232,16 +233,18 @@ func (db *DB) Providers(ctx context.Context, f provider.Filter) ([]provider.Prov
 	return kept, total, nil
 }
 
-// providerFilter returns the WHERE clause on providers p for f, and its arguments.
-func providerFilter(f provider.Filter) (string, []any) {
+// providerFilter returns the WHERE clause on providers p for scope and f, and its
+// arguments.
+func providerFilter(scope provider.Scope, f provider.Filter) (string, []any) {
 	var conds []string
 	var args []any
-	if f.IDs != nil {
-		if len(f.IDs) == 0 {
+	if !scope.All() {
+		ids := scope.IDs()
+		if len(ids) == 0 {
 			return " WHERE 1 = 0", nil
 		}
-		conds = append(conds, `p.id IN (`+placeholders(len(f.IDs))+`)`)
-		for _, id := range f.IDs {
+		conds = append(conds, `p.id IN (`+placeholders(len(ids))+`)`)
+		for _, id := range ids {
 			args = append(args, id)
 		}
 	}

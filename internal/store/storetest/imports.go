@@ -40,7 +40,7 @@ func unchanged(t *testing.T, db store.DB, old provider.Provider, what string) {
 	if _, err := db.Provider(context.Background(), "p-000600"); apperr.CodeOf(err) != apperr.NotFound {
 		t.Errorf("%s: the last provider is readable (err %v), want NotFound", what, err)
 	}
-	if _, total, err := db.Providers(context.Background(), provider.Filter{}); err != nil || total != 1 {
+	if _, total, err := db.Providers(context.Background(), provider.AllProviders(), provider.Filter{}); err != nil || total != 1 {
 		t.Errorf("%s: %d providers listed (err %v), want 1", what, total, err)
 	}
 }
@@ -101,7 +101,7 @@ func testStagedImportCommitsWhole(t *testing.T, db store.DB) {
 	for _, i := range []int{0, 299, 599} {
 		same(t, fmt.Sprintf("provider %d after the import", i+1), *get(t, db, ps[i].ID), ps[i])
 	}
-	if _, total, err := db.Providers(ctx, provider.Filter{}); err != nil || total != len(ps) {
+	if _, total, err := db.Providers(ctx, provider.AllProviders(), provider.Filter{}); err != nil || total != len(ps) {
 		t.Errorf("%d providers listed (err %v), want %d", total, err, len(ps))
 	}
 }

@@ -93,14 +93,21 @@ func testPolicyVersions(t *testing.T, db store.DB) {
 	}
 }
 
-func testListByIDs(t *testing.T, db store.DB) {
+func testListInScope(t *testing.T, db store.DB) {
 	ctx := context.Background()
 	replace(t, db, full("p-1", "Een"), full("p-2", "Twee"), full("p-3", "Drie"))
-	ps, total, err := db.Providers(ctx, provider.Filter{IDs: []string{"p-3", "p-1", "bestaat-niet"}})
+	ps, total, err := db.Providers(ctx, provider.OnlyProviders("p-3", "p-1", "bestaat-niet"), provider.Filter{})
 	if err != nil || total != 2 || len(ps) != 2 || ps[0].ID != "p-3" || ps[1].ID != "p-1" {
 		t.Errorf("by ids: total %d, %v, %v (want Drie, Een by name)", total, ps, err)
 	}
-	if _, total, err := db.Providers(ctx, provider.Filter{IDs: []string{}}); err != nil || total != 0 {
+	if _, total, err := db.Providers(ctx, provider.OnlyProviders(), provider.Filter{}); err != nil || total != 0 {
 		t.Errorf("no ids: total %d, %v", total, err)
+	}
+	// A scope nobody set is no providers, never the whole register.
+	if ps, total, err := db.Providers(ctx, provider.Scope{}, provider.Filter{}); err != nil || total != 0 || len(ps) != 0 {
+		t.Errorf("the zero scope: total %d, %v, %v; want none", total, ps, err)
+	}
+	if _, total, err := db.Providers(ctx, provider.AllProviders(), provider.Filter{}); err != nil || total != 3 {
+		t.Errorf("all providers: total %d, %v; want 3", total, err)
 	}
 }

@@ -24,7 +24,7 @@ func RunProviders(t *testing.T, open Opener) {
 		{"list filters by care type and query, pages, counts the total", testList},
 		{"EachProvider streams by id with facts, filtered, freshly allocated", testEach},
 		{"ReplaceProviders is all or nothing", testAllOrNothing},
-		{"providers are listed by id when asked", testListByIDs},
+		{"providers are listed within a scope; the zero scope lists none", testListInScope},
 	})
 }
 
@@ -190,7 +190,7 @@ func testList(t *testing.T, db store.DB) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ps, total, err := db.Providers(context.Background(), tc.filter)
+			ps, total, err := db.Providers(context.Background(), provider.AllProviders(), tc.filter)
 			if err != nil {
 				t.Fatalf("Providers: %v", err)
 			}
