@@ -4,21 +4,11 @@ import (
 	"testing"
 
 	"zorginkoop/internal/identity"
+	"zorginkoop/internal/identity/principaltest"
 	"zorginkoop/internal/provider"
 )
 
-func principal(kind identity.OrgKind, roles ...identity.Role) identity.Principal {
-	o := &identity.Organisation{ID: string(kind) + "-org", Kind: kind}
-	switch kind {
-	case identity.Insurer:
-		o.Insurers = []string{"cz-groep"}
-	case identity.Purchaser:
-		o.Insurers = []string{"eucare", "aevitae"}
-	case identity.Provider:
-		o.Providers = []string{"kvk-x"}
-	}
-	return identity.Principal{User: &identity.User{ID: "u", OrgID: o.ID, Roles: roles}, Org: o}
-}
+var principal = principaltest.Of
 
 func TestAuthorisationRules(t *testing.T) {
 	var (
