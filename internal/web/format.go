@@ -21,37 +21,6 @@ var amsterdam = func() *time.Location {
 	return loc
 }()
 
-// Dutch names of the codes in policy files.
-var (
-	kindHeadings = map[policy.Kind]string{
-		policy.Knockout: "Minimumeisen", policy.Exclusion: "Uitsluitingsgronden",
-		policy.Attestation: "Verklaringen met bewijs", policy.Guiding: "Richtinggevende criteria",
-		policy.Review: "Handmatige beoordeling",
-	}
-	kindOrder         = []policy.Kind{policy.Knockout, policy.Exclusion, policy.Attestation, policy.Guiding, policy.Review}
-	contractFormKinds = map[string]string{
-		"pxq": "p x q (prijs maal volume)", "lump_sum": "lumpsum", "categories": "omzetplafond met categorieën",
-		"integral": "integrale bekostiging", "subscription": "abonnement", "per_patient": "tarief per patiënt", "other": "overig",
-	}
-	substitutions = map[string]string{
-		"none": "geen substitutie", "within_category": "substitutie binnen de categorie", "full": "volledige substitutievrijheid",
-	}
-	windowKinds = map[string]string{
-		"new_provider_application": "aanvraag nieuwe zorgaanbieder", "mid_year_application": "tussentijdse aanvraag",
-		"additional_purchasing": "aanvullende zorginkoop (bijcontracteren)", "objection": "bezwaar", "other": "overig",
-	}
-	windowStarts = map[string]string{
-		"first_of_month": "op de eerste dag van de maand van aanvraag", "next_quarter": "aan het begin van het volgende kwartaal",
-		"next_year": "op 1 januari van het volgende jaar", "decision_date": "op de datum van het besluit",
-	}
-	actors  = map[string]string{"verzekeraar": "zorgverzekeraar", "zorgaanbieder": "zorgaanbieder", "beide": "beide"}
-	sources = map[provider.Source]string{
-		provider.SourceProvider: "opgegeven door de zorgaanbieder", provider.SourceRegister: "uit een openbaar register",
-		provider.SourceInsurer: "uit gegevens van de zorgverzekeraar",
-	}
-	agbKinds = map[provider.AGBKind]string{provider.AGBInstitution: "instelling", provider.AGBPractice: "praktijk", provider.AGBCaregiver: "zorgverlener"}
-)
-
 func (h *Handler) funcs() template.FuncMap {
 	return template.FuncMap{
 		"date": func(v any) string {
@@ -103,13 +72,13 @@ func (h *Handler) funcs() template.FuncMap {
 			}
 			return nl.Join(parts)
 		},
-		"contractFormKind": func(k string) string { return orCode(contractFormKinds, k) },
-		"substitution":     func(k string) string { return orCode(substitutions, k) },
-		"windowKind":       func(k string) string { return orCode(windowKinds, k) },
-		"windowStarts":     func(k string) string { return orCode(windowStarts, k) },
-		"actor":            func(k string) string { return orCode(actors, k) },
-		"agbKind":          func(k provider.AGBKind) string { return agbKinds[k] },
-		"factSource":       func(s provider.Source) string { return sources[s] },
+		"contractFormKind": func(k string) string { return orCode(policy.ContractFormNames, k) },
+		"substitution":     func(k string) string { return orCode(policy.SubstitutionNames, k) },
+		"windowKind":       func(k string) string { return orCode(policy.WindowKindNames, k) },
+		"windowStarts":     func(k string) string { return orCode(policy.WindowStartNames, k) },
+		"actor":            func(k string) string { return orCode(policy.ActorNames, k) },
+		"agbKind":          func(k provider.AGBKind) string { return provider.AGBKindNames[k] },
+		"factSource":       func(s provider.Source) string { return provider.SourceNames[s] },
 		"paragraphs": func(s string) []string {
 			var out []string
 			for _, p := range strings.Split(strings.TrimSpace(s), "\n\n") {

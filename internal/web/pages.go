@@ -58,8 +58,8 @@ func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := policyView{Compiled: c, Draft: c.Status == policy.Draft, Assess: assessment.MayAssess(actor, c.Insurer)}
-	for _, k := range kindOrder {
-		g := requirementGroup{Kind: k, Heading: kindHeadings[k]}
+	for _, k := range policy.KindOrder {
+		g := requirementGroup{Kind: k, Heading: policy.KindHeadings[k]}
 		for _, req := range c.Requirements {
 			if req.Kind == k {
 				g.Requirements = append(g.Requirements, req)
