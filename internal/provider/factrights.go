@@ -73,10 +73,11 @@ func mergeFacts(actor identity.Principal, ps []Provider, stored map[string][]Fac
 		facts := make([]Fact, 0, len(p.Facts)+len(keptOrder))
 		for k, f := range p.Facts {
 			old, isKept := kept[factKey(f)]
+			may := mayWriteFact(actor, p.ID, f)
 			switch {
-			case !mayWriteFact(actor, p.ID, f) && isKept && old == f:
+			case !may && isKept && old == f:
 				// sent back unchanged: stays as stored
-			case !mayWriteFact(actor, p.ID, f):
+			case !may:
 				refusals = append(refusals, refusal{i: i, k: k, p: p.ID, f: f})
 			case isKept:
 				refusals = append(refusals, refusal{i: i, k: k, p: p.ID, f: f, kept: old.Source})
