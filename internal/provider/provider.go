@@ -13,14 +13,16 @@ import (
 
 // Provider is a care provider organisation.
 type Provider struct {
-	ID          string     `json:"id"` // stable id, e.g. "kvk-12345678"
-	Name        string     `json:"name"`
-	KvK         string     `json:"kvk"`
-	AGBCodes    []AGBCode  `json:"agb_codes"`
-	CareTypes   []string   `json:"care_types"`
-	Specialisms []string   `json:"specialisms,omitempty"`
-	Locations   []Location `json:"locations"`
-	Facts       []Fact     `json:"facts,omitempty"`
+	ID          string       `json:"id"` // stable id, e.g. "kvk-12345678"
+	Name        string       `json:"name"`
+	KvK         string       `json:"kvk"`
+	AGBCodes    []AGBCode    `json:"agb_codes"`
+	CareTypes   []string     `json:"care_types"`
+	Specialisms []string     `json:"specialisms,omitempty"`
+	Locations   []Location   `json:"locations"`
+	Facts       []Fact       `json:"facts,omitempty"`
+	Parts       []PartChoice `json:"parts,omitempty"`     // parts of policies asked for or offered
+	Contracts   []Contract   `json:"contracts,omitempty"` // contracts with insurers, running or past
 }
 
 // AGBKind says what an AGB code identifies.
