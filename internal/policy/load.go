@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,6 +85,13 @@ func (c *Compiled) PartCareTypes(i int) []string {
 		return pt.CareTypes
 	}
 	return c.CareTypes
+}
+
+// TimelineByDate returns the milestones in date order (the file may list them otherwise).
+func (c *Compiled) TimelineByDate() []Milestone {
+	out := slices.Clone(c.Timeline)
+	slices.SortStableFunc(out, func(a, b Milestone) int { return a.Date.Compare(b.Date.Time) })
+	return out
 }
 
 // Hash is the hex SHA-256 of the policy file, naming this exact text in the audit trail.
