@@ -218,6 +218,13 @@ func loadFacts(fsys fs.FS, name string) ([]provider.FactDef, error) {
 		if strings.TrimSpace(d.Label) == "" {
 			bad("label", "a Dutch label is required")
 		}
+		numeric := d.Type == provider.Int || d.Type == provider.Number || d.Type == provider.Percent || d.Type == provider.Money
+		switch {
+		case (d.Min != nil || d.Max != nil) && !numeric:
+			bad("min", fmt.Sprintf("only int, number, percent and money facts have a range, not %s", d.Type))
+		case d.Min != nil && d.Max != nil && *d.Min > *d.Max:
+			bad("max", fmt.Sprintf("max %v is below min %v", *d.Max, *d.Min))
+		}
 	}
 	return ff.Facts, errs.Err()
 }
