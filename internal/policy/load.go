@@ -538,7 +538,9 @@ func validateContractForms(p *Policy, v *validator) {
 			}
 			numbers[cat.Number] = true
 			v.required(cfld+".title", cat.Title)
-			v.oneOf(cfld+".substitution", cat.Substitution, "none", "within_category", "full")
+			if cat.Substitution != "" { // not stated in the policy
+				v.oneOf(cfld+".substitution", cat.Substitution, "none", "within_category", "full")
+			}
 			if cat.MarginPercent < 0 || cat.MarginPercent > 100 {
 				v.bad(cfld+".margin_percent", "margin %d%% must be between 0 and 100", cat.MarginPercent)
 			}
