@@ -22,8 +22,8 @@ const (
 
 func init() {
 	audit.Register(
-		audit.Action{Name: ActionLogin, Dutch: "Ingelogd", Refused: "Inloggen geweigerd"},
-		audit.Action{Name: ActionLoginOIDC, Dutch: "Ingelogd via OpenID Connect", Refused: "Inloggen via OpenID Connect geweigerd"},
+		audit.Action{Name: ActionLogin, Dutch: "Ingelogd", Refused: "Inloggen mislukt"},
+		audit.Action{Name: ActionLoginOIDC, Dutch: "Ingelogd via OpenID Connect", Refused: "Inloggen via OpenID Connect mislukt"},
 		audit.Action{Name: ActionLogout, Dutch: "Uitgelogd", Refused: "Uitloggen geweigerd"},
 		audit.Action{Name: ActionOrganisationSave, Dutch: "Organisatie opgeslagen", Refused: "Organisatie opslaan geweigerd"},
 		audit.Action{Name: ActionUserAdd, Dutch: "Gebruiker toegevoegd", Refused: "Gebruiker toevoegen geweigerd"},

@@ -10,7 +10,7 @@ const (
 
 func init() {
 	audit.Register(
-		audit.Action{Name: ActionDraftSave, Dutch: "Concept opgeslagen", Refused: "Concept opslaan geweigerd"},
-		audit.Action{Name: ActionPublish, Dutch: "Beleid gepubliceerd", Refused: "Beleid publiceren geweigerd"},
+		audit.Action{Name: ActionDraftSave, Dutch: "Concept zorginkoopbeleid opgeslagen", Refused: "Concept zorginkoopbeleid opslaan geweigerd"},
+		audit.Action{Name: ActionPublish, Dutch: "Zorginkoopbeleid gepubliceerd", Refused: "Zorginkoopbeleid publiceren geweigerd"},
 	)
 }

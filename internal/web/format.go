@@ -45,6 +45,7 @@ func (h *Handler) funcs() template.FuncMap {
 		"int":          func(n int) string { return nl.Int(int64(n)) },
 		"yesno":        nl.Bool,
 		"kindName":     func(k policy.Kind) string { return policy.KindNames[k] },
+		"sectorName":   policy.SectorName,
 		"statusName":   func(s assessment.Status) string { return assessment.StatusNames[s] },
 		"outcomeName":  func(o assessment.Outcome) string { return assessment.OutcomeNames[o] },
 		"insurerName":  h.Library.InsurerName,

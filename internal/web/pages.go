@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,11 +30,11 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var rows []policyRow
+	v := indexView{Intro: introFor(actor)}
 	for _, c := range cs {
-		rows = append(rows, policyRow{Compiled: c, Draft: c.Status == policy.Draft, Assess: assessment.MayAssess(actor, c.Insurer)})
+		v.Rows = append(v.Rows, policyRow{Compiled: c, Draft: c.Status == policy.Draft, Assess: assessment.MayAssess(actor, c.Insurer)})
 	}
-	return h.render(w, http.StatusOK, "index.html", "Zorginkoopbeleid in werking", rows)
+	return h.render(w, http.StatusOK, "index.html", "Zorginkoopbeleid in werking", v)
 }
 
 type requirementGroup struct {
@@ -122,11 +123,7 @@ func (h *Handler) providersPage(w http.ResponseWriter, r *http.Request) error {
 	v.Total = total
 	v.Pages = (total + providersPerPage - 1) / providersPerPage
 	for _, p := range ps {
-		var cities []string
-		for _, l := range p.Locations {
-			cities = append(cities, l.City)
-		}
-		v.Rows = append(v.Rows, providerRow{Provider: p, Cities: strings.Join(cities, ", ")})
+		v.Rows = append(v.Rows, providerRow{Provider: p, Cities: strings.Join(cities(p.Locations), ", ")})
 	}
 	if len(ps) > 0 {
 		v.First = (v.Page-1)*providersPerPage + 1
@@ -150,4 +147,15 @@ func (h *Handler) providersPage(w http.ResponseWriter, r *http.Request) error {
 		v.NextURL = link(v.Page + 1)
 	}
 	return h.render(w, http.StatusOK, "providers.html", "Zorgaanbieders", v)
+}
+
+// cities are the places of the locations, each once, in the order of the locations.
+func cities(ls []provider.Location) []string {
+	var out []string
+	for _, l := range ls {
+		if l.City != "" && !slices.Contains(out, l.City) {
+			out = append(out, l.City)
+		}
+	}
+	return out
 }
