@@ -9,6 +9,7 @@ const (
 	ActionLogout             = "logout"
 	ActionOrganisationSave   = "organisation.save"
 	ActionUserAdd            = "user.add"
+	ActionUserInvite         = "user.invite"
 	ActionUserRoles          = "user.roles"
 	ActionUserDisable        = "user.disable"
 	ActionUserCertificate    = "user.certificate"
@@ -27,6 +28,7 @@ func init() {
 		audit.Action{Name: ActionLogout, Dutch: "Uitgelogd", Refused: "Uitloggen geweigerd"},
 		audit.Action{Name: ActionOrganisationSave, Dutch: "Organisatie opgeslagen", Refused: "Organisatie opslaan geweigerd"},
 		audit.Action{Name: ActionUserAdd, Dutch: "Gebruiker toegevoegd", Refused: "Gebruiker toevoegen geweigerd"},
+		audit.Action{Name: ActionUserInvite, Dutch: "Uitnodiging verstuurd", Refused: "Uitnodiging versturen geweigerd"},
 		audit.Action{Name: ActionUserRoles, Dutch: "Rollen gewijzigd", Refused: "Rollen wijzigen geweigerd"},
 		audit.Action{Name: ActionUserDisable, Dutch: "Gebruiker in- of uitgeschakeld", Refused: "Gebruiker in- of uitschakelen geweigerd",
 			Text: userDisableText},
