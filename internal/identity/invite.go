@@ -72,14 +72,18 @@ func (s *Service) InviteUser(ctx context.Context, actor Principal, nu NewUser) (
 var errInviteNotSent = errors.New("the user was added; the invitation mail was not sent")
 
 // ManagedUser returns one user that actor manages (its own organisation's users; every
-// user for the operator); any other user is NotFound, as one that does not exist.
+// user for the operator). Another organisation's user is NotFound, as one that does not
+// exist; the organisation's other users get Forbidden.
 func (s *Service) ManagedUser(ctx context.Context, actor Principal, userID string) (*User, error) {
 	if actor.IsAnonymous() {
 		return nil, LoginRequired("manage users")
 	}
 	u, err := s.Store.User(ctx, userID)
-	if apperr.CodeOf(err) == apperr.NotFound || err == nil && !actor.MayManageUsers(u.OrgID) {
+	switch {
+	case apperr.CodeOf(err) == apperr.NotFound || err == nil && u.OrgID != actor.OrgID() && !actor.MayManageUsers(u.OrgID):
 		return nil, Hide("user " + userID)
+	case err == nil && !actor.MayManageUsers(u.OrgID):
+		return nil, forbidden("only the organisation's beheerder may manage its users", "Alleen een beheerder van uw organisatie mag gebruikers beheren.")
 	}
 	return u, err
 }

@@ -273,8 +273,15 @@ func (s *Service) SetCertificate(ctx context.Context, actor Principal, userID, f
 	return u, nil
 }
 
-// Users lists an organisation's users ("" for all, operator only).
+// Users lists an organisation's users ("" for all, operator only): for its beheerder and
+// the operator. The organisation's other users get Forbidden, everyone else NotFound.
 func (s *Service) Users(ctx context.Context, actor Principal, orgID string) ([]User, error) {
+	if actor.IsAnonymous() {
+		return nil, LoginRequired("see users")
+	}
+	if orgID != "" && orgID == actor.OrgID() && !actor.MayManageUsers(orgID) {
+		return nil, forbidden("only the organisation's beheerder may manage its users", "Alleen een beheerder van uw organisatie mag gebruikers beheren.")
+	}
 	if orgID == "" && !actor.IsOperator() || orgID != "" && !actor.MayManageUsers(orgID) {
 		return nil, Hide("organisation " + orgID)
 	}

@@ -31,6 +31,8 @@ func (h *Handler) navFuncs() template.FuncMap {
 		// mayViewAuditTrail: the principal may read its organisation's audit trail (the
 		// operator: every trail).
 		"mayViewAuditTrail": func(p identity.Principal) bool { return p.MayViewAudit(p.OrgID()) },
+		// mayManageUsers: the principal manages the users of its organisation.
+		"mayManageUsers": func(p identity.Principal) bool { return !p.IsAnonymous() && p.MayManageUsers(p.OrgID()) },
 	}
 }
 

@@ -82,11 +82,13 @@ func newHandler(s *app.Services, opt Options) (*Handler, error) {
 	h.handle("GET /beleid/{id}/beoordeling.xlsx", h.assessmentXLSX)
 	h.handle("GET /beleid/{id}/beoordeling/{providerID}", h.providerAssessmentPage)
 	h.handle("GET /zorgaanbieders", h.providersPage)
+	h.handle("GET /zorgaanbieders/{id}", h.providerPage)
 	h.handle("GET /logboek", h.auditPage)
 	h.handle("GET /logboek.csv", h.auditCSV)
 	h.handle("GET /inloggen/oidc/{org}", h.oidcStart)
 	h.handle("GET /inloggen/oidc/{org}/terug", h.oidcCallback)
 	h.authRoutes()
+	h.userRoutes()
 	h.handle("/", func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.NotFoundf("no page at %s", r.URL.Path)
 	})
