@@ -160,6 +160,20 @@ func postForm(path string, form url.Values) func(*testing.T, *matrix, int) reque
 	}
 }
 
+// userPath is the page of the actor with key's user, with suffix.
+func userPath(key, suffix string) func(*testing.T, *matrix, int) request {
+	return func(t *testing.T, m *matrix, n int) request {
+		return get("/organisatie/gebruikers/" + m.ts.Actor(key).Principal.UserID() + suffix)(t, m, n)
+	}
+}
+
+// userForm posts form to the page of the actor with key's user, with suffix.
+func userForm(key, suffix string, form url.Values) func(*testing.T, *matrix, int) request {
+	return func(t *testing.T, m *matrix, n int) request {
+		return postForm("/organisatie/gebruikers/"+m.ts.Actor(key).Principal.UserID()+suffix, form)(t, m, n)
+	}
+}
+
 // draftJSON is the API body that uploads a shipped file with another id and title.
 func draftJSON(t *testing.T, shipped, id, title string) request {
 	b, _ := json.Marshal(map[string]string{"file": "concept.yaml", "yaml": string(apptest.DraftYAML(t, shipped, id, title))})
@@ -429,6 +443,38 @@ func pageRows() []row {
 		{route: "GET /logboek.csv", object: "Y's whole trail", req: get("/logboek.csv?organisatie=" + apptest.OrgY),
 			want: want(404, "anon", login, "y-beheerder", 200, "op", 200),
 			see:  map[string][]string{"y-beheerder": {"provider:" + y}}},
+		// An organisation's users: its beheerder and the operator manage them; its other
+		// users get 403; everyone else 404, as for an organisation or user that does not
+		// exist. The forms are sent incomplete, so that they change nothing even where allowed
+		// (an invitation answers 409 first here: the matrix's server mails no links).
+		{route: "GET /organisatie/gebruikers", object: "own organisation's users", req: get("/organisatie/gebruikers"),
+			want: want(403, "anon", login, "beheerders", 200, "op", 200),
+			see:  map[string][]string{"a-beheerder": {"Gebruiker a-inkoper"}, "x-beheerder": {"Gebruiker x-invuller"}}},
+		{route: "GET /organisatie/gebruikers", object: "A's users", req: get("/organisatie/gebruikers?organisatie=" + apptest.OrgA),
+			want: want(404, "anon", login, "a-org", 403, "a-beheerder", 200, "op", 200),
+			see:  map[string][]string{"op": {"Gebruiker a-inkoper"}}},
+		{route: "POST /organisatie/gebruikers", object: "own organisation, without roles",
+			req:  postForm("/organisatie/gebruikers", url.Values{"naam": {"Nieuw"}, "email": {"nieuw@matrix.example"}}),
+			want: want(403, "anon", login, "beheerders", 409, "op", 409)},
+		{route: "POST /organisatie/gebruikers", object: "A's users, without roles",
+			req:  postForm("/organisatie/gebruikers", url.Values{"organisatie": {apptest.OrgA}, "naam": {"Nieuw"}, "email": {"nieuw@matrix.example"}}),
+			want: want(404, "anon", login, "a-org", 403, "a-beheerder", 409, "op", 409)},
+		{route: "GET /organisatie/gebruikers/{id}", object: "a-inkoper", req: userPath("a-inkoper", ""),
+			want: want(404, "anon", login, "a-org", 403, "a-beheerder", 200, "op", 200),
+			see:  map[string][]string{"a-beheerder": {"Gebruiker a-inkoper", "inkoper"}}},
+		{route: "POST /organisatie/gebruikers/{id}/rollen", object: "a-inkoper, without roles", req: userForm("a-inkoper", "/rollen", url.Values{"reden": {"x"}}),
+			want: want(404, "anon", login, "a-org", 403, "a-beheerder", 400, "op", 400)},
+		{route: "POST /organisatie/gebruikers/{id}/uitschakelen", object: "a-inkoper, without a reason", req: userForm("a-inkoper", "/uitschakelen", url.Values{}),
+			want: want(404, "anon", login, "a-org", 403, "a-beheerder", 400, "op", 400)},
+		{route: "POST /organisatie/gebruikers/{id}/inschakelen", object: "x-invuller, without a reason", req: userForm("x-invuller", "/inschakelen", url.Values{}),
+			want: want(404, "anon", login, "x", 403, "x-beheerder", 400, "op", 400)},
+		// A provider's page: the register's readers and the provider itself; per-insurer facts
+		// only for that insurer's side (the leak markers).
+		{route: "GET /zorgaanbieders/{id}", object: "X's record", req: get("/zorgaanbieders/" + x), want: want(200, "anon", login, "y", 404),
+			see: map[string][]string{"x": {"De Linde"}}},
+		{route: "GET /zorgaanbieders/{id}", object: "Y's record", req: get("/zorgaanbieders/" + y), want: want(200, "anon", login, "x", 404),
+			see: map[string][]string{"a-side": {apptest.MarkersYRevenueA[2]}, "b": {apptest.MarkersYRevenueB[2]},
+				"y": {apptest.MarkersYRevenueA[2], apptest.MarkersYRevenueB[2]}}},
 		// The login area (internal/web/auth.go, oidc.go) has its own tests; here only
 		// that it answers without a server error and without another tenant's data.
 		{route: "GET /inloggen", object: "login page", req: get("/inloggen"), want: want(anyStatus)},
