@@ -476,15 +476,8 @@ func (lib *Library) validateRequirements(c *Compiled, v *validator, checkCareTyp
 	}
 }
 
-// strictTransition is false while the shipped policy files are being given their parts and
-// milestone kinds (TEMPORARY, removed before this change is done).
-const strictTransition = false
-
 func validateParts(p *Policy, v *validator, checkCareTypes func(string, []string)) {
 	seen := map[string]bool{}
-	if p.Base.ID == "" && !strictTransition {
-		p.Base = Part{ID: "basisovereenkomst", Title: "Basisovereenkomst", Source: p.Source.File}
-	}
 	v.id("base.id", p.Base.ID, seen)
 	v.required("base.title", p.Base.Title)
 	v.required("base.source", p.Base.Source)
@@ -540,7 +533,7 @@ func validateTimeline(p *Policy, v *validator) {
 		f := fmt.Sprintf("timeline[%d]", i)
 		v.id(f+".id", m.ID, seen)
 		v.required(f+".what", m.What)
-		if _, ok := MilestoneKindNames[m.Kind]; !ok && (m.Kind != "" || strictTransition) {
+		if _, ok := MilestoneKindNames[m.Kind]; !ok {
 			v.bad(f+".kind", "milestone kind %q is not one of opening, deadline, publication, third_party_decision, event", m.Kind)
 		}
 		v.oneOf(f+".actor", m.Actor, "verzekeraar", "zorgaanbieder", "beide", "derde")
