@@ -46,6 +46,10 @@ func formErrors(err error) (int, []string, error) {
 			msg = answers[e.Code].Message
 		}
 		if l, ok := fieldLabels[e.Field]; ok && e.Code == apperr.Invalid {
+			// internal/text names the field by its code ("Het veld name is …"): name it by its label.
+			if rest, cut := strings.CutPrefix(msg, "Het veld "+e.Field+" "); cut {
+				msg = rest
+			}
 			msg = l + ": " + msg
 		}
 		out = append(out, msg)

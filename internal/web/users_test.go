@@ -66,6 +66,10 @@ func TestUserFormsNameTheFieldAndARefusedActionChangesNothing(t *testing.T) {
 		url.Values{"naam": {"X"}, "email": {"x@cz.example"}, "rol": {"tekenbevoegde"}})
 	wantStatus(t, resp, body, http.StatusBadRequest)
 	wantContains(t, body, "Rollen: De rol &#34;tekenbevoegde&#34; bestaat niet voor deze organisatie")
+	resp, body = c.submit("/organisatie/gebruikers", "/organisatie/gebruikers",
+		url.Values{"naam": {strings.Repeat("x", 201)}, "email": {"y@cz.example"}, "rol": {"inkoper"}})
+	wantStatus(t, resp, body, http.StatusBadRequest)
+	wantContains(t, body, "Naam: is 201 tekens lang; er zijn er hoogstens 200 toegestaan.")
 	if count() != n {
 		t.Fatal("a refused invitation added a user")
 	}
