@@ -163,7 +163,7 @@ func postForm(path string, form url.Values) func(*testing.T, *matrix, int) reque
 // userPath is the page of the actor with key's user, with suffix.
 func userPath(key, suffix string) func(*testing.T, *matrix, int) request {
 	return func(t *testing.T, m *matrix, n int) request {
-		return get("/organisatie/gebruikers/" + m.ts.Actor(key).Principal.UserID() + suffix)(t, m, n)
+		return get("/organisatie/gebruikers/"+m.ts.Actor(key).Principal.UserID()+suffix)(t, m, n)
 	}
 }
 

@@ -73,7 +73,7 @@ func auditSentence(e audit.Entry) string {
 
 // auditNamer names what entries mention, authorised as the reader: policies and providers
 // through their services (what the reader may not see keeps its id), users and
-// organisations through identity.TrailNames. It remembers what it looked up, for the
+// organisations through identity.TrailNames, users through identity.ManagedUser. It remembers what it looked up, for the
 // pages of one answer.
 type auditNamer struct {
 	h      *Handler
@@ -104,9 +104,6 @@ func (n *auditNamer) who(e audit.Entry) (user, org string) {
 		return "niet ingelogd", ""
 	}
 	user = e.UserName
-	if user == "" {
-		user = n.names.Users[e.UserID]
-	}
 	if e.OrgID != "" {
 		org = n.org(e.OrgID)
 	}
@@ -147,8 +144,11 @@ func (n *auditNamer) lookup(s string) string {
 	case "providers":
 		return "meerdere zorgaanbieders"
 	case "user":
-		if name, ok := n.names.Users[id]; ok {
-			return "gebruiker " + name
+		if id == identity.SystemUserID {
+			return "de opdrachtregel"
+		}
+		if u, err := n.h.Identity.ManagedUser(n.ctx, n.actor, id); err == nil {
+			return "gebruiker " + u.Name
 		}
 		if strings.Contains(id, "@") {
 			return "gebruiker met e-mailadres " + id
