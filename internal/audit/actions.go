@@ -47,9 +47,9 @@ func Registered(name string) bool {
 	return ok
 }
 
-// ActionText is the Dutch name of what e records, for the pages and the API: "Beleid
-// gepubliceerd", or for a refused attempt "Zorginkoopbeleid publiceren geweigerd". An action
-// without a Dutch name is shown by its code ("offer.send").
+// ActionText is the Dutch name of what e records, for the pages and the API:
+// "Zorginkoopbeleid gepubliceerd", or for a refused attempt "Zorginkoopbeleid publiceren
+// geweigerd". An action without a Dutch name is shown by its code ("offer.send").
 func ActionText(e Entry) string {
 	actionsMu.RLock()
 	a, ok := actions[e.Action]
