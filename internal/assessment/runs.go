@@ -189,8 +189,8 @@ type SummaryFilter struct {
 	// PartOutcome for the part with id Part.
 	Part        string
 	PartOutcome Outcome
-	Offset   int
-	Limit    int // 1 to MaxPageSize for a page; ignored by EachSummary
+	Offset      int
+	Limit       int // 1 to MaxPageSize for a page; ignored by EachSummary
 }
 
 // Store keeps assessment runs.
