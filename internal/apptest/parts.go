@@ -51,8 +51,13 @@ requirements:
 // InstallPartsPolicy stores PartsPolicy as published and adds it to the library.
 func (e *Env) InstallPartsPolicy(t testing.TB) {
 	t.Helper()
-	files := map[string][]byte{"cz-hz-onderdelen-2022.yaml": []byte(partsPolicy)}
+	name, data := PartsPolicyFile()
+	files := map[string][]byte{name: data}
 	if _, err := policy.Install(context.Background(), e.Library, e.DB, Now, files); err != nil {
 		t.Fatalf("install %s: %v", PartsPolicy, err)
 	}
 }
+
+// PartsPolicyFile returns the file name and text of PartsPolicy, for tests that load
+// policies from a folder.
+func PartsPolicyFile() (string, []byte) { return PartsPolicy + ".yaml", []byte(partsPolicy) }
