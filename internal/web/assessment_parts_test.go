@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"html"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
 	"zorginkoop/internal/apptest"
@@ -168,4 +170,44 @@ func TestDownloadsHaveAColumnPerPart(t *testing.T) {
 		}
 		check(t, rows)
 	})
+}
+
+// In a real browser: the buyer filters the overview by a part's outcome with the form and
+// opens the provider found; the provider reads its own outcome per part.
+func TestBrowserShowsOutcomesPerPart(t *testing.T) {
+	e := newAuthEnv(t, Limits{})
+	e.app.InstallPartsPolicy(t)
+	if _, err := e.app.Assessments.AssessAll(context.Background(), e.ids.Operator, apptest.PartsPolicy, nil); err != nil {
+		t.Fatal(err)
+	}
+	p := newPageTab(t, e.srv.URL)
+	p.login(apptest.CZBuyerEmail, apptest.Password)
+	p.open("/beleid/" + apptest.PartsPolicy + "/beoordeling")
+	p.wantText("table.part-totals", []string{"Module praktijkmanagement", "1 komt niet in aanmerking", "Stoppen met rokenprogramma", "2 niet aangevraagd"}, nil)
+	ctx, cancel := p.step()
+	err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS(`select[name="onderdeel"]`), "praktijkmanagement"),
+		chromedp.SetValue(chromedp.CSS(`select[name="onderdeel_uitkomst"]`), "not_eligible"))
+	cancel()
+	if err != nil {
+		t.Fatalf("choose the part's outcome: %v", err)
+	}
+	p.click(`form.inline button[type="submit"]`)
+	p.wantText("main table:last-of-type", []string{"Huisartsenpraktijk Failliet", "Module praktijkmanagement: komt niet in aanmerking"},
+		[]string{"Huisartsenpraktijk De Linde"})
+	p.click(`main a[href="/beleid/` + apptest.PartsPolicy + `/beoordeling/hap-failliet"]`)
+	p.wantText("main", []string{"Contract en onderdelen", "Module praktijkmanagement", "Voldoet niet aan: Geen faillissement voor praktijkmanagement.",
+		"Onderdeel: Stoppen met rokenprogramma"}, nil)
+
+	p.open("/")
+	p.click(`form.logout button`)
+	p.login(apptest.LindeEmail, apptest.Password)
+	p.open("/beoordelingen")
+	p.wantText("main", []string{"Onderdeel Module praktijkmanagement: komt in aanmerking", "Onderdeel Stoppen met rokenprogramma: niet aangevraagd"}, nil)
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, v := range p.violations {
+		t.Errorf("Content-Security-Policy violation: %s", v)
+	}
 }
