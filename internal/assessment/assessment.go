@@ -236,7 +236,9 @@ func (as *Assessor) Summarize(s *Subject, out *Summary) {
 		}
 		st := as.judge(i, s)
 		out.Statuses[i] = st
-		if req.Kind == policy.Guiding && st != NotApplicable {
+		// A guiding criterion a person judges (no rule) is not scored: nobody could earn
+		// its points from facts.
+		if req.Kind == policy.Guiding && st != NotApplicable && st != Review {
 			out.MaxScore += req.Points
 			if st == Met {
 				out.Score += req.Points
@@ -340,7 +342,7 @@ func (as *Assessor) Assess(p *provider.Provider) Result {
 			continue
 		}
 		it := Item{RequirementID: req.ID, Kind: req.Kind, Title: req.Title, Source: req.Source, Status: r.Statuses[i], Part: req.Part}
-		if req.Kind == policy.Guiding {
+		if req.Kind == policy.Guiding && it.Status != Review && it.Status != NotApplicable {
 			it.MaxPoints = req.Points
 			if it.Status == Met {
 				it.Points = req.Points

@@ -216,3 +216,28 @@ func TestPartsRefuseBadDeclarations(t *testing.T) {
 		})
 	}
 }
+
+func TestGuidingCriterionWithoutRuleIsNotScored(t *testing.T) {
+	lib, err := policy.LoadBase(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(partsPolicy, "    rule: zkn_lid\n", "", 1)
+	c, err := lib.Parse("parts.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib.Add(c)
+	p := &provider.Provider{ID: "zh-1", Name: "Ziekenhuis", CareTypes: []string{"ziekenhuis"}, Facts: []provider.Fact{fact("zkn_lid", "true")}}
+	r := assessment.New(lib, c).Assess(p)
+	if it := item(t, r, "hybride-gesprek"); it.Status != assessment.Review || it.MaxPoints != 0 {
+		t.Fatalf("guiding without rule = %+v, want ter beoordeling without points", it)
+	}
+	if r.MaxScore != 0 {
+		t.Fatalf("max score %d counts points nobody can earn from facts", r.MaxScore)
+	}
+	_, as := partsSetup(t)
+	if r := as.Assess(p); r.MaxScore != 1 || r.Score != 1 {
+		t.Fatalf("with its rule: score %d of %d, want 1 of 1", r.Score, r.MaxScore)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,6 +85,13 @@ func (c *Compiled) PartCareTypes(i int) []string {
 		return pt.CareTypes
 	}
 	return c.CareTypes
+}
+
+// TimelineByDate returns the milestones in date order (the file may list them otherwise).
+func (c *Compiled) TimelineByDate() []Milestone {
+	out := slices.Clone(c.Timeline)
+	slices.SortStableFunc(out, func(a, b Milestone) int { return a.Date.Compare(b.Date.Time) })
+	return out
 }
 
 // Hash is the hex SHA-256 of the policy file, naming this exact text in the audit trail.
@@ -209,6 +217,13 @@ func loadFacts(fsys fs.FS, name string) ([]provider.FactDef, error) {
 		}
 		if strings.TrimSpace(d.Label) == "" {
 			bad("label", "a Dutch label is required")
+		}
+		numeric := d.Type == provider.Int || d.Type == provider.Number || d.Type == provider.Percent || d.Type == provider.Money
+		switch {
+		case (d.Min != nil || d.Max != nil) && !numeric:
+			bad("min", fmt.Sprintf("only int, number, percent and money facts have a range, not %s", d.Type))
+		case d.Min != nil && d.Max != nil && *d.Min > *d.Max:
+			bad("max", fmt.Sprintf("max %v is below min %v", *d.Max, *d.Min))
 		}
 	}
 	return ff.Facts, errs.Err()
@@ -523,7 +538,9 @@ func validateContractForms(p *Policy, v *validator) {
 			}
 			numbers[cat.Number] = true
 			v.required(cfld+".title", cat.Title)
-			v.oneOf(cfld+".substitution", cat.Substitution, "none", "within_category", "full")
+			if cat.Substitution != "" { // not stated in the policy
+				v.oneOf(cfld+".substitution", cat.Substitution, "none", "within_category", "full")
+			}
 			if cat.MarginPercent < 0 || cat.MarginPercent > 100 {
 				v.bad(cfld+".margin_percent", "margin %d%% must be between 0 and 100", cat.MarginPercent)
 			}

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -84,8 +83,7 @@ func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Sections = append(v.Sections, sec)
 	}
-	v.Timeline = append(v.Timeline, c.Timeline...)
-	sort.SliceStable(v.Timeline, func(i, j int) bool { return v.Timeline[i].Date.Before(v.Timeline[j].Date.Time) })
+	v.Timeline = c.TimelineByDate()
 	return h.render(w, http.StatusOK, "policy.html", c.Title, v)
 }
 
