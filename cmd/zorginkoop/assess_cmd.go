@@ -123,17 +123,22 @@ func (a *app) assessStored(ctx context.Context, policyID, providerID string, asJ
 	if asJSON {
 		return a.printRun(ctx, svc, op, pol)
 	}
-	fmt.Fprintf(a.stdout, "%d zorgaanbieders beoordeeld: %d komen in aanmerking, %d komen niet in aanmerking, %d onvolledig\n",
-		run.Providers, run.Eligible, run.NotEligible, run.Incomplete)
+	// English words around Dutch content (docs/language.md): the outcome names are Dutch.
+	fmt.Fprintf(a.stdout, "assessed %s; base contract: %d %s, %d %s, %d %s\n", counted(run.Providers, "provider"),
+		run.Eligible, assessment.OutcomeNames[assessment.Eligible], run.NotEligible, assessment.OutcomeNames[assessment.NotEligible],
+		run.Incomplete, assessment.OutcomeNames[assessment.Incomplete])
 	for _, pc := range run.Parts {
-		pt, _, _ := pol.Part(pc.Part)
+		pt, _, ok := pol.Part(pc.Part)
+		if !ok { // the run was made against the policy just read: this does not happen
+			continue
+		}
 		var counts []string
 		for _, o := range assessment.PartOutcomes {
 			if n := pc.Count(o); n > 0 {
 				counts = append(counts, fmt.Sprintf("%d %s", n, assessment.PartOutcomeName(pt, o)))
 			}
 		}
-		fmt.Fprintf(a.stdout, "  %s: %s\n", pt.Title, strings.Join(counts, ", "))
+		fmt.Fprintf(a.stdout, "  part %s: %s\n", pt.Title, strings.Join(counts, ", "))
 	}
 	fmt.Fprintln(a.stdout)
 	// Explain the providers that will be printed, one at a time.
@@ -151,7 +156,7 @@ func (a *app) assessStored(ctx context.Context, policyID, providerID string, asJ
 		return err
 	}
 	if limit > 0 && n > limit {
-		fmt.Fprintf(a.stdout, "\n… en nog %d zorgaanbieders (gebruik --limit 0 of --json voor alles)\n", n-limit)
+		fmt.Fprintf(a.stdout, "\n... and %s (use --limit 0 or --json for all)\n", counted(n-limit, "more provider"))
 	}
 	return nil
 }
@@ -239,7 +244,7 @@ func (a *app) printResults(lib *policy.Library, pol *policy.Compiled, results []
 	a.printHeader(lib, pol)
 	for i, r := range results {
 		if limit > 0 && i >= limit {
-			fmt.Fprintf(w, "\n… en nog %d zorgaanbieders (gebruik --limit 0 of --json voor alles)\n", len(results)-limit)
+			fmt.Fprintf(w, "\n... and %s (use --limit 0 or --json for all)\n", counted(len(results)-limit, "more provider"))
 			break
 		}
 		writeResult(w, pol, r, all)
@@ -248,24 +253,24 @@ func (a *app) printResults(lib *policy.Library, pol *policy.Compiled, results []
 }
 
 func (a *app) printHeader(lib *policy.Library, pol *policy.Compiled) {
-	fmt.Fprintf(a.stdout, "Beoordeling %s (%s, %s), peildatum %s\n", pol.ID, pol.Title, lib.InsurerName(pol.Insurer), nl.Date(pol.ReferenceTime()))
+	fmt.Fprintf(a.stdout, "Assessment against %s (%s, %s), reference date %s\n", pol.ID, pol.Title, lib.InsurerName(pol.Insurer), nl.Date(pol.ReferenceTime()))
 }
 
 func writeResult(w io.Writer, pol *policy.Compiled, r assessment.Result, all bool) {
 	fmt.Fprintf(w, "\n%s (%s): %s", r.ProviderName, r.ProviderID, assessment.OutcomeNames[r.Outcome])
 	if r.MaxScore > 0 {
-		fmt.Fprintf(w, ", score richtinggevende criteria %d van %d", r.Score, r.MaxScore)
+		fmt.Fprintf(w, ", guiding criteria score %d of %d", r.Score, r.MaxScore)
 	}
 	if n := r.Count(assessment.Review); n > 0 {
-		fmt.Fprintf(w, ", %d ter beoordeling", n)
+		fmt.Fprintf(w, ", %d %s", n, assessment.StatusNames[assessment.Review])
 	}
 	fmt.Fprintln(w)
 	if len(pol.Parts) > 0 {
 		// The base contract and every part: its outcome and why.
 		for _, c := range r.Contract {
-			what := "Onderdeel " + c.Title
+			what := "part " + c.Title
 			if c.Base {
-				what = c.Title + " (basis)"
+				what = "base contract " + c.Title
 			}
 			fmt.Fprintf(w, "  %s: %s. %s\n", what, c.OutcomeText, c.Explanation)
 		}

@@ -55,12 +55,13 @@ func TestAssessShowsTheBaseContractAndEveryPart(t *testing.T) {
 	t.Run("text: counts per part, and per provider the base contract and every part explained", func(t *testing.T) {
 		out := assess(t, "--limit", "3")
 		for _, want := range []string{
-			"  Module praktijkmanagement: ", // the counts of the run
-			"  Stoppen met rokenprogramma: ",
-			" niet aangevraagd\n",
-			"  Praktijkovereenkomst huisartsenzorg (basis): ",
-			"  Onderdeel Module praktijkmanagement: ",
-			"  Onderdeel Stoppen met rokenprogramma: niet aangevraagd. De zorgaanbieder heeft dit onderdeel niet aangevraagd; de voorwaarden zijn niet beoordeeld.\n",
+			"assessed 5 providers; base contract: ", // the counts of the run
+			"  part Module praktijkmanagement: ",
+			"  part Stoppen met rokenprogramma: 5 niet aangevraagd\n",
+			"  base contract Praktijkovereenkomst huisartsenzorg: ",
+			"  part Module praktijkmanagement: komt ",
+			"  part Stoppen met rokenprogramma: niet aangevraagd. De zorgaanbieder heeft dit onderdeel niet aangevraagd; de voorwaarden zijn niet beoordeeld.\n",
+			"... and 2 more providers (use --limit 0 or --json for all)",
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
