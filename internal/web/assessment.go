@@ -111,7 +111,11 @@ func partTotals(pol *policy.Compiled, run *assessment.RunCounts, base string) []
 				continue
 			}
 			q := url.Values{"onderdeel": {pc.Part}, "onderdeel_uitkomst": {string(o)}}
-			t.Counts = append(t.Counts, partCount{Outcome: o, Text: assessment.PartOutcomeName(pt, o), Count: pc.Count(o), URL: base + "?" + q.Encode()})
+			text := assessment.PartOutcomeName(pt, o)
+			if o == assessment.OutOfScope {
+				text = "staat niet open voor hun zorgsoort" // a count of providers, not one
+			}
+			t.Counts = append(t.Counts, partCount{Outcome: o, Text: text, Count: pc.Count(o), URL: base + "?" + q.Encode()})
 		}
 		out = append(out, t)
 	}
@@ -418,9 +422,11 @@ type contractLine struct {
 
 // itemGroup is the judged requirements of the base contract or of one part.
 type itemGroup struct {
-	Title string
-	Base  bool
-	Items []assessment.Item
+	Title  string
+	Base   bool
+	Judged bool   // false: a part not asked for, not offered or not open to the provider
+	Why    string // why its conditions were not judged
+	Items  []assessment.Item
 }
 
 // contractView sets the drill-down's contract lines and its requirements per part.
@@ -432,7 +438,7 @@ func (v *providerAssessment) contractView() {
 			line.ToAll = pt.OfferedToAll
 		}
 		v.Contract = append(v.Contract, line)
-		g := itemGroup{Title: c.Title, Base: c.Base}
+		g := itemGroup{Title: c.Title, Base: c.Base, Judged: c.Outcome.Judged(), Why: c.Explanation}
 		for _, it := range v.Result.Items {
 			if c.Base && it.Part == "" || !c.Base && it.Part == c.Part {
 				g.Items = append(g.Items, it)

@@ -104,7 +104,9 @@ func TestProviderPageShowsTheContractAndRequirementsPerPart(t *testing.T) {
 		// the requirements per part, below the contract
 		"Eisen Praktijkovereenkomst huisartsenzorg (basis) Eis Soort Status Toelichting Bron BIG-registratie als huisarts",
 		"Onderdeel: Module praktijkmanagement Eis Soort Status Toelichting Bron Geen faillissement voor praktijkmanagement minimumeis voldoet niet",
-		"Onderdeel: Stoppen met rokenprogramma Eis Soort Status Toelichting Bron Omzet voor stoppen met roken minimumeis n.v.t.")
+		// a part not asked for: why, and its conditions folded away
+		"Onderdeel: Stoppen met rokenprogramma De zorgaanbieder heeft dit onderdeel niet aangevraagd; de voorwaarden zijn niet beoordeeld. "+
+			"1 voorwaarde, niet beoordeeld Eis Soort Status Toelichting Bron Omzet voor stoppen met roken minimumeis n.v.t.")
 	if strings.Index(text, "Contract en onderdelen") > strings.Index(text, "Eisen Praktijkovereenkomst") {
 		t.Errorf("the contract is not above the requirements:\n%s", text)
 	}
