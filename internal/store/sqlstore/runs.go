@@ -168,12 +168,12 @@ func summaryWhere(runID int64, f assessment.SummaryFilter) (string, []any) {
 	if f.Part != "" {
 		// The part's place in this run, which need not be its place in today's policy.
 		conds = append(conds, `substr(s.part_outcomes, (SELECT p.pos + 1 FROM assessment_run_parts p
-			WHERE p.run_id = s.run_id AND p.part_id = ?), 1) = ?`)
+			WHERE p.run_id = ? AND p.part_id = ?), 1) = ?`)
 		code, ok := partOutcomeCodes[f.PartOutcome]
 		if !ok {
 			code = '?' // matches nothing: the service refuses unknown outcomes before
 		}
-		args = append(args, f.Part, string([]byte{code}))
+		args = append(args, runID, f.Part, string([]byte{code}))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + escapeLike(strings.ToLower(q)) + "%"
