@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"zorginkoop/internal/apptest"
+	"zorginkoop/internal/policy"
 )
 
 var (
@@ -56,6 +57,7 @@ func TestOverviewShowsTheBaseOutcomeAndEveryJudgedPart(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusOK)
 	text := visible(body)
 	wantContains(t, text,
+		"2 zorgaanbieders beoordeeld · tegen versie 1 van dit beleid.",
 		"Praktijkovereenkomst huisartsenzorg (basis)",
 		// the totals per part
 		"Onderdelen", "Module praktijkmanagement aangeboden door de verzekeraar, aan iedereen 1 komt in aanmerking · 1 komt niet in aanmerking",
@@ -212,4 +214,17 @@ func TestBrowserShowsOutcomesPerPart(t *testing.T) {
 	for _, v := range p.violations {
 		t.Errorf("Content-Security-Policy violation: %s", v)
 	}
+}
+
+func TestOverviewSaysWhenThePolicyChangedSinceTheRun(t *testing.T) {
+	e := partsEnv(t)
+	name, data := apptest.PartsPolicyFile()
+	changed := bytes.Replace(data, []byte("title: Testbeleid huisartsenzorg met onderdelen"), []byte("title: Testbeleid huisartsenzorg, gewijzigd"), 1)
+	if _, err := policy.Install(context.Background(), e.app.Library, e.db, apptest.Now, map[string][]byte{name: changed}); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := e.get(t, "/beleid/"+apptest.PartsPolicy+"/beoordeling")
+	wantStatus(t, resp, body, http.StatusOK)
+	wantContains(t, visible(body), "tegen versie 1 van dit beleid.",
+		"Dit beleid is sindsdien gewijzigd (nu versie 2). Voer een nieuwe beoordeling uit om de uitkomsten bij te werken.")
 }
