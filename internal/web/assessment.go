@@ -232,11 +232,21 @@ func (h *Handler) runAssessment(w http.ResponseWriter, r *http.Request) error {
 var exportHeader = []string{"Zorgaanbieder", "ID", "Uitkomst", "Score", "Maximale score", "Minimumeisen niet voldaan of onbekend"}
 
 // exportColumns is the header of a download of run: exportHeader, then one column per
-// part of the contract, headed by its title.
+// part of the contract, headed by its title (and its id, should two titles be the same:
+// a spreadsheet table needs every heading once).
 func exportColumns(pol *policy.Compiled, run *assessment.RunCounts) []string {
 	cols := slices.Clone(exportHeader)
+	seen := map[string]bool{}
+	for _, c := range cols {
+		seen[strings.ToLower(c)] = true
+	}
 	for _, pc := range run.Parts {
-		cols = append(cols, assessment.PartTitle(pol, pc.Part))
+		title := assessment.PartTitle(pol, pc.Part)
+		if seen[strings.ToLower(title)] {
+			title += " (" + pc.Part + ")"
+		}
+		seen[strings.ToLower(title)] = true
+		cols = append(cols, title)
 	}
 	return cols
 }
