@@ -24,7 +24,7 @@ care_types: [huisarts]
 base: {id: praktijkovereenkomst, title: Praktijkovereenkomst huisartsenzorg, source: test.txt §2}
 parts:
   - {id: praktijkmanagement, title: Module praktijkmanagement, source: test.txt §3, initiative: insurer, offered_to_all: true}
-  - {id: stoppen-met-roken, title: Stoppen met rokenprogramma, source: test.txt §4, initiative: provider}
+  - {id: stoppen-met-roken, title: Stoppen met rokenprogramma, source: test.txt §4, initiative: provider, requires: praktijkovereenkomst}
 requirements:
   - id: big
     kind: knockout

@@ -427,7 +427,8 @@ type providerAssessment struct {
 // contractLine is the outcome of the base contract or of one part, explained.
 type contractLine struct {
 	assessment.PartResult
-	ToAll bool // a part the insurer offers to every provider of its care types
+	ToAll    bool   // a part the insurer offers to every provider of its care types
+	Requires string // the title of the agreement this part adds to, if any
 }
 
 // itemGroup is the judged requirements of the base contract or of one part.
@@ -446,6 +447,13 @@ func (v *providerAssessment) contractView() {
 		line := contractLine{PartResult: c}
 		if pt, _, ok := pol.Part(c.Part); ok && !c.Base {
 			line.ToAll = pt.OfferedToAll
+			switch {
+			case pt.Requires == "":
+			case pt.Requires == pol.Base.ID:
+				line.Requires = pol.Base.Title
+			default:
+				line.Requires = assessment.PartTitle(pol, pt.Requires)
+			}
 		}
 		v.Contract = append(v.Contract, line)
 		g := itemGroup{Title: c.Title, Base: c.Base, Judged: c.Outcome.Judged(), Why: c.Explanation}

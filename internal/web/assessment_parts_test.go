@@ -102,7 +102,7 @@ func TestProviderPageShowsTheContractAndRequirementsPerPart(t *testing.T) {
 		"Onderdeel Hoe Uitkomst Toelichting",
 		"Praktijkovereenkomst huisartsenzorg basisovereenkomst onvolledig Nog niet te beoordelen, gegevens of bewijsstukken ontbreken voor: BIG-registratie als huisarts.",
 		"Module praktijkmanagement aangeboden door de verzekeraar, aan iedereen komt niet in aanmerking Voldoet niet aan: Geen faillissement voor praktijkmanagement.",
-		"Stoppen met rokenprogramma aan te vragen door de zorgaanbieder niet aangevraagd De zorgaanbieder heeft dit onderdeel niet aangevraagd",
+		"Stoppen met rokenprogramma aan te vragen door de zorgaanbieder; aanvulling op Praktijkovereenkomst huisartsenzorg niet aangevraagd De zorgaanbieder heeft dit onderdeel niet aangevraagd",
 		// the requirements per part, below the contract
 		"Eisen Praktijkovereenkomst huisartsenzorg (basis) Eis Soort Status Toelichting Bron BIG-registratie als huisarts",
 		"Onderdeel: Module praktijkmanagement Eis Soort Status Toelichting Bron Geen faillissement voor praktijkmanagement minimumeis voldoet niet",
