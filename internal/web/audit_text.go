@@ -36,6 +36,7 @@ var auditReasons = []struct {
 	{regexp.MustCompile(`^first OpenID Connect login, by verified e-mail address$`), "eerste inlog via OpenID Connect, gekoppeld op het geverifieerde e-mailadres"},
 	{regexp.MustCompile(`^would leave the organisation without an active beheerder$`), "de organisatie zou geen actieve beheerder meer hebben"},
 	{regexp.MustCompile(`^a user cannot disable themselves$`), "een gebruiker kan zichzelf niet uitschakelen"},
+	{regexp.MustCompile(`^only the platform operator installs policy files$`), "alleen de beheerder van het platform installeert beleidsbestanden"},
 	{regexp.MustCompile(`^may not write policies$`), "mag geen zorginkoopbeleid opstellen"},
 	{regexp.MustCompile(`^does not act for the policy's insurer$`), "werkt niet voor de zorgverzekeraar van dit beleid"},
 	{regexp.MustCompile(`^may not change this draft$`), "mag dit concept niet wijzigen"},
