@@ -1,0 +1,208 @@
+package assessment
+
+import (
+	"context"
+	"fmt"
+
+	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/identity"
+	"zorginkoop/internal/policy"
+	"zorginkoop/internal/provider"
+)
+
+// The impact of a draft: before an insurer publishes a new version of its policy, it sees
+// which providers' outcomes would change, per contract part, and which requirements made
+// the difference. One pass over the providers, both versions judged per provider, only the
+// changes kept: memory stays flat however many providers there are.
+
+// BaseContractTitle names the base contract among the parts of an impact.
+const BaseContractTitle = "Basisovereenkomst"
+
+// Change is one provider whose outcome for one contract part differs between the version
+// in force and the draft.
+type Change struct {
+	ProviderID   string  `json:"provider_id"`
+	ProviderName string  `json:"provider_name"`
+	Part         string  `json:"part"`       // "" for the base contract
+	PartTitle    string  `json:"part_title"` // Dutch
+	Old          Outcome `json:"old"`
+	New          Outcome `json:"new"`
+	// Requirements are the knock-out requirements whose status changed: those that made
+	// the difference.
+	Requirements []StatusChange `json:"requirements"`
+}
+
+// StatusChange is a requirement whose status differs between the two versions.
+type StatusChange struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Old   Status `json:"old,omitempty"` // "" when the requirement is new in the draft
+	New   Status `json:"new,omitempty"` // "" when the draft drops it
+}
+
+// ImpactTotals counts the changes of an impact.
+type ImpactTotals struct {
+	InForce   string       `json:"in_force"`  // the id of the version in force
+	Draft     string       `json:"draft"`     // the id of the draft
+	Providers int          `json:"providers"` // providers judged under either version
+	Changed   int          `json:"changed"`   // providers with at least one changed outcome
+	Parts     []PartTotals `json:"parts"`     // the base contract first
+}
+
+// PartTotals counts, for one contract part, how many providers become eligible, not
+// eligible, incomplete or out of scope under the draft.
+type PartTotals struct {
+	Part        string `json:"part"`
+	Title       string `json:"title"`
+	Eligible    int    `json:"eligible"`
+	NotEligible int    `json:"not_eligible"`
+	Incomplete  int    `json:"incomplete"`
+	OutOfScope  int    `json:"out_of_scope"`
+}
+
+func (t *PartTotals) add(o Outcome) {
+	switch o {
+	case Eligible:
+		t.Eligible++
+	case NotEligible:
+		t.NotEligible++
+	case Incomplete:
+		t.Incomplete++
+	case OutOfScope:
+		t.OutOfScope++
+	}
+}
+
+// Impact judges every provider under the version in force of the draft with draftID
+// (policy.Library.InForce) and under the draft, and calls fn with each change (reused
+// between calls). It is for who may assess the insurer's policies (MayAssess) and see its
+// drafts (policy.MayReadDraft); to another insurer the draft does not exist. A draft with
+// no version in force is Invalid: there is nothing to compare with.
+func (s *Service) Impact(ctx context.Context, actor identity.Principal, draftID string, fn func(*Change) error) (ImpactTotals, error) {
+	if actor.IsAnonymous() {
+		return ImpactTotals{}, identity.LoginRequired("see the impact of a policy")
+	}
+	draft, err := s.policy(ctx, draftID)
+	if err != nil {
+		return ImpactTotals{}, err
+	}
+	if !policy.MayReadDraft(actor, draft.Insurer) {
+		return ImpactTotals{}, policy.NotFound(draftID)
+	}
+	if !MayAssess(actor, draft.Insurer) {
+		return ImpactTotals{}, deny(actor, draft.Insurer, fmt.Sprintf("impact of policy %q", draftID))
+	}
+	old := s.Library.InForce(draft)
+	if old == nil {
+		return ImpactTotals{}, &apperr.Error{Code: apperr.Invalid, Message: fmt.Sprintf("no published policy of insurer %s and sector %s to compare %s with", draft.Insurer, draft.Sector, draftID),
+			Dutch: "Er is geen gepubliceerd zorginkoopbeleid van deze verzekeraar en sector om dit concept mee te vergelijken."}
+	}
+	im := newImpact(s.Library, old, draft)
+	err = s.Providers.EachProvider(ctx, impactSelection(old, draft), func(p *provider.Provider) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return im.judge(p, fn)
+	})
+	if err != nil {
+		return ImpactTotals{}, err
+	}
+	return im.totals, nil
+}
+
+// impactSelection reads the providers of both versions' care types, with the facts of both.
+func impactSelection(old, draft *policy.Compiled) provider.Selection {
+	a, b := Selection(old), Selection(draft)
+	sel := provider.Selection{}
+	if len(a.CareTypes) > 0 && len(b.CareTypes) > 0 { // an empty list is every provider
+		sel.CareTypes = union(a.CareTypes, b.CareTypes)
+	}
+	sel.Facts = union(a.Facts, b.Facts)
+	return sel
+}
+
+func union(a, b []string) []string {
+	seen := make(map[string]bool, len(a)+len(b))
+	out := make([]string, 0, len(a)+len(b))
+	for _, list := range [][]string{a, b} {
+		for _, s := range list {
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// impact holds what one pass needs: both assessors, their subjects and summaries (reused
+// per provider), the requirement pairs and the totals.
+type impact struct {
+	old, new       *Assessor
+	oldSub, newSub *Subject
+	oldSum, newSum Summary
+	pairs          []reqPair
+	change         Change
+	totals         ImpactTotals
+}
+
+// reqPair is one requirement in either version or both: its index in each (-1 when absent).
+type reqPair struct {
+	id, title string
+	old, new  int
+	knocksOut bool
+}
+
+func newImpact(lib *policy.Library, old, draft *policy.Compiled) *impact {
+	im := &impact{old: New(lib, old), new: New(lib, draft)}
+	im.oldSub, im.newSub = im.old.NewSubject(), im.new.NewSubject()
+	im.totals = ImpactTotals{InForce: old.ID, Draft: draft.ID, Parts: []PartTotals{{Title: BaseContractTitle}}}
+	for i, r := range draft.Requirements {
+		_, oi, _ := old.Requirement(r.ID)
+		knocks := r.Kind.KnocksOut() || oi >= 0 && old.Requirements[oi].Kind.KnocksOut()
+		im.pairs = append(im.pairs, reqPair{id: r.ID, title: r.Title, old: oi, new: i, knocksOut: knocks})
+	}
+	for i, r := range old.Requirements {
+		if _, _, ok := draft.Requirement(r.ID); !ok {
+			im.pairs = append(im.pairs, reqPair{id: r.ID, title: r.Title, old: i, new: -1, knocksOut: r.Kind.KnocksOut()})
+		}
+	}
+	return im
+}
+
+// judge judges one provider under both versions and reports a change of its outcome.
+func (im *impact) judge(p *provider.Provider, fn func(*Change) error) error {
+	im.old.Bind(im.oldSub, p)
+	im.new.Bind(im.newSub, p)
+	im.old.Summarize(im.oldSub, &im.oldSum)
+	im.new.Summarize(im.newSub, &im.newSum)
+	if im.oldSum.Outcome == OutOfScope && im.newSum.Outcome == OutOfScope {
+		return nil
+	}
+	im.totals.Providers++
+	if im.oldSum.Outcome == im.newSum.Outcome {
+		return nil
+	}
+	im.totals.Changed++
+	im.totals.Parts[0].add(im.newSum.Outcome)
+	ch := &im.change
+	*ch = Change{ProviderID: p.ID, ProviderName: p.Name, PartTitle: BaseContractTitle,
+		Old: im.oldSum.Outcome, New: im.newSum.Outcome, Requirements: ch.Requirements[:0]}
+	for _, rp := range im.pairs {
+		var was, is Status
+		if rp.old >= 0 {
+			was = im.oldSum.Statuses[rp.old]
+		}
+		if rp.new >= 0 {
+			is = im.newSum.Statuses[rp.new]
+		}
+		if rp.knocksOut && was != is && (decides(was) || decides(is)) {
+			ch.Requirements = append(ch.Requirements, StatusChange{ID: rp.id, Title: rp.title, Old: was, New: is})
+		}
+	}
+	return fn(ch)
+}
+
+// decides reports whether a knock-out requirement with status st keeps a provider from
+// being eligible.
+func decides(st Status) bool { return st == NotMet || st == Unknown }
