@@ -26,25 +26,25 @@ type Diff struct {
 
 // RequirementChange is a requirement present in both versions that differs.
 type RequirementChange struct {
-	ID          string            `json:"id"`
-	Title       string            `json:"title"`
-	Thresholds  []ThresholdChange `json:"thresholds,omitempty"`
-	OldKind     Kind              `json:"old_kind,omitempty"`
-	NewKind     Kind              `json:"new_kind,omitempty"`
-	OldRule     string            `json:"old_rule,omitempty"`
-	NewRule     string            `json:"new_rule,omitempty"`
+	ID         string            `json:"id"`
+	Title      string            `json:"title"`
+	Thresholds []ThresholdChange `json:"thresholds,omitempty"`
+	OldKind    Kind              `json:"old_kind,omitempty"`
+	NewKind    Kind              `json:"new_kind,omitempty"`
+	OldRule    string            `json:"old_rule,omitempty"`
+	NewRule    string            `json:"new_rule,omitempty"`
 	// The rules in words (Rule.Words), and the parts of a rule that came or went: an
 	// alternative of an "or" ("nieuw alternatief: …"), a condition of an "and".
-	OldWords            string   `json:"old_words,omitempty"`
-	NewWords            string   `json:"new_words,omitempty"`
-	AddedAlternatives   []string `json:"added_alternatives,omitempty"`
-	RemovedAlternatives []string `json:"removed_alternatives,omitempty"`
-	AddedConditions     []string `json:"added_conditions,omitempty"`
-	RemovedConditions   []string `json:"removed_conditions,omitempty"`
-	TextChanged bool              `json:"text_changed"`
-	OldText     string            `json:"old_text,omitempty"`
-	NewText     string            `json:"new_text,omitempty"`
-	CareTypes   [2][]string       `json:"care_types,omitempty"`
+	OldWords            string      `json:"old_words,omitempty"`
+	NewWords            string      `json:"new_words,omitempty"`
+	AddedAlternatives   []string    `json:"added_alternatives,omitempty"`
+	RemovedAlternatives []string    `json:"removed_alternatives,omitempty"`
+	AddedConditions     []string    `json:"added_conditions,omitempty"`
+	RemovedConditions   []string    `json:"removed_conditions,omitempty"`
+	TextChanged         bool        `json:"text_changed"`
+	OldText             string      `json:"old_text,omitempty"`
+	NewText             string      `json:"new_text,omitempty"`
+	CareTypes           [2][]string `json:"care_types,omitempty"`
 }
 
 // ThresholdChange is a constant in a rule that moved: "€ 50.000,00 → € 100.000,00".
@@ -52,8 +52,10 @@ type ThresholdChange struct {
 	Fact  string `json:"fact"`
 	Label string `json:"label"`
 	Op    string `json:"op"`
-	Old   string `json:"old"`
-	New   string `json:"new"`
+	// Relation is the comparison in words: "ten minste", "op of na".
+	Relation string `json:"relation"`
+	Old      string `json:"old"`
+	New      string `json:"new"`
 }
 
 // DateChange is a milestone or window date added, removed or moved.
@@ -139,7 +141,7 @@ func (lib *Library) thresholds(old, new *Rule, insurer string) []ThresholdChange
 				continue
 			}
 			def, _ := lib.Facts.Lookup(nl.Fact)
-			out = append(out, ThresholdChange{Fact: nl.Fact, Label: def.LabelFor(insurer), Op: nl.Op,
+			out = append(out, ThresholdChange{Fact: nl.Fact, Label: def.LabelFor(insurer), Op: nl.Op, Relation: relation(def.Type, nl.Op),
 				Old: FormatValue(def.Type, ol.Const), New: FormatValue(def.Type, nl.Const)})
 		}
 	}

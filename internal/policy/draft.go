@@ -18,6 +18,9 @@ type Comparison struct {
 // the insurer's side and the operator (MayReadDraft) only: to anyone else it does not
 // exist, published or not, so that the desk of one insurer is not another's.
 func (s *Service) Compare(ctx context.Context, actor identity.Principal, id string) (*Comparison, error) {
+	if actor.IsAnonymous() {
+		return nil, identity.LoginRequired("see the insurer's policy desk")
+	}
 	if err := s.Sync(ctx); err != nil {
 		return nil, err
 	}
@@ -34,4 +37,17 @@ func (s *Service) Compare(ctx context.Context, actor identity.Principal, id stri
 		cmp.Diff = &d
 	}
 	return cmp, nil
+}
+
+// MayUpload answers whether actor may upload policy drafts at all: LoginRequired when
+// anonymous, the refusal of SaveDraft when it writes no insurer's policies, nil otherwise.
+// The page with the upload form asks it before showing the form.
+func MayUpload(actor identity.Principal) error {
+	if actor.IsAnonymous() {
+		return identity.LoginRequired("upload a policy")
+	}
+	if !MayWriteSome(actor) {
+		return errMayNotWrite
+	}
+	return nil
 }

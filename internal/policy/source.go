@@ -43,9 +43,21 @@ func (lib *Library) InForce(c *Compiled) *Compiled {
 			return p
 		}
 	}
+	return lib.latestPublished(c.Insurer, c.Sector, c.ID)
+}
+
+// InWork reports whether c is the policy in force of its insurer and sector: published,
+// and no later published policy of both replaces it.
+func (lib *Library) InWork(c *Compiled) bool {
+	return c.Status == Published && lib.latestPublished(c.Insurer, c.Sector, "") == c
+}
+
+// latestPublished is the latest published policy of the insurer and sector, other than
+// the one with id except; nil when there is none.
+func (lib *Library) latestPublished(insurer, sector, except string) *Compiled {
 	var candidates []*Compiled
 	for _, p := range lib.Policies() {
-		if p.ID != c.ID && p.Status == Published && p.Insurer == c.Insurer && p.Sector == c.Sector {
+		if p.ID != except && p.Status == Published && p.Insurer == insurer && p.Sector == sector {
 			candidates = append(candidates, p)
 		}
 	}

@@ -78,10 +78,7 @@ func (l *Leaf) words(env *RuleEnv, insurer string, negated bool) string {
 	if l.Op == "" { // a boolean fact
 		return label + ": " + nl.Bool(!negated)
 	}
-	rel := relations[l.Op]
-	if def.Type == provider.Date {
-		rel = dateRelations[l.Op]
-	}
+	rel := relation(def.Type, l.Op)
 	threshold := "de peildatum"
 	if l.ConstIs != VarReferenceDate {
 		threshold = FormatValue(def.Type, l.Const)
@@ -91,6 +88,14 @@ func (l *Leaf) words(env *RuleEnv, insurer string, negated bool) string {
 		return "niet: " + s
 	}
 	return s
+}
+
+// relation is a comparison of a fact of type t in words.
+func relation(t provider.FactType, op string) string {
+	if t == provider.Date {
+		return dateRelations[op]
+	}
+	return relations[op]
 }
 
 func upperFirst(s string) string {

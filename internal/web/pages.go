@@ -46,6 +46,8 @@ type requirementGroup struct {
 type policyView struct {
 	*policy.Compiled
 	Draft    bool
+	InWork   bool // published, and no later version replaces it
+	Desk     bool // the caller sees the insurer's desk: the draft page and its impact
 	Assess   bool // the caller may see the assessments
 	Groups   []requirementGroup
 	Timeline []policy.Milestone
@@ -57,18 +59,8 @@ func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := policyView{Compiled: c, Draft: c.Status == policy.Draft, Assess: assessment.MayAssess(actor, c.Insurer)}
-	for _, k := range policy.KindOrder {
-		g := requirementGroup{Kind: k, Heading: policy.KindHeadings[k]}
-		for _, req := range c.Requirements {
-			if req.Kind == k {
-				g.Requirements = append(g.Requirements, req)
-			}
-		}
-		if len(g.Requirements) > 0 {
-			v.Groups = append(v.Groups, g)
-		}
-	}
+	v := policyView{Compiled: c, Draft: c.Status == policy.Draft, InWork: h.Library.InWork(c), Desk: policy.MayReadDraft(actor, c.Insurer),
+		Assess: assessment.MayAssess(actor, c.Insurer), Groups: groups(c)}
 	v.Timeline = append(v.Timeline, c.Timeline...)
 	sort.SliceStable(v.Timeline, func(i, j int) bool { return v.Timeline[i].Date.Before(v.Timeline[j].Date.Time) })
 	return h.render(w, http.StatusOK, "policy.html", c.Title, v)
