@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -61,6 +62,12 @@ func (lib *Library) latestPublished(insurer, sector, except string) *Compiled {
 			candidates = append(candidates, p)
 		}
 	}
+	// A policy that another one names as its previous version is replaced by it.
+	replaced := map[string]bool{}
+	for _, p := range candidates {
+		replaced[p.Previous] = true
+	}
+	candidates = slices.DeleteFunc(candidates, func(p *Compiled) bool { return replaced[p.ID] })
 	if len(candidates) == 0 {
 		return nil
 	}
@@ -69,7 +76,10 @@ func (lib *Library) latestPublished(insurer, sector, except string) *Compiled {
 		if lastYear(a) != lastYear(b) {
 			return lastYear(a) > lastYear(b)
 		}
-		return a.Published.After(b.Published.Time)
+		if !a.Published.Equal(b.Published.Time) {
+			return a.Published.After(b.Published.Time)
+		}
+		return a.ID > b.ID
 	})
 	return candidates[0]
 }
