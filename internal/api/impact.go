@@ -8,13 +8,6 @@ import (
 	"zorginkoop/internal/assessment"
 )
 
-// impactChange is one change of an impact, with the Dutch names of the outcomes.
-type impactChange struct {
-	*assessment.Change
-	OldText string `json:"old_text"` // Dutch
-	NewText string `json:"new_text"` // Dutch
-}
-
 // policyImpact streams the impact of a draft as one JSON object: {"changes": [...],
 // "totals": {...}}, each change written as it is found, so that memory stays flat. The
 // object begins with the first change (or the totals), so that a refusal still gets its
@@ -41,7 +34,7 @@ func (h *Handler) policyImpact(w http.ResponseWriter, r *http.Request) error {
 			bw.WriteByte(',')
 		}
 		count++
-		return enc.Encode(impactChange{Change: c, OldText: assessment.OutcomeNames[c.Old], NewText: assessment.OutcomeNames[c.New]})
+		return enc.Encode(c)
 	})
 	if bw == nil {
 		if err != nil {

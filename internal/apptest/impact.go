@@ -55,7 +55,7 @@ func ImportZBC(t *testing.T, e *Env) {
 		AGBCodes:  []provider.AGBCode{{Code: "22010001", Kind: provider.AGBInstitution}},
 		CareTypes: []string{"zbc"},
 		Locations: []provider.Location{{Name: "Kliniek", Street: "Drempelweg 1", Postcode: "3011 AA", City: "Rotterdam"}},
-		Facts:     []provider.Fact{revenue, fact("marktaandeel_verzekeraar", "10"), fact("jaren_volwaardig_in_bedrijf", "1")}}}
+		Facts:     []provider.Fact{revenue, fact("marktaandeel_verzekeraar_binnen_instelling", "10"), fact("jaren_volwaardig_in_bedrijf", "1")}}}
 	ps[0].Facts[1].Insurer, ps[0].Facts[1].Source = InsurerB, provider.SourceInsurer
 	if err := e.Providers.Normalize(ps, nil); err != nil {
 		t.Fatalf("ZBC: %v", err)

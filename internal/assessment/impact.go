@@ -25,8 +25,10 @@ type Change struct {
 	ProviderName string  `json:"provider_name"`
 	Part         string  `json:"part"`       // "" for the base contract
 	PartTitle    string  `json:"part_title"` // Dutch
-	Old          Outcome `json:"old"`
-	New          Outcome `json:"new"`
+	Old          Outcome `json:"old"`        // "" when the version in force has no such part
+	New          Outcome `json:"new"`        // "" when the draft has no such part
+	OldText      string  `json:"old_text"`   // Dutch
+	NewText      string  `json:"new_text"`   // Dutch
 	// Requirements are the knock-out requirements whose status changed: those that made
 	// the difference.
 	Requirements []StatusChange `json:"requirements"`
@@ -49,15 +51,16 @@ type ImpactTotals struct {
 	Parts     []PartTotals `json:"parts"`     // the base contract first
 }
 
-// PartTotals counts, for one contract part, how many providers become eligible, not
-// eligible, incomplete or out of scope under the draft.
+// PartTotals counts, for one contract part, how many providers whose outcome changes
+// become eligible, not eligible or incomplete, or are no longer judged for it (out of
+// scope, not asked for or offered, or the draft drops the part).
 type PartTotals struct {
 	Part        string `json:"part"`
 	Title       string `json:"title"`
 	Eligible    int    `json:"eligible"`
 	NotEligible int    `json:"not_eligible"`
 	Incomplete  int    `json:"incomplete"`
-	OutOfScope  int    `json:"out_of_scope"`
+	NotJudged   int    `json:"not_judged"`
 }
 
 func (t *PartTotals) add(o Outcome) {
@@ -68,10 +71,13 @@ func (t *PartTotals) add(o Outcome) {
 		t.NotEligible++
 	case Incomplete:
 		t.Incomplete++
-	case OutOfScope:
-		t.OutOfScope++
+	default:
+		t.NotJudged++
 	}
 }
+
+// judged reports whether o is an outcome of judging a part's conditions.
+func judged(o Outcome) bool { return o == Eligible || o == NotEligible || o == Incomplete }
 
 // Impact judges every provider under the version in force of the draft with draftID
 // (policy.Library.InForce) and under the draft, and calls fn with each change (reused
@@ -136,41 +142,87 @@ func union(a, b []string) []string {
 }
 
 // impact holds what one pass needs: both assessors, their subjects and summaries (reused
-// per provider), the requirement pairs and the totals.
+// per provider), the contract parts and requirements of both versions paired, the totals.
 type impact struct {
 	old, new       *Assessor
 	oldSub, newSub *Subject
 	oldSum, newSum Summary
-	pairs          []reqPair
+	parts          []partPair
+	reqs           []reqPair
 	change         Change
 	totals         ImpactTotals
 }
 
-// reqPair is one requirement in either version or both: its index in each (-1 when absent).
-type reqPair struct {
+// partPair is the base contract or one part, in either version or both: its index in
+// each (-1 when absent; base marks the base contract).
+type partPair struct {
 	id, title string
-	old, new  int
-	knocksOut bool
+	base      bool
+	old, new  *policy.Part
+	oi, ni    int
+}
+
+// reqPair is one requirement in either version or both: its index in each (-1 when
+// absent) and the part it belongs to ("" for the base contract).
+type reqPair struct {
+	id, title, part string
+	old, new        int
+	knocksOut       bool
 }
 
 func newImpact(lib *policy.Library, old, draft *policy.Compiled) *impact {
 	im := &impact{old: New(lib, old), new: New(lib, draft)}
 	im.oldSub, im.newSub = im.old.NewSubject(), im.new.NewSubject()
-	im.totals = ImpactTotals{InForce: old.ID, Draft: draft.ID, Parts: []PartTotals{{Title: BaseContractTitle}}}
+	im.totals = ImpactTotals{InForce: old.ID, Draft: draft.ID}
+	im.parts = append(im.parts, partPair{title: BaseContractTitle, base: true, oi: -1, ni: -1})
+	for i := range draft.Parts {
+		pt := &draft.Parts[i]
+		op, oi, _ := old.Part(pt.ID)
+		im.parts = append(im.parts, partPair{id: pt.ID, title: pt.Title, old: op, new: pt, oi: oi, ni: i})
+	}
+	for i := range old.Parts {
+		if _, _, ok := draft.Part(old.Parts[i].ID); !ok {
+			im.parts = append(im.parts, partPair{id: old.Parts[i].ID, title: old.Parts[i].Title, old: &old.Parts[i], oi: i, ni: -1})
+		}
+	}
+	for _, pp := range im.parts {
+		im.totals.Parts = append(im.totals.Parts, PartTotals{Part: pp.id, Title: pp.title})
+	}
+	partID := func(c *policy.Compiled, i int) string {
+		if c.PartOf[i] < 0 {
+			return ""
+		}
+		return c.Parts[c.PartOf[i]].ID
+	}
 	for i, r := range draft.Requirements {
 		_, oi, _ := old.Requirement(r.ID)
 		knocks := r.Kind.KnocksOut() || oi >= 0 && old.Requirements[oi].Kind.KnocksOut()
-		im.pairs = append(im.pairs, reqPair{id: r.ID, title: r.Title, old: oi, new: i, knocksOut: knocks})
+		im.reqs = append(im.reqs, reqPair{id: r.ID, title: r.Title, part: partID(draft, i), old: oi, new: i, knocksOut: knocks})
 	}
 	for i, r := range old.Requirements {
 		if _, _, ok := draft.Requirement(r.ID); !ok {
-			im.pairs = append(im.pairs, reqPair{id: r.ID, title: r.Title, old: i, new: -1, knocksOut: r.Kind.KnocksOut()})
+			im.reqs = append(im.reqs, reqPair{id: r.ID, title: r.Title, part: partID(old, i), old: i, new: -1, knocksOut: r.Kind.KnocksOut()})
 		}
 	}
 	return im
 }
 
-// judge judges one provider under both versions and reports a change of its outcome.
+// outcomes are the outcomes of part pair pp under the version in force and the draft.
+func (im *impact) outcomes(pp *partPair) (was, is Outcome) {
+	if pp.base {
+		return im.oldSum.Outcome, im.newSum.Outcome
+	}
+	if pp.oi >= 0 {
+		was = im.oldSum.PartOutcomes[pp.oi]
+	}
+	if pp.ni >= 0 {
+		is = im.newSum.PartOutcomes[pp.ni]
+	}
+	return was, is
+}
+
+// judge judges one provider under both versions and reports every part whose outcome
+// changes.
 func (im *impact) judge(p *provider.Provider, fn func(*Change) error) error {
 	im.old.Bind(im.oldSub, p)
 	im.new.Bind(im.newSub, p)
@@ -180,27 +232,59 @@ func (im *impact) judge(p *provider.Provider, fn func(*Change) error) error {
 		return nil
 	}
 	im.totals.Providers++
-	if im.oldSum.Outcome == im.newSum.Outcome {
-		return nil
+	changed := false
+	for k := range im.parts {
+		pp := &im.parts[k]
+		was, is := im.outcomes(pp)
+		if was == is || !judged(was) && !judged(is) {
+			continue
+		}
+		changed = true
+		im.totals.Parts[k].add(is)
+		if err := fn(im.describe(p, pp, was, is)); err != nil {
+			return err
+		}
 	}
-	im.totals.Changed++
-	im.totals.Parts[0].add(im.newSum.Outcome)
+	if changed {
+		im.totals.Changed++
+	}
+	return nil
+}
+
+// describe is the change of one part, with the knock-out requirements of that part whose
+// status changed in a way that decides.
+func (im *impact) describe(p *provider.Provider, pp *partPair, was, is Outcome) *Change {
 	ch := &im.change
-	*ch = Change{ProviderID: p.ID, ProviderName: p.Name, PartTitle: BaseContractTitle,
-		Old: im.oldSum.Outcome, New: im.newSum.Outcome, Requirements: ch.Requirements[:0]}
-	for _, rp := range im.pairs {
-		var was, is Status
+	*ch = Change{ProviderID: p.ID, ProviderName: p.Name, Part: pp.id, PartTitle: pp.title, Old: was, New: is,
+		OldText: partOutcomeText(pp, pp.old, was), NewText: partOutcomeText(pp, pp.new, is), Requirements: ch.Requirements[:0]}
+	for _, rp := range im.reqs {
+		if rp.part != pp.id || !rp.knocksOut {
+			continue
+		}
+		var rwas, ris Status
 		if rp.old >= 0 {
-			was = im.oldSum.Statuses[rp.old]
+			rwas = im.oldSum.Statuses[rp.old]
 		}
 		if rp.new >= 0 {
-			is = im.newSum.Statuses[rp.new]
+			ris = im.newSum.Statuses[rp.new]
 		}
-		if rp.knocksOut && was != is && (decides(was) || decides(is)) {
-			ch.Requirements = append(ch.Requirements, StatusChange{ID: rp.id, Title: rp.title, Old: was, New: is})
+		if rwas != ris && (decides(rwas) || decides(ris)) {
+			ch.Requirements = append(ch.Requirements, StatusChange{ID: rp.id, Title: rp.title, Old: rwas, New: ris})
 		}
 	}
-	return fn(ch)
+	return ch
+}
+
+// partOutcomeText is the Dutch name of outcome o of a part pair in one version (pt nil
+// when that version does not have the part).
+func partOutcomeText(pp *partPair, pt *policy.Part, o Outcome) string {
+	switch {
+	case pp.base:
+		return OutcomeNames[o]
+	case pt == nil:
+		return "onderdeel bestaat niet in deze versie"
+	}
+	return PartOutcomeName(pt, o)
 }
 
 // decides reports whether a knock-out requirement with status st keeps a provider from

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -46,11 +45,19 @@ type requirementGroup struct {
 type policyView struct {
 	*policy.Compiled
 	Draft    bool
-	InWork   bool // published, and no later version replaces it
-	Desk     bool // the caller sees the insurer's desk: the draft page and its impact
-	Assess   bool // the caller may see the assessments
-	Groups   []requirementGroup
+	InWork   bool          // published, and no later version replaces it
+	Desk     bool          // the caller sees the insurer's desk: the draft page and its impact
+	Assess   bool          // the caller may see the assessments
+	Sections []partSection // the base contract first, then every part
 	Timeline []policy.Milestone
+}
+
+// partSection is the base contract or one part with its requirements by kind.
+type partSection struct {
+	Part      *policy.Part
+	Base      bool
+	CareTypes []string
+	Groups    []requirementGroup
 }
 
 func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
@@ -60,10 +67,34 @@ func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := policyView{Compiled: c, Draft: c.Status == policy.Draft, InWork: h.Library.InWork(c), Desk: policy.MayReadDraft(actor, c.Insurer),
-		Assess: assessment.MayAssess(actor, c.Insurer), Groups: groups(c)}
-	v.Timeline = append(v.Timeline, c.Timeline...)
-	sort.SliceStable(v.Timeline, func(i, j int) bool { return v.Timeline[i].Date.Before(v.Timeline[j].Date.Time) })
+		Assess: assessment.MayAssess(actor, c.Insurer), Sections: sections(c)}
+	v.Timeline = c.TimelineByDate()
 	return h.render(w, http.StatusOK, "policy.html", c.Title, v)
+}
+
+// sections are the requirements of c per contract part (the base contract first), by
+// kind in the order of policy.KindOrder.
+func sections(c *policy.Compiled) []partSection {
+	var out []partSection
+	for part := -1; part < len(c.Parts); part++ {
+		sec := partSection{Part: &c.Base, Base: part < 0, CareTypes: c.PartCareTypes(part)}
+		if part >= 0 {
+			sec.Part = &c.Parts[part]
+		}
+		for _, k := range policy.KindOrder {
+			g := requirementGroup{Kind: k, Heading: policy.KindHeadings[k]}
+			for i, req := range c.Requirements {
+				if req.Kind == k && c.PartOf[i] == part {
+					g.Requirements = append(g.Requirements, req)
+				}
+			}
+			if len(g.Requirements) > 0 {
+				sec.Groups = append(sec.Groups, g)
+			}
+		}
+		out = append(out, sec)
+	}
+	return out
 }
 
 const providersPerPage = 50

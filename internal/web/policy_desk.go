@@ -129,7 +129,7 @@ type draftView struct {
 	MayImpact    bool
 	CSRF         string
 	PublishError string
-	Groups       []requirementGroup
+	Sections     []partSection // the base contract first, then every part
 }
 
 func (h *Handler) draftPage(w http.ResponseWriter, r *http.Request) error {
@@ -145,7 +145,7 @@ func (h *Handler) renderDraft(w http.ResponseWriter, r *http.Request, status int
 	c := cmp.Policy
 	v := draftView{Comparison: cmp, InWork: h.Library.InWork(c), CSRF: httpauth.CSRFToken(r.Context()), PublishError: publishError,
 		MayPublish: c.Status == policy.Draft && policy.MayWrite(actor, c.Insurer),
-		MayImpact:  cmp.InForce != nil && assessment.MayAssess(actor, c.Insurer), Groups: groups(c)}
+		MayImpact:  cmp.InForce != nil && assessment.MayAssess(actor, c.Insurer), Sections: sections(c)}
 	title := "Concept: " + c.Title
 	if c.Status == policy.Published {
 		title = c.Title
@@ -176,21 +176,4 @@ func (h *Handler) publish(w http.ResponseWriter, r *http.Request) error {
 	h.Log.Info("policy published from the web", "policy", c.ID, "version", c.Version)
 	http.Redirect(w, r, "/beleid/"+url.PathEscape(c.ID), http.StatusSeeOther)
 	return nil
-}
-
-// groups are the requirements of c by kind, in the order of policy.KindOrder.
-func groups(c *policy.Compiled) []requirementGroup {
-	var out []requirementGroup
-	for _, k := range policy.KindOrder {
-		g := requirementGroup{Kind: k, Heading: policy.KindHeadings[k]}
-		for _, req := range c.Requirements {
-			if req.Kind == k {
-				g.Requirements = append(g.Requirements, req)
-			}
-		}
-		if len(g.Requirements) > 0 {
-			out = append(out, g)
-		}
-	}
-	return out
 }

@@ -64,7 +64,7 @@ func (h *Handler) impactCSV(w http.ResponseWriter, r *http.Request) error {
 			begin()
 		}
 		record = append(record[:0], c.ProviderName, c.ProviderID, c.PartTitle,
-			assessment.OutcomeNames[c.Old], assessment.OutcomeNames[c.New], statusChanges(c.Requirements))
+			c.OldText, c.NewText, statusChanges(c.Requirements))
 		return cw.Write(record)
 	})
 	if cw == nil {
