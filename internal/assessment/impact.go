@@ -80,8 +80,11 @@ func (t *PartTotals) add(o Outcome) {
 func judged(o Outcome) bool { return o == Eligible || o == NotEligible || o == Incomplete }
 
 // Impact judges every provider under the version in force of the draft with draftID
-// (policy.Library.InForce) and under the draft, and calls fn with each change (reused
-// between calls). It is for who may assess the insurer's policies (MayAssess) and see its
+// (policy.Library.InForce) and under the draft, and calls fn with each change of the base
+// contract or of a part (reused between calls). A part the provider asked for or was
+// offered under the version in force counts as asked for or offered under the draft too:
+// the question is what the new text changes for the same providers, not who has applied
+// to it yet. It is for who may assess the insurer's policies (MayAssess) and see its
 // drafts (policy.MayReadDraft); to another insurer the draft does not exist. A draft with
 // no version in force is Invalid: there is nothing to compare with.
 func (s *Service) Impact(ctx context.Context, actor identity.Principal, draftID string, fn func(*Change) error) (ImpactTotals, error) {
@@ -207,6 +210,25 @@ func newImpact(lib *policy.Library, old, draft *policy.Compiled) *impact {
 	return im
 }
 
+// carried is p with its choices of parts of the version in force made for the draft as
+// well; p itself when it has none.
+func (im *impact) carried(p *provider.Provider) *provider.Provider {
+	oldID, newID := im.old.Policy().ID, im.new.Policy().ID
+	var extra []provider.PartChoice
+	for _, pc := range p.Parts {
+		if pc.Policy == oldID && !p.Chose(newID, pc.Part) {
+			pc.Policy = newID
+			extra = append(extra, pc)
+		}
+	}
+	if extra == nil {
+		return p
+	}
+	cp := *p
+	cp.Parts = append(append([]provider.PartChoice(nil), p.Parts...), extra...)
+	return &cp
+}
+
 // outcomes are the outcomes of part pair pp under the version in force and the draft.
 func (im *impact) outcomes(pp *partPair) (was, is Outcome) {
 	if pp.base {
@@ -225,7 +247,7 @@ func (im *impact) outcomes(pp *partPair) (was, is Outcome) {
 // changes.
 func (im *impact) judge(p *provider.Provider, fn func(*Change) error) error {
 	im.old.Bind(im.oldSub, p)
-	im.new.Bind(im.newSub, p)
+	im.new.Bind(im.newSub, im.carried(p))
 	im.old.Summarize(im.oldSub, &im.oldSum)
 	im.new.Summarize(im.newSub, &im.newSum)
 	if im.oldSum.Outcome == OutOfScope && im.newSum.Outcome == OutOfScope {
