@@ -55,7 +55,9 @@ func TestImpactReportsAChangeOfOnePart(t *testing.T) {
 		t.Fatalf("changes %+v", changes)
 	}
 	c := changes[0]
-	if c.Part != "nieuw-add-on-geneesmiddel" || c.Old != NotEligible || c.New != Eligible || c.OldText != "komt niet in aanmerking" {
+	// Incomplete, not eligible: a part is worth no more than the base contract, of which
+	// this provider has no facts.
+	if c.Part != "nieuw-add-on-geneesmiddel" || c.Old != NotEligible || c.New != Incomplete || c.OldText != "komt niet in aanmerking" {
 		t.Errorf("change %+v", c)
 	}
 	if len(c.Requirements) != 1 || c.Requirements[0].ID != "add-on-advies-geneesmiddelcommissie" ||
@@ -67,7 +69,7 @@ func TestImpactReportsAChangeOfOnePart(t *testing.T) {
 		if pt.Part == "nieuw-add-on-geneesmiddel" {
 			want = 1
 		}
-		if pt.Eligible != want || pt.NotEligible+pt.Incomplete+pt.NotJudged != 0 {
+		if pt.Incomplete != want || pt.Eligible+pt.NotEligible+pt.NotJudged != 0 {
 			t.Errorf("totals of %q: %+v", pt.Part, pt)
 		}
 	}
