@@ -47,6 +47,7 @@ type policyView struct {
 	Draft    bool
 	InWork   bool          // published, and no later version replaces it
 	Desk     bool          // the caller sees the insurer's desk: the draft page and its impact
+	MayWrite bool          // the caller may upload the next version
 	Assess   bool          // the caller may see the assessments
 	Sections []partSection // the base contract first, then every part
 	Timeline []policy.Milestone
@@ -67,7 +68,7 @@ func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := policyView{Compiled: c, Draft: c.Status == policy.Draft, InWork: h.Library.InWork(c), Desk: policy.MayReadDraft(actor, c.Insurer),
-		Assess: assessment.MayAssess(actor, c.Insurer), Sections: sections(c)}
+		MayWrite: policy.MayWrite(actor, c.Insurer), Assess: assessment.MayAssess(actor, c.Insurer), Sections: sections(c)}
 	v.Timeline = c.TimelineByDate()
 	return h.render(w, http.StatusOK, "policy.html", c.Title, v)
 }
