@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -119,6 +120,23 @@ type request struct {
 	method, path string
 	contentType  string
 	body         string
+	// file, for a page's form: sent as multipart/form-data with the fields of body.
+	file *formFile
+}
+
+// formFile is a file in a form: its field, its name and its content.
+type formFile struct {
+	field, name string
+	data        []byte
+}
+
+// upload is the policy desk's upload form with a shipped file under another id and title,
+// shortened (see shortened).
+func upload(shipped, base, title string) func(*testing.T, *matrix, int) request {
+	return func(t *testing.T, _ *matrix, n int) request {
+		data := shortened(t, apptest.DraftYAML(t, shipped, fmt.Sprintf("%s-%d", base, n), title))
+		return request{method: "POST", path: "/beleid/nieuw", file: &formFile{field: "bestand", name: "concept.yaml", data: data}}
+	}
 }
 
 // row is one route on one object.
@@ -327,6 +345,12 @@ func apiRows() []row {
 			want: want(404, "anon", login, "b", 200, "op", 200), writes: []mayChange{publication}},
 		{route: "POST /api/policies/{id}/publish", object: "A's published policy", req: post("/api/policies/" + pa + "/publish"),
 			want: want(403, "anon", login, "a-writers", 409, "op", 409), writes: []mayChange{publication}},
+		// The impact of a draft: for who may assess the insurer's policies; to everyone else
+		// but the insurer's side the draft does not exist.
+		{route: "GET /api/policies/{id}/impact", object: "A's draft", req: get("/api/policies/" + da + "/impact"),
+			want: want(404, "anon", login, "a-other", 403, "a-assess", 200, "op", 200), see: map[string][]string{"a-assess": {`"in_force":"`}}},
+		{route: "GET /api/policies/{id}/impact", object: "B's draft", req: get("/api/policies/" + db + "/impact"),
+			want: want(404, "anon", login, "b", 200, "op", 200)},
 		{route: "POST /api/policies/{id}/assessments", object: "A's published policy", req: post("/api/policies/" + pa + "/assessments"),
 			want: want(404, "anon", login, "a-other", 403, "a-assess", 201, "op", 201), writes: []mayChange{run}},
 		{route: "POST /api/policies/{id}/assessments", object: "A's draft", req: post("/api/policies/" + da + "/assessments"),
@@ -397,6 +421,42 @@ func pageRows() []row {
 		{route: "GET /beleid/{id}", object: "A's draft", req: get("/beleid/" + da), want: want(404, "a-side", 200, "op", 200),
 			see: map[string][]string{"a-side": {apptest.DraftATitle}}},
 		{route: "GET /beleid/{id}", object: "B's draft", req: get("/beleid/" + db), want: want(404, "b", 200, "op", 200)},
+		// The policy desk: uploading, the draft beside the version in force, its impact
+		// and publishing it. To anyone outside the insurer's side a draft does not exist.
+		{route: "GET /beleid/nieuw", object: "the upload form", req: get("/beleid/nieuw"),
+			want: want(403, "anon", login, "a-writers", 200, "b", 200, "op", 200), see: map[string][]string{"a-writers": {"Beleid opstellen"}}},
+		{route: "POST /beleid/nieuw", object: "a file of insurer A", req: upload(shippedA, "cz-webmatrix", "Matrixconcept"),
+			want: want(403, "anon", login, "a-writers", 303, "op", 303), writes: []mayChange{draft}},
+		{route: "POST /beleid/nieuw", object: "a file of insurer B", req: upload(shippedB, "zz-webmatrix", "Matrixconcept"),
+			want: want(403, "anon", login, "b", 303, "op", 303), writes: []mayChange{draft}},
+		{route: "POST /beleid/nieuw", object: "no file", req: postForm("/beleid/nieuw", url.Values{}),
+			want: want(403, "anon", login, "a-writers", 400, "b", 400, "op", 400)},
+		{route: "GET /beleid/{id}/concept", object: "A's draft", req: get("/beleid/" + da + "/concept"),
+			want: want(404, "anon", login, "a-side", 200, "op", 200), see: map[string][]string{"a-side": {apptest.DraftATitle, "Berekende verschillen"}}},
+		{route: "GET /beleid/{id}/concept", object: "B's draft", req: get("/beleid/" + db + "/concept"),
+			want: want(404, "anon", login, "b", 200, "op", 200), see: map[string][]string{"b": {apptest.DraftBTitle}}},
+		{route: "GET /beleid/{id}/concept", object: "A's published policy", req: get("/beleid/" + pa + "/concept"),
+			want: want(404, "anon", login, "a-side", 200, "op", 200)},
+		{route: "GET /beleid/{id}/gevolgen", object: "A's draft", req: get("/beleid/" + da + "/gevolgen"),
+			want: want(404, "anon", login, "a-other", 403, "a-assess", 200, "op", 200), see: map[string][]string{"a-assess": {"Gevolgen van " + apptest.DraftATitle}}},
+		{route: "GET /beleid/{id}/gevolgen", object: "B's draft", req: get("/beleid/" + db + "/gevolgen"),
+			want: want(404, "anon", login, "b", 200, "op", 200)},
+		{route: "GET /beleid/{id}/gevolgen.csv", object: "A's draft", req: get("/beleid/" + da + "/gevolgen.csv"),
+			want: want(404, "anon", login, "a-other", 403, "a-assess", 200, "op", 200), see: map[string][]string{"a-assess": {"Uitkomst met concept"}}},
+		{route: "GET /beleid/{id}/gevolgen.csv", object: "B's draft", req: get("/beleid/" + db + "/gevolgen.csv"),
+			want: want(404, "anon", login, "b", 200, "op", 200)},
+		{route: "POST /beleid/{id}/publiceren", object: "A's draft",
+			req: func(t *testing.T, m *matrix, n int) request {
+				id := freshDraft(t, m, "a-inkoper", shippedA, "cz-webpubliceren", "Te publiceren", n)
+				return postForm("/beleid/"+id+"/publiceren", url.Values{"bevestigen": {"ja"}})(t, m, n)
+			},
+			want: want(404, "anon", login, "a-side", 403, "a-writers", 303, "op", 303), writes: []mayChange{publication}},
+		{route: "POST /beleid/{id}/publiceren", object: "B's draft",
+			req: func(t *testing.T, m *matrix, n int) request {
+				id := freshDraft(t, m, "b-inkoper", shippedB, "zz-webpubliceren", "Te publiceren", n)
+				return postForm("/beleid/"+id+"/publiceren", url.Values{"bevestigen": {"ja"}})(t, m, n)
+			},
+			want: want(404, "anon", login, "b", 303, "op", 303), writes: []mayChange{publication}},
 		{route: "GET /beleid/{id}/beoordeling", object: "A's run", req: get(overview),
 			want: want(404, "anon", login, "a-other", 403, "a-assess", 200, "op", 200),
 			see:  map[string][]string{"a-assess": {"De Linde", "Ypsilon"}}},
@@ -565,6 +625,9 @@ func (m *matrix) prepare(t *testing.T, a *apptest.Actor, r request) *http.Reques
 			form, _ := url.ParseQuery(body)
 			form.Set(httpauth.CSRFField, csrf)
 			body, r.contentType = form.Encode(), "application/x-www-form-urlencoded"
+			if r.file != nil {
+				body, r.contentType = multipartBody(t, form, r.file)
+			}
 		}
 	}
 	req, err := http.NewRequest(r.method, m.srv.URL+r.path, strings.NewReader(body))
@@ -581,6 +644,31 @@ func (m *matrix) prepare(t *testing.T, a *apptest.Actor, r request) *http.Reques
 		req.AddCookie(c)
 	}
 	return req
+}
+
+// multipartBody is form with file as multipart/form-data, and its content type.
+func multipartBody(t *testing.T, form url.Values, file *formFile) (string, string) {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, vs := range form {
+		for _, v := range vs {
+			if err := mw.WriteField(k, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	fw, err := mw.CreateFormFile(file.field, file.name)
+	if err == nil {
+		_, err = fw.Write(file.data)
+	}
+	if err == nil {
+		err = mw.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String(), mw.FormDataContentType()
 }
 
 // send sends a prepared request.

@@ -24,6 +24,8 @@ func (h *Handler) navFuncs() template.FuncMap {
 		"orgKindName": func(k identity.OrgKind) string { return orgKindNames[k] },
 		// mayAssessSome: the principal may assess the policies of at least one insurer.
 		"mayAssessSome": assessment.MayAssessSome,
+		// mayUploadPolicies: the principal may upload policy drafts for some insurer.
+		"mayUploadPolicies": policy.MayWriteSome,
 		// mayReadProviderRegister: the principal may list the provider records.
 		"mayReadProviderRegister": provider.MayReadRegister,
 		// actsForSomeProvider: the principal works for at least one provider record.

@@ -46,6 +46,9 @@ type requirementGroup struct {
 type policyView struct {
 	*policy.Compiled
 	Draft    bool
+	InWork   bool          // published, and no later version replaces it
+	Desk     bool          // the caller sees the insurer's desk: the draft page and its impact
+	MayWrite bool          // the caller may upload the next version
 	Assess   bool          // the caller may see the assessments
 	Sections []partSection // the base contract first, then every part
 	Timeline []policy.Milestone
@@ -65,7 +68,16 @@ func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := policyView{Compiled: c, Draft: c.Status == policy.Draft, Assess: assessment.MayAssess(actor, c.Insurer)}
+	v := policyView{Compiled: c, Draft: c.Status == policy.Draft, InWork: h.Library.InWork(c), Desk: policy.MayReadDraft(actor, c.Insurer),
+		MayWrite: policy.MayWrite(actor, c.Insurer), Assess: assessment.MayAssess(actor, c.Insurer), Sections: sections(c)}
+	v.Timeline = c.TimelineByDate()
+	return h.render(w, http.StatusOK, "policy.html", c.Title, v)
+}
+
+// sections are the requirements of c per contract part (the base contract first), by
+// kind in the order of policy.KindOrder.
+func sections(c *policy.Compiled) []partSection {
+	var out []partSection
 	for part := -1; part < len(c.Parts); part++ {
 		sec := partSection{Part: &c.Base, Base: part < 0, CareTypes: c.PartCareTypes(part)}
 		if part >= 0 {
@@ -82,10 +94,9 @@ func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
 				sec.Groups = append(sec.Groups, g)
 			}
 		}
-		v.Sections = append(v.Sections, sec)
+		out = append(out, sec)
 	}
-	v.Timeline = c.TimelineByDate()
-	return h.render(w, http.StatusOK, "policy.html", c.Title, v)
+	return out
 }
 
 const providersPerPage = 50
