@@ -77,7 +77,7 @@ func run(w *written, c change) bool {
 	switch c.table {
 	case "assessment_runs":
 		return w.mayAssessPolicy(c.after["policy_id"])
-	case "assessment_summaries":
+	case "assessment_summaries", "assessment_run_parts": // the run's rows, made with it
 		id := c.after["run_id"]
 		r := w.after.row("assessment_runs", id)
 		return r != nil && w.before.row("assessment_runs", id) == nil && w.mayAssessPolicy(r["policy_id"])
@@ -92,7 +92,7 @@ func oldRunOfNewRun(w *written, c change) bool {
 	switch c.table {
 	case "assessment_runs":
 		policyID = c.before["policy_id"]
-	case "assessment_summaries":
+	case "assessment_summaries", "assessment_run_parts":
 		r := w.before.row("assessment_runs", c.before["run_id"])
 		if r == nil || w.after.row("assessment_runs", c.before["run_id"]) != nil {
 			return false
