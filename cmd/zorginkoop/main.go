@@ -23,13 +23,14 @@ const usage = `zorginkoop: executable healthcare purchasing policies
 
 Usage:
   zorginkoop serve [--addr 127.0.0.1:8080]     start the web server and JSON API
-  zorginkoop demo                              load the seed policies and demo providers
+  zorginkoop demo [--providers 400] [--seed 1] load the seed policies and demo providers
   zorginkoop policy list|validate|show|diff    work with policy files
-  zorginkoop providers import FILE             import providers (CSV or JSON)
-  zorginkoop assess --policy ID [--provider ID] [--facts FILE] [--json]
+  zorginkoop providers import FILE [--format csv|json]
+                                               import providers (CSV or JSON)
+  zorginkoop assess --policy ID [--provider ID] [--facts FILE] [--limit 50] [--json]
   zorginkoop users bootstrap|add|list|disable|enable|roles|cert|orgs|org-add
                                                organisations and their users (see 'zorginkoop users')
-  zorginkoop audit verify [--head SEQ:HASH]    check the audit trail's hash chain; prints its head
+  zorginkoop audit verify [--head SEQ:HASH] [--json]  check the audit trail's hash chain; prints its head
   zorginkoop audit list [--org ID] [--subject S] [--dossier D] [--limit 50] [--before SEQ] [--json]
 
 Global flags (before or after the subcommand), and their environment variables:
@@ -37,6 +38,7 @@ Global flags (before or after the subcommand), and their environment variables:
   --db DSN         ZORGINKOOP_DB         PostgreSQL DSN (postgres://...); overrides --data-dir
   --policies DIR   ZORGINKOOP_POLICIES   load policy files from DIR instead of the shipped ones
   --log-level L    ZORGINKOOP_LOG_LEVEL  debug, info, warn or error (default info)
+  --keep-runs N    ZORGINKOOP_KEEP_RUNS  stored assessment runs kept per policy (default 10)
 `
 
 func main() {
@@ -92,7 +94,7 @@ func globalFlagsLast(args []string) []string {
 	var globals []string
 	for len(args) > 0 {
 		name, _, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
-		if !strings.HasPrefix(args[0], "-") || !slices.Contains([]string{"data-dir", "db", "policies", "log-level"}, name) {
+		if !strings.HasPrefix(args[0], "-") || !slices.Contains([]string{"data-dir", "db", "policies", "log-level", "keep-runs"}, name) {
 			break
 		}
 		n := 2
