@@ -19,7 +19,10 @@ func (a *app) policy(ctx context.Context, args []string) error {
 		return usagef("policy needs a subcommand: list, validate, show or diff")
 	}
 	fs := a.flags("policy " + args[0])
-	asJSON := fs.Bool("json", false, "machine-readable output")
+	asJSON := new(bool)
+	if args[0] != "validate" { // validate prints only "ok" or the errors
+		asJSON = fs.Bool("json", false, "machine-readable output")
+	}
 	pos, err := a.parse(fs, args[1:])
 	if err != nil {
 		return err

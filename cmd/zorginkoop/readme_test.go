@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -516,4 +518,111 @@ func TestREADMECommandParser(t *testing.T) {
 	if _, err := shellWords(`assess --policy "$P"`); err == nil {
 		t.Errorf("shell expansion in a zorginkoop line is not refused")
 	}
+}
+
+// TestREADMEUsageMatchesFlags checks the README's synopsis (the ```text block of
+// "## Usage") against the flags of each command, as `zorginkoop CMD --help` lists them:
+// every --flag a synopsis line names exists for its command, and every flag of a command
+// is in its synopsis lines or in the README's configuration table (the global flags and
+// those of serve). So a flag added in the code without the README, as --format of
+// providers import once was, fails here.
+func TestREADMEUsageMatchesFlags(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	synopsis, table := readmeSynopsis(string(readme))
+	if len(synopsis) == 0 {
+		t.Fatal("README.md has no ```text block of zorginkoop commands under ## Usage")
+	}
+	flagName := regexp.MustCompile(`--([a-z][a-z0-9-]*)`)
+	documented := map[string]map[string]bool{} // command → flags its synopsis names
+	for _, s := range synopsis {
+		for _, cmd := range s.commands {
+			flags, ok := commandFlags(t, cmd)
+			if !ok {
+				t.Errorf("README.md:%d: %q: `zorginkoop %s --help` is not a command", s.line, s.text, cmd)
+				continue
+			}
+			if documented[cmd] == nil {
+				documented[cmd] = map[string]bool{}
+			}
+			for _, m := range flagName.FindAllStringSubmatch(s.text, -1) {
+				documented[cmd][m[1]] = true
+				if !flags[m[1]] {
+					t.Errorf("README.md:%d: zorginkoop %s has no flag --%s", s.line, cmd, m[1])
+				}
+			}
+		}
+	}
+	for _, cmd := range slices.Sorted(maps.Keys(documented)) {
+		names := documented[cmd]
+		flags, _ := commandFlags(t, cmd)
+		for _, f := range slices.Sorted(maps.Keys(flags)) {
+			if !names[f] && !table[f] {
+				t.Errorf("README.md: the flag --%s of zorginkoop %s is neither in its synopsis under ## Usage nor in the configuration table", f, cmd)
+			}
+		}
+	}
+}
+
+// synopsisLine is a command of the README's synopsis with its continuation lines.
+type synopsisLine struct {
+	line     int
+	text     string
+	commands []string // "users disable|enable" is "users disable" and "users enable"
+}
+
+// readmeSynopsis returns the synopsis lines of the ```text block under ## Usage, and the
+// flags named in the first column of the README's tables.
+func readmeSynopsis(readme string) ([]synopsisLine, map[string]bool) {
+	var out []synopsisLine
+	table := map[string]bool{}
+	tableFlag := regexp.MustCompile("`--([a-z][a-z0-9-]*)")
+	section, fenced := "", false
+	for i, l := range strings.Split(readme, "\n") {
+		if strings.HasPrefix(l, "## ") {
+			section = l
+		}
+		if strings.HasPrefix(l, "| `--") {
+			first, _, _ := strings.Cut(l[1:], "|")
+			for _, m := range tableFlag.FindAllStringSubmatch(first, -1) {
+				table[m[1]] = true
+			}
+		}
+		if strings.HasPrefix(strings.TrimSpace(l), "```") {
+			fenced = !fenced && strings.TrimSpace(l) == "```text"
+			continue
+		}
+		if !fenced || section != "## Usage" {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(l, "zorginkoop "); ok {
+			words := strings.Fields(rest)
+			cmds := strings.Split(words[0], "|")
+			if len(words) > 1 && (words[0] == "policy" || words[0] == "users" || words[0] == "audit" || words[0] == "providers") {
+				cmds = nil
+				for _, sub := range strings.Split(words[1], "|") {
+					cmds = append(cmds, words[0]+" "+sub)
+				}
+			}
+			out = append(out, synopsisLine{line: i + 1, text: l, commands: cmds})
+		} else if strings.HasPrefix(l, " ") && len(out) > 0 {
+			out[len(out)-1].text += "\n" + l
+		}
+	}
+	return out, table
+}
+
+var helpFlag = regexp.MustCompile(`(?m)^  -([a-z][a-z0-9-]*)`)
+
+// commandFlags are the flags `zorginkoop CMD --help` lists; false when CMD is no command.
+func commandFlags(t *testing.T, cmd string) (map[string]bool, bool) {
+	t.Helper()
+	code, _, errOut := cli(t, nil, append(strings.Fields(cmd), "--help")...)
+	flags := map[string]bool{}
+	for _, m := range helpFlag.FindAllStringSubmatch(errOut, -1) {
+		flags[m[1]] = true
+	}
+	return flags, code == 0 && len(flags) > 0
 }
