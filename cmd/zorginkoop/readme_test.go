@@ -358,7 +358,8 @@ func (r *readmeRun) shellLine(c readmeCmd) {
 	if r.srv != nil {
 		text = strings.ReplaceAll(text, "http://127.0.0.1:8080", r.srv.url)
 	}
-	script := "set -e\ncurl() { command curl --fail-with-body --max-time 60 \"$@\"; }\n" + text + "\n"
+	// -q: no ~/.curlrc; the server is reached directly, whatever proxy the environment names.
+	script := "set -e\ncurl() { command curl -q --fail-with-body --max-time 60 \"$@\"; }\n" + text + "\n"
 	name := ""
 	if m := assignment.FindStringSubmatch(text); m != nil {
 		name = m[1]
@@ -367,7 +368,7 @@ func (r *readmeRun) shellLine(c readmeCmd) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-c", script)
-	cmd.Env = os.Environ()
+	cmd.Env = append(os.Environ(), "NO_PROXY=127.0.0.1,localhost", "no_proxy=127.0.0.1,localhost")
 	for k, v := range r.vars {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
