@@ -627,3 +627,36 @@ func commandFlags(t *testing.T, cmd string) (map[string]bool, bool) {
 	}
 	return flags, code == 0 && len(flags) > 0
 }
+
+// The usage texts the command prints (`zorginkoop help`, `zorginkoop users`, `zorginkoop
+// audit`, `providers import`) name only flags their commands have.
+func TestUsageTextsNameRealFlags(t *testing.T) {
+	texts := map[string]string{"usage": usage, "usersUsage": usersUsage, "auditUsage": auditUsage, "providersUsage": providersUsage}
+	line := regexp.MustCompile(`^\s*(?:usage: )?(?:zorginkoop )?((?:users|audit|policy|providers) [a-z|-]+|serve|demo|assess)\b(.*)$`)
+	flagName := regexp.MustCompile(`--([a-z][a-z0-9-]*)`)
+	for _, name := range slices.Sorted(maps.Keys(texts)) {
+		for _, l := range strings.Split(texts[name], "\n") {
+			m := line.FindStringSubmatch(l)
+			if m == nil {
+				continue
+			}
+			words := strings.Fields(m[1])
+			var cmds []string
+			for _, sub := range strings.Split(words[len(words)-1], "|") {
+				cmds = append(cmds, strings.Join(append(words[:len(words)-1:len(words)-1], sub), " "))
+			}
+			for _, cmd := range cmds {
+				flags, ok := commandFlags(t, cmd)
+				if !ok {
+					t.Errorf("%s: %q: `zorginkoop %s --help` is not a command", name, l, cmd)
+					continue
+				}
+				for _, f := range flagName.FindAllStringSubmatch(m[2], -1) {
+					if !flags[f[1]] {
+						t.Errorf("%s: %q: zorginkoop %s has no flag --%s", name, l, cmd, f[1])
+					}
+				}
+			}
+		}
+	}
+}
