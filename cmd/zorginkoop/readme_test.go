@@ -34,14 +34,16 @@ import (
 //     directory where the repository's files are (symlinked), so that a path such as
 //     internal/provider/testdata/providers.csv is found and a file a command writes is
 //     written there, not in the checkout. It must exit 0.
-//   - A command that is meant to fail ends in the comment `# exit N`: it must exit N.
+//   - A command that is meant to fail ends in a comment ending in `exit N` (`# exit 2`,
+//     `# in another terminal: exit 1`): it must exit N.
 //   - Words in capitals that stand for a value (`--policy ID`, `import FILE`) are replaced
 //     from readmePlaceholders; a placeholder missing from there fails the test. Better:
 //     write real ids in the README.
 //   - `serve` is started in-process on a free port and left running; a command that takes
-//     the data directory's lock (demo, providers import, serve) stops it first. Shell lines
-//     start it when it is not running, and reach it where the README says
-//     http://127.0.0.1:8080.
+//     the data directory's lock (demo, providers import, serve) stops it first, unless it is
+//     meant to fail (`# exit N`): that one runs beside the server if one is running, to
+//     show the refusal. Shell lines start the server when it is not running, and reach it
+//     where the README says http://127.0.0.1:8080.
 //   - A shell line runs in bash (`set -e`), in the same working directory, with the
 //     variables assigned by earlier shell lines; curl fails on an HTTP status of 400 or more
 //     (--fail-with-body). A line `NAME=...` must leave NAME non-empty. Without bash or curl
@@ -132,7 +134,7 @@ type readmeCmd struct {
 }
 
 var (
-	exitComment = regexp.MustCompile(`\s+#\s*exit\s+(\d+)\s*$`)
+	exitComment = regexp.MustCompile(`\s+#[^#]*\bexit\s+(\d+)\s*$`)
 	assignment  = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)=`)
 	comment     = regexp.MustCompile(`\s+#.*$`)
 )
@@ -272,7 +274,7 @@ func (r *readmeRun) zorginkoop(c readmeCmd) {
 	if len(args) > 0 {
 		cmd = args[0]
 	}
-	if cmd == "demo" || cmd == "serve" || cmd == "providers" {
+	if cmd == "serve" || (cmd == "demo" || cmd == "providers") && c.exit == 0 {
 		r.stopServer() // they take the data directory's lock
 	}
 	if cmd == "serve" {
