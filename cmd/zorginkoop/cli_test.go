@@ -98,6 +98,7 @@ func TestGlobalFlagsBeforeTheCommand(t *testing.T) {
 		{[]string{"--data-dir", "d", "demo", "--providers", "5"}, []string{"demo", "--providers", "5", "--data-dir", "d"}},
 		{[]string{"--log-level=debug", "-db", "postgres://x", "assess", "--policy", "p"}, []string{"assess", "--policy", "p", "--log-level=debug", "-db", "postgres://x"}},
 		{[]string{"policy", "list", "--data-dir", "d"}, []string{"policy", "list", "--data-dir", "d"}},
+		{[]string{"--keep-runs", "3", "assess", "--policy", "p"}, []string{"assess", "--policy", "p", "--keep-runs", "3"}},
 		{[]string{"--providers", "5", "demo"}, []string{"--providers", "5", "demo"}}, // not global: left for the usage error
 	}
 	for _, tt := range tests {
