@@ -215,26 +215,30 @@ func decodeProvider(raw []byte, base int, lines lineIndex) (decodedProvider, err
 		p.Facts = append(p.Facts, Fact{Key: jf.Key, Insurer: jf.Insurer, Value: v, Source: jf.Source, Date: jf.Date, Evidence: jf.Evidence})
 	}
 	ents := entries{}
+	from := 0 // entries come in file order: each is looked for after the one before
 	for k, el := range f.Parts {
 		var c PartChoice
-		if decodeEntry(el, raw, base, lines, "parts", k, len(p.Parts), &c, ents, &errs) {
+		if decodeEntry(el, raw, base, &from, lines, "parts", k, len(p.Parts), &c, ents, &errs) {
 			p.Parts = append(p.Parts, c)
 		}
 	}
+	from = 0
 	for k, el := range f.Contracts {
 		var c Contract
-		if decodeEntry(el, raw, base, lines, "contracts", k, len(p.Contracts), &c, ents, &errs) {
+		if decodeEntry(el, raw, base, &from, lines, "contracts", k, len(p.Contracts), &c, ents, &errs) {
 			p.Contracts = append(p.Contracts, c)
 		}
 	}
 	return decodedProvider{p, true, ents}, errs.Err()
 }
 
-// decodeEntry decodes entry k of list (el, a slice of raw, which starts at base in the
-// file) strictly into v and notes its line in ents under index n, the one it gets in the
-// provider. A bad entry is reported, with its line, and left out.
-func decodeEntry(el, raw []byte, base int, lines lineIndex, list string, k, n int, v any, ents entries, errs *apperr.List) bool {
-	at := base + offsetOf(raw, el)
+// decodeEntry decodes entry k of list (el, found in raw at or after *from; raw starts at
+// base in the file) strictly into v and notes its line in ents under index n, the one it
+// gets in the provider. A bad entry is reported, with its line, and left out.
+func decodeEntry(el, raw []byte, base int, from *int, lines lineIndex, list string, k, n int, v any, ents entries, errs *apperr.List) bool {
+	off := *from + offsetOf(raw[*from:], el)
+	*from = min(off+len(el), len(raw))
+	at := base + off
 	field := list + "[" + strconv.Itoa(k) + "]"
 	dec := json.NewDecoder(bytes.NewReader(el))
 	dec.DisallowUnknownFields()
