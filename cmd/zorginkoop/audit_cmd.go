@@ -76,7 +76,7 @@ func (a *app) auditVerify(ctx context.Context, args []string) error {
 		printReport(a, r, *head != "")
 	}
 	if !r.OK() {
-		return fmt.Errorf("the audit trail is broken: %d problems in %d entries", len(r.Problems)+r.Omitted, r.Entries)
+		return fmt.Errorf("the audit trail is broken: %s in %s", counted(len(r.Problems)+r.Omitted, "problem"), counted(r.Entries, "entry"))
 	}
 	return nil
 }
@@ -87,7 +87,7 @@ func printReport(a *app, r audit.Report, checkedHead bool) {
 		head = "the trail is empty"
 	}
 	if r.OK() {
-		fmt.Fprintf(a.stdout, "audit trail intact: %d entries, %s\n", r.Entries, head)
+		fmt.Fprintf(a.stdout, "audit trail intact: %s, %s\n", counted(r.Entries, "entry"), head)
 		if checkedHead {
 			fmt.Fprintln(a.stdout, "the recorded head is still part of the trail")
 		}
@@ -100,9 +100,9 @@ func printReport(a *app, r audit.Report, checkedHead bool) {
 		fmt.Fprintln(a.stdout, p.Message)
 	}
 	if r.Omitted > 0 {
-		fmt.Fprintf(a.stdout, "... and %d more problems\n", r.Omitted)
+		fmt.Fprintf(a.stdout, "... and %d more\n", r.Omitted)
 	}
-	fmt.Fprintf(a.stdout, "audit trail BROKEN: %d entries read, %s\n", r.Entries, head)
+	fmt.Fprintf(a.stdout, "audit trail BROKEN: %s read, %s\n", counted(r.Entries, "entry"), head)
 }
 
 // parseHead reads SEQ:HASH as printed by audit verify.
@@ -189,4 +189,15 @@ func user(e audit.Entry) string {
 // oneLine keeps a reason with line breaks or tabs on its row.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// counted says "1 problem", "2 problems", "1 entry", "3 entries": the command line's English.
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

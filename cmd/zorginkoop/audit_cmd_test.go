@@ -77,7 +77,7 @@ func TestAuditVerifyNamesAChangedEntryAndExitsOne(t *testing.T) {
 	if !strings.Contains(out, "entry 2 was changed") || strings.Contains(out, "entry 3") {
 		t.Errorf("output should name entry 2 (and only it):\n%s", out)
 	}
-	if !strings.Contains(errOut, "the audit trail is broken: 1 problems in 3 entries") {
+	if !strings.Contains(errOut, "the audit trail is broken: 1 problem in 3 entries") {
 		t.Errorf("stderr: %s", errOut)
 	}
 }

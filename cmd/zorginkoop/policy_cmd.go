@@ -123,33 +123,54 @@ func (a *app) policyShow(id string, asJSON bool) error {
 	if c.Purchaser != "" {
 		fmt.Fprintf(w, " (inkoop door %s)", lib.PurchaserName(c.Purchaser))
 	}
+	published := "niet genoemd in het beleid"
+	if !c.Published.IsZero() {
+		published = nl.Date(c.Published.Time)
+	}
 	fmt.Fprintf(w, "\nContractjaar: %s · Sector: %s · Gepubliceerd: %s · Peildatum: %s\n",
-		years(c.ContractYears), c.Sector, nl.Date(c.Published.Time), nl.Date(c.ReferenceDate.Time))
+		years(c.ContractYears), c.Sector, published, nl.Date(c.ReferenceDate.Time))
 	fmt.Fprintf(w, "Bron: %s\n", c.Source.File)
-	fmt.Fprintf(w, "\nEisen (%d)\n", len(c.Requirements))
-	for _, r := range c.Requirements {
-		fmt.Fprintf(w, "  [%s] %s (%s)", policy.KindNames[r.Kind], r.Title, r.ID)
-		if len(r.CareTypes) > 0 {
-			fmt.Fprintf(w, " · %s", strings.Join(r.CareTypes, ", "))
+	for part := -1; part < len(c.Parts); part++ {
+		head := "Basiscontract: " + c.Base.Title + " [" + c.Base.ID + "]"
+		if part >= 0 {
+			pt := &c.Parts[part]
+			head = "Onderdeel: " + pt.Title + " [" + pt.ID + "], " + policy.InitiativeNames[pt.Initiative]
+			if pt.OfferedToAll {
+				head += ", aan iedereen"
+			}
 		}
-		fmt.Fprintln(w)
-		if r.Rule != "" {
-			fmt.Fprintf(w, "      regel: %s\n", strings.Join(strings.Fields(r.Rule), " "))
+		fmt.Fprintf(w, "\n%s · %s\n", head, strings.Join(c.PartCareTypes(part), ", "))
+		for i, r := range c.Requirements {
+			if c.PartOf[i] != part {
+				continue
+			}
+			fmt.Fprintf(w, "  [%s] %s (%s)", policy.KindNames[r.Kind], r.Title, r.ID)
+			if len(r.CareTypes) > 0 {
+				fmt.Fprintf(w, " · %s", strings.Join(r.CareTypes, ", "))
+			}
+			fmt.Fprintln(w)
+			if r.Rule != "" {
+				fmt.Fprintf(w, "      regel: %s\n", strings.Join(strings.Fields(r.Rule), " "))
+			}
+			fmt.Fprintf(w, "      bron: %s\n", r.Source)
 		}
-		fmt.Fprintf(w, "      bron: %s\n", r.Source)
 	}
 	fmt.Fprintf(w, "\nTijdpad\n")
-	for _, m := range c.Timeline {
-		kind := "streefdatum"
+	for _, m := range c.TimelineByDate() {
+		kind := policy.MilestoneKindNames[m.Kind]
 		if m.Hard {
-			kind = "uiterste datum"
+			kind += ", harde termijn"
 		}
-		fmt.Fprintf(w, "  %s  %s (%s, %s)\n", nl.Date(m.Date.Time), m.What, m.Actor, kind)
+		actor := policy.ActorNames[m.Actor]
+		if m.ActorName != "" {
+			actor = m.ActorName
+		}
+		fmt.Fprintf(w, "  %s  %s (%s; %s)\n", nl.Date(m.Date.Time), m.What, actor, strings.TrimPrefix(kind, ", "))
 	}
 	if len(c.Windows) > 0 {
 		fmt.Fprintf(w, "\nAanvraagperiodes\n")
 		for _, win := range c.Windows {
-			fmt.Fprintf(w, "  %s: %s t/m %s", win.Title, nl.Date(win.Opens.Time), nl.Date(win.Closes.Time))
+			fmt.Fprintf(w, "  %s: %s t/m %s", win.Title, dateOrUnsaid(win.Opens), dateOrUnsaid(win.Closes))
 			if !win.AnswerWithin.IsZero() {
 				fmt.Fprintf(w, ", antwoord binnen %s", win.AnswerWithin.Dutch())
 			}
@@ -197,6 +218,14 @@ func (a *app) policyDiff(oldRef, newRef string, asJSON bool) error {
 	}
 	d.Write(a.stdout)
 	return nil
+}
+
+// dateOrUnsaid prints a date the policy may leave out.
+func dateOrUnsaid(d policy.Date) string {
+	if d.IsZero() {
+		return "niet genoemd"
+	}
+	return nl.Date(d.Time)
 }
 
 func years(ys []int) string {

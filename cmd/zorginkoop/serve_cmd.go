@@ -62,6 +62,14 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err := checkBaseURL(*baseURL); err != nil {
 		return err
 	}
+	if *baseURL == "" {
+		*baseURL = derivedBaseURL(*addr, tlsConfig != nil)
+		if *baseURL == "" {
+			a.log.Warn("no --base-url: password-reset mail is off, because a link in it could not work; start with --base-url https://your.site to mail reset links", "addr", *addr)
+		} else {
+			a.log.Warn("no --base-url: links in e-mail use the listen address; set --base-url to the public URL users reach", "base_url", *baseURL)
+		}
+	}
 	proxies, err := ratelimit.ParseProxies(*trustedProxies)
 	if err != nil {
 		return flagged(err, map[string]string{"trusted_proxies": "--trusted-proxies"})
@@ -267,6 +275,24 @@ func serverTLS(certFile, keyFile, clientCAFile string) (*tls.Config, error) {
 	cfg.ClientCAs = pool
 	cfg.ClientAuth = tls.VerifyClientCertIfGiven
 	return cfg, nil
+}
+
+// derivedBaseURL is the site's URL when it can be told from the listen address: a named
+// host or address and a fixed port. An unspecified address (":8080", "0.0.0.0:8080") or
+// port 0 gives "": nobody can tell which name users reach the site by.
+func derivedBaseURL(addr string, https bool) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "0" || port == "" {
+		return ""
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		return ""
+	}
+	scheme := "http"
+	if https {
+		scheme = "https"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
 }
 
 func checkBaseURL(s string) error {

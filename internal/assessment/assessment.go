@@ -36,13 +36,30 @@ const (
 	Eligible    Outcome = "eligible"
 	NotEligible Outcome = "not_eligible"
 	Incomplete  Outcome = "incomplete"   // no knock-out failed, but facts or evidence are missing
-	OutOfScope  Outcome = "out_of_scope" // the provider has none of the policy's care types
+	OutOfScope  Outcome = "out_of_scope" // the provider has none of the policy's (or the part's) care types
+	// NotRequested: a part the provider did not ask for and was not offered; its
+	// conditions are not judged.
+	NotRequested Outcome = "not_requested"
 )
 
 // OutcomeNames are the Dutch names of the outcomes.
 var OutcomeNames = map[Outcome]string{
 	Eligible: "komt in aanmerking", NotEligible: "komt niet in aanmerking",
-	Incomplete: "onvolledig", OutOfScope: "valt buiten dit beleid",
+	Incomplete: "onvolledig", OutOfScope: "valt buiten dit beleid", NotRequested: "niet aangevraagd of aangeboden",
+}
+
+// PartOutcomeName is the Dutch name of outcome o for part pt of a policy: a part the
+// insurer offers is "niet aangeboden", one the provider asks for "niet aangevraagd".
+func PartOutcomeName(pt *policy.Part, o Outcome) string {
+	switch {
+	case o == NotRequested && pt.Initiative == policy.ByInsurer:
+		return "niet aangeboden"
+	case o == NotRequested:
+		return "niet aangevraagd"
+	case o == OutOfScope:
+		return "staat niet open voor deze zorgaanbieder"
+	}
+	return OutcomeNames[o]
 }
 
 // Item is the judgement of one requirement for one provider.
@@ -55,16 +72,19 @@ type Item struct {
 	Explanation   string      `json:"explanation"`
 	Points        int         `json:"points,omitempty"`
 	MaxPoints     int         `json:"max_points,omitempty"`
+	Part          string      `json:"part,omitempty"` // the part id; empty for the base contract
 }
 
 // Summary is the compact judgement of one provider, as kept for many providers at once.
 type Summary struct {
-	ProviderID   string   `json:"provider_id"`
-	ProviderName string   `json:"provider_name"`
-	Outcome      Outcome  `json:"outcome"`
-	Score        int      `json:"score"`
-	MaxScore     int      `json:"max_score"`
-	Statuses     []Status `json:"statuses"` // by requirement index of the policy
+	ProviderID   string  `json:"provider_id"`
+	ProviderName string  `json:"provider_name"`
+	Outcome      Outcome `json:"outcome"` // for the base contract
+	// PartOutcomes has one outcome per part of the policy, by part index.
+	PartOutcomes []Outcome `json:"part_outcomes,omitempty"`
+	Score        int       `json:"score"`
+	MaxScore     int       `json:"max_score"`
+	Statuses     []Status  `json:"statuses"` // by requirement index of the policy
 }
 
 // Count returns how many requirements have status st.
@@ -82,7 +102,20 @@ func (s *Summary) Count(st Status) int {
 type Result struct {
 	Summary
 	PolicyID string `json:"policy_id"`
-	Items    []Item `json:"items"`
+	// Contract has the outcome of the base contract first, then one per part.
+	Contract []PartResult `json:"contract"`
+	Items    []Item       `json:"items"` // the judged requirements: information is not judged
+}
+
+// PartResult is the judgement of the base contract or of one part, explained.
+type PartResult struct {
+	Part        string            `json:"part"`
+	Title       string            `json:"title"`
+	Base        bool              `json:"base,omitempty"`
+	Initiative  policy.Initiative `json:"initiative,omitempty"`
+	Outcome     Outcome           `json:"outcome"`
+	OutcomeText string            `json:"outcome_text"`
+	Explanation string            `json:"explanation"`
 }
 
 // Assessor judges providers against one compiled policy. It is safe for concurrent use;
@@ -108,6 +141,7 @@ type Subject struct {
 	act      *policy.Activation
 	evidence []string // evidence document per fact slot
 	bad      []string // facts whose stored value could not be read
+	state    []Outcome // scratch: per contract part (base at 0), its outcome so far
 }
 
 // FactCounts reports whether a provider's fact counts under pol: a fact kept per insurer
@@ -152,7 +186,7 @@ func (as *Assessor) Bind(s *Subject, p *provider.Provider) {
 	if len(as.pol.ContractYears) > 0 {
 		year = as.pol.ContractYears[0]
 	}
-	s.act.SetBuiltins(as.pol.ReferenceTime(), year, p.CareTypes, p.Specialisms)
+	s.act.SetBuiltins(as.pol.ReferenceTime(), year, p.CareTypes, p.Specialisms, p.ContractFor(as.pol.Insurer, year) != nil)
 }
 
 // InScope reports whether the policy is about this provider's care types.
@@ -164,25 +198,42 @@ func InScope(pol *policy.Compiled, p *provider.Provider) bool {
 	return len(pol.CareTypes) == 0 || p.HasCareType(pol.CareTypes)
 }
 
-// Summarize judges the bound subject without explanations: the hot path.
+// judging marks a contract part whose conditions are being judged; it is never stored.
+const judging Outcome = ""
+
+// Summarize judges the bound subject without explanations: the hot path. The base contract
+// and every part get their own outcome from their own requirements: failing a part's
+// condition excludes that part only.
 func (as *Assessor) Summarize(s *Subject, out *Summary) {
 	p := s.Provider
+	pol := as.pol
 	out.ProviderID, out.ProviderName = p.ID, p.Name
 	out.Score, out.MaxScore = 0, 0
-	if cap(out.Statuses) < len(as.pol.Requirements) {
-		out.Statuses = make([]Status, len(as.pol.Requirements))
-	}
-	out.Statuses = out.Statuses[:len(as.pol.Requirements)]
+	out.Statuses = resize(out.Statuses, len(pol.Requirements))
+	out.PartOutcomes = resize(out.PartOutcomes, len(pol.Parts))
+	state := resize(s.state, len(pol.Parts)+1) // base at 0, part i at i+1
+	s.state = state
 	if !as.InScope(p) {
 		for i := range out.Statuses {
 			out.Statuses[i] = NotApplicable
 		}
+		for i := range state {
+			state[i] = OutOfScope
+		}
 		out.Outcome = OutOfScope
+		copy(out.PartOutcomes, state[1:])
 		return
 	}
-	knockoutUnknown, knockoutFailed := false, false
-	for i := range as.pol.Requirements {
-		req := &as.pol.Requirements[i]
+	for i := range state {
+		state[i] = as.opening(p, i-1)
+	}
+	for i := range pol.Requirements {
+		req := &pol.Requirements[i]
+		k := pol.PartOf[i] + 1
+		if !req.Kind.Judged() || state[k] == OutOfScope || state[k] == NotRequested {
+			out.Statuses[i] = NotApplicable
+			continue
+		}
 		st := as.judge(i, s)
 		out.Statuses[i] = st
 		if req.Kind == policy.Guiding && st != NotApplicable {
@@ -192,18 +243,44 @@ func (as *Assessor) Summarize(s *Subject, out *Summary) {
 			}
 		}
 		if req.Kind.KnocksOut() {
-			knockoutFailed = knockoutFailed || st == NotMet
-			knockoutUnknown = knockoutUnknown || st == Unknown
+			switch {
+			case st == NotMet:
+				state[k] = NotEligible
+			case st == Unknown && state[k] == judging:
+				state[k] = Incomplete
+			}
 		}
 	}
-	switch {
-	case knockoutFailed:
-		out.Outcome = NotEligible
-	case knockoutUnknown:
-		out.Outcome = Incomplete
-	default:
-		out.Outcome = Eligible
+	for i := range state {
+		if state[i] == judging {
+			state[i] = Eligible
+		}
 	}
+	out.Outcome = state[0]
+	copy(out.PartOutcomes, state[1:])
+}
+
+// opening is the outcome a contract part (-1 for the base contract) starts from for
+// provider p: judging when its conditions are to be judged, or why they are not.
+func (as *Assessor) opening(p *provider.Provider, part int) Outcome {
+	if !p.HasCareType(as.pol.PartCareTypes(part)) {
+		return OutOfScope
+	}
+	if part < 0 {
+		return judging
+	}
+	pt := &as.pol.Parts[part]
+	if pt.OfferedToAll || p.Chose(as.pol.ID, pt.ID) {
+		return judging
+	}
+	return NotRequested
+}
+
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // judge returns the status of requirement i.
@@ -213,7 +290,15 @@ func (as *Assessor) judge(i int, s *Subject) Status {
 		return NotApplicable
 	}
 	rule := as.pol.Rules[i]
-	if req.Kind == policy.Review || rule == nil && len(req.Evidence) == 0 {
+	if req.Kind == policy.Review {
+		// A discretionary ground: a person decides, unless the rule shows there is
+		// nothing to decide.
+		if rule != nil && rule.Eval(s.act) == policy.True {
+			return Met
+		}
+		return Review
+	}
+	if rule == nil && len(req.Evidence) == 0 {
 		return Review
 	}
 	status := Met
@@ -241,16 +326,20 @@ func (as *Assessor) judge(i int, s *Subject) Status {
 	return status
 }
 
-// Assess judges one provider with explanations for every requirement.
+// Assess judges one provider with explanations for every judged requirement and for the
+// outcome of the base contract and of every part.
 func (as *Assessor) Assess(p *provider.Provider) Result {
 	s := as.NewSubject()
 	as.Bind(s, p)
-	r := Result{PolicyID: as.pol.ID}
+	pol := as.pol
+	r := Result{PolicyID: pol.ID}
 	as.Summarize(s, &r.Summary)
-	r.Items = make([]Item, len(as.pol.Requirements))
-	for i := range as.pol.Requirements {
-		req := &as.pol.Requirements[i]
-		it := Item{RequirementID: req.ID, Kind: req.Kind, Title: req.Title, Source: req.Source, Status: r.Statuses[i]}
+	for i := range pol.Requirements {
+		req := &pol.Requirements[i]
+		if !req.Kind.Judged() {
+			continue
+		}
+		it := Item{RequirementID: req.ID, Kind: req.Kind, Title: req.Title, Source: req.Source, Status: r.Statuses[i], Part: req.Part}
 		if req.Kind == policy.Guiding {
 			it.MaxPoints = req.Points
 			if it.Status == Met {
@@ -258,9 +347,73 @@ func (as *Assessor) Assess(p *provider.Provider) Result {
 			}
 		}
 		it.Explanation = as.explain(i, s, it.Status)
-		r.Items[i] = it
+		r.Items = append(r.Items, it)
+	}
+	r.Contract = make([]PartResult, 0, len(pol.Parts)+1)
+	r.Contract = append(r.Contract, as.partResult(&r.Summary, p, -1))
+	for i := range pol.Parts {
+		r.Contract = append(r.Contract, as.partResult(&r.Summary, p, i))
 	}
 	return r
+}
+
+// partResult explains the outcome of contract part i (-1: the base contract).
+func (as *Assessor) partResult(sum *Summary, p *provider.Provider, i int) PartResult {
+	pol := as.pol
+	pr := PartResult{Base: i < 0}
+	var pt *policy.Part
+	if i < 0 {
+		pt, pr.Outcome, pr.OutcomeText = &pol.Base, sum.Outcome, OutcomeNames[sum.Outcome]
+	} else {
+		pt, pr.Outcome = &pol.Parts[i], sum.PartOutcomes[i]
+		pr.OutcomeText = PartOutcomeName(pt, pr.Outcome)
+	}
+	pr.Part, pr.Title, pr.Initiative = pt.ID, pt.Title, pt.Initiative
+	var failed, missing, review []string
+	for j := range pol.Requirements {
+		req := &pol.Requirements[j]
+		if pol.PartOf[j] != i {
+			continue
+		}
+		switch st := sum.Statuses[j]; {
+		case st == NotMet && req.Kind.KnocksOut():
+			failed = append(failed, req.Title)
+		case st == Unknown && req.Kind.KnocksOut():
+			missing = append(missing, req.Title)
+		case st == Review:
+			review = append(review, req.Title)
+		}
+	}
+	switch pr.Outcome {
+	case OutOfScope:
+		pr.Explanation = "Staat open voor " + as.careTypeNames(pol.PartCareTypes(i)) + "; deze zorgaanbieder is " + as.careTypeNames(p.CareTypes) + "."
+	case NotRequested:
+		if pt.Initiative == policy.ByInsurer {
+			pr.Explanation = as.insurer + " heeft dit onderdeel niet aangeboden; de voorwaarden zijn niet beoordeeld."
+		} else {
+			pr.Explanation = "De zorgaanbieder heeft dit onderdeel niet aangevraagd; de voorwaarden zijn niet beoordeeld."
+		}
+	case NotEligible:
+		pr.Explanation = "Voldoet niet aan: " + nl.Join(failed) + "."
+	case Incomplete:
+		pr.Explanation = "Nog niet te beoordelen, gegevens of bewijsstukken ontbreken voor: " + nl.Join(missing) + "."
+	default:
+		pr.Explanation = "Voldoet aan alle voorwaarden die uit de gegevens te toetsen zijn."
+	}
+	if len(review) > 0 && pr.Outcome != OutOfScope && pr.Outcome != NotRequested {
+		pr.Explanation += " Ter beoordeling door " + as.insurer + ": " + nl.Join(review) + "."
+	}
+	if i >= 0 && pr.Outcome != OutOfScope && pr.Outcome != NotRequested {
+		pr.Explanation += " Dit onderdeel vraagt daarnaast een overeenkomst voor " + lower(pol.Base.Title) + "."
+	}
+	return pr
+}
+
+func lower(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // explain says in Dutch why requirement i has status st.
@@ -269,6 +422,16 @@ func (as *Assessor) explain(i int, s *Subject, st Status) string {
 	if st == NotApplicable {
 		if !as.InScope(s.Provider) {
 			return "Dit beleid geldt voor " + as.careTypeNames(as.pol.CareTypes) + "."
+		}
+		if k := as.pol.PartOf[i]; k >= 0 && s.state[k+1] == NotRequested {
+			pt := &as.pol.Parts[k]
+			if pt.Initiative == policy.ByInsurer {
+				return "Hoort bij het onderdeel " + pt.Title + ", dat niet is aangeboden."
+			}
+			return "Hoort bij het onderdeel " + pt.Title + ", dat niet is aangevraagd."
+		}
+		if k := as.pol.PartOf[i]; s.state[k+1] == OutOfScope {
+			return "Hoort bij " + lower(as.partTitle(k)) + ", dat openstaat voor " + as.careTypeNames(as.pol.PartCareTypes(k)) + "."
 		}
 		return "Geldt alleen voor " + as.careTypeNames(req.CareTypes) + "; deze zorgaanbieder is " + as.careTypeNames(s.Provider.CareTypes) + "."
 	}
@@ -306,12 +469,20 @@ func (as *Assessor) explain(i int, s *Subject, st Status) string {
 		}
 	}
 	if st == Review {
-		parts = append(parts, "Wordt handmatig beoordeeld door de zorgverzekeraar.")
+		parts = append(parts, "Wordt handmatig beoordeeld door "+as.insurer+".")
 	}
 	if len(s.bad) > 0 {
 		parts = append(parts, fmt.Sprintf("Onleesbare waarde voor %s, behandeld als onbekend.", strings.Join(s.bad, ", ")))
 	}
 	return strings.Join(parts, ". ")
+}
+
+// partTitle is the title of contract part k (-1: the base contract).
+func (as *Assessor) partTitle(k int) string {
+	if k < 0 {
+		return as.pol.Base.Title
+	}
+	return as.pol.Parts[k].Title
 }
 
 func (as *Assessor) careTypeNames(ids []string) string {

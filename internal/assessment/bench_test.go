@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -82,6 +83,7 @@ func BenchmarkAssess(b *testing.B) {
 			}, ps)
 		}},
 	}
+	b.Run("parts", func(b *testing.B) { benchParts(b, lib, ps) })
 	for _, src := range sources {
 		b.Run("source="+src.name, func(b *testing.B) {
 			source := src.open(b)
@@ -101,6 +103,61 @@ func BenchmarkAssess(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchParts measures what judging per contract part costs, from memory on all cores, for
+// every policy with parts: engine=parts judges the base contract and every part apart (every
+// provider has asked for every part, so every requirement is judged); engine=flat is the
+// baseline, the same policy with one outcome for everything, as before parts existed. The
+// figure to read is parts/flat in the same run.
+func benchParts(b *testing.B, lib *policy.Library, ps []provider.Provider) {
+	for _, pol := range lib.Policies() {
+		if len(pol.Parts) == 0 {
+			continue
+		}
+		all := slices.Clone(ps)
+		for i := range all {
+			all[i].Parts = nil
+			for _, pt := range pol.Parts {
+				all[i].Parts = append(all[i].Parts, provider.PartChoice{Policy: pol.ID, Part: pt.ID, By: provider.SourceProvider})
+			}
+		}
+		var perProvider [2]float64
+		for k, engine := range []struct {
+			name string
+			pol  *policy.Compiled
+		}{{"flat", flatten(pol)}, {"parts", pol}} {
+			b.Run("policy="+pol.ID+"/engine="+engine.name, func(b *testing.B) {
+				as := assessment.New(lib, engine.pol)
+				n := 0
+				for b.Loop() {
+					sums, err := as.Run(context.Background(), assessment.Slice(all), 0, nil)
+					if err != nil {
+						b.Fatal(err)
+					}
+					n += len(sums)
+				}
+				perProvider[k] = float64(b.Elapsed().Nanoseconds()) / float64(n)
+				b.ReportMetric(perProvider[k], "ns/provider")
+				if k == 1 && perProvider[0] > 0 {
+					b.ReportMetric(perProvider[1]/perProvider[0], "parts/flat")
+				}
+			})
+		}
+	}
+}
+
+// flatten returns pol with its parts dissolved into the base contract: one outcome for all.
+func flatten(pol *policy.Compiled) *policy.Compiled {
+	flat := *pol
+	p := *pol.Policy
+	p.Parts = nil
+	flat.Policy = &p
+	flat.PartOf = make([]int, len(pol.PartOf))
+	for i := range flat.PartOf {
+		flat.PartOf[i] = -1
+	}
+	return &flat
 }
 
 // sourceFor gives the selected providers, as the assessment service asks the store.

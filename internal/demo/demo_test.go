@@ -149,7 +149,7 @@ func leafOutcomes(lib *policy.Library, pol *policy.Compiled, l *policy.Leaf, ps 
 				continue
 			}
 			act.Reset()
-			act.SetBuiltins(pol.ReferenceTime(), 0, nil, nil)
+			act.SetBuiltins(pol.ReferenceTime(), 0, nil, nil, false)
 			act.Set(l.Fact, v)
 			switch l.Eval(act) {
 			case policy.True:

@@ -76,7 +76,7 @@ func (pl *planner) holds(pol *policy.Compiled, l *policy.Leaf, v string, want bo
 		return false
 	}
 	pl.act.Reset()
-	pl.act.SetBuiltins(pol.ReferenceTime(), contractYear(pol), nil, nil)
+	pl.act.SetBuiltins(pol.ReferenceTime(), contractYear(pol), nil, nil, false)
 	pl.act.Set(l.Fact, val)
 	r := l.Eval(pl.act)
 	return (r == policy.True) == want && r != policy.Unknown && r != policy.Failed

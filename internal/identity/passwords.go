@@ -18,6 +18,11 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 	if err := text.Check("email", email, text.Email); err != nil {
 		return err
 	}
+	if !strings.HasPrefix(s.BaseURL, "http://") && !strings.HasPrefix(s.BaseURL, "https://") {
+		// A relative link in a mail cannot work: refuse before looking at the address,
+		// so that the answer is the same for every address.
+		return ErrResetMailOff
+	}
 	u, err := s.Store.UserByEmail(ctx, NormalizeEmail(email))
 	if apperr.CodeOf(err) == apperr.NotFound || err == nil && u.Disabled {
 		return nil
@@ -56,6 +61,11 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 	}
 	return nil
 }
+
+// ErrResetMailOff: the server has no absolute base URL, so reset links cannot be mailed.
+var ErrResetMailOff = &apperr.Error{Code: apperr.Internal,
+	Message: "password-reset mail is off: the server was started without --base-url, so a link in the mail could not work",
+	Dutch:   "Wachtwoordherstel per e-mail is op deze installatie niet ingesteld. Vraag de beheerder van uw organisatie om een nieuw wachtwoord."}
 
 var errBadResetLink = &apperr.Error{Code: apperr.Invalid, Field: "token",
 	Message: "the password-reset link is invalid, expired or used already; ask for a new one",

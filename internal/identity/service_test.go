@@ -2,6 +2,7 @@ package identity_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -314,5 +315,19 @@ func TestDisablingEndsSessions(t *testing.T) {
 	_, _, _, err = e.svc.Login(ctx, "inkoper@cz.example", password)
 	if code(err) != apperr.Forbidden || !strings.Contains(dutch(err), "uitgeschakeld") {
 		t.Errorf("login of a disabled user: %v", err)
+	}
+}
+
+func TestPasswordResetNeedsAnAbsoluteBaseURL(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(t, "cz", "inkoper@cz.example", identity.RoleBuyer)
+	e.svc.BaseURL = ""
+	for _, email := range []string{"inkoper@cz.example", "niemand@cz.example"} {
+		if err := e.svc.RequestPasswordReset(context.Background(), email); !errors.Is(err, identity.ErrResetMailOff) {
+			t.Fatalf("%s: err = %v, want ErrResetMailOff for every address", email, err)
+		}
+	}
+	if len(e.out.mail) != 0 {
+		t.Fatalf("a mail with a relative link was sent:\n%s", e.out.mail[0])
 	}
 }

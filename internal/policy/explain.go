@@ -3,6 +3,8 @@ package policy
 import (
 	"strings"
 
+	"cel.dev/cel-go/common/types"
+
 	"zorginkoop/internal/nl"
 )
 
@@ -112,6 +114,12 @@ func (l *Leaf) phrase(env *RuleEnv, a *Activation, insurer string, res Result) s
 
 // generic explains a part that is not a simple comparison: the expression and its facts.
 func (l *Leaf) generic(env *RuleEnv, a *Activation, insurer string, res Result) string {
+	if strings.TrimPrefix(l.Expr, "!") == VarRunningContract {
+		if v, ok := a.Get(VarRunningContract).(types.Bool); ok && bool(v) {
+			return "lopend contract met " + insurer + " in dit contractjaar"
+		}
+		return "geen lopend contract met " + insurer + " in dit contractjaar"
+	}
 	var facts []string
 	for _, key := range l.Facts {
 		def, _ := env.Facts.Lookup(key)

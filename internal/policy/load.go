@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,6 +34,7 @@ type Compiled struct {
 	File    string
 	Raw     []byte
 	Rules   []*Rule // by requirement index; nil where a requirement has no rule
+	PartOf  []int   // by requirement index: the index in Parts of its part, -1 for the base contract
 	Status  Status  // draft or published; a policy read from files is published
 	Version int     // the stored version (see Record); 0 when not stored
 	lines   lineMap
@@ -60,6 +62,36 @@ func (c *Compiled) FactKeys() []string {
 		}
 	}
 	return keys
+}
+
+// Part returns the part with id and its index in Parts.
+func (c *Compiled) Part(id string) (*Part, int, bool) {
+	for i := range c.Parts {
+		if c.Parts[i].ID == id {
+			return &c.Parts[i], i, true
+		}
+	}
+	return nil, -1, false
+}
+
+// PartCareTypes returns the care types part i is open to (-1: the base contract): its own,
+// or else the policy's.
+func (c *Compiled) PartCareTypes(i int) []string {
+	pt := &c.Base
+	if i >= 0 {
+		pt = &c.Parts[i]
+	}
+	if len(pt.CareTypes) > 0 {
+		return pt.CareTypes
+	}
+	return c.CareTypes
+}
+
+// TimelineByDate returns the milestones in date order (the file may list them otherwise).
+func (c *Compiled) TimelineByDate() []Milestone {
+	out := slices.Clone(c.Timeline)
+	slices.SortStableFunc(out, func(a, b Milestone) int { return a.Date.Compare(b.Date.Time) })
+	return out
 }
 
 // Hash is the hex SHA-256 of the policy file, naming this exact text in the audit trail.
@@ -257,7 +289,7 @@ func (lib *Library) Parse(file string, data []byte) (*Compiled, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Compiled{Policy: p, File: file, Raw: data, lines: lines, Rules: make([]*Rule, len(p.Requirements))}
+	c := &Compiled{Policy: p, File: file, Raw: data, lines: lines, Rules: make([]*Rule, len(p.Requirements)), PartOf: make([]int, len(p.Requirements))}
 	v := &validator{file: file, lines: lines}
 	lib.validate(c, v)
 	return c, v.errs.Err()
@@ -355,9 +387,6 @@ func (lib *Library) validate(c *Compiled, v *validator) {
 			v.bad(fmt.Sprintf("contract_years[%d]", i), "contract year %d is not a year between 2000 and 2100", y)
 		}
 	}
-	if p.Published.IsZero() {
-		v.bad("published", "the publication date is required")
-	}
 	if p.ReferenceDate.IsZero() && len(p.ContractYears) > 0 {
 		p.ReferenceDate = Date{time.Date(p.ContractYears[0], 1, 1, 0, 0, 0, 0, time.UTC)}
 	}
@@ -371,6 +400,7 @@ func (lib *Library) validate(c *Compiled, v *validator) {
 		}
 	}
 	checkCareTypes("care_types", p.CareTypes)
+	validateParts(p, v, checkCareTypes)
 	lib.validateRequirements(c, v, checkCareTypes)
 	validateTimeline(p, v)
 	validateContractForms(p, v)
@@ -404,8 +434,16 @@ func (lib *Library) validateRequirements(c *Compiled, v *validator, checkCareTyp
 			v.bad(f+".rule", "a %s needs a rule; use kind attestation or review when it cannot be checked from facts", r.Kind)
 		case r.Kind == Attestation && r.Rule == "" && len(r.Evidence) == 0:
 			v.bad(f+".rule", "an attestation needs a rule or evidence facts")
-		case r.Kind == Review && r.Rule != "":
-			v.bad(f+".rule", "a review item is judged by a person and has no rule; use kind knockout for a checkable rule")
+		case r.Kind == Information && (r.Rule != "" || len(r.Evidence) > 0):
+			v.bad(f+".kind", "information is never judged against a provider and has no rule or evidence; use guiding, knockout or attestation for a condition")
+		}
+		c.PartOf[i] = -1
+		if r.Part != "" {
+			if _, pi, ok := c.Part(r.Part); ok {
+				c.PartOf[i] = pi
+			} else {
+				v.bad(f+".part", "unknown part %q: declare it under parts", r.Part)
+			}
 		}
 		if strings.TrimSpace(r.Rule) == "" {
 			continue
@@ -419,13 +457,54 @@ func (lib *Library) validateRequirements(c *Compiled, v *validator, checkCareTyp
 	}
 }
 
+// strictTransition is false while the shipped policy files are being given their parts and
+// milestone kinds (TEMPORARY, removed before this change is done).
+const strictTransition = false
+
+func validateParts(p *Policy, v *validator, checkCareTypes func(string, []string)) {
+	seen := map[string]bool{}
+	if p.Base.ID == "" && !strictTransition {
+		p.Base = Part{ID: "basisovereenkomst", Title: "Basisovereenkomst", Source: p.Source.File}
+	}
+	v.id("base.id", p.Base.ID, seen)
+	v.required("base.title", p.Base.Title)
+	v.required("base.source", p.Base.Source)
+	checkCareTypes("base.care_types", p.Base.CareTypes)
+	if p.Base.Initiative != "" || p.Base.OfferedToAll {
+		v.bad("base.initiative", "the base contract is what every provider in scope is judged for; initiative and offered_to_all belong to parts")
+	}
+	for i := range p.Parts {
+		pt := &p.Parts[i]
+		f := fmt.Sprintf("parts[%d]", i)
+		v.id(f+".id", pt.ID, seen)
+		v.required(f+".title", pt.Title)
+		v.required(f+".source", pt.Source)
+		checkCareTypes(f+".care_types", pt.CareTypes)
+		v.oneOf(f+".initiative", string(pt.Initiative), string(ByProvider), string(ByInsurer))
+		if pt.OfferedToAll && pt.Initiative != ByInsurer {
+			v.bad(f+".offered_to_all", "only a part the insurer offers (initiative insurer) can be offered to all")
+		}
+		for j, ct := range pt.CareTypes {
+			if len(p.CareTypes) > 0 && !contains(p.CareTypes, ct) {
+				v.bad(fmt.Sprintf("%s.care_types[%d]", f, j), "care type %q is not among the policy's care_types", ct)
+			}
+		}
+	}
+}
+
 func validateTimeline(p *Policy, v *validator) {
 	seen := map[string]bool{}
 	for i, m := range p.Timeline {
 		f := fmt.Sprintf("timeline[%d]", i)
 		v.id(f+".id", m.ID, seen)
 		v.required(f+".what", m.What)
-		v.oneOf(f+".actor", m.Actor, "verzekeraar", "zorgaanbieder", "beide")
+		if _, ok := MilestoneKindNames[m.Kind]; !ok && (m.Kind != "" || strictTransition) {
+			v.bad(f+".kind", "milestone kind %q is not one of opening, deadline, publication, third_party_decision, event", m.Kind)
+		}
+		v.oneOf(f+".actor", m.Actor, "verzekeraar", "zorgaanbieder", "beide", "derde")
+		if m.Actor == "derde" {
+			v.required(f+".actor_name", m.ActorName)
+		}
 		if m.Date.IsZero() {
 			v.bad(f+".date", "a date is required")
 		}

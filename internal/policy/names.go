@@ -7,9 +7,9 @@ var (
 	KindHeadings = map[Kind]string{
 		Knockout: "Minimumeisen", Exclusion: "Uitsluitingsgronden",
 		Attestation: "Verklaringen met bewijs", Guiding: "Richtinggevende criteria",
-		Review: "Handmatige beoordeling",
+		Review: "Handmatige beoordeling", Information: "Ter informatie: toezeggingen en werkwijze van de verzekeraar, besluiten van derden",
 	}
-	KindOrder         = []Kind{Knockout, Exclusion, Attestation, Guiding, Review}
+	KindOrder         = []Kind{Knockout, Exclusion, Attestation, Guiding, Review, Information}
 	ContractFormNames = map[string]string{
 		"pxq": "p x q (prijs maal volume)", "lump_sum": "lumpsum", "categories": "omzetplafond met categorieën",
 		"integral": "integrale bekostiging", "subscription": "abonnement", "per_patient": "tarief per patiënt", "other": "overig",
@@ -25,5 +25,7 @@ var (
 		"first_of_month": "op de eerste dag van de maand van aanvraag", "next_quarter": "aan het begin van het volgende kwartaal",
 		"next_year": "op 1 januari van het volgende jaar", "decision_date": "op de datum van het besluit",
 	}
-	ActorNames = map[string]string{"verzekeraar": "zorgverzekeraar", "zorgaanbieder": "zorgaanbieder", "beide": "beide"}
+	ActorNames = map[string]string{"verzekeraar": "zorgverzekeraar", "zorgaanbieder": "zorgaanbieder", "beide": "beide", "derde": "derde"}
+	// InitiativeNames say who starts a contract part.
+	InitiativeNames = map[Initiative]string{ByProvider: "aan te vragen door de zorgaanbieder", ByInsurer: "aangeboden door de verzekeraar"}
 )

@@ -24,11 +24,13 @@ type Policy struct {
 	Sector        string         `yaml:"sector" json:"sector"`
 	ContractYears []int          `yaml:"contract_years" json:"contract_years"`
 	Previous      string         `yaml:"previous" json:"previous,omitempty"`
-	Published     Date           `yaml:"published" json:"published"`
+	Published     Date           `yaml:"published" json:"published,omitzero"` // only where the text gives it
 	ReferenceDate Date           `yaml:"reference_date" json:"reference_date"`
 	Source        SourceRef      `yaml:"source" json:"source"`
 	CareTypes     []string       `yaml:"care_types" json:"care_types"`
 	Summary       string         `yaml:"summary" json:"summary,omitempty"`
+	Base          Part           `yaml:"base" json:"base"`
+	Parts         []Part         `yaml:"parts" json:"parts,omitempty"`
 	Changes       []Change       `yaml:"changes" json:"changes,omitempty"`
 	Requirements  []Requirement  `yaml:"requirements" json:"requirements"`
 	Timeline      []Milestone    `yaml:"timeline" json:"timeline"`
@@ -57,7 +59,8 @@ const (
 	Exclusion   Kind = "exclusion"   // uitsluitingsgrond
 	Guiding     Kind = "guiding"     // richtinggevend criterium: scored, never knocks out
 	Attestation Kind = "attestation" // verklaring met bewijs
-	Review      Kind = "review"      // handmatige beoordeling
+	Review      Kind = "review"      // handmatige beoordeling: a discretionary ground, judged by a person
+	Information Kind = "information" // the insurer's own commitment or process, or a third party's decision: never judged
 )
 
 // Dutch names of the kinds, for the UI and explanations.
@@ -67,10 +70,38 @@ var KindNames = map[Kind]string{
 	Guiding:     "richtinggevend criterium",
 	Attestation: "verklaring met bewijs",
 	Review:      "handmatige beoordeling",
+	Information: "informatie",
 }
 
-// KnocksOut reports whether failing a requirement of this kind makes a provider ineligible.
+// KnocksOut reports whether failing a requirement of this kind makes a provider ineligible
+// for the contract part the requirement belongs to.
 func (k Kind) KnocksOut() bool { return k == Knockout || k == Exclusion || k == Attestation }
+
+// Judged reports whether requirements of this kind are judged against a provider:
+// information is shown with the policy only.
+func (k Kind) Judged() bool { return k != Information }
+
+// Part is the base contract or one part of it (a module, a prestatie, care that is bought
+// selectively, additional purchasing): what a provider is judged, offered and contracted
+// for. A part's conditions are judged only when the provider asks for it or the insurer
+// offers it.
+type Part struct {
+	ID           string     `yaml:"id" json:"id"`
+	Title        string     `yaml:"title" json:"title"`
+	Source       string     `yaml:"source" json:"source"`
+	CareTypes    []string   `yaml:"care_types" json:"care_types,omitempty"` // empty: the policy's
+	Initiative   Initiative `yaml:"initiative" json:"initiative,omitempty"` // parts only
+	OfferedToAll bool       `yaml:"offered_to_all" json:"offered_to_all,omitempty"`
+	Text         string     `yaml:"text" json:"text,omitempty"`
+}
+
+// Initiative says who starts a part: the provider asks for it, or the insurer offers it.
+type Initiative string
+
+const (
+	ByProvider Initiative = "provider"
+	ByInsurer  Initiative = "insurer"
+)
 
 // Requirement is one requirement of the policy.
 type Requirement struct {
@@ -83,17 +114,70 @@ type Requirement struct {
 	Rule      string   `yaml:"rule" json:"rule,omitempty"`
 	Evidence  []string `yaml:"evidence" json:"evidence,omitempty"`
 	Points    int      `yaml:"points" json:"points,omitempty"`
+	Part      string   `yaml:"part" json:"part,omitempty"` // a part id; empty for the base contract
 }
 
 // Milestone is a date in the purchasing timeline.
 type Milestone struct {
-	ID     string `yaml:"id" json:"id"`
-	What   string `yaml:"what" json:"what"`
-	Actor  string `yaml:"actor" json:"actor"`
-	Date   Date   `yaml:"date" json:"date"`
-	Hard   bool   `yaml:"hard" json:"hard"`
-	Source string `yaml:"source" json:"source"`
-	Note   string `yaml:"note" json:"note,omitempty"`
+	ID        string        `yaml:"id" json:"id"`
+	Kind      MilestoneKind `yaml:"kind" json:"kind"`
+	What      string        `yaml:"what" json:"what"`
+	Actor     string        `yaml:"actor" json:"actor"`                     // verzekeraar | zorgaanbieder | beide | derde
+	ActorName string        `yaml:"actor_name" json:"actor_name,omitempty"` // who, for a third party (NZa, Zorginstituut)
+	Date      Date          `yaml:"date" json:"date"`
+	Hard      bool          `yaml:"hard" json:"hard"` // only where the text leaves no room
+	Source    string        `yaml:"source" json:"source"`
+	Note      string        `yaml:"note" json:"note,omitempty"`
+}
+
+// MilestoneKind says what a milestone is.
+type MilestoneKind string
+
+const (
+	Opening            MilestoneKind = "opening"
+	Deadline           MilestoneKind = "deadline"
+	Publication        MilestoneKind = "publication"
+	ThirdPartyDecision MilestoneKind = "third_party_decision"
+	Event              MilestoneKind = "event"
+)
+
+// MilestoneKindNames are the Dutch names of the milestone kinds.
+var MilestoneKindNames = map[MilestoneKind]string{
+	Opening: "opening", Deadline: "uiterste datum", Publication: "publicatie",
+	ThirdPartyDecision: "besluit van een derde", Event: "gebeurtenis",
+}
+
+// Stated is a yes/no property that a policy may also leave unsaid: the zero value is "not
+// stated in the policy", never a silent no.
+type Stated string
+
+const (
+	NotStated Stated = ""
+	Yes       Stated = "yes"
+	No        Stated = "no"
+)
+
+func (s *Stated) UnmarshalYAML(n *yaml.Node) error {
+	var b bool
+	if err := n.Decode(&b); err != nil {
+		return fmt.Errorf("line %d: expected true or false (leave the key out when the policy does not say)", n.Line)
+	}
+	*s = No
+	if b {
+		*s = Yes
+	}
+	return nil
+}
+
+// Dutch renders the property: "ja", "nee" or "niet genoemd in het beleid".
+func (s Stated) Dutch() string {
+	switch s {
+	case Yes:
+		return "ja"
+	case No:
+		return "nee"
+	}
+	return "niet genoemd in het beleid"
 }
 
 // ContractForm is a form of contract the policy offers.
@@ -103,10 +187,10 @@ type ContractForm struct {
 	Title                string     `yaml:"title" json:"title"`
 	Text                 string     `yaml:"text" json:"text"`
 	Source               string     `yaml:"source" json:"source"`
-	RevenueCeiling       bool       `yaml:"revenue_ceiling" json:"revenue_ceiling"`
-	KeepDelivering       bool       `yaml:"keep_delivering" json:"keep_delivering"`
+	RevenueCeiling       Stated     `yaml:"revenue_ceiling" json:"revenue_ceiling,omitempty"`
+	KeepDelivering       Stated     `yaml:"keep_delivering" json:"keep_delivering,omitempty"`
 	MaxYears             int        `yaml:"max_years" json:"max_years,omitempty"`
-	SettlementAfterwards bool       `yaml:"settlement_afterwards" json:"settlement_afterwards"`
+	SettlementAfterwards Stated     `yaml:"settlement_afterwards" json:"settlement_afterwards,omitempty"`
 	Categories           []Category `yaml:"categories" json:"categories,omitempty"`
 }
 
@@ -116,7 +200,7 @@ type Category struct {
 	Title           string `yaml:"title" json:"title"`
 	Substitution    string `yaml:"substitution" json:"substitution"`
 	MarginPercent   int    `yaml:"margin_percent" json:"margin_percent,omitempty"`
-	SeparateCeiling bool   `yaml:"separate_ceiling" json:"separate_ceiling"`
+	SeparateCeiling Stated `yaml:"separate_ceiling" json:"separate_ceiling,omitempty"`
 	SettlementYears int    `yaml:"settlement_years" json:"settlement_years,omitempty"`
 	Text            string `yaml:"text" json:"text,omitempty"`
 }

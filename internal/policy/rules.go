@@ -23,7 +23,15 @@ const (
 	VarContractYear  = "contractjaar"
 	VarCareTypes     = "zorgsoorten"
 	VarSpecialisms   = "specialismen"
+	// VarRunningContract is true when the provider has a contract with the policy's insurer
+	// that runs in the policy's first contract year (e.g. the second year of a two-year
+	// agreement): an existing contract partner, not a newcomer. Contracts are the insurer's
+	// own data, so it is always known.
+	VarRunningContract = "lopend_contract"
 )
+
+// numBuiltins is the number of built-in variables, whose slots follow the facts'.
+const numBuiltins = 5
 
 // ruleCostLimit caps the work one rule evaluation may do; policy rules are small
 // comparisons, so a rule that may reach this is a mistake in the policy file. It is checked
@@ -50,11 +58,11 @@ type RuleEnv struct {
 func (e *RuleEnv) builtinSlot(k int) int { return len(e.Facts.Defs) + k }
 
 // NumSlots is the length of an activation's value slice.
-func (e *RuleEnv) NumSlots() int { return len(e.Facts.Defs) + 4 }
+func (e *RuleEnv) NumSlots() int { return len(e.Facts.Defs) + numBuiltins }
 
 // NewRuleEnv declares the catalogue's facts as CEL variables.
 func NewRuleEnv(cat *provider.Catalogue) (*RuleEnv, error) {
-	e := &RuleEnv{Facts: cat, slots: make(map[string]int, len(cat.Defs)+4)}
+	e := &RuleEnv{Facts: cat, slots: make(map[string]int, len(cat.Defs)+numBuiltins)}
 	opts := []cel.EnvOption{
 		cel.CrossTypeNumericComparisons(true),
 		cel.EnableMacroCallTracking(), // lets a leaf with exists()/all() be printed back for explanations
@@ -80,7 +88,8 @@ func NewRuleEnv(cat *provider.Catalogue) (*RuleEnv, error) {
 		name string
 		t    *cel.Type
 	}{{VarReferenceDate, cel.TimestampType}, {VarContractYear, cel.IntType},
-		{VarCareTypes, cel.ListType(cel.StringType)}, {VarSpecialisms, cel.ListType(cel.StringType)}} {
+		{VarCareTypes, cel.ListType(cel.StringType)}, {VarSpecialisms, cel.ListType(cel.StringType)},
+		{VarRunningContract, cel.BoolType}} {
 		if _, dup := e.slots[v.name]; dup {
 			return nil, fmt.Errorf("fact %s: the name is reserved for the built-in variable", v.name)
 		}
@@ -377,13 +386,15 @@ func (a *Activation) Set(key string, v ref.Val) {
 	}
 }
 
-// SetBuiltins sets the reference date, contract year and the provider's care types and specialisms.
-func (a *Activation) SetBuiltins(ref time.Time, year int, careTypes, specialisms []string) {
+// SetBuiltins sets the reference date, contract year, the provider's care types and
+// specialisms, and whether it has a running contract with the policy's insurer.
+func (a *Activation) SetBuiltins(ref time.Time, year int, careTypes, specialisms []string, running bool) {
 	e := a.env
 	a.Vals[e.builtinSlot(0)] = types.Timestamp{Time: ref}
 	a.Vals[e.builtinSlot(1)] = types.Int(year)
 	a.Vals[e.builtinSlot(2)] = types.NewStringList(types.DefaultTypeAdapter, careTypes)
 	a.Vals[e.builtinSlot(3)] = types.NewStringList(types.DefaultTypeAdapter, specialisms)
+	a.Vals[e.builtinSlot(4)] = types.Bool(running)
 }
 
 // Get returns the value of a variable, or nil when unknown.

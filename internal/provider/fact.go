@@ -44,7 +44,44 @@ type FactDef struct {
 	PerInsurer  bool     `json:"per_insurer,omitempty" yaml:"per_insurer"`
 	Label       string   `json:"label" yaml:"label"` // Dutch; "{verzekeraar}" is replaced by the insurer's name
 	Description string   `json:"description,omitempty" yaml:"description"`
+	// Min and Max bound a number, percent, int or money fact (money in euros), where the
+	// vocabulary gives a range: a ZorgkaartNederland score is at most 10.
+	Min *float64 `json:"min,omitempty" yaml:"min"`
+	Max *float64 `json:"max,omitempty" yaml:"max"`
 }
+
+// CheckRange reports a canonical value outside the fact's range, in plain words.
+func (d *FactDef) CheckRange(canonical string) error {
+	if d.Min == nil && d.Max == nil {
+		return nil
+	}
+	var v float64
+	switch d.Type {
+	case Int, Number, Percent:
+		f, err := strconv.ParseFloat(canonical, 64)
+		if err != nil {
+			return nil // not canonical: Validate says so
+		}
+		v = f
+	case Money:
+		cents, err := strconv.ParseInt(canonical, 10, 64)
+		if err != nil {
+			return nil
+		}
+		v = float64(cents) / 100
+	default:
+		return nil
+	}
+	switch {
+	case d.Min != nil && v < *d.Min:
+		return fmt.Errorf("%s is less than %s, the lowest possible value", formatNumber(v), formatNumber(*d.Min))
+	case d.Max != nil && v > *d.Max:
+		return fmt.Errorf("%s is more than %s, the highest possible value", formatNumber(v), formatNumber(*d.Max))
+	}
+	return nil
+}
+
+func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // LabelFor returns the Dutch label with the insurer's name filled in.
 func (d *FactDef) LabelFor(insurerName string) string {
@@ -141,12 +178,21 @@ func Canonical(t FactType, raw string) (string, error) {
 		}
 		return strconv.FormatInt(n, 10), nil
 	case Number, Percent:
+		signed := t == Percent && strings.HasSuffix(s, "%")
+		if signed {
+			s = strings.TrimSpace(strings.TrimSuffix(s, "%"))
+		}
 		f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return "", fmt.Errorf("%q is not a number", raw)
 		}
 		if t == Percent && (f < 0 || f > 100) {
 			return "", fmt.Errorf("%q is not a percentage between 0 and 100", raw)
+		}
+		if t == Percent && f > 0 && f < 1 && !signed {
+			// 0.95 is most often a fraction meant as 95%; less than one percent is
+			// rare enough to ask for the sign.
+			return "", fmt.Errorf("%q looks like a fraction: write 95 for 95%%, or %s%% for less than one percent", raw, s)
 		}
 		return strconv.FormatFloat(f, 'f', -1, 64), nil
 	case Money:
@@ -249,6 +295,9 @@ func (f *Fact) Normalize(c *Catalogue) error {
 		return apperr.Invalidf("key", "unknown fact %q (see policies/facts/)", f.Key)
 	}
 	v, err := Canonical(def.Type, f.Value)
+	if err == nil {
+		err = def.CheckRange(v)
+	}
 	if err != nil {
 		return apperr.Invalidf("value", "fact %s: %v", f.Key, err)
 	}
@@ -265,6 +314,9 @@ func (f *Fact) Validate(c *Catalogue, insurers map[string]bool) error {
 	}
 	if !isCanonical(def.Type, f.Value) {
 		return apperr.Invalidf("value", "fact %s: %q is not a canonical %s value", f.Key, f.Value, def.Type)
+	}
+	if err := def.CheckRange(f.Value); err != nil {
+		return apperr.Invalidf("value", "fact %s: %v", f.Key, err)
 	}
 	switch {
 	case def.PerInsurer && f.Insurer == "":

@@ -919,3 +919,18 @@ func TestChangingThePasswordEndsTheOtherSessionsAndKeepsThisOne(t *testing.T) {
 		t.Errorf("API token after a change without revocation: %v", err)
 	}
 }
+
+func TestForgotPasswordWithoutBaseURLSaysMailIsOff(t *testing.T) {
+	e := newAuthEnv(t, Limits{})
+	e.ids.Service.BaseURL = "" // serve without --base-url on an address nobody can name
+	c := e.client(t)
+	c.get("/wachtwoord/vergeten")
+	for _, email := range []string{apptest.CZBuyerEmail, "niemand@cz.example"} {
+		resp, body := c.submit("/wachtwoord/vergeten", "/wachtwoord/vergeten", url.Values{"email": {email}})
+		wantStatus(t, resp, body, http.StatusServiceUnavailable)
+		wantContains(t, body, "Wachtwoordherstel per e-mail is op deze installatie niet ingesteld.")
+	}
+	if n := len(e.smtp.Messages()); n != 0 {
+		t.Fatalf("%d mails sent without a base URL", n)
+	}
+}

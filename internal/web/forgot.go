@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -35,7 +36,10 @@ func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) error {
 		status, v.Error = formError(err)
 		return h.render(w, status, "forgot.html", "Wachtwoord vergeten", v)
 	}
-	if err := h.Identity.RequestPasswordReset(r.Context(), v.Email); err != nil {
+	if err := h.Identity.RequestPasswordReset(r.Context(), v.Email); errors.Is(err, identity.ErrResetMailOff) {
+		v.Error = identity.ErrResetMailOff.Dutch // the same for every address
+		return h.render(w, http.StatusServiceUnavailable, "forgot.html", "Wachtwoord vergeten", v)
+	} else if err != nil {
 		h.Log.Error("password reset request", "err", err)
 	}
 	v.Sent = true

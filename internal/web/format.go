@@ -77,6 +77,15 @@ func (h *Handler) funcs() template.FuncMap {
 		"windowKind":       func(k string) string { return orCode(policy.WindowKindNames, k) },
 		"windowStarts":     func(k string) string { return orCode(policy.WindowStartNames, k) },
 		"actor":            func(k string) string { return orCode(policy.ActorNames, k) },
+		"milestoneKind":    func(k policy.MilestoneKind) string { return orCode(policy.MilestoneKindNames, k) },
+		"initiative":       func(k policy.Initiative) string { return orCode(policy.InitiativeNames, k) },
+		"requirementCount": func(gs []requirementGroup) int {
+			n := 0
+			for _, g := range gs {
+				n += len(g.Requirements)
+			}
+			return n
+		},
 		"agbKind":          func(k provider.AGBKind) string { return provider.AGBKindNames[k] },
 		"factSource":       func(s provider.Source) string { return provider.SourceNames[s] },
 		"paragraphs": func(s string) []string {
@@ -91,11 +100,11 @@ func (h *Handler) funcs() template.FuncMap {
 	}
 }
 
-func orCode(m map[string]string, k string) string {
+func orCode[K ~string](m map[K]string, k K) string {
 	if v, ok := m[k]; ok {
 		return v
 	}
-	return k
+	return string(k)
 }
 
 func (h *Handler) labelNames(insurer string, ids []string) string {

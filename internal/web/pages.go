@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -46,9 +45,17 @@ type requirementGroup struct {
 type policyView struct {
 	*policy.Compiled
 	Draft    bool
-	Assess   bool // the caller may see the assessments
-	Groups   []requirementGroup
+	Assess   bool          // the caller may see the assessments
+	Sections []partSection // the base contract first, then every part
 	Timeline []policy.Milestone
+}
+
+// partSection is the base contract or one part with its requirements by kind.
+type partSection struct {
+	Part      *policy.Part
+	Base      bool
+	CareTypes []string
+	Groups    []requirementGroup
 }
 
 func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
@@ -58,19 +65,25 @@ func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := policyView{Compiled: c, Draft: c.Status == policy.Draft, Assess: assessment.MayAssess(actor, c.Insurer)}
-	for _, k := range policy.KindOrder {
-		g := requirementGroup{Kind: k, Heading: policy.KindHeadings[k]}
-		for _, req := range c.Requirements {
-			if req.Kind == k {
-				g.Requirements = append(g.Requirements, req)
+	for part := -1; part < len(c.Parts); part++ {
+		sec := partSection{Part: &c.Base, Base: part < 0, CareTypes: c.PartCareTypes(part)}
+		if part >= 0 {
+			sec.Part = &c.Parts[part]
+		}
+		for _, k := range policy.KindOrder {
+			g := requirementGroup{Kind: k, Heading: policy.KindHeadings[k]}
+			for i, req := range c.Requirements {
+				if req.Kind == k && c.PartOf[i] == part {
+					g.Requirements = append(g.Requirements, req)
+				}
+			}
+			if len(g.Requirements) > 0 {
+				sec.Groups = append(sec.Groups, g)
 			}
 		}
-		if len(g.Requirements) > 0 {
-			v.Groups = append(v.Groups, g)
-		}
+		v.Sections = append(v.Sections, sec)
 	}
-	v.Timeline = append(v.Timeline, c.Timeline...)
-	sort.SliceStable(v.Timeline, func(i, j int) bool { return v.Timeline[i].Date.Before(v.Timeline[j].Date.Time) })
+	v.Timeline = c.TimelineByDate()
 	return h.render(w, http.StatusOK, "policy.html", c.Title, v)
 }
 

@@ -71,7 +71,7 @@ func TestPagesRenderInDutch(t *testing.T) {
 			[]string{"Peildatum", "1 januari 2022", "CZ, OHRA en Nationale-Nederlanden", "Samenvatting", "Belangrijkste wijzigingen",
 				"Minimumeisen", "Uitsluitingsgronden", "Richtinggevende criteria", "minimumeis", "BIG-registratie als huisarts",
 				"big_registratie_huisarts", "004_c6d06964f60a85df.txt §3.1.6", "Huisartsenpraktijk en Gezondheidscentrum",
-				"Tijdpad", "harde deadline", "Contractvormen", "Doorleverplicht", "Omzetplafond", "Aanvraagperiodes", "8 juni 2021",
+				"Tijdpad", "harde termijn", "Contractvormen", "Doorleverplicht", "Omzetplafond", "Aanvraagperiodes", "8 juni 2021",
 				"31 juli 2021", "rz.huisartsen@cz.nl"}, nil},
 		{"the overview counts outcomes and names the open knock-outs", "/beleid/" + testPolicy + "/beoordeling", 200,
 			[]string{"Nieuwe beoordeling uitvoeren", `method="post"`, "komt in aanmerking", "komt niet in aanmerking",
