@@ -87,5 +87,9 @@ func policyParts(lib *policy.Library) provider.PolicyParts {
 
 // partIDs are the ids of the parts of pol's contract besides the base contract.
 func partIDs(pol *policy.Policy) []string {
-	return nil // the policy format has no parts yet; see git log for the merge that adds them
+	ids := make([]string, len(pol.Parts))
+	for i, pt := range pol.Parts {
+		ids[i] = pt.ID
+	}
+	return ids
 }
