@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +115,29 @@ func TestConstructorsRefuseAMissingDependency(t *testing.T) {
 			}()
 			tt.build()
 		})
+	}
+}
+
+// A provider asks for parts of published policies only: the reference knows a published
+// policy's insurer and parts, and no draft, whose existence is not for everyone to learn.
+func TestProviderReferenceKnowsThePartsOfPublishedPoliciesOnly(t *testing.T) {
+	env := apptest.New(t)
+	ref := app.ProviderReference(env.Library)
+	insurer, parts, ok := ref.Parts("zz-msz-2024")
+	if !ok || insurer != "zorg-en-zekerheid" || !slices.Contains(parts, "zorgverschuiving") {
+		t.Errorf("zz-msz-2024: %q %v %v, want Zorg en Zekerheid's policy with part zorgverschuiving", insurer, parts, ok)
+	}
+	draft := apptest.DraftYAML(t, "zz-msz-2024.yaml", "zz-concept-2027", "Concept")
+	if _, _, err := env.Policies.SaveDraft(context.Background(), identity.System(), "concept.yaml", draft); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Library.Policy("zz-concept-2027"); err != nil {
+		t.Fatalf("the draft is not in the library: %v", err)
+	}
+	if _, _, ok := ref.Parts("zz-concept-2027"); ok {
+		t.Error("the reference knows a draft")
+	}
+	if _, _, ok := ref.Parts("bestaat-niet"); ok {
+		t.Error("the reference knows a policy that does not exist")
 	}
 }

@@ -168,3 +168,52 @@ func BenchmarkGenerate(b *testing.B) {
 		Generate(lib, 100_000, 1)
 	}
 }
+
+// Every part of every policy that is not offered to all is asked for or offered to about a
+// third of the providers it is open to, and some providers have each planned contract: the
+// CZ GP practices' 2021–2022 contract runs in 2022, the year of cz-hz-mdz-2022.
+func TestPartsAreChosenAndSomeProvidersHaveContracts(t *testing.T) {
+	lib := loadLibrary(t)
+	ps := Generate(lib, 2000, 1)
+	parts := 0
+	for _, pol := range lib.Policies() {
+		for i, pt := range pol.Parts {
+			if pt.OfferedToAll {
+				continue
+			}
+			parts++
+			open, chose := 0, 0
+			for k := range ps {
+				if cts := pol.PartCareTypes(i); len(cts) == 0 || ps[k].HasCareType(cts) {
+					open++
+					if ps[k].Chose(pol.ID, pt.ID) {
+						chose++
+					}
+				}
+			}
+			if open > 30 && (chose*5 < open || chose*2 > open) {
+				t.Errorf("%s part %s: chosen by %d of %d providers it is open to, want about a third", pol.ID, pt.ID, chose, open)
+			}
+			if open > 0 && chose == 0 {
+				t.Errorf("%s part %s: no provider chose it", pol.ID, pt.ID)
+			}
+		}
+	}
+	if parts == 0 {
+		t.Log("the shipped policies have no parts besides the base contract that are not offered to all")
+	}
+	running := map[string]int{}
+	for _, p := range ps {
+		for _, c := range p.Contracts {
+			running[c.Policy]++
+		}
+		if p.HasCareType([]string{"huisarts"}) && len(p.Contracts) > 0 && p.ContractFor("cz-groep", 2022) == nil {
+			t.Errorf("%s: contracts %+v, want one with CZ that runs in 2022", p.ID, p.Contracts)
+		}
+	}
+	for _, c := range contractPlans {
+		if running[c.policy] == 0 {
+			t.Errorf("no provider has the contract under %s", c.policy)
+		}
+	}
+}
