@@ -339,7 +339,7 @@ func TestWriteRulesJudgeByTheActorsRights(t *testing.T) {
 		{"Y removes B's offer", adminY, providerRecord, change{table: "provider_parts", before: part(apptest.InsurerB, "verzekeraar")}, false},
 		{"Y changes its contract with A", adminY, providerRecord, change{table: "provider_contracts",
 			before: dbRow{"provider_id": apptest.ProviderY, "insurer": apptest.InsurerA, "last_year": "2022"},
-			after: dbRow{"provider_id": apptest.ProviderY, "insurer": apptest.InsurerA, "last_year": "2030"}}, false},
+			after:  dbRow{"provider_id": apptest.ProviderY, "insurer": apptest.InsurerA, "last_year": "2030"}}, false},
 		{"Y adds a contract with B", adminY, providerRecord, change{table: "provider_contracts",
 			after: dbRow{"provider_id": apptest.ProviderY, "insurer": apptest.InsurerB}}, false},
 		{"A's buyer changes Y's record", buyerA, providerRecord, change{table: "providers", after: dbRow{"id": apptest.ProviderY}}, false},
