@@ -124,6 +124,7 @@ func TestAProviderKeepsTheInsurersOffersAndContractsWhenItReplacesItsRecord(t *t
 		y := apptest.ProviderYFile()
 		y.Facts = y.Facts[:2]
 		y.Parts = []provider.PartChoice{askB} // asks B's part now, no longer A's
+		y.Contracts = nil
 		if err := importDealings(t, svc, ts, "y-beheerder", y); err != nil {
 			t.Fatalf("Y replacing its own record: %v", err)
 		}
@@ -138,14 +139,17 @@ func TestAProviderKeepsTheInsurersOffersAndContractsWhenItReplacesItsRecord(t *t
 }
 
 func TestAProviderCannotForgeOffersOrContracts(t *testing.T) {
-	with := func(edit func(y *provider.Provider)) provider.Provider {
-		y := yWithDealings()
-		edit(&y)
-		return y
+	// Each subtest edits a fresh record: Normalize changes the facts of the one it gets.
+	with := func(edit func(y *provider.Provider)) func() provider.Provider {
+		return func() provider.Provider {
+			y := yWithDealings()
+			edit(&y)
+			return y
+		}
 	}
 	tests := []struct {
 		name  string
-		p     provider.Provider
+		p     func() provider.Provider
 		field string
 	}{
 		{"an offer of A's part it was not offered", with(func(y *provider.Provider) {
@@ -162,7 +166,7 @@ func TestAProviderCannotForgeOffersOrContracts(t *testing.T) {
 		before := storedY(t, ts)
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
-				p := tc.p
+				p := tc.p()
 				p.Name = "Gewijzigd"
 				err := importDealings(t, svc, ts, "y-beheerder", p)
 				want := "provider " + apptest.ProviderY + ": " + tc.field
@@ -179,7 +183,7 @@ func TestAProviderCannotForgeOffersOrContracts(t *testing.T) {
 				}
 			})
 		}
-		if entries := trail(t, ts, apptest.InsurerB); len(entries) == 0 || entries[0].Action != "provider.facts" || !entries[0].Denied {
+		if entries := trail(t, ts, apptest.InsurerB); len(entries) == 0 || entries[0].Action != provider.ActionDealings || !entries[0].Denied {
 			t.Errorf("B's trail does not show the attempt at its contract: %+v", entries[:min(len(entries), 1)])
 		}
 	})
@@ -212,4 +216,31 @@ func TestAPartThePolicyDoesNotHaveIsRefused(t *testing.T) {
 	if apperr.CodeOf(err) != apperr.Invalid || err.Error() != want {
 		t.Errorf("Normalize = %v, want %s", err, want)
 	}
+}
+
+// What an import changes in the offers and contracts of an insurer is in that insurer's
+// trail, counts and providers only; an import that changes none writes nothing there.
+func TestTheInsurersOfferAndContractChangesAreInItsTrail(t *testing.T) {
+	dealingsOnEngines(t, func(t *testing.T, ts *apptest.Tenants, svc *provider.Service) {
+		y := yWithDealings()
+		y.Parts = y.Parts[:2]          // B's offer withdrawn
+		y.Contracts[1].LastYear = 2025 // B's contract extended
+		beforeA := len(trail(t, ts, apptest.InsurerA))
+		if err := importDealings(t, svc, ts, "operator", y); err != nil {
+			t.Fatal(err)
+		}
+		entries := trail(t, ts, apptest.InsurerB)
+		if len(entries) == 0 || entries[0].Action != provider.ActionDealings || entries[0].Denied {
+			t.Fatalf("newest entry of B's trail: %+v", entries[:min(len(entries), 1)])
+		}
+		want := `{"insurer":"` + apptest.InsurerB + `","providers":1,"parts_added":0,"parts_removed":1,"contracts_added":0,"contracts_changed":1,"contracts_removed":0,"ids":["` + apptest.ProviderY + `"]}`
+		if got := string(entries[0].After); got != want {
+			t.Errorf("B's entry: %s, want %s", got, want)
+		}
+		for _, e := range trail(t, ts, apptest.InsurerA)[:len(trail(t, ts, apptest.InsurerA))-beforeA] {
+			if e.Action == provider.ActionDealings {
+				t.Errorf("A's trail has an entry for an import that changed none of A's: %+v", e)
+			}
+		}
+	})
 }

@@ -49,12 +49,14 @@ type refusal struct {
 	field          string // e.g. "facts[3]"
 	what           string // the entry in a few words, for the audit trail
 	insurer        string // not "": the insurer whose trail also records the refusal
+	action         string // what the insurer's trail records it as
 	message, dutch string
 }
 
 func factRefusal(i, k int, p string, f Fact, kept Source) refusal {
 	what := describeFact(f)
-	r := refusal{i: i, p: p, field: "facts[" + strconv.Itoa(k) + "]", what: what + " (" + string(f.Source) + ")", insurer: f.Insurer}
+	r := refusal{i: i, p: p, field: "facts[" + strconv.Itoa(k) + "]", what: what + " (" + string(f.Source) + ")", insurer: f.Insurer,
+		action: ActionFacts}
 	if kept != "" {
 		r.message = fmt.Sprintf("provider %s: fact %s is kept from source %s, which you may not replace", p, what, kept)
 		r.dutch = fmt.Sprintf("Zorgaanbieder %s: het gegeven %s komt van de bron %s; dat mag u niet vervangen.", p, what, kept)
@@ -141,19 +143,20 @@ func describeFact(f Fact) string {
 // the rollback.
 func (s *Service) recordRefusal(ctx context.Context, actor identity.Principal, ps []Provider, rs []refusal) {
 	var shown []string
-	insurers := map[string]bool{}
+	insurers := map[string]bool{} // action + " " + insurer
 	for _, r := range rs {
 		if len(shown) < 10 {
 			shown = append(shown, r.p+": "+r.what)
 		}
 		if r.insurer != "" {
-			insurers[r.insurer] = true
+			insurers[r.action+" "+r.insurer] = true
 		}
 	}
 	reason := fmt.Sprintf("may not write %d entries: %s", len(rs), strings.Join(shown, ", "))
 	identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionImport, Subject: importSubject(ps), Scope: actor.OrgID(), Reason: reason, Denied: true})
-	for _, ins := range slices.Sorted(maps.Keys(insurers)) {
-		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionFacts, Subject: importSubject(ps), Scope: ins, Reason: reason, Denied: true})
+	for _, key := range slices.Sorted(maps.Keys(insurers)) {
+		action, ins, _ := strings.Cut(key, " ")
+		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: action, Subject: importSubject(ps), Scope: ins, Reason: reason, Denied: true})
 	}
 }
 

@@ -365,7 +365,8 @@ func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Pro
 		return err
 	}
 	merged, changes, refusals := mergeFacts(actor, ps, stored)
-	refusals = append(refusals, mergeDealings(actor, merged, dealings)...)
+	dealingChanges, dealingRefusals := mergeDealings(actor, merged, dealings)
+	refusals = append(refusals, dealingRefusals...)
 	if len(refusals) > 0 {
 		s.recordRefusal(ctx, actor, ps, refusals)
 		return refusalError(refusals, line)
@@ -395,7 +396,10 @@ func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Pro
 			After: audit.JSON(importCounts(merged))}); err != nil {
 			return err
 		}
-		return s.recordFactChanges(ctx, actor, ps, changes)
+		if err := s.recordFactChanges(ctx, actor, ps, changes); err != nil {
+			return err
+		}
+		return s.recordDealingChanges(ctx, actor, ps, dealingChanges)
 	})
 }
 
