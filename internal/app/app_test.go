@@ -141,3 +141,50 @@ func TestProviderReferenceKnowsThePartsOfPublishedPoliciesOnly(t *testing.T) {
 		t.Error("the reference knows a policy that does not exist")
 	}
 }
+
+// An assessment run reads, through the store's Selection, the part choices of its policy:
+// a part the provider asked for is judged, one it did not ask for is not, and a choice
+// under another policy counts for nothing here.
+func TestAnAssessmentRunReadsThePolicysPartChoices(t *testing.T) {
+	for _, engine := range apptest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			env := apptest.Open(t, engine)
+			const pol = "zz-msz-2024"
+			ps := apptest.Providers()[2:3] // a hospital, in the policy's scope
+			ps[0].Parts = []provider.PartChoice{
+				{Policy: pol, Part: "nieuw-add-on-geneesmiddel", By: provider.SourceProvider},
+				{Policy: "zz-msz-2023", Part: "basiszorg-umc", By: provider.SourceInsurer},
+			}
+			ps[0].Contracts = []provider.Contract{{Insurer: "zorg-en-zekerheid", Policy: "zz-msz-2023", FirstYear: 2023, LastYear: 2024}}
+			if err := env.Providers.Normalize(ps, nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := env.Providers.Import(ctx, identity.System(), ps, nil, nil); err != nil {
+				t.Fatal(err)
+			}
+			run, err := env.Assessments.AssessAll(ctx, identity.System(), pol, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, _ := env.Library.Policy(pol)
+			for _, s := range run.Summaries {
+				if s.ProviderID != ps[0].ID {
+					continue
+				}
+				for i, pt := range c.Parts {
+					asked := pt.ID == "nieuw-add-on-geneesmiddel"
+					got := s.PartOutcomes[i]
+					if got == assessment.OutOfScope && !asked {
+						continue // open to other care types only
+					}
+					if (got == assessment.NotRequested) == asked {
+						t.Errorf("part %s: outcome %s (asked for: %v)", pt.ID, got, asked)
+					}
+				}
+				return
+			}
+			t.Fatalf("%s is not in the run", ps[0].ID)
+		})
+	}
+}
