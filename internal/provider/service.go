@@ -308,8 +308,9 @@ func (s *Service) checkFilter(f Filter) error {
 }
 
 // Provider returns one provider actor may read, without the facts actor may not read
-// (another insurer's revenue, market share or contract history). Another provider's record
-// is NotFound, as one that does not exist.
+// (another insurer's revenue, market share or contract history) and without another
+// insurer's part choices and contracts (see MayReadDealing). Another provider's record is
+// NotFound, as one that does not exist.
 func (s *Service) Provider(ctx context.Context, actor identity.Principal, id string) (*Provider, error) {
 	if actor.IsAnonymous() {
 		return nil, identity.LoginRequired("see providers")
@@ -337,12 +338,13 @@ func visibleTo(actor identity.Principal, p *Provider) {
 // fact it sends, and every one is valid, stores them: staged first, then made live with the
 // audit entries in one transaction. Nothing is written when anything is wrong.
 //
-// Replacing a record keeps the stored facts actor may not write (see
-// MayWriteFact): a provider's import keeps the register's and the
-// insurers' facts about it. A fact actor may not write is refused, unless it is exactly
-// the stored one (a record read and sent back unchanged). The audit trail records the
-// import with counts, not the facts, and each change to facts kept per insurer in that
-// insurer's trail, in the same transaction.
+// Replacing a record keeps the stored facts, part choices and contracts actor may not
+// write (see MayWriteFact, MayWritePart, MayWriteContract): a provider's import keeps the
+// register's and the insurers' facts about it, the insurers' offers and its contracts.
+// One that actor may not write is refused, unless it is exactly the stored one (a record
+// read and sent back unchanged). The audit trail records the import with counts, not the
+// facts, and each change to facts kept per insurer, and to part choices and contracts of
+// an insurer, in that insurer's trail, in the same transaction.
 func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Provider, line func(int) int, progress func(done int)) error {
 	if err := s.AuthorizeImport(ctx, actor, ps); err != nil {
 		return err
