@@ -100,6 +100,11 @@ func TestConstructorsRefuseAMissingDependency(t *testing.T) {
 		{"policy without a clock", "now is nil", func() { policy.NewService(lib, db, trail, db, nil) }},
 		{"provider without a trail", "trail is nil", func() { provider.NewService(db, ref, nil, db) }},
 		{"provider without a catalogue", "ref.Catalogue is nil", func() { provider.NewService(db, provider.Reference{}, trail, db) }},
+		{"provider without the policies' parts", "ref.Parts is nil", func() {
+			noParts := ref
+			noParts.Parts = nil
+			provider.NewService(db, noParts, trail, db)
+		}},
 		{"assessment without transactions", "tx is nil", func() { assessment.NewService(lib, db, db, trail, nil, now, assessment.Options{}) }},
 		{"assessment without a library", "lib is nil", func() { assessment.NewService(nil, db, db, trail, db, now, assessment.Options{}) }},
 		{"audit log without a store", "store and now are required", func() { audit.NewLog(nil, now) }},
