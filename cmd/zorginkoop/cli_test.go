@@ -38,7 +38,7 @@ func TestPolicyListPrintsIDFirst(t *testing.T) {
 func TestPolicyValidateReportsFileAndLine(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "kapot.yaml")
-	os.WriteFile(bad, []byte("id: kapot\ntitle: Kapot\ninsurer: asr\nsector: msz\ncontract_years: [2025]\npublished: 2024-03-31\nsource: {file: x}\nrequirements:\n  - id: r1\n    kind: knockout\n    title: T\n    text: T\n    source: x\n    rule: omzet_verzekeraar >= 'veel'\n"), 0o644)
+	os.WriteFile(bad, []byte("id: kapot\ntitle: Kapot\ninsurer: asr\nsector: msz\ncontract_years: [2025]\npublished: 2024-03-31\nsource: {file: x}\nrequirements:\n  - id: r1\n    kind: knockout\n    title: T\n    text: T\n    source: x\n    rule: omzet_verzekeraar >= 'veel'\nbase: {id: basis, title: B, source: x}\n"), 0o644)
 	code, _, errOut := cli(t, nil, "policy", "validate", bad)
 	if code != 2 {
 		t.Fatalf("exit %d, want 2 for invalid input", code)

@@ -137,7 +137,7 @@ func TestAPIScenarios(t *testing.T) {
 		{"the latest run has counts and Dutch outcomes per provider", "GET", "/api/policies/" + testPolicy + "/assessments", "", 200, jsonType,
 			map[string]any{"providers": 2, "eligible": 1, "not_eligible": 1, "summaries.0.provider_id": "hap-de-linde",
 				"summaries.0.outcome_text": "komt in aanmerking", "summaries.1.outcome_text": "komt niet in aanmerking",
-				"summaries.1.knockouts_open.10.id": "uitsluiting-faillissement-liquidatie", "summaries.1.knockouts_open.10.status": "not_met"}},
+				"summaries.1.knockouts_open.3.id": "uitsluiting-faillissement-liquidatie", "summaries.1.knockouts_open.3.status": "not_met"}},
 		{"one provider is judged per requirement with a Dutch explanation", "GET", "/api/policies/" + testPolicy + "/assessments/hap-failliet", "", 200, jsonType,
 			map[string]any{"outcome": "not_eligible", "outcome_text": "komt niet in aanmerking", "items.0.status_text": "onbekend",
 				"items.0.kind_text": "minimumeis", "items.0.explanation": "BIG-registratie als huisarts onbekend"}},

@@ -112,11 +112,10 @@ func Providers() []provider.Provider {
 		fact("big_registratie_huisarts", "ja"), fact("agb_code_zorgverlener", "ja"), fact("agb_geregistreerd", "ja"),
 		fact("elektronische_inzage_dossier", "ja"), fact("zorg_24_7_gewaarborgd", "ja"), fact("aangesloten_bij_rsv", "ja"),
 		fact("omzet_totaal", "100000"), fact("dubbele_financiering_stoppen_met_roken", "nee"),
-		perInsurer("aanvraag_alleen_wijkmanagement_of_ketenzorg", "nee"), perInsurer("nieuwe_aanvraag_wijkmanagement", "nee"),
+		perInsurer("aanvraag_alleen_wijkmanagement_of_ketenzorg", "nee"),
 		fact("in_faillissement", "nee"), fact("in_liquidatie", "nee"), fact("werkzaamheden_gestaakt", "nee"),
 		fact("akkoord_schuldeisers", "nee"), fact("faillissement_aangevraagd", "nee"), fact("belastingachterstand", "nee"),
 		fact("valse_verklaring", "nee"), fact("inlichtingen_niet_verstrekt", "nee"), fact("integriteitsonderzoek_beletselen", "nee"),
-		perInsurer("s3_prestatie_aangevraagd", "nee"), perInsurer("stoppen_met_roken_aangevraagd", "nee"),
 	}
 	w := fact("waarneemregeling", "ja")
 	w.Evidence = "waarneemregeling-2021.pdf"

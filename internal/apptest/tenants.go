@@ -125,7 +125,7 @@ var actorSpecs = []actorSpec{
 func NewTenants(t *testing.T, e *Env) *Tenants {
 	t.Helper()
 	ctx := context.Background()
-	id := e.NewIdentity(t, NewClock(), nil, "")
+	id := e.NewIdentity(t, NewClock(), nil, "https://zorginkoop.example/")
 	orgs := []identity.Organisation{
 		{ID: OrgA, Kind: identity.Insurer, Name: "CZ groep", Insurers: []string{InsurerA}},
 		{ID: OrgB, Kind: identity.Insurer, Name: "Zorg en Zekerheid", Insurers: []string{InsurerB}},

@@ -236,7 +236,9 @@ func (as *Assessor) Summarize(s *Subject, out *Summary) {
 		}
 		st := as.judge(i, s)
 		out.Statuses[i] = st
-		if req.Kind == policy.Guiding && st != NotApplicable {
+		// A guiding criterion a person judges (no rule) is not scored: nobody could earn
+		// its points from facts.
+		if req.Kind == policy.Guiding && st != NotApplicable && st != Review {
 			out.MaxScore += req.Points
 			if st == Met {
 				out.Score += req.Points
@@ -254,6 +256,17 @@ func (as *Assessor) Summarize(s *Subject, out *Summary) {
 	for i := range state {
 		if state[i] == judging {
 			state[i] = Eligible
+		}
+		// An addendum is worth no more than the agreement it adds to (parts require
+		// only the base contract or an earlier part, so that one is final already).
+		if k := i - 1; k >= 0 && pol.Requires[k] > -2 && (state[i] == Eligible || state[i] == Incomplete) {
+			switch state[pol.Requires[k]+1] {
+			case Eligible:
+			case Incomplete:
+				state[i] = Incomplete
+			default:
+				state[i] = NotEligible
+			}
 		}
 	}
 	out.Outcome = state[0]
@@ -340,7 +353,7 @@ func (as *Assessor) Assess(p *provider.Provider) Result {
 			continue
 		}
 		it := Item{RequirementID: req.ID, Kind: req.Kind, Title: req.Title, Source: req.Source, Status: r.Statuses[i], Part: req.Part}
-		if req.Kind == policy.Guiding {
+		if req.Kind == policy.Guiding && it.Status != Review && it.Status != NotApplicable {
 			it.MaxPoints = req.Points
 			if it.Status == Met {
 				it.Points = req.Points
@@ -384,6 +397,22 @@ func (as *Assessor) partResult(sum *Summary, p *provider.Provider, i int) PartRe
 			review = append(review, req.Title)
 		}
 	}
+	// A part that adds to another agreement: why that one holds it back, if it does.
+	blocked := ""
+	if i >= 0 && pol.Requires[i] > -2 && pr.Outcome != OutOfScope && pr.Outcome != NotRequested {
+		k := pol.Requires[i]
+		o, name := sum.Outcome, OutcomeNames[sum.Outcome]
+		if k >= 0 {
+			o, name = sum.PartOutcomes[k], PartOutcomeName(&pol.Parts[k], sum.PartOutcomes[k])
+		}
+		if o != Eligible {
+			blocked = "Vereist " + lower(as.partTitle(k)) + ", waarvoor de uitkomst is: " + name + "."
+		}
+	}
+	if blocked != "" && len(failed) == 0 && len(missing) == 0 {
+		pr.Explanation = blocked
+		return pr
+	}
 	switch pr.Outcome {
 	case OutOfScope:
 		pr.Explanation = "Staat open voor " + as.careTypeNames(pol.PartCareTypes(i)) + "; deze zorgaanbieder is " + as.careTypeNames(p.CareTypes) + "."
@@ -403,8 +432,8 @@ func (as *Assessor) partResult(sum *Summary, p *provider.Provider, i int) PartRe
 	if len(review) > 0 && pr.Outcome != OutOfScope && pr.Outcome != NotRequested {
 		pr.Explanation += " Ter beoordeling door " + as.insurer + ": " + nl.Join(review) + "."
 	}
-	if i >= 0 && pr.Outcome != OutOfScope && pr.Outcome != NotRequested {
-		pr.Explanation += " Dit onderdeel vraagt daarnaast een overeenkomst voor " + lower(pol.Base.Title) + "."
+	if blocked != "" {
+		pr.Explanation += " " + blocked
 	}
 	return pr
 }

@@ -54,6 +54,7 @@ requirements:
     title: Visie op passende zorg
     text: De zorgaanbieder beschrijft zijn visie.
     source: test.txt §5.5
+base: {id: basis, title: Basisovereenkomst, source: test.txt §3}
 `
 
 func setup(t testing.TB) (*policy.Library, *assessment.Assessor) {

@@ -21,9 +21,10 @@ source: {file: test.txt, title: Testbeleid}
 care_types: [zbc, ziekenhuis]
 base: {id: basis, title: Overeenkomst medisch-specialistische zorg, source: test.txt §3}
 parts:
-  - {id: borstkanker, title: Borstkankerzorg, source: test.txt §4.1, care_types: [ziekenhuis], initiative: provider}
+  - {id: borstkanker, title: Borstkankerzorg, source: test.txt §4.1, care_types: [ziekenhuis], initiative: provider, requires: basis}
   - {id: telemonitoring, title: Telemonitoring, source: test.txt §4.2, initiative: insurer}
   - {id: hybride, title: Hybride zorg, source: test.txt §4.3, initiative: insurer, offered_to_all: true}
+  - {id: tm-thuis, title: Addendum telemonitoring thuis, source: test.txt §4.4, initiative: provider, requires: telemonitoring}
 requirements:
   - id: geen-faillissement
     kind: exclusion
@@ -150,6 +151,24 @@ func TestPartsAreJudgedApart(t *testing.T) {
 			t.Fatalf("hybride (guiding only, offered to all) = %+v", hy)
 		}
 	})
+	t.Run("an addendum is worth no more than the agreement it adds to", func(t *testing.T) {
+		p := hospital(good, "telemonitoring", "tm-thuis")
+		if r := as.Assess(p); part(t, r, "tm-thuis").Outcome != assessment.Incomplete {
+			t.Fatalf("addendum to an incomplete telemonitoring part = %+v", part(t, r, "tm-thuis"))
+		}
+		p.Facts = append(p.Facts, fact("nen_7510_geldig_tot", "2020-01-01"))
+		tm := part(t, as.Assess(p), "tm-thuis")
+		if tm.Outcome != assessment.NotEligible || !strings.Contains(tm.Explanation, "Vereist telemonitoring, waarvoor de uitkomst is: komt niet in aanmerking") {
+			t.Fatalf("addendum to a failed telemonitoring part = %+v", tm)
+		}
+		bankrupt := []provider.Fact{fact("in_faillissement", "true"), zzFact("omzet_verzekeraar", "20000000"), fact("in_liquidatie", "false"),
+			fact("jaren_volwaardig_in_bedrijf", "200")}
+		r := as.Assess(hospital(bankrupt, "borstkanker"))
+		if bk := part(t, r, "borstkanker"); r.Outcome != assessment.NotEligible || bk.Outcome != assessment.NotEligible ||
+			!strings.Contains(bk.Explanation, "Vereist overeenkomst medisch-specialistische zorg, waarvoor de uitkomst is: komt niet in aanmerking") {
+			t.Fatalf("base %s, borstkanker %+v", r.Outcome, bk)
+		}
+	})
 	t.Run("a part open to other care types is out of scope", func(t *testing.T) {
 		p := hospital(good, "borstkanker")
 		p.CareTypes = []string{"zbc"}
@@ -201,7 +220,8 @@ func TestPartsRefuseBadDeclarations(t *testing.T) {
 	for name, tc := range map[string]struct{ from, to, want string }{
 		"unknown part":          {"part: telemonitoring", "part: teleconsult", `requirements[3].part: unknown part "teleconsult"`},
 		"part without a source": {"source: test.txt §4.2, initiative", "initiative", "parts[1].source: is required"},
-		"unknown initiative":    {"initiative: provider}", "initiative: iedereen}", `parts[0].initiative: "iedereen" is not one of provider, insurer`},
+		"unknown initiative":    {"initiative: provider, requires: basis}", "initiative: iedereen, requires: basis}", `parts[0].initiative: "iedereen" is not one of provider, insurer`},
+		"requires a later part": {"requires: basis}", "requires: tm-thuis}", `parts[0].requires: "tm-thuis" is neither the base contract nor a part declared before this one`},
 		"information with rule": {"    source: test.txt §6\n", "    source: test.txt §6\n    rule: zkn_lid\n", "requirements[6].kind: information is never judged"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -214,5 +234,30 @@ func TestPartsRefuseBadDeclarations(t *testing.T) {
 				t.Fatalf("err = %v, want %q with file and line", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestGuidingCriterionWithoutRuleIsNotScored(t *testing.T) {
+	lib, err := policy.LoadBase(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(partsPolicy, "    rule: zkn_lid\n", "", 1)
+	c, err := lib.Parse("parts.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib.Add(c)
+	p := &provider.Provider{ID: "zh-1", Name: "Ziekenhuis", CareTypes: []string{"ziekenhuis"}, Facts: []provider.Fact{fact("zkn_lid", "true")}}
+	r := assessment.New(lib, c).Assess(p)
+	if it := item(t, r, "hybride-gesprek"); it.Status != assessment.Review || it.MaxPoints != 0 {
+		t.Fatalf("guiding without rule = %+v, want ter beoordeling without points", it)
+	}
+	if r.MaxScore != 0 {
+		t.Fatalf("max score %d counts points nobody can earn from facts", r.MaxScore)
+	}
+	_, as := partsSetup(t)
+	if r := as.Assess(p); r.MaxScore != 1 || r.Score != 1 {
+		t.Fatalf("with its rule: score %d of %d, want 1 of 1", r.Score, r.MaxScore)
 	}
 }

@@ -96,6 +96,15 @@ func (pl *planner) candidates(pol *policy.Compiled, l *policy.Leaf, tight bool) 
 	if d == nil {
 		return nil
 	}
+	// Only values a provider could really have: within the fact's range, and no
+	// percentage below one, which a person would have to write with a % sign.
+	return slices.DeleteFunc(pl.proposals(pol, l, d, tight), func(v string) bool {
+		f, err := strconv.ParseFloat(v, 64)
+		return d.CheckRange(v) != nil || d.Type == provider.Percent && err == nil && f > 0 && f < 1
+	})
+}
+
+func (pl *planner) proposals(pol *policy.Compiled, l *policy.Leaf, d *provider.FactDef, tight bool) []string {
 	if l.Op == "" { // a bare boolean fact
 		return []string{"true", "false"}
 	}
@@ -413,6 +422,9 @@ func (pl *planner) profile(careType string, insurers []string) *careProfile {
 			}
 			if v == "" {
 				v = defaultValue(d.Type, pl.lib.Policies()[0])
+			}
+			if d.CheckRange(v) != nil && d.Max != nil { // a default above the fact's range
+				v = strconv.FormatFloat(*d.Max, 'f', -1, 64)
 			}
 			f := provider.Fact{Key: d.Key, Insurer: ins, Value: v, Source: sourceOf(&d)}
 			if pl.proof[d.Key] {

@@ -122,4 +122,5 @@ requirements:
     source: "beleid.txt §2"
     rule: agb_code_zorgverlener && agb_geregistreerd
     points: 2
+base: {id: basis, title: Huisartsenovereenkomst, source: "beleid.txt §0"}
 `

@@ -35,6 +35,9 @@ type Compiled struct {
 	Raw     []byte
 	Rules   []*Rule // by requirement index; nil where a requirement has no rule
 	PartOf  []int   // by requirement index: the index in Parts of its part, -1 for the base contract
+	// Requires is, by part index, the index of the part it requires (-1 the base
+	// contract), or -2 when it requires none.
+	Requires []int
 	Status  Status  // draft or published; a policy read from files is published
 	Version int     // the stored version (see Record); 0 when not stored
 	lines   lineMap
@@ -217,6 +220,13 @@ func loadFacts(fsys fs.FS, name string) ([]provider.FactDef, error) {
 		}
 		if strings.TrimSpace(d.Label) == "" {
 			bad("label", "a Dutch label is required")
+		}
+		numeric := d.Type == provider.Int || d.Type == provider.Number || d.Type == provider.Percent || d.Type == provider.Money
+		switch {
+		case (d.Min != nil || d.Max != nil) && !numeric:
+			bad("min", fmt.Sprintf("only int, number, percent and money facts have a range, not %s", d.Type))
+		case d.Min != nil && d.Max != nil && *d.Min > *d.Max:
+			bad("max", fmt.Sprintf("max %v is below min %v", *d.Max, *d.Min))
 		}
 	}
 	return ff.Facts, errs.Err()
@@ -402,6 +412,15 @@ func (lib *Library) validate(c *Compiled, v *validator) {
 	checkCareTypes("care_types", p.CareTypes)
 	validateParts(p, v, checkCareTypes)
 	lib.validateRequirements(c, v, checkCareTypes)
+	c.Requires = make([]int, len(p.Parts))
+	for i := range p.Parts {
+		c.Requires[i] = -2
+		if r := p.Parts[i].Requires; r == p.Base.ID {
+			c.Requires[i] = -1
+		} else if _, j, ok := c.Part(r); ok && j < i {
+			c.Requires[i] = j
+		}
+	}
 	validateTimeline(p, v)
 	validateContractForms(p, v)
 	validateWindows(p, v)
@@ -457,15 +476,8 @@ func (lib *Library) validateRequirements(c *Compiled, v *validator, checkCareTyp
 	}
 }
 
-// strictTransition is false while the shipped policy files are being given their parts and
-// milestone kinds (TEMPORARY, removed before this change is done).
-const strictTransition = false
-
 func validateParts(p *Policy, v *validator, checkCareTypes func(string, []string)) {
 	seen := map[string]bool{}
-	if p.Base.ID == "" && !strictTransition {
-		p.Base = Part{ID: "basisovereenkomst", Title: "Basisovereenkomst", Source: p.Source.File}
-	}
 	v.id("base.id", p.Base.ID, seen)
 	v.required("base.title", p.Base.Title)
 	v.required("base.source", p.Base.Source)
@@ -489,6 +501,29 @@ func validateParts(p *Policy, v *validator, checkCareTypes func(string, []string
 				v.bad(fmt.Sprintf("%s.care_types[%d]", f, j), "care type %q is not among the policy's care_types", ct)
 			}
 		}
+		if pt.Requires == "" {
+			continue
+		}
+		// Only the base contract or an earlier part: so that requirements cannot go round.
+		req := -2
+		if pt.Requires == p.Base.ID {
+			req = -1
+		}
+		for j := 0; j < i; j++ {
+			if p.Parts[j].ID == pt.Requires {
+				req = j
+			}
+		}
+		if req == -2 {
+			v.bad(f+".requires", "%q is neither the base contract nor a part declared before this one", pt.Requires)
+			continue
+		}
+		c := &Compiled{Policy: p}
+		for j, ct := range c.PartCareTypes(i) {
+			if !contains(c.PartCareTypes(req), ct) {
+				v.bad(fmt.Sprintf("%s.care_types[%d]", f, j), "care type %q is not open to %q, which this part requires", ct, pt.Requires)
+			}
+		}
 	}
 }
 
@@ -498,7 +533,7 @@ func validateTimeline(p *Policy, v *validator) {
 		f := fmt.Sprintf("timeline[%d]", i)
 		v.id(f+".id", m.ID, seen)
 		v.required(f+".what", m.What)
-		if _, ok := MilestoneKindNames[m.Kind]; !ok && (m.Kind != "" || strictTransition) {
+		if _, ok := MilestoneKindNames[m.Kind]; !ok {
 			v.bad(f+".kind", "milestone kind %q is not one of opening, deadline, publication, third_party_decision, event", m.Kind)
 		}
 		v.oneOf(f+".actor", m.Actor, "verzekeraar", "zorgaanbieder", "beide", "derde")
@@ -531,7 +566,9 @@ func validateContractForms(p *Policy, v *validator) {
 			}
 			numbers[cat.Number] = true
 			v.required(cfld+".title", cat.Title)
-			v.oneOf(cfld+".substitution", cat.Substitution, "none", "within_category", "full")
+			if cat.Substitution != "" { // not stated in the policy
+				v.oneOf(cfld+".substitution", cat.Substitution, "none", "within_category", "full")
+			}
 			if cat.MarginPercent < 0 || cat.MarginPercent > 100 {
 				v.bad(cfld+".margin_percent", "margin %d%% must be between 0 and 100", cat.MarginPercent)
 			}

@@ -92,7 +92,10 @@ type Part struct {
 	CareTypes    []string   `yaml:"care_types" json:"care_types,omitempty"` // empty: the policy's
 	Initiative   Initiative `yaml:"initiative" json:"initiative,omitempty"` // parts only
 	OfferedToAll bool       `yaml:"offered_to_all" json:"offered_to_all,omitempty"`
-	Text         string     `yaml:"text" json:"text,omitempty"`
+	// Requires names the base contract or an earlier part this part is an addendum to: a
+	// provider that does not qualify for that one does not qualify for this one either.
+	Requires string `yaml:"requires" json:"requires,omitempty"`
+	Text     string `yaml:"text" json:"text,omitempty"`
 }
 
 // Initiative says who starts a part: the provider asks for it, or the insurer offers it.

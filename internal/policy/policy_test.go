@@ -40,9 +40,10 @@ requirements:
       omzet_verzekeraar >= eur(100000) || marktaandeel_verzekeraar >= 25 ||
       jaren_volwaardig_in_bedrijf >= 2
 timeline:
-  - {id: offerte, what: Offerte indienen, actor: zorgaanbieder, date: 2023-07-01, hard: true, source: test.txt §6}
+  - {id: offerte, kind: deadline, what: Offerte indienen, actor: zorgaanbieder, date: 2023-07-01, hard: true, source: test.txt §6}
 windows:
   - {id: bij, kind: additional_purchasing, title: Aanvullende inkoop, opens: 2024-08-01, closes: 2024-10-01, answer_within: 6w, source: test.txt §7}
+base: {id: basis, title: Basisovereenkomst, source: test.txt §3}
 `
 
 // The shipped policy files must all load and validate: they are the product's specification.
@@ -151,5 +152,24 @@ func TestOverlongRuleIsRefused(t *testing.T) {
 	_, err := lib.Env.Compile(long)
 	if err == nil || !strings.Contains(err.Error(), "at most 4000") {
 		t.Errorf("Compile(%d bytes) = %v, want a length error", len(long), err)
+	}
+}
+
+func TestMilestoneOfUnknownKindIsRefused(t *testing.T) {
+	lib, err := policy.LoadBase(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for from, want := range map[string]string{
+		"kind: deadline,":      `test.yaml:22: timeline[0].kind: milestone kind "" is not one of opening, deadline, publication, third_party_decision, event`,
+		"kind: deadline, what": `test.yaml:22: timeline[0].kind: milestone kind "ooit" is not one of`,
+		"actor: zorgaanbieder": `test.yaml:22: timeline[0].actor_name: is required`,
+	} {
+		to := map[string]string{"kind: deadline,": "", "kind: deadline, what": "kind: ooit, what", "actor: zorgaanbieder": "actor: derde"}[from]
+		src := strings.Replace(validPolicy, from, to, 1)
+		_, err := lib.Parse("test.yaml", []byte(src))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s → %s: err = %v, want %q", from, to, err, want)
+		}
 	}
 }

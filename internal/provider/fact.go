@@ -241,9 +241,13 @@ func Canonical(t FactType, raw string) (string, error) {
 
 // isCanonical reports whether v is already in the canonical form for type t.
 func isCanonical(t FactType, v string) bool {
-	if t == Money {
+	switch t {
+	case Money:
 		_, err := strconv.ParseInt(v, 10, 64)
 		return err == nil
+	case Percent: // a stored 0.5 (%) is canonical; only a person must write it as 0,5%
+		f, err := strconv.ParseFloat(v, 64)
+		return err == nil && f >= 0 && f <= 100 && strconv.FormatFloat(f, 'f', -1, 64) == v
 	}
 	c, err := Canonical(t, v)
 	return err == nil && c == v

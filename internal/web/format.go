@@ -73,12 +73,17 @@ func (h *Handler) funcs() template.FuncMap {
 			return nl.Join(parts)
 		},
 		"contractFormKind": func(k string) string { return orCode(policy.ContractFormNames, k) },
-		"substitution":     func(k string) string { return orCode(policy.SubstitutionNames, k) },
-		"windowKind":       func(k string) string { return orCode(policy.WindowKindNames, k) },
-		"windowStarts":     func(k string) string { return orCode(policy.WindowStartNames, k) },
-		"actor":            func(k string) string { return orCode(policy.ActorNames, k) },
-		"milestoneKind":    func(k policy.MilestoneKind) string { return orCode(policy.MilestoneKindNames, k) },
-		"initiative":       func(k policy.Initiative) string { return orCode(policy.InitiativeNames, k) },
+		"substitution": func(k string) string {
+			if k == "" {
+				return "niet genoemd"
+			}
+			return orCode(policy.SubstitutionNames, k)
+		},
+		"windowKind":    func(k string) string { return orCode(policy.WindowKindNames, k) },
+		"windowStarts":  func(k string) string { return orCode(policy.WindowStartNames, k) },
+		"actor":         func(k string) string { return orCode(policy.ActorNames, k) },
+		"milestoneKind": func(k policy.MilestoneKind) string { return orCode(policy.MilestoneKindNames, k) },
+		"initiative":    func(k policy.Initiative) string { return orCode(policy.InitiativeNames, k) },
 		"requirementCount": func(gs []requirementGroup) int {
 			n := 0
 			for _, g := range gs {
@@ -86,8 +91,8 @@ func (h *Handler) funcs() template.FuncMap {
 			}
 			return n
 		},
-		"agbKind":          func(k provider.AGBKind) string { return provider.AGBKindNames[k] },
-		"factSource":       func(s provider.Source) string { return provider.SourceNames[s] },
+		"agbKind":    func(k provider.AGBKind) string { return provider.AGBKindNames[k] },
+		"factSource": func(s provider.Source) string { return provider.SourceNames[s] },
 		"paragraphs": func(s string) []string {
 			var out []string
 			for _, p := range strings.Split(strings.TrimSpace(s), "\n\n") {

@@ -84,7 +84,7 @@ func TestPagesRenderInDutch(t *testing.T) {
 			[]string{"Geen zorgaanbieders met deze filters."}, []string{"Huisartsenpraktijk De Linde"}},
 		{"the drill-down shows provider data and every requirement explained", "/beleid/" + testPolicy + "/beoordeling/hap-de-linde", 200,
 			[]string{"KvK-nummer", "12345678", "01012345 (praktijk)", "01123456 (zorgverlener)", "Dorpsstraat 1", "5611 AB", "Eindhoven",
-				"komt in aanmerking", "voldoet", "n.v.t.", "ter beoordeling", "BIG-registratie als huisarts: ja",
+				"komt in aanmerking", "voldoet", "n.v.t.", "BIG-registratie als huisarts: ja",
 				"€ 100.000,00", "1 juni 2021", "waarneemregeling-2021.pdf", "004_c6d06964f60a85df.txt §3.1.6"}, nil},
 		{"the drill-down of a bankrupt provider says why", "/beleid/" + testPolicy + "/beoordeling/hap-failliet", 200,
 			[]string{"komt niet in aanmerking", "voldoet niet", "onbekend"}, nil},
@@ -182,8 +182,8 @@ func TestGetDoesNotRunAnAssessment(t *testing.T) {
 
 var wantRows = [][]string{
 	{"Zorgaanbieder", "ID", "Uitkomst", "Score", "Maximale score", "Minimumeisen niet voldaan of onbekend"},
-	{"Huisartsenpraktijk De Linde", "hap-de-linde", "komt in aanmerking", "1", "11", ""},
-	{"Huisartsenpraktijk Failliet", "hap-failliet", "komt niet in aanmerking", "0", "11"},
+	{"Huisartsenpraktijk De Linde", "hap-de-linde", "komt in aanmerking", "2", "13", ""},
+	{"Huisartsenpraktijk Failliet", "hap-failliet", "komt niet in aanmerking", "0", "13"},
 }
 
 func checkRows(t *testing.T, rows [][]string) {
