@@ -1,7 +1,8 @@
 package demo
 
 import (
-	"hash/fnv"
+	"crypto/sha256"
+	"encoding/binary"
 	"strconv"
 
 	"zorginkoop/internal/policy"
@@ -30,11 +31,12 @@ var contractPlans = []contractPlan{
 	{"zorg-en-zekerheid", "zz-msz-2022", []string{"ziekenhuis", "zbc"}, 2022, 2022},
 }
 
-// oneIn reports, for about one in n of the (seed, id, what) combinations, true.
+// oneIn reports, for about one in n of the (seed, id, what) combinations, true. A
+// cryptographic hash, since FNV's remainders followed the sequential ids (one part was
+// chosen by a sixth of the providers instead of a third).
 func oneIn(n uint64, seed int64, id, what string) bool {
-	h := fnv.New64a()
-	h.Write([]byte(strconv.FormatInt(seed, 10) + "/" + id + "/" + what))
-	return h.Sum64()%n == 0
+	sum := sha256.Sum256([]byte(strconv.FormatInt(seed, 10) + "/" + id + "/" + what))
+	return binary.BigEndian.Uint64(sum[:8])%n == 0
 }
 
 // dealings gives p its part choices and contracts: of every published policy, each part
