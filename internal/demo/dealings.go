@@ -19,16 +19,17 @@ type contractPlan struct {
 	insurer, policy string
 	careTypes       []string
 	first, last     int
+	parts           []string // contracted besides the base contract
 }
 
 var contractPlans = []contractPlan{
 	// CZ's GP practices: the second year of a two-year agreement covers 2022, the
 	// contract year of cz-hz-mdz-2022 (lopend_contract).
-	{"cz-groep", "cz-hz-mdz-2021", []string{"huisarts", "gezondheidscentrum"}, 2021, 2022},
+	{"cz-groep", "cz-hz-mdz-2021", []string{"huisarts", "gezondheidscentrum"}, 2021, 2022, []string{"rsv-voetzorg"}},
 	// Clinics buying through Caresq: a multi-year contract running through 2026.
-	{"eucare", "caresq-zbc-2025", []string{"zbc", "msr"}, 2025, 2027},
+	{"eucare", "caresq-zbc-2025", []string{"zbc", "msr"}, 2025, 2027, nil},
 	// Hospitals and clinics whose one-year contract with Zorg en Zekerheid has ended.
-	{"zorg-en-zekerheid", "zz-msz-2022", []string{"ziekenhuis", "zbc"}, 2022, 2022},
+	{"zorg-en-zekerheid", "zz-msz-2022", []string{"ziekenhuis", "zbc"}, 2022, 2022, nil},
 }
 
 // oneIn reports, for about one in n of the (seed, id, what) combinations, true. A
@@ -69,7 +70,8 @@ func (g *generator) dealings(p *provider.Provider, seed int64) {
 			continue
 		}
 		if oneIn(3, seed, p.ID, c.policy) {
-			p.Contracts = append(p.Contracts, provider.Contract{Insurer: c.insurer, Policy: c.policy, FirstYear: c.first, LastYear: c.last})
+			p.Contracts = append(p.Contracts, provider.Contract{Insurer: c.insurer, Policy: c.policy, Parts: c.parts,
+				FirstYear: c.first, LastYear: c.last})
 		}
 	}
 }
