@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	wiring "zorginkoop/internal/app"
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/identity"
 	"zorginkoop/internal/nl"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
@@ -118,52 +120,161 @@ func (a *app) assessStored(ctx context.Context, policyID, providerID string, asJ
 	}
 	a.log.Info("assessment stored", "policy", policyID, "run", run.ID, "providers", run.Providers,
 		"duration", run.FinishedAt.Sub(run.StartedAt).Round(time.Millisecond))
-	// Explain the providers that will be printed.
-	as := assessment.New(lib, pol)
-	var results []assessment.Result
-	err = db.EachProvider(ctx, assessment.Selection(pol), func(p *provider.Provider) error {
-		if asJSON || limit == 0 || len(results) < limit {
-			results = append(results, as.Assess(p))
+	if asJSON {
+		return a.printRun(ctx, svc, op, pol)
+	}
+	// English words around Dutch content (docs/language.md): the outcome names are Dutch.
+	fmt.Fprintf(a.stdout, "assessed %s; base contract: %d %s, %d %s, %d %s\n", counted(run.Providers, "provider"),
+		run.Eligible, assessment.OutcomeNames[assessment.Eligible], run.NotEligible, assessment.OutcomeNames[assessment.NotEligible],
+		run.Incomplete, assessment.OutcomeNames[assessment.Incomplete])
+	for _, pc := range run.Parts {
+		pt, _, ok := pol.Part(pc.Part)
+		if !ok { // the run was made against the policy just read: this does not happen
+			continue
 		}
+		var counts []string
+		for _, o := range assessment.PartOutcomes {
+			if n := pc.Count(o); n > 0 {
+				counts = append(counts, fmt.Sprintf("%d %s", n, assessment.PartOutcomeName(pt, o)))
+			}
+		}
+		fmt.Fprintf(a.stdout, "  part %s: %s\n", pt.Title, strings.Join(counts, ", "))
+	}
+	fmt.Fprintln(a.stdout)
+	// Explain the providers that will be printed, one at a time.
+	as := assessment.New(lib, pol)
+	a.printHeader(lib, pol)
+	n := 0
+	err = db.EachProvider(ctx, assessment.Selection(pol), func(p *provider.Provider) error {
+		if limit == 0 || n < limit {
+			writeResult(a.stdout, pol, as.Assess(p), false)
+		}
+		n++
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if !asJSON {
-		fmt.Fprintf(a.stdout, "%d zorgaanbieders beoordeeld: %d komen in aanmerking, %d komen niet in aanmerking, %d onvolledig\n\n",
-			run.Providers, run.Eligible, run.NotEligible, run.Incomplete)
-	}
-	return a.printResults(lib, pol, results, asJSON, limit, false)
-}
-
-// printResults writes results as JSON or as Dutch text: per provider the outcome and, for
-// the knock-out requirements not met or unknown, why. With all, every requirement is shown.
-func (a *app) printResults(lib *policy.Library, pol *policy.Compiled, results []assessment.Result, asJSON bool, limit int, all bool) error {
-	if asJSON {
-		return writeJSON(a.stdout, results)
-	}
-	w := a.stdout
-	fmt.Fprintf(w, "Beoordeling %s (%s, %s), peildatum %s\n", pol.ID, pol.Title, lib.InsurerName(pol.Insurer), nl.Date(pol.ReferenceTime()))
-	for i, r := range results {
-		if limit > 0 && i >= limit {
-			fmt.Fprintf(w, "\n… en nog %d zorgaanbieders (gebruik --limit 0 of --json voor alles)\n", len(results)-limit)
-			break
-		}
-		writeResult(w, r, all)
+	if limit > 0 && n > limit {
+		fmt.Fprintf(a.stdout, "\n... and %s (use --limit 0 or --json for all)\n", counted(n-limit, "more provider"))
 	}
 	return nil
 }
 
-func writeResult(w io.Writer, r assessment.Result, all bool) {
+// runSummary is one provider of a stored run as --json prints it.
+type runSummary struct {
+	ProviderID   string             `json:"provider_id"`
+	ProviderName string             `json:"provider_name"`
+	Outcome      assessment.Outcome `json:"outcome"` // of the base contract
+	OutcomeText  string             `json:"outcome_text"`
+	Score        int                `json:"score"`
+	MaxScore     int                `json:"max_score"`
+	// PartOutcomes is the outcome per part of the contract, by part id.
+	PartOutcomes map[string]assessment.Outcome `json:"part_outcomes"`
+}
+
+// printRun writes the latest stored run of pol as JSON, {"run": …, "summaries": […]},
+// summary by summary as the store reads them.
+func (a *app) printRun(ctx context.Context, svc *assessment.Service, op identity.Principal, pol *policy.Compiled) error {
+	w := a.stdout
+	var run *assessment.RunCounts
+	first := true
+	err := svc.EachSummary(ctx, op, pol.ID, assessment.SummaryFilter{}, func(r *assessment.RunCounts) error {
+		run = r
+		head, err := json.MarshalIndent(r, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "{\n  \"run\": %s,\n  \"summaries\": [", head)
+		return err
+	}, func(s *assessment.Summary) error {
+		rs := runSummary{ProviderID: s.ProviderID, ProviderName: s.ProviderName, Outcome: s.Outcome,
+			OutcomeText: assessment.OutcomeNames[s.Outcome], Score: s.Score, MaxScore: s.MaxScore, PartOutcomes: partOutcomes(run.PartsOf(pol, s))}
+		b, err := json.MarshalIndent(rs, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		sep := ",\n    "
+		if first {
+			sep, first = "\n    ", false
+		}
+		_, err = fmt.Fprintf(w, "%s%s", sep, b)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if !first {
+		fmt.Fprint(w, "\n  ")
+	}
+	_, err = fmt.Fprint(w, "]\n}\n")
+	return err
+}
+
+func partOutcomes(parts []assessment.PartOutcome) map[string]assessment.Outcome {
+	m := make(map[string]assessment.Outcome, len(parts))
+	for _, p := range parts {
+		m[p.Part] = p.Outcome
+	}
+	return m
+}
+
+// resultJSON is one provider's result as --json prints it: with the contract (the base
+// contract and every part, explained) and the outcome per part by part id.
+type resultJSON struct {
+	assessment.Result
+	PartOutcomes map[string]assessment.Outcome `json:"part_outcomes"`
+}
+
+// printResults writes results as JSON or as Dutch text: per provider the outcome of the
+// base contract and of every part and, for the knock-out requirements not met or unknown,
+// why. With all, every requirement is shown.
+func (a *app) printResults(lib *policy.Library, pol *policy.Compiled, results []assessment.Result, asJSON bool, limit int, all bool) error {
+	if asJSON {
+		out := make([]resultJSON, len(results))
+		for i, r := range results {
+			out[i] = resultJSON{Result: r, PartOutcomes: map[string]assessment.Outcome{}}
+			for _, c := range r.Contract[1:] {
+				out[i].PartOutcomes[c.Part] = c.Outcome
+			}
+		}
+		return writeJSON(a.stdout, out)
+	}
+	w := a.stdout
+	a.printHeader(lib, pol)
+	for i, r := range results {
+		if limit > 0 && i >= limit {
+			fmt.Fprintf(w, "\n... and %s (use --limit 0 or --json for all)\n", counted(len(results)-limit, "more provider"))
+			break
+		}
+		writeResult(w, pol, r, all)
+	}
+	return nil
+}
+
+func (a *app) printHeader(lib *policy.Library, pol *policy.Compiled) {
+	fmt.Fprintf(a.stdout, "Assessment against %s (%s, %s), reference date %s\n", pol.ID, pol.Title, lib.InsurerName(pol.Insurer), nl.Date(pol.ReferenceTime()))
+}
+
+func writeResult(w io.Writer, pol *policy.Compiled, r assessment.Result, all bool) {
 	fmt.Fprintf(w, "\n%s (%s): %s", r.ProviderName, r.ProviderID, assessment.OutcomeNames[r.Outcome])
 	if r.MaxScore > 0 {
-		fmt.Fprintf(w, ", score richtinggevende criteria %d van %d", r.Score, r.MaxScore)
+		fmt.Fprintf(w, ", guiding criteria score %d of %d", r.Score, r.MaxScore)
 	}
 	if n := r.Count(assessment.Review); n > 0 {
-		fmt.Fprintf(w, ", %d ter beoordeling", n)
+		fmt.Fprintf(w, ", %d %s", n, assessment.StatusNames[assessment.Review])
 	}
 	fmt.Fprintln(w)
+	if len(pol.Parts) > 0 {
+		// The base contract and every part: its outcome and why.
+		for _, c := range r.Contract {
+			what := "part " + c.Title
+			if c.Base {
+				what = "base contract " + c.Title
+			}
+			fmt.Fprintf(w, "  %s: %s. %s\n", what, c.OutcomeText, c.Explanation)
+		}
+	}
 	for _, it := range r.Items {
 		show := all && it.Status != assessment.NotApplicable || it.IsOpenKnockout()
 		if !show {

@@ -53,15 +53,24 @@ func (a *app) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if _, err := policy.Install(ctx, lib, db, a.now(), files); err != nil {
+	// The demo acts as the platform operator (see cliOperator), recorded in the audit trail.
+	fmt.Fprintf(a.stderr, "demo: installing %d policies in the %s database\n", len(files), db.Engine())
+	op, svc := a.cliOperator(), a.services(db, lib)
+	if err := svc.Policies.Sync(ctx); err != nil {
+		return err
+	}
+	installed, err := svc.Policies.Install(ctx, op, files)
+	if err != nil {
 		return fmt.Errorf("install policies: %w", err)
 	}
-	// The demo acts as the platform operator (see cliOperator), recorded in the audit trail.
-	op, svc := a.cliOperator(), a.services(db, lib)
+	a.log.Info("policies installed", "new_or_changed", len(installed), "files", len(files))
+	fmt.Fprintf(a.stderr, "demo: generating %d providers around every threshold of the policies\n", *n)
 	ps := demo.Generate(lib, *n, *seed)
+	fmt.Fprintf(a.stderr, "demo: importing %d providers\n", len(ps))
 	if err := svc.Providers.Import(ctx, op, ps, nil, a.progress("importing", len(ps))); err != nil {
 		return fmt.Errorf("import demo providers: %w", err)
 	}
+	fmt.Fprintln(a.stderr, "demo: creating the demo organisations and users")
 	logins, err := a.demoAccounts(ctx, db, svc, ps)
 	if err != nil {
 		return err
@@ -70,7 +79,8 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	fmt.Fprintf(a.stdout, "Installed %d policies and %d demo providers (seed %d) in the %s database.\n\n", len(pols), len(ps), *seed, db.Engine())
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "POLICY\tTITLE\tELIGIBLE\tNOT ELIGIBLE\tINCOMPLETE")
-	for _, pol := range pols {
+	for i, pol := range pols {
+		fmt.Fprintf(a.stderr, "demo: assessing every provider against %s (%d of %d)\n", pol.ID, i+1, len(pols))
 		run, err := svc.Assessments.AssessAll(ctx, op, pol.ID, nil)
 		if err != nil {
 			return fmt.Errorf("assess %s: %w", pol.ID, err)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/audit"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
@@ -73,9 +75,19 @@ func TestDemoLoadsPoliciesProvidersAndAssessments(t *testing.T) {
 	if n := providerCount(t, dir); n != 150 {
 		t.Errorf("database holds %d providers, want 150", n)
 	}
+	for _, step := range []string{"demo: installing", "demo: generating 150 providers", "demo: importing 150 providers", "demo: assessing every provider against cz-msz-2024"} {
+		if !strings.Contains(errOut, step) {
+			t.Errorf("no progress line %q on stderr:\n%s", step, errOut)
+		}
+	}
 	users := checkDemoAccounts(t, dir, out)
+	versions, installs := policyState(t, dir)
+	if installs != len(lib.Policies()) {
+		t.Errorf("%d policy.install entries in the audit trail, want one per shipped policy (%d)", installs, len(lib.Policies()))
+	}
 
-	// Running it again replaces the data: the same counts, no extra providers.
+	// Running it again replaces the data: the same counts, no extra providers; the
+	// unchanged policies keep their version and get no new entry.
 	code, again, errOut := runCmd(t, "demo", "--data-dir", dir, "--providers", "150")
 	if code != 0 {
 		t.Fatalf("second run: exit %d\n%s", code, errOut)
@@ -89,6 +101,40 @@ func TestDemoLoadsPoliciesProvidersAndAssessments(t *testing.T) {
 	if again := userCount(t, dir); again != users {
 		t.Errorf("after a second run there are %d users, want the %d of the first", again, users)
 	}
+	if v, n := policyState(t, dir); n != installs || !maps.Equal(v, versions) {
+		t.Errorf("after a second run: versions %v (were %v), %d install entries (were %d)", v, versions, n, installs)
+	}
+}
+
+// policyState returns the stored version of every policy and the number of policy.install
+// entries in the audit trail.
+func policyState(t *testing.T, dir string) (map[string]int, int) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, dir, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	recs, err := db.PolicyRecords(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	versions := map[string]int{}
+	for _, r := range recs {
+		versions[r.ID] = r.Version
+	}
+	n := 0
+	err = db.EachAuditEntry(ctx, func(e audit.Entry) error {
+		if e.Action == policy.ActionInstall {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return versions, n
 }
 
 func userCount(t *testing.T, dir string) int {

@@ -27,6 +27,9 @@ type providerSummary struct {
 	Score         int                `json:"score"`
 	MaxScore      int                `json:"max_score"`
 	KnockoutsOpen []requirementRef   `json:"knockouts_open"` // knock-out requirements not met or unknown
+	// Parts is the outcome per part of the contract, by part id (the run's part_counts
+	// lists them in order); empty for a policy without parts.
+	Parts map[string]assessment.Outcome `json:"parts"`
 }
 
 type requirementRef struct {
@@ -47,11 +50,12 @@ type runPage struct {
 
 // latestAssessment answers one page of the latest run: limit (default
 // assessment.DefaultPageSize, at most assessment.MaxPageSize) and offset, filtered by
-// outcome, care_type and q (part of a provider's name or id).
+// outcome, care_type, q (part of a provider's name or id) and part with part_outcome.
 func (h *Handler) latestAssessment(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	q := r.URL.Query()
-	f := assessment.SummaryFilter{Outcome: assessment.Outcome(q.Get("outcome")), CareType: q.Get("care_type"), Query: q.Get("q")}
+	f := assessment.SummaryFilter{Outcome: assessment.Outcome(q.Get("outcome")), CareType: q.Get("care_type"), Query: q.Get("q"),
+		Part: q.Get("part"), PartOutcome: assessment.Outcome(q.Get("part_outcome"))}
 	var errs apperr.List
 	f.Offset, f.Limit, errs = pageParams(q, assessment.DefaultPageSize, assessment.MaxPageSize)
 	if err := errs.Err(); err != nil {
@@ -68,7 +72,7 @@ func (h *Handler) latestAssessment(w http.ResponseWriter, r *http.Request) error
 	out := runPage{RunCounts: *page.Run, Summaries: make([]providerSummary, 0, len(page.Summaries)),
 		Total: page.Total, Offset: f.Offset, Limit: f.Limit}
 	for i := range page.Summaries {
-		out.Summaries = append(out.Summaries, summarize(pol, &page.Summaries[i]))
+		out.Summaries = append(out.Summaries, summarize(pol, page.Run, &page.Summaries[i]))
 	}
 	if page.Next > 0 {
 		q.Set("offset", strconv.Itoa(page.Next))
@@ -98,9 +102,13 @@ func pageParams(q url.Values, def, max int) (offset, limit int, errs apperr.List
 	return offset, limit, errs
 }
 
-func summarize(pol *policy.Compiled, s *assessment.Summary) providerSummary {
+func summarize(pol *policy.Compiled, run *assessment.RunCounts, s *assessment.Summary) providerSummary {
 	ps := providerSummary{ProviderID: s.ProviderID, ProviderName: s.ProviderName, Outcome: s.Outcome,
-		OutcomeText: assessment.OutcomeNames[s.Outcome], Score: s.Score, MaxScore: s.MaxScore, KnockoutsOpen: []requirementRef{}}
+		OutcomeText: assessment.OutcomeNames[s.Outcome], Score: s.Score, MaxScore: s.MaxScore, KnockoutsOpen: []requirementRef{},
+		Parts: map[string]assessment.Outcome{}}
+	for _, p := range run.PartsOf(pol, s) {
+		ps.Parts[p.Part] = p.Outcome
+	}
 	for _, k := range s.OpenKnockouts(pol) {
 		ps.KnockoutsOpen = append(ps.KnockoutsOpen, requirementRef{ID: k.Requirement.ID, Title: k.Requirement.Title, Status: k.Status})
 	}
@@ -117,11 +125,13 @@ type resultJSON struct {
 	PolicyID     string             `json:"policy_id"`
 	ProviderID   string             `json:"provider_id"`
 	ProviderName string             `json:"provider_name"`
-	Outcome      assessment.Outcome `json:"outcome"`
+	Outcome      assessment.Outcome `json:"outcome"` // of the base contract
 	OutcomeText  string             `json:"outcome_text"`
 	Score        int                `json:"score"`
 	MaxScore     int                `json:"max_score"`
-	Items        []itemJSON         `json:"items"`
+	// Contract is the base contract, then every part, each with its outcome explained.
+	Contract []assessment.PartResult `json:"contract"`
+	Items    []itemJSON              `json:"items"`
 }
 
 func (h *Handler) assessProvider(w http.ResponseWriter, r *http.Request) error {
@@ -130,7 +140,8 @@ func (h *Handler) assessProvider(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := resultJSON{PolicyID: res.PolicyID, ProviderID: res.ProviderID, ProviderName: res.ProviderName,
-		Outcome: res.Outcome, OutcomeText: assessment.OutcomeNames[res.Outcome], Score: res.Score, MaxScore: res.MaxScore}
+		Outcome: res.Outcome, OutcomeText: assessment.OutcomeNames[res.Outcome], Score: res.Score, MaxScore: res.MaxScore,
+		Contract: res.Contract}
 	for _, it := range res.Items {
 		out.Items = append(out.Items, itemJSON{Item: it, KindText: policy.KindNames[it.Kind], StatusText: assessment.StatusNames[it.Status]})
 	}

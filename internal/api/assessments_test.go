@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"zorginkoop/internal/apptest"
@@ -98,4 +99,61 @@ func TestLatestRunRefusesUnknownFiltersAndLimitsByName(t *testing.T) {
 			t.Errorf("?%s: status %d, %v; want 422 naming %s", query, resp.StatusCode, v, field)
 		}
 	}
+}
+
+func TestAssessmentsShowTheOutcomeOfEveryPartOfTheContract(t *testing.T) {
+	e := newEnv(t)
+	e.app.InstallPartsPolicy(t)
+	base := "/api/policies/" + apptest.PartsPolicy + "/assessments"
+	if resp, v := e.call(t, "POST", base, ""); resp.StatusCode != http.StatusCreated || at(v, "part_counts.0.part") != "praktijkmanagement" ||
+		at(v, "part_counts.0.not_eligible") != float64(1) || at(v, "part_counts.1.not_requested") != float64(2) {
+		t.Fatalf("POST %s: %d %v", base, resp.StatusCode, v)
+	}
+
+	t.Run("a run's summary has the outcome per part, by part id", func(t *testing.T) {
+		resp, v := e.call(t, "GET", base, "")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET: %d %v", resp.StatusCode, v)
+		}
+		s := at(v, "summaries.[provider_id=hap-failliet]")
+		if at(s, "parts.praktijkmanagement") != "not_eligible" || at(s, "parts.stoppen-met-roken") != "not_requested" {
+			t.Errorf("hap-failliet parts = %v", at(s, "parts"))
+		}
+		if at(v, "policy_version") == float64(0) {
+			t.Errorf("the run does not say which policy version it judged against: %v", v)
+		}
+	})
+	t.Run("the run filters by a part's outcome", func(t *testing.T) {
+		resp, v := e.call(t, "GET", base+"?part=praktijkmanagement&part_outcome=not_eligible", "")
+		if resp.StatusCode != http.StatusOK || at(v, "total") != float64(1) || at(v, "summaries.0.provider_id") != "hap-failliet" {
+			t.Errorf("filtered: %d %v", resp.StatusCode, v)
+		}
+		for query, field := range map[string]string{
+			"part=telemonitoring&part_outcome=eligible":  "part",
+			"part=praktijkmanagement&part_outcome=prima": "part_outcome",
+			"part_outcome=eligible":                      "part",
+		} {
+			resp, v := e.call(t, "GET", base+"?"+query, "")
+			if resp.StatusCode != http.StatusUnprocessableEntity || at(v, "errors.[field="+field+"].field") != field {
+				t.Errorf("?%s: status %d, %v; want 422 naming %s", query, resp.StatusCode, v, field)
+			}
+		}
+	})
+	t.Run("one provider's result explains the base contract and every part", func(t *testing.T) {
+		resp, v := e.call(t, "GET", base+"/hap-failliet", "")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET: %d %v", resp.StatusCode, v)
+		}
+		if at(v, "contract.0.base") != true || at(v, "contract.0.part") != "praktijkovereenkomst" {
+			t.Errorf("base contract first: %v", at(v, "contract"))
+		}
+		pm := at(v, "contract.[part=praktijkmanagement]")
+		if at(pm, "outcome") != "not_eligible" || at(pm, "outcome_text") != "komt niet in aanmerking" ||
+			!strings.Contains(fmt.Sprint(at(pm, "explanation")), "Geen faillissement voor praktijkmanagement") {
+			t.Errorf("praktijkmanagement = %v", pm)
+		}
+		if smr := at(v, "contract.[part=stoppen-met-roken]"); at(smr, "outcome_text") != "niet aangevraagd" {
+			t.Errorf("stoppen-met-roken = %v", smr)
+		}
+	})
 }

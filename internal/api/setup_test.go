@@ -18,6 +18,7 @@ const testPolicy = apptest.Policy
 // picks another. What each role may do is proven by the authorisation matrix
 // (internal/apptest).
 type testEnv struct {
+	app   *apptest.Env
 	db    store.DB
 	srv   *httptest.Server
 	ids   *apptest.Identity
@@ -35,7 +36,7 @@ func newEnvLimits(t *testing.T, limits Limits) *testEnv {
 	h := New(ids.Services, Options{Limits: limits, Log: slog.New(slog.DiscardHandler)})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	e := &testEnv{db: env.DB, srv: srv, ids: ids}
+	e := &testEnv{app: env, db: env.DB, srv: srv, ids: ids}
 	e.token = e.tokenOf(t, ids.Operator)
 	return e
 }

@@ -161,7 +161,30 @@ func seedBigRun(t *testing.T, env *apptest.Env) {
 		for j := range s.Statuses {
 			s.Statuses[j] = statuses[(i+j)%len(statuses)]
 		}
+		// An outcome for every part of the contract: the exports get a column per part.
+		s.PartOutcomes = make([]assessment.Outcome, len(pol.Parts))
+		for k := range s.PartOutcomes {
+			s.PartOutcomes[k] = assessment.PartOutcomes[(i+k)%len(assessment.PartOutcomes)]
+		}
 		run.Summaries = append(run.Summaries, s)
+	}
+	for k := range pol.Parts {
+		pc := assessment.PartCounts{Part: pol.Parts[k].ID}
+		for i := range run.Summaries {
+			switch run.Summaries[i].PartOutcomes[k] {
+			case assessment.Eligible:
+				pc.Eligible++
+			case assessment.NotEligible:
+				pc.NotEligible++
+			case assessment.Incomplete:
+				pc.Incomplete++
+			case assessment.OutOfScope:
+				pc.OutOfScope++
+			case assessment.NotRequested:
+				pc.NotRequested++
+			}
+		}
+		run.Parts = append(run.Parts, pc)
 	}
 	run.Eligible, run.NotEligible, run.Incomplete = 16667, 16667, 16666
 	if err := env.DB.SaveRun(context.Background(), run); err != nil {

@@ -139,8 +139,8 @@ func (as *Assessor) Policy() *policy.Compiled { return as.pol }
 type Subject struct {
 	Provider *provider.Provider
 	act      *policy.Activation
-	evidence []string // evidence document per fact slot
-	bad      []string // facts whose stored value could not be read
+	evidence []string  // evidence document per fact slot
+	bad      []string  // facts whose stored value could not be read
 	state    []Outcome // scratch: per contract part (base at 0), its outcome so far
 }
 

@@ -20,14 +20,20 @@ type Run struct {
 
 // RunCounts is what a run is and how it came out, without the summaries.
 type RunCounts struct {
-	ID          int64     `json:"id"`
-	PolicyID    string    `json:"policy_id"`
-	StartedAt   time.Time `json:"started_at"`
-	FinishedAt  time.Time `json:"finished_at"`
-	Providers   int       `json:"providers"`
-	Eligible    int       `json:"eligible"`
-	NotEligible int       `json:"not_eligible"`
-	Incomplete  int       `json:"incomplete"`
+	ID       int64  `json:"id"`
+	PolicyID string `json:"policy_id"`
+	// PolicyVersion is the stored version of the policy the run judged against (0 for a
+	// policy read from files): a later version may have other requirements and parts.
+	PolicyVersion int       `json:"policy_version"`
+	StartedAt     time.Time `json:"started_at"`
+	FinishedAt    time.Time `json:"finished_at"`
+	Providers     int       `json:"providers"`
+	Eligible      int       `json:"eligible"` // for the base contract, as are the next two
+	NotEligible   int       `json:"not_eligible"`
+	Incomplete    int       `json:"incomplete"`
+	// Parts are the policy's parts when the run was made, in the order of each
+	// summary's PartOutcomes, with how many providers came out as what.
+	Parts []PartCounts `json:"part_counts,omitempty"`
 }
 
 // Count returns how many providers of the run came out as o.
@@ -45,8 +51,11 @@ func (c *RunCounts) Count(o Outcome) int {
 	return 0
 }
 
-// Outcomes are the outcomes in the order they are shown.
+// Outcomes are the outcomes of the base contract in the order they are shown.
 var Outcomes = []Outcome{Eligible, NotEligible, Incomplete, OutOfScope}
+
+// PartOutcomes are the outcomes of a part in the order they are shown.
+var PartOutcomes = []Outcome{Eligible, NotEligible, Incomplete, OutOfScope, NotRequested}
 
 // Page sizes of a run's summaries: nobody reads a whole run of 50,000 providers at once.
 const (
@@ -62,8 +71,12 @@ type SummaryFilter struct {
 	Outcome  Outcome // "": every outcome
 	CareType string  // "": every care type; else providers that have it now
 	Query    string  // "": everyone; else part of the provider's name or id, any case
-	Offset   int
-	Limit    int // 1 to MaxPageSize for a page; ignored by EachSummary
+	// Part and PartOutcome, together or not at all: the providers that came out as
+	// PartOutcome for the part with id Part.
+	Part        string
+	PartOutcome Outcome
+	Offset      int
+	Limit       int // 1 to MaxPageSize for a page; ignored by EachSummary
 }
 
 // Store keeps assessment runs.
@@ -90,7 +103,7 @@ func (f *SummaryFilter) check(pol *policy.Compiled, page bool) error {
 	var errs apperr.List
 	if f.Outcome != "" && !slices.Contains(Outcomes, f.Outcome) {
 		errs = append(errs, &apperr.Error{Code: apperr.Invalid, Field: "outcome",
-			Message: fmt.Sprintf("unknown outcome %q; one of %s", f.Outcome, joinOutcomes()),
+			Message: fmt.Sprintf("unknown outcome %q; one of %s", f.Outcome, joinOutcomes(Outcomes)),
 			Dutch:   fmt.Sprintf("Onbekende uitkomst %q.", string(f.Outcome))})
 	}
 	if f.CareType != "" && !slices.Contains(pol.CareTypes, f.CareType) {
@@ -98,6 +111,7 @@ func (f *SummaryFilter) check(pol *policy.Compiled, page bool) error {
 			Message: fmt.Sprintf("unknown care type %q; policy %s is about %s", f.CareType, pol.ID, strings.Join(pol.CareTypes, ", ")),
 			Dutch:   fmt.Sprintf("Onbekende zorgsoort %q: dit zorginkoopbeleid gaat niet over die zorgsoort.", f.CareType)})
 	}
+	errs = append(errs, f.checkPart(pol)...)
 	f.Query = strings.TrimSpace(f.Query)
 	if len(f.Query) > 200 {
 		errs = append(errs, &apperr.Error{Code: apperr.Invalid, Field: "q",
@@ -112,9 +126,9 @@ func (f *SummaryFilter) check(pol *policy.Compiled, page bool) error {
 	return errs.Err()
 }
 
-func joinOutcomes() string {
-	s := make([]string, len(Outcomes))
-	for i, o := range Outcomes {
+func joinOutcomes(list []Outcome) string {
+	s := make([]string, len(list))
+	for i, o := range list {
 		s[i] = string(o)
 	}
 	return strings.Join(s, ", ")

@@ -85,3 +85,63 @@ func TestAPageOfSummariesSaysWhereTheNextStartsOnlyWhenThereIsOne(t *testing.T) 
 		t.Errorf("a page past the end: next %d, %v; want none", past.Next, err)
 	}
 }
+
+func TestARunCountsEveryPartAndKeepsThePolicyVersion(t *testing.T) {
+	ts := tenants(t)
+	ts.Env.InstallPartsPolicy(t)
+	ctx := context.Background()
+	buyer := who(ts, "a-inkoper")
+	run, err := ts.Env.Assessments.AssessAll(ctx, buyer, apptest.PartsPolicy, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest, err := ts.Env.Assessments.LatestRun(ctx, buyer, apptest.PartsPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if latest.PolicyVersion == 0 || latest.PolicyVersion != run.PolicyVersion {
+		t.Errorf("policy version = %d, saved %d; want the stored version", latest.PolicyVersion, run.PolicyVersion)
+	}
+	// Only the practice in bankruptcy fails the module; nobody asked for the programme.
+	n := latest.Providers
+	want := []assessment.PartCounts{
+		{Part: "praktijkmanagement", Eligible: n - 1, NotEligible: 1},
+		{Part: "stoppen-met-roken", NotRequested: n},
+	}
+	if len(latest.Parts) != 2 || latest.Parts[0] != want[0] || latest.Parts[1] != want[1] {
+		t.Fatalf("part counts = %+v, want %+v", latest.Parts, want)
+	}
+	page, err := ts.Env.Assessments.Summaries(ctx, buyer, apptest.PartsPolicy,
+		assessment.SummaryFilter{Part: "praktijkmanagement", PartOutcome: assessment.NotEligible})
+	if err != nil || page.Total != 1 || page.Summaries[0].ProviderID != "hap-failliet" {
+		t.Fatalf("not eligible for praktijkmanagement: %+v, %v", page, err)
+	}
+	pol, _ := ts.Env.Library.Policy(apptest.PartsPolicy)
+	got := page.Run.PartsOf(pol, &page.Summaries[0])
+	if len(got) != 2 || got[0].Title != "Module praktijkmanagement" || got[0].OutcomeText != "komt niet in aanmerking" ||
+		got[1].OutcomeText != "niet aangevraagd" {
+		t.Errorf("PartsOf = %+v", got)
+	}
+}
+
+func TestAFilterOnAPartsOutcomeIsRefusedUnlessBothAreKnown(t *testing.T) {
+	ts := tenants(t)
+	ts.Env.InstallPartsPolicy(t)
+	for _, tc := range []struct {
+		name  string
+		f     assessment.SummaryFilter
+		field string
+	}{
+		{"unknown part", assessment.SummaryFilter{Part: "telemonitoring", PartOutcome: assessment.Eligible}, "part"},
+		{"unknown part outcome", assessment.SummaryFilter{Part: "praktijkmanagement", PartOutcome: "prima"}, "part_outcome"},
+		{"part outcome without a part", assessment.SummaryFilter{PartOutcome: assessment.Eligible}, "part"},
+		{"part without an outcome", assessment.SummaryFilter{Part: "praktijkmanagement"}, "part_outcome"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ts.Env.Assessments.Summaries(context.Background(), who(ts, "a-inkoper"), apptest.PartsPolicy, tc.f)
+			if e := apperr.Errors(err); len(e) != 1 || e[0].Field != tc.field || e[0].Code != apperr.Invalid || e[0].Dutch == "" {
+				t.Errorf("err = %v, want Invalid on %s with Dutch", err, tc.field)
+			}
+		})
+	}
+}

@@ -116,17 +116,7 @@ func (s *Service) AssessAll(ctx context.Context, actor identity.Principal, polic
 		return nil, err
 	}
 	run.FinishedAt = s.Now()
-	run.Providers = len(run.Summaries)
-	for i := range run.Summaries {
-		switch run.Summaries[i].Outcome {
-		case Eligible:
-			run.Eligible++
-		case NotEligible:
-			run.NotEligible++
-		case Incomplete:
-			run.Incomplete++
-		}
-	}
+	run.tally(pol)
 	// The run and its entry commit together.
 	err = identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
 		if err := s.Runs.SaveRun(ctx, run); err != nil {

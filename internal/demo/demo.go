@@ -195,6 +195,9 @@ func (g *generator) provider(i int, j job) provider.Provider {
 	nlocs := 1 + g.r.IntN(max(kind.maxLocs, 1))
 	for l := range nlocs {
 		pc := g.pc4s[g.r.IntN(len(g.pc4s))]
+		if l == 0 && cp.careType == "umc" { // in one of the cities that have one
+			pc = g.inPlace(pick(g.r, umcCities))
+		}
 		if l > 0 { // further locations nearby: the same first two digits
 			pc = g.near(p.Locations[0].Postcode[:2])
 		}
@@ -207,7 +210,7 @@ func (g *generator) provider(i int, j job) provider.Provider {
 			Postcode: pc.Code + " " + postcodeLetters(g.r), City: pc.Place,
 		})
 	}
-	p.Name = name(g.r, pick(g.r, kind.names), p.Locations[0].City)
+	p.Name = name(g.r, pick(g.r, kind.names), p.Locations[0].City, p.Locations[0].Postcode[:4])
 	p.AGBCodes = []provider.AGBCode{g.agb(kind)}
 	if cp.careType == "huisarts" || cp.careType == "gezondheidscentrum" {
 		for range 1 + g.r.IntN(3) { // the GPs of the practice
@@ -237,6 +240,20 @@ func (g *generator) provider(i int, j job) provider.Provider {
 func (v *variant) touches(s slot) bool {
 	_, set := v.set[s]
 	return set || slices.Contains(v.drop, s) || slices.Contains(v.noProof, s)
+}
+
+// inPlace returns a PC4 area of place, or any when the place has none.
+func (g *generator) inPlace(place string) geo.PC4 {
+	var in []geo.PC4
+	for _, pc := range g.pc4s {
+		if pc.Place == place {
+			in = append(in, pc)
+		}
+	}
+	if len(in) == 0 {
+		return g.pc4s[g.r.IntN(len(g.pc4s))]
+	}
+	return in[g.r.IntN(len(in))]
 }
 
 // near returns a PC4 area whose code starts with prefix (the same region), or any.

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -216,6 +217,25 @@ func TestPartsAreChosenAndSomeProvidersHaveContracts(t *testing.T) {
 	for _, c := range contractPlans {
 		if running[c.policy] == 0 {
 			t.Errorf("no provider has the contract under %s", c.policy)
+		}
+	}
+}
+
+// A name says where the provider is: a region in the name is the region of its main
+// location's postcode, a place in the name is its place, and a UMC is in a city that has one.
+func TestNamesMatchPlaces(t *testing.T) {
+	lib := loadLibrary(t)
+	for _, p := range Generate(lib, 2000, 1) {
+		loc := p.Locations[0]
+		for _, rg := range regions {
+			if strings.HasSuffix(p.Name, " "+rg.name) || strings.HasPrefix(p.Name, rg.name+" ") {
+				if want := regionOf(loc.Postcode[:4]); rg.name != want && !strings.Contains(p.Name, want) {
+					t.Errorf("%s is in %s (%s), region %s", p.Name, loc.City, loc.Postcode, want)
+				}
+			}
+		}
+		if slices.Contains(p.CareTypes, "umc") && !slices.Contains(umcCities, loc.City) {
+			t.Errorf("%s is in %s, which has no university medical centre", p.Name, loc.City)
 		}
 	}
 }

@@ -46,10 +46,6 @@ var careKinds = map[string]careKind{
 var otherKind = careKind{weight: 1, agbPrefix: "06", maxLocs: 1, names: []string{"Zorgcentrum {regio}", "Zorginstelling {naam}"}}
 
 var (
-	regions = []string{"Twente", "Rivierenland", "Kennemerland", "Zaanstreek", "Achterhoek", "Gooi en Vechtstreek", "West-Friesland",
-		"Drechtsteden", "Midden-Brabant", "De Peel", "Zuid-Limburg", "Noord-Limburg", "Fryslân", "Groningen-Noord", "Drenthe",
-		"Flevoland", "Veluwe", "Betuwe", "Haaglanden", "Rijnmond", "Holland Rijnland", "Zeeland", "West-Brabant", "Eemland",
-		"Salland", "Noordoostpolder", "Voorne-Putten", "Alblasserwaard", "Kempen", "Oost-Achterhoek"}
 	houseNames = []string{"De Maasoever", "De Linde", "Het Eikenhof", "De Boogaard", "Rijnstate", "De Vecht", "Het Zonnehuis",
 		"De Horst", "Waterland", "De Beukenhorst", "Het Baken", "De Lichtenberg", "De Sterrenberg", "Het Lindenhof",
 		"De Kempenaer", "Het Duin", "De Lek", "Meerzicht", "Heuvelrug", "De Dijk", "Het Veer", "De Waard", "IJsselzicht", "Berkenrode"}
@@ -68,9 +64,41 @@ var (
 
 func pick(r *rand.Rand, xs []string) string { return xs[r.IntN(len(xs))] }
 
-// name fills a name pattern.
-func name(r *rand.Rand, pattern, place string) string {
-	repl := strings.NewReplacer("{plaats}", place, "{regio}", pick(r, regions), "{naam}", pick(r, houseNames),
+// regions names the region of a PC4 area by the first two digits of its code (ranges
+// that start at the code given, until the next): so that a name says where the provider is.
+var regions = []struct {
+	from string
+	name string
+}{
+	{"10", "Amstelland"}, {"12", "Gooi en Vechtstreek"}, {"13", "Flevoland"}, {"14", "Zaanstreek"}, {"16", "West-Friesland"},
+	{"17", "Noord-Holland Noord"}, {"18", "Kennemerland"}, {"22", "Holland Rijnland"}, {"25", "Haaglanden"}, {"27", "Zoetermeer"},
+	{"28", "Midden-Holland"}, {"30", "Rijnmond"}, {"32", "Voorne-Putten"}, {"33", "Drechtsteden"}, {"34", "Utrecht"},
+	{"37", "Eemland"}, {"39", "Utrechtse Heuvelrug"}, {"40", "Rivierenland"}, {"42", "Alblasserwaard"}, {"43", "Zeeland"},
+	{"46", "West-Brabant"}, {"50", "Midden-Brabant"}, {"52", "Noordoost-Brabant"}, {"55", "Kempen"}, {"57", "De Peel"},
+	{"58", "Noord-Limburg"}, {"60", "Midden-Limburg"}, {"61", "Zuid-Limburg"}, {"65", "Rijk van Nijmegen"}, {"67", "Veluwe"},
+	{"68", "Arnhem en de Liemers"}, {"70", "Achterhoek"}, {"73", "Veluwe"}, {"74", "Salland"}, {"75", "Twente"},
+	{"77", "Vechtdal"}, {"78", "Drenthe"}, {"80", "IJsselland"}, {"82", "Flevoland"}, {"83", "Noordoostpolder"},
+	{"84", "Fryslân"}, {"93", "Drenthe"}, {"95", "Groningen"},
+}
+
+// regionOf returns the region of a PC4 code.
+func regionOf(pc4 string) string {
+	name := regions[0].name
+	for _, rg := range regions {
+		if pc4[:2] >= rg.from {
+			name = rg.name
+		}
+	}
+	return name
+}
+
+// umcCities are the places with a university medical centre: a UMC is named after one.
+var umcCities = []string{"Amsterdam", "Rotterdam", "Utrecht", "Leiden", "Groningen", "Nijmegen", "Maastricht"}
+
+// name fills a name pattern for a provider whose main location is in place, in the PC4
+// area pc4.
+func name(r *rand.Rand, pattern, place, pc4 string) string {
+	repl := strings.NewReplacer("{plaats}", place, "{regio}", regionOf(pc4), "{naam}", pick(r, houseNames),
 		"{wijk}", pick(r, quarters), "{heilige}", pick(r, saints))
 	s := repl.Replace(pattern)
 	for strings.Contains(s, "{achternaam}") {

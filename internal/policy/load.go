@@ -31,16 +31,16 @@ type Library struct {
 // Compiled is a validated policy with its rules compiled.
 type Compiled struct {
 	*Policy
-	File    string
-	Raw     []byte
-	Rules   []*Rule // by requirement index; nil where a requirement has no rule
-	PartOf  []int   // by requirement index: the index in Parts of its part, -1 for the base contract
+	File   string
+	Raw    []byte
+	Rules  []*Rule // by requirement index; nil where a requirement has no rule
+	PartOf []int   // by requirement index: the index in Parts of its part, -1 for the base contract
 	// Requires is, by part index, the index of the part it requires (-1 the base
 	// contract), or -2 when it requires none.
 	Requires []int
-	Status  Status  // draft or published; a policy read from files is published
-	Version int     // the stored version (see Record); 0 when not stored
-	lines   lineMap
+	Status   Status // draft or published; a policy read from files is published
+	Version  int    // the stored version (see Record); 0 when not stored
+	lines    lineMap
 }
 
 // FactKeys lists every fact the policy's rules and evidence requirements refer to, once,

@@ -2,6 +2,8 @@ package policy
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"path"
@@ -285,6 +287,43 @@ func (s *Service) Publish(ctx context.Context, actor identity.Principal, id stri
 	}
 	s.Library.Add(&pub)
 	return &pub, nil
+}
+
+// Install stores the shipped policy files as published (see the function Install): the
+// operator's tool, `zorginkoop demo`. Only new and changed files are stored, each with an
+// entry in the audit trail, all in one transaction; unchanged ones keep their version.
+func (s *Service) Install(ctx context.Context, actor identity.Principal, files map[string][]byte) ([]*Compiled, error) {
+	if !actor.IsOperator() {
+		s.denied(ctx, actor, ActionInstall, "policies", "", "only the platform operator installs policy files")
+		return nil, errMayNotWrite
+	}
+	var changed []*Compiled
+	err := identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
+		var before map[string]Record
+		var err error
+		if changed, before, err = install(ctx, s.Library, s.Store, s.Now().UTC(), files); err != nil {
+			return err
+		}
+		for _, c := range changed {
+			var old *version
+			if r, ok := before[c.ID]; ok {
+				sum := sha256.Sum256(r.Raw)
+				old = &version{Status: r.Status, Version: r.Version, File: r.File, SHA256: hex.EncodeToString(sum[:])}
+			}
+			if err := identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionInstall, Subject: "policy:" + c.ID,
+				Scope: c.Insurer, Before: audit.JSON(old), After: audit.JSON(versionOf(c))}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range changed {
+		s.Library.Add(c)
+	}
+	return changed, nil
 }
 
 // denied records a refused attempt; the refusal stands even if recording it fails.

@@ -1,9 +1,11 @@
 package policy
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
+	"sort"
 	"time"
 
 	"zorginkoop/internal/apperr"
@@ -88,43 +90,67 @@ func LoadStored(ctx context.Context, base fs.FS, st Store) (*Library, error) {
 	return lib, nil
 }
 
-// Install validates policy files and stores them as published; nothing is stored if any
-// file is invalid. It is the operator's tool (zorginkoop demo): insurers upload drafts and
-// publish them through Service, which checks who may.
+// Install validates policy files and stores as published those that are new or differ
+// from what is stored, leaving unchanged ones (and their versions) alone; nothing is stored
+// if any file is invalid. It returns the policies it stored, which it adds to lib. It
+// seeds test databases; the operator's command (zorginkoop demo) uses Service.Install,
+// which records each change in the audit trail.
 func Install(ctx context.Context, lib *Library, st Store, now time.Time, files map[string][]byte) ([]*Compiled, error) {
-	var (
-		errs     apperr.List
-		compiled []*Compiled
-	)
+	changed, _, err := install(ctx, lib, st, now, files)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range changed {
+		lib.Add(c)
+	}
+	return changed, nil
+}
+
+// install parses files and stores the new and changed ones; it returns them with their new
+// versions, and the records they replaced by id.
+func install(ctx context.Context, lib *Library, st Store, now time.Time, files map[string][]byte) ([]*Compiled, map[string]Record, error) {
+	var errs apperr.List
+	stored, err := st.PolicyRecords(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	before := map[string]Record{}
+	for _, r := range stored {
+		before[r.ID] = r
+	}
+	var changed []*Compiled
 	for name, data := range files {
 		c, err := lib.Parse(name, data)
 		if err != nil {
 			errs = append(errs, apperr.Errors(err)...)
 			continue
 		}
-		compiled = append(compiled, c)
+		if old, ok := before[c.ID]; !ok || old.Status != Published || !bytes.Equal(old.Raw, c.Raw) {
+			changed = append(changed, c)
+		}
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		return nil, nil, errs
 	}
-	recs := make([]Record, len(compiled))
-	for i, c := range compiled {
+	sort.Slice(changed, func(i, j int) bool { return changed[i].ID < changed[j].ID })
+	recs := make([]Record, len(changed))
+	for i, c := range changed {
 		recs[i] = Record{ID: c.ID, File: c.File, Raw: c.Raw, LoadedAt: now, Status: Published, Insurer: c.Insurer}
 	}
-	if err := st.SavePolicies(ctx, recs); err != nil {
-		return nil, err
+	if len(recs) > 0 {
+		if err := st.SavePolicies(ctx, recs); err != nil {
+			return nil, nil, err
+		}
 	}
-	stored, err := st.PolicyRecords(ctx)
-	if err != nil {
-		return nil, err
+	if stored, err = st.PolicyRecords(ctx); err != nil {
+		return nil, nil, err
 	}
 	version := map[string]int{}
 	for _, r := range stored {
 		version[r.ID] = r.Version
 	}
-	for _, c := range compiled {
+	for _, c := range changed {
 		c.Status, c.Version = Published, version[c.ID]
-		lib.Add(c)
 	}
-	return compiled, nil
+	return changed, before, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,8 @@ type overviewRow struct {
 	Score         int
 	MaxScore      int
 	OpenKnockouts []string // titles of knock-out requirements not met or unknown
+	// Parts are the parts of the contract whose conditions were judged, with the outcome.
+	Parts []assessment.PartOutcome
 }
 
 type outcomeCount struct {
@@ -43,15 +46,80 @@ type overview struct {
 	CareType string             // filter; empty for all
 	Query    string             // filter: part of a name or id; empty for all
 	Outcomes []assessment.Outcome
-	Rows     []overviewRow
-	Total    int // rows that match the filters
-	First    int // 1-based number of the first row shown
-	Last     int
-	PrevURL  string
-	NextURL  string
-	CSVURL   string // downloads with the same filters
-	XLSXURL  string
-	CSRF     string // the token of the form that runs an assessment
+	// Part and PartOutcome filter by a part's outcome; empty for all.
+	Part         string
+	PartOutcome  assessment.Outcome
+	PartOutcomes []partOutcomeOption
+	PartTotals   []partTotal // per part of the run, how the providers came out
+	Rows         []overviewRow
+	Total        int // rows that match the filters
+	First        int // 1-based number of the first row shown
+	Last         int
+	PrevURL      string
+	NextURL      string
+	CSVURL       string // downloads with the same filters
+	XLSXURL      string
+	CSRF         string // the token of the form that runs an assessment
+}
+
+// partOutcomeOption is an outcome in the filter on a part's outcome.
+type partOutcomeOption struct {
+	Outcome assessment.Outcome
+	Text    string
+}
+
+func partOutcomeOptions() []partOutcomeOption {
+	var out []partOutcomeOption
+	for _, o := range assessment.PartOutcomes {
+		text := assessment.OutcomeNames[o] // "niet aangevraagd of aangeboden": any part
+		if o != assessment.NotRequested {
+			text = assessment.PartOutcomeName(&policy.Part{}, o)
+		}
+		out = append(out, partOutcomeOption{o, text})
+	}
+	return out
+}
+
+// partTotal is one part of the contract in the overview's totals: per outcome how many
+// providers came out so, each linking to them.
+type partTotal struct {
+	Title      string
+	Initiative policy.Initiative
+	ToAll      bool
+	Counts     []partCount
+}
+
+type partCount struct {
+	Outcome assessment.Outcome
+	Text    string // Dutch, for this part
+	Count   int
+	URL     string // the overview filtered by this outcome of the part
+}
+
+// partTotals are the totals per part of run, linked from base (the overview's path).
+func partTotals(pol *policy.Compiled, run *assessment.RunCounts, base string) []partTotal {
+	var out []partTotal
+	for i := range run.Parts {
+		pc := &run.Parts[i]
+		pt, _, ok := pol.Part(pc.Part)
+		if !ok {
+			pt = &policy.Part{ID: pc.Part, Title: pc.Part}
+		}
+		t := partTotal{Title: pt.Title, Initiative: pt.Initiative, ToAll: pt.OfferedToAll}
+		for _, o := range assessment.PartOutcomes {
+			if pc.Count(o) == 0 {
+				continue
+			}
+			q := url.Values{"onderdeel": {pc.Part}, "onderdeel_uitkomst": {string(o)}}
+			text := assessment.PartOutcomeName(pt, o)
+			if o == assessment.OutOfScope {
+				text = "staat niet open voor hun zorgsoort" // a count of providers, not one
+			}
+			t.Counts = append(t.Counts, partCount{Outcome: o, Text: text, Count: pc.Count(o), URL: base + "?" + q.Encode()})
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // overviewFilter reads the filters of the overview and its downloads from the query
@@ -59,9 +127,10 @@ type overview struct {
 func overviewFilter(r *http.Request) (assessment.SummaryFilter, url.Values) {
 	q := r.URL.Query()
 	f := assessment.SummaryFilter{Outcome: assessment.Outcome(q.Get("uitkomst")), CareType: q.Get("zorgsoort"),
-		Query: strings.TrimSpace(q.Get("zoek"))}
+		Query: strings.TrimSpace(q.Get("zoek")), Part: q.Get("onderdeel"), PartOutcome: assessment.Outcome(q.Get("onderdeel_uitkomst"))}
 	keep := url.Values{}
-	for key, v := range map[string]string{"uitkomst": string(f.Outcome), "zorgsoort": f.CareType, "zoek": f.Query} {
+	for key, v := range map[string]string{"uitkomst": string(f.Outcome), "zorgsoort": f.CareType, "zoek": f.Query,
+		"onderdeel": f.Part, "onderdeel_uitkomst": string(f.PartOutcome)} {
 		if v != "" {
 			keep.Set(key, v)
 		}
@@ -83,7 +152,7 @@ func (h *Handler) overview(r *http.Request) (*overview, error) {
 	}
 	f.Offset, f.Limit = (pageNo-1)*assessmentPerPage, assessmentPerPage
 	ov := &overview{Policy: pol, Outcomes: assessment.Outcomes, Outcome: f.Outcome, CareType: f.CareType, Query: f.Query,
-		CSRF: httpauth.CSRFToken(r.Context())}
+		Part: f.Part, PartOutcome: f.PartOutcome, PartOutcomes: partOutcomeOptions(), CSRF: httpauth.CSRFToken(r.Context())}
 	base := "/beleid/" + url.PathEscape(pol.ID) + "/beoordeling"
 	ov.CSVURL, ov.XLSXURL = base+".csv", base+".xlsx"
 	if q := keep.Encode(); q != "" {
@@ -101,8 +170,9 @@ func (h *Handler) overview(r *http.Request) (*overview, error) {
 	for _, o := range assessment.Outcomes {
 		ov.Counts = append(ov.Counts, outcomeCount{o, page.Run.Count(o)})
 	}
+	ov.PartTotals = partTotals(pol, page.Run, base)
 	for i := range page.Summaries {
-		ov.Rows = append(ov.Rows, row(pol, &page.Summaries[i]))
+		ov.Rows = append(ov.Rows, row(pol, page.Run, &page.Summaries[i]))
 	}
 	if len(ov.Rows) > 0 {
 		ov.First = f.Offset + 1
@@ -125,10 +195,15 @@ func (h *Handler) overview(r *http.Request) (*overview, error) {
 	return ov, nil
 }
 
-func row(pol *policy.Compiled, s *assessment.Summary) overviewRow {
+func row(pol *policy.Compiled, run *assessment.RunCounts, s *assessment.Summary) overviewRow {
 	r := overviewRow{ProviderID: s.ProviderID, ProviderName: s.ProviderName, Outcome: s.Outcome, Score: s.Score, MaxScore: s.MaxScore}
 	for _, k := range s.OpenKnockouts(pol) {
 		r.OpenKnockouts = append(r.OpenKnockouts, k.Requirement.Title)
+	}
+	for _, p := range run.PartsOf(pol, s) {
+		if p.Outcome.Judged() {
+			r.Parts = append(r.Parts, p)
+		}
 	}
 	return r
 }
@@ -156,8 +231,28 @@ func (h *Handler) runAssessment(w http.ResponseWriter, r *http.Request) error {
 
 var exportHeader = []string{"Zorgaanbieder", "ID", "Uitkomst", "Score", "Maximale score", "Minimumeisen niet voldaan of onbekend"}
 
+// exportColumns is the header of a download of run: exportHeader, then one column per
+// part of the contract, headed by its title (and its id, should two titles be the same:
+// a spreadsheet table needs every heading once).
+func exportColumns(pol *policy.Compiled, run *assessment.RunCounts) []string {
+	cols := slices.Clone(exportHeader)
+	seen := map[string]bool{}
+	for _, c := range cols {
+		seen[strings.ToLower(c)] = true
+	}
+	for _, pc := range run.Parts {
+		title := assessment.PartTitle(pol, pc.Part)
+		if seen[strings.ToLower(title)] {
+			title += " (" + pc.Part + ")"
+		}
+		seen[strings.ToLower(title)] = true
+		cols = append(cols, title)
+	}
+	return cols
+}
+
 // exportRecord is one provider in a download; record is reused between calls.
-func exportRecord(pol *policy.Compiled, s *assessment.Summary, record []string) []string {
+func exportRecord(pol *policy.Compiled, run *assessment.RunCounts, s *assessment.Summary, record []string) []string {
 	var open strings.Builder
 	for i, k := range s.OpenKnockouts(pol) {
 		if i > 0 {
@@ -165,37 +260,50 @@ func exportRecord(pol *policy.Compiled, s *assessment.Summary, record []string) 
 		}
 		open.WriteString(k.Requirement.Title)
 	}
-	return append(record[:0], s.ProviderName, s.ProviderID, assessment.OutcomeNames[s.Outcome],
+	record = append(record[:0], s.ProviderName, s.ProviderID, assessment.OutcomeNames[s.Outcome],
 		strconv.Itoa(s.Score), strconv.Itoa(s.MaxScore), open.String())
+	parts := run.PartsOf(pol, s)
+	for k := range run.Parts {
+		text := ""
+		if k < len(parts) {
+			text = parts[k].OutcomeText
+		}
+		record = append(record, text)
+	}
+	return record
 }
 
 // export streams the latest run of the page's policy with the page's filters (all pages):
 // begin is called with the run before the first row, row with each provider. begin is
 // called only once the caller may read the run, so a refusal gets its own answer.
 func (h *Handler) export(w http.ResponseWriter, r *http.Request, begin func(*policy.Compiled, *assessment.RunCounts) error,
-	row func(pol *policy.Compiled, s *assessment.Summary) error) error {
+	row func(pol *policy.Compiled, run *assessment.RunCounts, s *assessment.Summary) error) error {
 	actor := principal(r)
 	pol, err := h.Policies.Policy(r.Context(), actor, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	f, _ := overviewFilter(r)
-	return h.Assessments.EachSummary(r.Context(), actor, pol.ID, f, func(run *assessment.RunCounts) error {
+	var run *assessment.RunCounts
+	return h.Assessments.EachSummary(r.Context(), actor, pol.ID, f, func(rc *assessment.RunCounts) error {
+		run = rc
 		return begin(pol, run)
-	}, func(s *assessment.Summary) error { return row(pol, s) })
+	}, func(s *assessment.Summary) error { return row(pol, run, s) })
 }
 
 // assessmentCSV writes the overview as CSV, row by row from the store (csvout: the way
 // Dutch spreadsheet programs open it, every cell guarded against formulas).
 func (h *Handler) assessmentCSV(w http.ResponseWriter, r *http.Request) error {
 	var cw *csvout.Writer
-	record := make([]string, 0, len(exportHeader))
+	var record []string
 	err := h.export(w, r, func(pol *policy.Compiled, run *assessment.RunCounts) error {
 		csvout.Download(w, exportName(pol, run, "csv"))
-		cw = csvout.New(w, exportHeader)
+		cols := exportColumns(pol, run)
+		cw = csvout.New(w, cols)
+		record = make([]string, 0, len(cols))
 		return nil
-	}, func(pol *policy.Compiled, s *assessment.Summary) error {
-		record = exportRecord(pol, s, record)
+	}, func(pol *policy.Compiled, run *assessment.RunCounts, s *assessment.Summary) error {
+		record = exportRecord(pol, run, s, record)
 		return cw.Write(record)
 	})
 	if cw == nil {
@@ -218,21 +326,24 @@ func (h *Handler) assessmentXLSX(w http.ResponseWriter, r *http.Request) error {
 	defer f.Close()
 	const sheet = "Beoordeling"
 	var (
-		sw   *excelize.StreamWriter
-		name string
-		rows int
+		sw     *excelize.StreamWriter
+		name   string
+		rows   int
+		cols   []string
+		record []string
+		values []any
 	)
-	record := make([]string, 0, len(exportHeader))
-	values := make([]any, len(exportHeader))
 	err := h.export(w, r, func(pol *policy.Compiled, run *assessment.RunCounts) error {
 		name = exportName(pol, run, "xlsx")
+		cols = exportColumns(pol, run)
+		record, values = make([]string, 0, len(cols)), make([]any, len(cols))
 		var err error
-		if sw, err = startSheet(f, sheet); err != nil {
+		if sw, err = startSheet(f, sheet, cols); err != nil {
 			return fmt.Errorf("build xlsx: %w", err)
 		}
 		return nil
-	}, func(pol *policy.Compiled, s *assessment.Summary) error {
-		record = exportRecord(pol, s, record)
+	}, func(pol *policy.Compiled, run *assessment.RunCounts, s *assessment.Summary) error {
+		record = exportRecord(pol, run, s, record)
 		for i, v := range record {
 			values[i] = v
 		}
@@ -246,7 +357,7 @@ func (h *Handler) assessmentXLSX(w http.ResponseWriter, r *http.Request) error {
 	}
 	// A table gives the header its filter buttons; File.AutoFilter would read the whole
 	// streamed sheet back into memory.
-	last, _ := excelize.CoordinatesToCellName(len(exportHeader), rows+1)
+	last, _ := excelize.CoordinatesToCellName(len(cols), rows+1)
 	noStripes := false
 	if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "Beoordeling", StyleName: "TableStyleLight1", ShowRowStripes: &noStripes}); err != nil {
 		return fmt.Errorf("build xlsx: %w", err)
@@ -262,8 +373,8 @@ func (h *Handler) assessmentXLSX(w http.ResponseWriter, r *http.Request) error {
 }
 
 // startSheet names the first sheet and returns its stream writer with the column widths,
-// the frozen bold header row written.
-func startSheet(f *excelize.File, sheet string) (*excelize.StreamWriter, error) {
+// the frozen bold header row of cols written.
+func startSheet(f *excelize.File, sheet string, cols []string) (*excelize.StreamWriter, error) {
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return nil, err
 	}
@@ -276,6 +387,11 @@ func startSheet(f *excelize.File, sheet string) (*excelize.StreamWriter, error) 
 			return nil, err
 		}
 	}
+	if len(cols) > len(exportHeader) { // the parts
+		if err := sw.SetColWidth(len(exportHeader)+1, len(cols), 32); err != nil {
+			return nil, err
+		}
+	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return nil, err
 	}
@@ -283,8 +399,8 @@ func startSheet(f *excelize.File, sheet string) (*excelize.StreamWriter, error) 
 	if err != nil {
 		return nil, err
 	}
-	header := make([]any, len(exportHeader))
-	for i, s := range exportHeader {
+	header := make([]any, len(cols))
+	for i, s := range cols {
 		header[i] = excelize.Cell{StyleID: bold, Value: s}
 	}
 	return sw, sw.SetRow("A1", header)
@@ -303,7 +419,53 @@ type providerAssessment struct {
 	Policy   *policy.Compiled
 	Provider *provider.Provider
 	Result   *assessment.Result
+	Contract []contractLine // the base contract, then every part
+	Groups   []itemGroup    // the judged requirements per part, base contract first
 	Facts    []factLine
+}
+
+// contractLine is the outcome of the base contract or of one part, explained.
+type contractLine struct {
+	assessment.PartResult
+	ToAll    bool   // a part the insurer offers to every provider of its care types
+	Requires string // the title of the agreement this part adds to, if any
+}
+
+// itemGroup is the judged requirements of the base contract or of one part.
+type itemGroup struct {
+	Title  string
+	Base   bool
+	Judged bool   // false: a part not asked for, not offered or not open to the provider
+	Why    string // why its conditions were not judged
+	Items  []assessment.Item
+}
+
+// contractView sets the drill-down's contract lines and its requirements per part.
+func (v *providerAssessment) contractView() {
+	pol := v.Policy
+	for _, c := range v.Result.Contract {
+		line := contractLine{PartResult: c}
+		if pt, _, ok := pol.Part(c.Part); ok && !c.Base {
+			line.ToAll = pt.OfferedToAll
+			switch {
+			case pt.Requires == "":
+			case pt.Requires == pol.Base.ID:
+				line.Requires = pol.Base.Title
+			default:
+				line.Requires = assessment.PartTitle(pol, pt.Requires)
+			}
+		}
+		v.Contract = append(v.Contract, line)
+		g := itemGroup{Title: c.Title, Base: c.Base, Judged: c.Outcome.Judged(), Why: c.Explanation}
+		for _, it := range v.Result.Items {
+			if c.Base && it.Part == "" || !c.Base && it.Part == c.Part {
+				g.Items = append(g.Items, it)
+			}
+		}
+		if len(g.Items) > 0 {
+			v.Groups = append(v.Groups, g)
+		}
+	}
 }
 
 type factLine struct {
@@ -327,6 +489,7 @@ func (h *Handler) providerAssessmentPage(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	v := providerAssessment{Policy: pol, Provider: p, Result: res}
+	v.contractView()
 	for _, f := range p.Facts {
 		if !assessment.FactCounts(pol, &f) {
 			continue

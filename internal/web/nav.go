@@ -52,7 +52,14 @@ func ownProviders(p identity.Principal) []string {
 // that purchases its kind of care.
 type ownAssessment struct {
 	Provider *provider.Provider
-	Policies []*policy.Compiled
+	Policies []ownResult
+}
+
+// ownResult is how the provider comes out under one policy: the base contract and every
+// part, each with its outcome.
+type ownResult struct {
+	*policy.Compiled
+	Result *assessment.Result
 }
 
 type myAssessmentsView struct {
@@ -85,9 +92,14 @@ func (h *Handler) myAssessments(w http.ResponseWriter, r *http.Request) error {
 		}
 		own := ownAssessment{Provider: prov}
 		for _, c := range visible {
-			if assessment.InScope(c, prov) {
-				own.Policies = append(own.Policies, c)
+			if !assessment.InScope(c, prov) {
+				continue
 			}
+			res, err := h.Assessments.AssessProvider(r.Context(), p, c.ID, prov.ID)
+			if err != nil {
+				return err
+			}
+			own.Policies = append(own.Policies, ownResult{Compiled: c, Result: res})
 		}
 		v.Provider = append(v.Provider, own)
 	}

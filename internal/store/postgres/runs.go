@@ -19,6 +19,9 @@ func (db *DB) SaveRun(ctx context.Context, run *assessment.Run) error {
 		if err := tx.QueryRowContext(ctx, db.Q(sqlstore.InsertRun), db.RunArgs(run)...).Scan(&id); err != nil {
 			return err
 		}
+		if err := db.SaveRunParts(ctx, tx, id, run.Parts); err != nil {
+			return err
+		}
 		rows := make([][]any, len(run.Summaries))
 		for i := range run.Summaries {
 			rows[i] = sqlstore.SummaryRow(id, i, &run.Summaries[i])

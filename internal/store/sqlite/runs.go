@@ -18,8 +18,11 @@ func (db *DB) SaveRun(ctx context.Context, run *assessment.Run) error {
 		if err := tx.QueryRowContext(ctx, sqlstore.InsertRun, db.RunArgs(run)...).Scan(&id); err != nil {
 			return fmt.Errorf("save run: %w", err)
 		}
+		if err := db.SaveRunParts(ctx, tx, id, run.Parts); err != nil {
+			return fmt.Errorf("save run: %w", err)
+		}
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO assessment_summaries (`+strings.Join(sqlstore.SummaryColumns, ", ")+
-			`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+			`) VALUES (?`+strings.Repeat(", ?", len(sqlstore.SummaryColumns)-1)+`)`)
 		if err != nil {
 			return fmt.Errorf("save run: %w", err)
 		}

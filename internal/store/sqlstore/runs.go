@@ -15,21 +15,71 @@ import (
 // InsertRun is the SQL (with ? placeholders) that inserts a run and returns its id; its
 // arguments come from RunArgs.
 const InsertRun = `INSERT INTO assessment_runs
-	(policy_id, started_at, finished_at, providers, eligible, not_eligible, incomplete)
-	VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	(policy_id, policy_version, started_at, finished_at, providers, eligible, not_eligible, incomplete)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 // RunArgs returns the arguments of InsertRun for run.
 func (db *DB) RunArgs(run *assessment.Run) []any {
-	return []any{run.PolicyID, db.Dialect.Time(run.StartedAt), db.Dialect.Time(run.FinishedAt),
+	return []any{run.PolicyID, run.PolicyVersion, db.Dialect.Time(run.StartedAt), db.Dialect.Time(run.FinishedAt),
 		run.Providers, run.Eligible, run.NotEligible, run.Incomplete}
 }
 
+// SaveRunParts stores the parts of run runID with their counts, in tx: a few rows, one
+// per part of the policy.
+func (db *DB) SaveRunParts(ctx context.Context, tx *sql.Tx, runID int64, parts []assessment.PartCounts) error {
+	for i, p := range parts {
+		_, err := tx.ExecContext(ctx, db.Q(`INSERT INTO assessment_run_parts
+			(run_id, pos, part_id, eligible, not_eligible, incomplete, out_of_scope, not_requested)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), runID, i, p.Part, p.Eligible, p.NotEligible, p.Incomplete, p.OutOfScope, p.NotRequested)
+		if err != nil {
+			return fmt.Errorf("save part %s of run: %w", p.Part, err)
+		}
+	}
+	return nil
+}
+
 // SummaryColumns are the columns of assessment_summaries, in the order of SummaryRow.
-var SummaryColumns = []string{"run_id", "pos", "provider_id", "provider_name", "outcome", "score", "max_score", "statuses"}
+var SummaryColumns = []string{"run_id", "pos", "provider_id", "provider_name", "outcome", "score", "max_score", "statuses", "part_outcomes"}
 
 // SummaryRow returns the values of summary pos of run id.
 func SummaryRow(runID int64, pos int, s *assessment.Summary) []any {
-	return []any{runID, pos, s.ProviderID, s.ProviderName, string(s.Outcome), s.Score, s.MaxScore, encodeStatuses(s.Statuses)}
+	return []any{runID, pos, s.ProviderID, s.ProviderName, string(s.Outcome), s.Score, s.MaxScore, encodeStatuses(s.Statuses),
+		encodePartOutcomes(s.PartOutcomes)}
+}
+
+// partOutcomeCodes are the one-letter codes of the part outcomes as stored: one letter
+// per part, so that a part's outcome is substr(part_outcomes, pos + 1, 1).
+var partOutcomeCodes = map[assessment.Outcome]byte{
+	assessment.Eligible: 'e', assessment.NotEligible: 'n', assessment.Incomplete: 'i',
+	assessment.OutOfScope: 'o', assessment.NotRequested: '-',
+}
+
+var partOutcomeOfCode = func() map[byte]assessment.Outcome {
+	m := map[byte]assessment.Outcome{}
+	for o, c := range partOutcomeCodes {
+		m[c] = o
+	}
+	return m
+}()
+
+func encodePartOutcomes(os []assessment.Outcome) string {
+	b := make([]byte, len(os))
+	for i, o := range os {
+		c, ok := partOutcomeCodes[o]
+		if !ok {
+			c = '?' // read back as an unknown outcome, never as another one
+		}
+		b[i] = c
+	}
+	return string(b)
+}
+
+// decodePartOutcomesInto appends the part outcomes of s to dst.
+func decodePartOutcomesInto(dst []assessment.Outcome, s string) []assessment.Outcome {
+	for i := 0; i < len(s); i++ {
+		dst = append(dst, partOutcomeOfCode[s[i]])
+	}
+	return dst
 }
 
 func encodeStatuses(ss []assessment.Status) string {
@@ -58,9 +108,14 @@ func decodeStatusesInto(dst []assessment.Status, s string) []assessment.Status {
 func (db *DB) LatestRun(ctx context.Context, policyID string) (*assessment.RunCounts, error) {
 	run := &assessment.RunCounts{}
 	var started, finished Timestamp
-	err := db.Read.QueryRowContext(ctx, db.Q(`SELECT id, policy_id, started_at, finished_at, providers, eligible, not_eligible, incomplete
+	tx, err := db.Read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("read run: %w", err)
+	}
+	defer tx.Rollback()
+	err = tx.QueryRowContext(ctx, db.Q(`SELECT id, policy_id, policy_version, started_at, finished_at, providers, eligible, not_eligible, incomplete
 		FROM assessment_runs WHERE policy_id = ? ORDER BY id DESC LIMIT 1`), policyID).
-		Scan(&run.ID, &run.PolicyID, &started, &finished, &run.Providers, &run.Eligible, &run.NotEligible, &run.Incomplete)
+		Scan(&run.ID, &run.PolicyID, &run.PolicyVersion, &started, &finished, &run.Providers, &run.Eligible, &run.NotEligible, &run.Incomplete)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.NotFoundf("policy %q has not been assessed yet", policyID)
 	}
@@ -68,7 +123,32 @@ func (db *DB) LatestRun(ctx context.Context, policyID string) (*assessment.RunCo
 		return nil, fmt.Errorf("read run: %w", err)
 	}
 	run.StartedAt, run.FinishedAt = started.Time, finished.Time
+	if run.Parts, err = runParts(ctx, tx, db.Q, run.ID); err != nil {
+		return nil, err
+	}
 	return run, nil
+}
+
+// runParts reads the parts of run runID with their counts, in the run's order.
+func runParts(ctx context.Context, tx *sql.Tx, q func(string) string, runID int64) ([]assessment.PartCounts, error) {
+	rows, err := tx.QueryContext(ctx, q(`SELECT part_id, eligible, not_eligible, incomplete, out_of_scope, not_requested
+		FROM assessment_run_parts WHERE run_id = ? ORDER BY pos`), runID)
+	if err != nil {
+		return nil, fmt.Errorf("read parts of run %d: %w", runID, err)
+	}
+	defer rows.Close()
+	var parts []assessment.PartCounts // nil for a policy without parts, as saved
+	for rows.Next() {
+		var p assessment.PartCounts
+		if err := rows.Scan(&p.Part, &p.Eligible, &p.NotEligible, &p.Incomplete, &p.OutOfScope, &p.NotRequested); err != nil {
+			return nil, fmt.Errorf("read parts of run %d: %w", runID, err)
+		}
+		parts = append(parts, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read parts of run %d: %w", runID, err)
+	}
+	return parts, nil
 }
 
 // summaryWhere returns the condition on the summaries s of run runID that f selects, and
@@ -85,6 +165,16 @@ func summaryWhere(runID int64, f assessment.SummaryFilter) (string, []any) {
 		conds = append(conds, `EXISTS (SELECT 1 FROM provider_care_types c WHERE c.provider_id = s.provider_id AND c.care_type = ?)`)
 		args = append(args, f.CareType)
 	}
+	if f.Part != "" {
+		// The part's place in this run, which need not be its place in today's policy.
+		conds = append(conds, `substr(s.part_outcomes, (SELECT p.pos + 1 FROM assessment_run_parts p
+			WHERE p.run_id = ? AND p.part_id = ?), 1) = ?`)
+		code, ok := partOutcomeCodes[f.PartOutcome]
+		if !ok {
+			code = '?' // matches nothing: the service refuses unknown outcomes before
+		}
+		args = append(args, runID, f.Part, string([]byte{code}))
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + escapeLike(strings.ToLower(q)) + "%"
 		conds = append(conds, `(lower(s.provider_name) LIKE ? ESCAPE '\' OR lower(s.provider_id) LIKE ? ESCAPE '\')`)
@@ -93,7 +183,8 @@ func summaryWhere(runID int64, f assessment.SummaryFilter) (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-const summarySelect = `SELECT s.provider_id, s.provider_name, s.outcome, s.score, s.max_score, s.statuses FROM assessment_summaries s`
+const summarySelect = `SELECT s.provider_id, s.provider_name, s.outcome, s.score, s.max_score, s.statuses, s.part_outcomes
+	FROM assessment_summaries s`
 
 // Summaries returns one page of a run's summaries that match f, in saved order, and how
 // many match in all. The count and the page are read in one snapshot.
@@ -119,9 +210,12 @@ func (db *DB) Summaries(ctx context.Context, runID int64, f assessment.SummaryFi
 	}
 	err = scanSummaries(rows, func(s *assessment.Summary) error {
 		c := *s
-		c.Statuses = nil
+		c.Statuses, c.PartOutcomes = nil, nil
 		if len(s.Statuses) > 0 {
 			c.Statuses = slices.Clone(s.Statuses)
+		}
+		if len(s.PartOutcomes) > 0 {
+			c.PartOutcomes = slices.Clone(s.PartOutcomes)
 		}
 		out = append(out, c)
 		return nil
@@ -148,12 +242,13 @@ func (db *DB) EachSummary(ctx context.Context, runID int64, f assessment.Summary
 func scanSummaries(rows *sql.Rows, fn func(*assessment.Summary) error) error {
 	defer rows.Close()
 	var s assessment.Summary
-	var statuses string
+	var statuses, parts string
 	for rows.Next() {
-		if err := rows.Scan(&s.ProviderID, &s.ProviderName, &s.Outcome, &s.Score, &s.MaxScore, &statuses); err != nil {
+		if err := rows.Scan(&s.ProviderID, &s.ProviderName, &s.Outcome, &s.Score, &s.MaxScore, &statuses, &parts); err != nil {
 			return fmt.Errorf("read summary: %w", err)
 		}
 		s.Statuses = decodeStatusesInto(s.Statuses[:0], statuses)
+		s.PartOutcomes = decodePartOutcomesInto(s.PartOutcomes[:0], parts)
 		if err := fn(&s); err != nil {
 			return err
 		}

@@ -20,6 +20,8 @@ func RunAssessments(t *testing.T, open Opener) {
 		{"summaries filter by outcome, current care type and name or id; count and page agree", testSummaryFilters},
 		{"EachSummary streams a filtered run in saved order and stops at the callback's error", testEachSummary},
 		{"DeleteOldRuns keeps the newest runs of one policy, in the caller's transaction", testDeleteOldRuns},
+		{"a run keeps its policy version, its parts with their counts and each summary's part outcomes", testRunParts},
+		{"summaries filter by a part's outcome at the part's place in the run", testPartFilter},
 	})
 }
 
@@ -243,5 +245,129 @@ func testDeleteOldRuns(t *testing.T, db store.DB) {
 	}
 	if n, err := db.DeleteOldRuns(ctx, "zz-msz-2024", 2); err != nil || n != 0 {
 		t.Errorf("DeleteOldRuns again = %d, %v; want 0", n, err)
+	}
+}
+
+// partRun is a run of n summaries over two parts: "borstkanker" is asked for by every
+// third provider (eligible, not eligible, then not requested); "hybride" is offered to all
+// (incomplete for even positions, eligible for odd ones).
+func partRun(policyID string, n int, at time.Time) *assessment.Run {
+	r := mkRun(policyID, n, at)
+	r.PolicyVersion = 3
+	r.Parts = []assessment.PartCounts{{Part: "borstkanker"}, {Part: "hybride"}}
+	bk := []assessment.Outcome{assessment.Eligible, assessment.NotEligible, assessment.NotRequested}
+	for i := range r.Summaries {
+		s := &r.Summaries[i]
+		s.PartOutcomes = []assessment.Outcome{bk[i%3], assessment.Incomplete}
+		if i%2 == 1 {
+			s.PartOutcomes[1] = assessment.Eligible
+		}
+		for k, o := range s.PartOutcomes {
+			switch o {
+			case assessment.Eligible:
+				r.Parts[k].Eligible++
+			case assessment.NotEligible:
+				r.Parts[k].NotEligible++
+			case assessment.Incomplete:
+				r.Parts[k].Incomplete++
+			case assessment.NotRequested:
+				r.Parts[k].NotRequested++
+			}
+		}
+	}
+	r.Summaries[0].PartOutcomes[0] = assessment.OutOfScope
+	r.Parts[0].Eligible--
+	r.Parts[0].OutOfScope++
+	return r
+}
+
+func testRunParts(t *testing.T, db store.DB) {
+	ctx := context.Background()
+	run := partRun("zz-msz-2024", 7, runStart)
+	saveRuns(t, db, run)
+	got, err := db.LatestRun(ctx, "zz-msz-2024")
+	if err != nil {
+		t.Fatalf("LatestRun: %v", err)
+	}
+	same(t, "run with parts", *got, run.RunCounts)
+	if got.PolicyVersion != 3 || len(got.Parts) != 2 || got.Parts[0].OutOfScope != 1 {
+		t.Fatalf("run read back = %+v", got)
+	}
+	sums, _ := page(t, db, run.ID, assessment.SummaryFilter{Limit: 100})
+	same(t, "summaries with part outcomes", sums, run.Summaries)
+	var each []assessment.Summary
+	err = db.EachSummary(ctx, run.ID, assessment.SummaryFilter{}, func(s *assessment.Summary) error {
+		c := *s
+		c.Statuses = append([]assessment.Status(nil), s.Statuses...)
+		c.PartOutcomes = append([]assessment.Outcome(nil), s.PartOutcomes...)
+		if len(c.Statuses) == 0 {
+			c.Statuses = nil
+		}
+		each = append(each, c)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("EachSummary: %v", err)
+	}
+	same(t, "streamed summaries with part outcomes", each, run.Summaries)
+
+	// Deleting a run deletes its parts too.
+	saveRuns(t, db, mkRun("zz-msz-2024", 1, runStart.Add(time.Hour)))
+	if _, err := db.DeleteOldRuns(ctx, "zz-msz-2024", 1); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.LatestRun(ctx, "zz-msz-2024"); err != nil || got.Parts != nil || got.PolicyVersion != 0 {
+		t.Errorf("latest run without parts = %+v, %v", got, err)
+	}
+}
+
+func testPartFilter(t *testing.T, db store.DB) {
+	run := partRun("zz-msz-2024", 9, runStart)
+	// A later run whose policy has the parts the other way round: each run reads its own.
+	later := partRun("zz-msz-2024", 4, runStart.Add(time.Hour))
+	later.Parts[0], later.Parts[1] = later.Parts[1], later.Parts[0]
+	for i := range later.Summaries {
+		po := later.Summaries[i].PartOutcomes
+		po[0], po[1] = po[1], po[0]
+	}
+	saveRuns(t, db, run, later)
+	ids := func(ss []assessment.Summary) []string {
+		out := []string{}
+		for _, s := range ss {
+			out = append(out, s.ProviderID)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		runID int64
+		f     assessment.SummaryFilter
+		want  []string
+	}{
+		{"not eligible for borstkanker", run.ID, assessment.SummaryFilter{Part: "borstkanker", PartOutcome: assessment.NotEligible, Limit: 100},
+			[]string{"z-08", "z-05", "z-02"}},
+		{"out of scope for borstkanker", run.ID, assessment.SummaryFilter{Part: "borstkanker", PartOutcome: assessment.OutOfScope, Limit: 100},
+			[]string{"z-09"}},
+		{"not requested, second page", run.ID, assessment.SummaryFilter{Part: "borstkanker", PartOutcome: assessment.NotRequested, Offset: 1, Limit: 1},
+			[]string{"z-04"}},
+		{"with the base outcome", run.ID, assessment.SummaryFilter{Part: "hybride", PartOutcome: assessment.Eligible, Outcome: assessment.NotEligible, Limit: 100},
+			[]string{"z-08", "z-06", "z-04", "z-02"}},
+		{"the part's place in the later run", later.ID, assessment.SummaryFilter{Part: "borstkanker", PartOutcome: assessment.NotEligible, Limit: 100},
+			[]string{"z-03"}},
+		{"a part the run does not have", run.ID, assessment.SummaryFilter{Part: "telemonitoring", PartOutcome: assessment.Eligible, Limit: 100},
+			[]string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, total := page(t, db, tc.runID, tc.f)
+			same(t, "ids", ids(got), tc.want)
+			if tc.f.Offset == 0 && total != len(tc.want) {
+				t.Errorf("total = %d, want %d", total, len(tc.want))
+			}
+			n := 0
+			err := db.EachSummary(context.Background(), tc.runID, tc.f, func(*assessment.Summary) error { n++; return nil })
+			if err != nil || n != total {
+				t.Errorf("EachSummary gave %d, %v; want the %d Summaries counts", n, err, total)
+			}
+		})
 	}
 }

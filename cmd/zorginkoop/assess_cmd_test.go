@@ -1,0 +1,122 @@
+package main
+
+import (
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"zorginkoop/internal/apptest"
+	"zorginkoop/policies"
+)
+
+// partsData is a data dir with demo providers, assessed against the shipped policies and
+// apptest.PartsPolicy, loaded from a folder of policies (returned second).
+func partsData(t *testing.T) (dataDir, policyDir string) {
+	t.Helper()
+	dataDir, policyDir = t.TempDir(), t.TempDir()
+	err := fs.WalkDir(policies.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return os.MkdirAll(filepath.Join(policyDir, path), 0o755)
+		}
+		b, err := fs.ReadFile(policies.FS, path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(policyDir, path), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, data := apptest.PartsPolicyFile()
+	if err := os.WriteFile(filepath.Join(policyDir, name), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runCmd(t, "demo", "--data-dir", dataDir, "--policies", policyDir, "--providers", "60"); code != 0 {
+		t.Fatalf("demo: exit %d\n%s\n%s", code, out, errOut)
+	}
+	return dataDir, policyDir
+}
+
+func TestAssessShowsTheBaseContractAndEveryPart(t *testing.T) {
+	dataDir, policyDir := partsData(t)
+	assess := func(t *testing.T, args ...string) string {
+		t.Helper()
+		args = append([]string{"assess", "--data-dir", dataDir, "--policies", policyDir, "--policy", apptest.PartsPolicy}, args...)
+		code, out, errOut := runCmd(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, code, errOut)
+		}
+		return out
+	}
+
+	t.Run("text: counts per part, and per provider the base contract and every part explained", func(t *testing.T) {
+		out := assess(t, "--limit", "3")
+		for _, want := range []string{
+			"assessed 5 providers; base contract: ", // the counts of the run
+			"  part Module praktijkmanagement: ",
+			"  part Stoppen met rokenprogramma: 5 niet aangevraagd\n",
+			"  base contract Praktijkovereenkomst huisartsenzorg: ",
+			"  part Module praktijkmanagement: komt ",
+			"  part Stoppen met rokenprogramma: niet aangevraagd. De zorgaanbieder heeft dit onderdeel niet aangevraagd; de voorwaarden zijn niet beoordeeld.\n",
+			"... and 2 more providers (use --limit 0 or --json for all)",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("output lacks %q:\n%s", want, out)
+			}
+		}
+	})
+
+	var run struct {
+		Run struct {
+			PolicyVersion int `json:"policy_version"`
+			Parts         []struct {
+				Part         string `json:"part"`
+				NotRequested int    `json:"not_requested"`
+			} `json:"part_counts"`
+		} `json:"run"`
+		Summaries []struct {
+			ProviderID   string            `json:"provider_id"`
+			Outcome      string            `json:"outcome"`
+			PartOutcomes map[string]string `json:"part_outcomes"`
+		} `json:"summaries"`
+	}
+	t.Run("json: the run's summaries with the outcome per part by part id", func(t *testing.T) {
+		out := assess(t, "--json")
+		if err := json.Unmarshal([]byte(out), &run); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, out)
+		}
+		if run.Run.PolicyVersion == 0 || len(run.Run.Parts) != 2 || run.Run.Parts[1].Part != "stoppen-met-roken" ||
+			run.Run.Parts[1].NotRequested != len(run.Summaries) || len(run.Summaries) == 0 {
+			t.Fatalf("run = %+v with %d summaries", run.Run, len(run.Summaries))
+		}
+		for _, s := range run.Summaries {
+			if s.PartOutcomes["stoppen-met-roken"] != "not_requested" || s.PartOutcomes["praktijkmanagement"] == "" {
+				t.Errorf("%s: part outcomes %v", s.ProviderID, s.PartOutcomes)
+			}
+		}
+	})
+	t.Run("json: one provider's result has the contract, base first", func(t *testing.T) {
+		if len(run.Summaries) == 0 {
+			t.Skip("no run read")
+		}
+		id := run.Summaries[0].ProviderID
+		var res []struct {
+			Contract []struct {
+				Part, OutcomeText, Explanation string
+				Base                           bool
+			} `json:"contract"`
+			PartOutcomes map[string]string `json:"part_outcomes"`
+		}
+		out := assess(t, "--provider", id, "--json")
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, out)
+		}
+		if len(res) != 1 || len(res[0].Contract) != 3 || !res[0].Contract[0].Base || res[0].Contract[2].Part != "stoppen-met-roken" ||
+			res[0].Contract[2].Explanation == "" || res[0].PartOutcomes["stoppen-met-roken"] != "not_requested" {
+			t.Errorf("result = %+v", res)
+		}
+	})
+}
