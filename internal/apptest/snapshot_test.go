@@ -39,6 +39,7 @@ var rowKeys = map[string][]string{
 	"policies":               {"id"},
 	"assessment_runs":        {"id"},
 	"assessment_summaries":   {"run_id", "provider_id"},
+	"assessment_run_parts":   {"run_id", "part_id"},
 	"organisations":          {"id"},
 	"organisation_providers": {"provider_id"},
 	"users":                  {"id"},

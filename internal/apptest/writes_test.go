@@ -65,8 +65,9 @@ func policyOf(w *written, r dbRow, status string) bool {
 	return r == nil || r["status"] == status && policy.MayWrite(w.actor, r["insurer"])
 }
 
-// run: a new assessment run, with its summaries, of a policy of an insurer the actor may
-// assess for; saving it removes the oldest runs of that policy beyond the retention.
+// run: a new assessment run, with its summaries and part counts, of a policy of an insurer
+// the actor may assess for; saving it removes the oldest runs of that policy beyond the
+// retention.
 func run(w *written, c change) bool {
 	if c.before != nil && c.after == nil {
 		return oldRunOfNewRun(w, c)
@@ -77,7 +78,7 @@ func run(w *written, c change) bool {
 	switch c.table {
 	case "assessment_runs":
 		return w.mayAssessPolicy(c.after["policy_id"])
-	case "assessment_summaries":
+	case "assessment_summaries", "assessment_run_parts":
 		id := c.after["run_id"]
 		r := w.after.row("assessment_runs", id)
 		return r != nil && w.before.row("assessment_runs", id) == nil && w.mayAssessPolicy(r["policy_id"])
@@ -92,7 +93,7 @@ func oldRunOfNewRun(w *written, c change) bool {
 	switch c.table {
 	case "assessment_runs":
 		policyID = c.before["policy_id"]
-	case "assessment_summaries":
+	case "assessment_summaries", "assessment_run_parts":
 		r := w.before.row("assessment_runs", c.before["run_id"])
 		if r == nil || w.after.row("assessment_runs", c.before["run_id"]) != nil {
 			return false
@@ -324,6 +325,8 @@ func TestWriteRulesJudgeByTheActorsRights(t *testing.T) {
 		{"A's buyer runs A's policy", buyerA, run, change{table: "assessment_runs", after: dbRow{"id": "7", "policy_id": "a"}}, true},
 		{"A's buyer runs B's policy", buyerA, run, change{table: "assessment_runs", after: dbRow{"id": "8", "policy_id": "b"}}, false},
 		{"summaries of a run of B's policy", buyerA, run, change{table: "assessment_summaries", after: dbRow{"run_id": "8"}}, false},
+		{"part counts of a run of B's policy", buyerA, run, change{table: "assessment_run_parts", after: dbRow{"run_id": "8"}}, false},
+		{"part counts of a new run of A's policy", buyerA, run, change{table: "assessment_run_parts", after: dbRow{"run_id": "7"}}, true},
 		{"a token of one's own", buyerA, ownAPIToken, change{table: "tokens", after: dbRow{"kind": "api", "user_id": "u-a"}}, true},
 		{"a token of another user", buyerA, ownAPIToken, change{table: "tokens", after: dbRow{"kind": "api", "user_id": "u-y"}}, false},
 		{"Y changes its own declaration", adminY, providerRecord, change{table: "provider_facts",
