@@ -11,6 +11,7 @@ import (
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/nl"
 	"zorginkoop/internal/policy"
+	"zorginkoop/internal/store/sqlite"
 )
 
 func (a *app) policy(ctx context.Context, args []string) error {
@@ -25,25 +26,65 @@ func (a *app) policy(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "list":
-		return a.policyList(*asJSON)
+		return a.policyList(ctx, *asJSON)
 	case "validate":
 		return a.policyValidate(pos)
 	case "show":
 		if len(pos) != 1 {
 			return usagef("usage: zorginkoop policy show ID")
 		}
-		return a.policyShow(pos[0], *asJSON)
+		return a.policyShow(ctx, pos[0], *asJSON)
 	case "diff":
 		if len(pos) != 2 {
 			return usagef("usage: zorginkoop policy diff OLD NEW (policy ids or files)")
 		}
-		return a.policyDiff(pos[0], pos[1], *asJSON)
+		return a.policyDiff(ctx, pos[0], pos[1], *asJSON)
 	}
 	return usagef("unknown policy subcommand %q: use list, validate, show or diff", args[0])
 }
 
-func (a *app) policyList(asJSON bool) error {
+// policyLibrary is what list, show and diff read: the same library as the server. With a
+// database (a PostgreSQL DSN, or a SQLite file in the data directory) that is the policy
+// files brought up to date with the database (policy.Service.Sync): the drafts and
+// policies saved and published through the pages and the API are seen, and a stored
+// version replaces the file of the same id. Without one it is the files alone; no
+// database is created for it.
+func (a *app) policyLibrary(ctx context.Context) (*policy.Library, error) {
 	lib, err := a.library()
+	if err != nil || !a.hasDatabase() {
+		return lib, err
+	}
+	db, err := a.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if err := a.services(db, lib).Policies.Sync(ctx); err != nil {
+		return nil, err
+	}
+	return lib, nil
+}
+
+// hasDatabase reports whether the configuration names a database that exists: a
+// PostgreSQL DSN, or the SQLite file in the data directory.
+func (a *app) hasDatabase() bool {
+	if strings.TrimSpace(a.cfg.DB) != "" {
+		return true
+	}
+	_, err := os.Stat(filepath.Join(a.cfg.DataDir, sqlite.FileName))
+	return err == nil
+}
+
+// statusNote marks a draft in text output.
+func statusNote(c *policy.Compiled) string {
+	if c.Status == policy.Draft {
+		return " (concept, niet gepubliceerd)"
+	}
+	return ""
+}
+
+func (a *app) policyList(ctx context.Context, asJSON bool) error {
+	lib, err := a.policyLibrary(ctx)
 	if err != nil {
 		return err
 	}
@@ -55,7 +96,7 @@ func (a *app) policyList(asJSON bool) error {
 		return writeJSON(a.stdout, out)
 	}
 	for _, c := range lib.Policies() {
-		fmt.Fprintf(a.stdout, "%s\t%s\t%s\t%s\t%d requirements\n", c.ID, lib.InsurerName(c.Insurer), years(c.ContractYears), c.Title, len(c.Requirements))
+		fmt.Fprintf(a.stdout, "%s\t%s\t%s\t%s%s\t%d requirements\n", c.ID, lib.InsurerName(c.Insurer), years(c.ContractYears), c.Title, statusNote(c), len(c.Requirements))
 	}
 	return nil
 }
@@ -105,8 +146,8 @@ func (a *app) baseFor(file string) (*policy.Library, error) {
 	return policy.LoadBase(a.policyFS())
 }
 
-func (a *app) policyShow(id string, asJSON bool) error {
-	lib, err := a.library()
+func (a *app) policyShow(ctx context.Context, id string, asJSON bool) error {
+	lib, err := a.policyLibrary(ctx)
 	if err != nil {
 		return err
 	}
@@ -118,7 +159,7 @@ func (a *app) policyShow(id string, asJSON bool) error {
 		return writeJSON(a.stdout, c.Policy)
 	}
 	w := a.stdout
-	fmt.Fprintf(w, "%s\n%s\n", c.Title, strings.Repeat("=", len([]rune(c.Title))))
+	fmt.Fprintf(w, "%s%s\n%s\n", c.Title, statusNote(c), strings.Repeat("=", len([]rune(c.Title+statusNote(c)))))
 	fmt.Fprintf(w, "Verzekeraar: %s", lib.InsurerName(c.Insurer))
 	if c.Purchaser != "" {
 		fmt.Fprintf(w, " (inkoop door %s)", lib.PurchaserName(c.Purchaser))
@@ -189,8 +230,8 @@ func (a *app) policyShow(id string, asJSON bool) error {
 	return nil
 }
 
-func (a *app) policyDiff(oldRef, newRef string, asJSON bool) error {
-	lib, err := a.library()
+func (a *app) policyDiff(ctx context.Context, oldRef, newRef string, asJSON bool) error {
+	lib, err := a.policyLibrary(ctx)
 	if err != nil {
 		return err
 	}

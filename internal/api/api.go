@@ -69,6 +69,7 @@ const (
 var heavyRoutes = map[string]bool{
 	"POST /api/policies/{id}/assessments": true, // judges every provider
 	"GET /api/policies/{id}/assessments":  true, // up to 1000 summaries a page
+	"GET /api/policies/{id}/impact":       true, // judges every provider twice
 	"GET /api/providers":                  true, // up to 500 providers with their parts
 	"POST /api/providers":                 true, // an import of up to 32 MB
 }
@@ -129,6 +130,7 @@ func New(s *app.Services, opt Options) *Handler {
 	h.handle("POST /api/policies", h.saveDraft)
 	h.handle("GET /api/policies/{id}", h.getPolicy)
 	h.handle("POST /api/policies/{id}/publish", h.publishPolicy)
+	h.handle("GET /api/policies/{id}/impact", h.policyImpact)
 	h.handle("POST /api/policies/{id}/assessments", h.runAssessment)
 	h.handle("GET /api/policies/{id}/assessments", h.latestAssessment)
 	h.handle("GET /api/policies/{id}/assessments/{providerID}", h.assessProvider)

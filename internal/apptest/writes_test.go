@@ -78,7 +78,7 @@ func run(w *written, c change) bool {
 	switch c.table {
 	case "assessment_runs":
 		return w.mayAssessPolicy(c.after["policy_id"])
-	case "assessment_summaries", "assessment_run_parts":
+	case "assessment_summaries", "assessment_run_parts": // the run's rows, made with it
 		id := c.after["run_id"]
 		r := w.after.row("assessment_runs", id)
 		return r != nil && w.before.row("assessment_runs", id) == nil && w.mayAssessPolicy(r["policy_id"])

@@ -10,8 +10,8 @@ import (
 // that whatever renders the trail (the /logboek page, its CSV, the API) names them.
 type Action struct {
 	Name    string // the code stored with the entry: "policy.publish"
-	Dutch   string // what was done: "Beleid gepubliceerd"
-	Refused string // what was refused: "Beleid publiceren geweigerd"
+	Dutch   string // what was done: "Zorginkoopbeleid gepubliceerd"
+	Refused string // what was refused: "Zorginkoopbeleid publiceren geweigerd"
 	// Text, when set, names what was done from the entry itself (say, the new state a
 	// change set); "" falls back to Dutch. It is not asked for refused attempts.
 	Text func(Entry) string
@@ -47,9 +47,9 @@ func Registered(name string) bool {
 	return ok
 }
 
-// ActionText is the Dutch name of what e records, for the pages and the API: "Beleid
-// gepubliceerd", or for a refused attempt "Beleid publiceren geweigerd". An action
-// without a Dutch name is shown by its code ("offer.send").
+// ActionText is the Dutch name of what e records, for the pages and the API:
+// "Zorginkoopbeleid gepubliceerd", or for a refused attempt "Zorginkoopbeleid publiceren
+// geweigerd". An action without a Dutch name is shown by its code ("offer.send").
 func ActionText(e Entry) string {
 	actionsMu.RLock()
 	a, ok := actions[e.Action]

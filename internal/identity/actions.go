@@ -9,6 +9,7 @@ const (
 	ActionLogout             = "logout"
 	ActionOrganisationSave   = "organisation.save"
 	ActionUserAdd            = "user.add"
+	ActionUserInvite         = "user.invite"
 	ActionUserRoles          = "user.roles"
 	ActionUserDisable        = "user.disable"
 	ActionUserCertificate    = "user.certificate"
@@ -22,11 +23,12 @@ const (
 
 func init() {
 	audit.Register(
-		audit.Action{Name: ActionLogin, Dutch: "Ingelogd", Refused: "Inloggen geweigerd"},
-		audit.Action{Name: ActionLoginOIDC, Dutch: "Ingelogd via OpenID Connect", Refused: "Inloggen via OpenID Connect geweigerd"},
+		audit.Action{Name: ActionLogin, Dutch: "Ingelogd", Refused: "Inloggen mislukt"},
+		audit.Action{Name: ActionLoginOIDC, Dutch: "Ingelogd via OpenID Connect", Refused: "Inloggen via OpenID Connect mislukt"},
 		audit.Action{Name: ActionLogout, Dutch: "Uitgelogd", Refused: "Uitloggen geweigerd"},
 		audit.Action{Name: ActionOrganisationSave, Dutch: "Organisatie opgeslagen", Refused: "Organisatie opslaan geweigerd"},
 		audit.Action{Name: ActionUserAdd, Dutch: "Gebruiker toegevoegd", Refused: "Gebruiker toevoegen geweigerd"},
+		audit.Action{Name: ActionUserInvite, Dutch: "Uitnodiging verstuurd", Refused: "Uitnodiging versturen geweigerd"},
 		audit.Action{Name: ActionUserRoles, Dutch: "Rollen gewijzigd", Refused: "Rollen wijzigen geweigerd"},
 		audit.Action{Name: ActionUserDisable, Dutch: "Gebruiker in- of uitgeschakeld", Refused: "Gebruiker in- of uitschakelen geweigerd",
 			Text: userDisableText},

@@ -13,7 +13,7 @@ func TestActionTextNamesTheNewStateOfAUser(t *testing.T) {
 		want string
 	}{
 		{audit.Entry{Action: identity.ActionLogin}, "Ingelogd"},
-		{audit.Entry{Action: identity.ActionLogin, Denied: true}, "Inloggen geweigerd"},
+		{audit.Entry{Action: identity.ActionLogin, Denied: true}, "Inloggen mislukt"},
 		{audit.Entry{Action: identity.ActionUserDisable, After: audit.JSON(true)}, "Gebruiker uitgeschakeld"},
 		{audit.Entry{Action: identity.ActionUserDisable, After: audit.JSON(false)}, "Gebruiker ingeschakeld"},
 		{audit.Entry{Action: identity.ActionUserDisable, After: audit.JSON(true), Denied: true}, "Gebruiker in- of uitschakelen geweigerd"},

@@ -2,6 +2,8 @@ package identity
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/mail"
 	"slices"
 	"strings"
@@ -103,10 +105,14 @@ func (s *Service) addUser(ctx context.Context, actor Principal, nu NewUser) (*Us
 		return nil, errs.Err()
 	}
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
-		errs = append(errs, apperr.Invalidf("email", "%q is not an e-mail address", nu.Email))
+		e := apperr.Invalidf("email", "%q is not an e-mail address", nu.Email)
+		e.Dutch = "Vul een geldig e-mailadres in, zoals naam@organisatie.nl."
+		errs = append(errs, e)
 	}
 	if u.Name == "" {
-		errs = append(errs, apperr.Invalidf("name", "the user needs a name"))
+		e := apperr.Invalidf("name", "the user needs a name")
+		e.Dutch = "Vul de naam van de gebruiker in."
+		errs = append(errs, e)
 	}
 	if e := checkRoles(org.Kind, u.Roles); e != nil {
 		errs = append(errs, e)
@@ -139,16 +145,20 @@ func (s *Service) addUser(ctx context.Context, actor Principal, nu NewUser) (*Us
 
 func checkRoles(k OrgKind, roles []Role) *apperr.Error {
 	if len(roles) == 0 {
-		return apperr.Invalidf("roles", "a user needs at least one role")
+		e := apperr.Invalidf("roles", "a user needs at least one role")
+		e.Dutch = "Kies minstens één rol."
+		return e
 	}
 	allowed := RolesFor(k)
 	for _, r := range roles {
 		if !slices.Contains(allowed, r) {
-			names := make([]string, len(allowed))
+			names, dutch := make([]string, len(allowed)), make([]string, len(allowed))
 			for i, a := range allowed {
-				names[i] = string(a)
+				names[i], dutch[i] = string(a), RoleNames[a]
 			}
-			return apperr.Invalidf("roles", "role %q is not one of %s for a %s organisation", r, strings.Join(names, ", "), k)
+			e := apperr.Invalidf("roles", "role %q is not one of %s for a %s organisation", r, strings.Join(names, ", "), k)
+			e.Dutch = fmt.Sprintf("De rol %q bestaat niet voor deze organisatie; kies uit %s.", r, strings.Join(dutch, ", "))
+			return e
 		}
 	}
 	return nil
@@ -186,12 +196,16 @@ func (s *Service) SetRoles(ctx context.Context, actor Principal, userID string, 
 	before := *u
 	u.Roles = roles
 	err = s.inTx(ctx, func(ctx context.Context) error {
+		if err := s.keepsABeheerder(ctx, before, *u); err != nil {
+			return err
+		}
 		if err := s.Store.UpdateUser(ctx, *u); err != nil {
 			return err
 		}
 		return s.record(ctx, actor, ActionUserRoles, "user:"+u.ID, u.OrgID, before.Roles, u.Roles, reason, false)
 	})
 	if err != nil {
+		s.refusedLastBeheerder(ctx, actor, ActionUserRoles, u, err)
 		return nil, err
 	}
 	return u, nil
@@ -206,9 +220,17 @@ func (s *Service) SetDisabled(ctx context.Context, actor Principal, userID strin
 	if err != nil {
 		return nil, err
 	}
-	before := u.Disabled
+	if disabled && u.ID == actor.UserID() {
+		s.record(ctx, actor, ActionUserDisable, "user:"+u.ID, u.OrgID, nil, nil, reasonSelfDisable, true)
+		return nil, &apperr.Error{Code: apperr.Conflict, Field: "user", Message: "you cannot disable yourself",
+			Dutch: "U kunt uzelf niet uitschakelen. Vraag een andere beheerder van uw organisatie."}
+	}
+	before, old := u.Disabled, *u
 	u.Disabled = disabled
 	err = s.inTx(ctx, func(ctx context.Context) error {
+		if err := s.keepsABeheerder(ctx, old, *u); err != nil {
+			return err
+		}
 		if err := s.Store.UpdateUser(ctx, *u); err != nil {
 			return err
 		}
@@ -220,6 +242,7 @@ func (s *Service) SetDisabled(ctx context.Context, actor Principal, userID strin
 		return s.record(ctx, actor, ActionUserDisable, "user:"+u.ID, u.OrgID, before, disabled, reason, false)
 	})
 	if err != nil {
+		s.refusedLastBeheerder(ctx, actor, ActionUserDisable, u, err)
 		return nil, err
 	}
 	return u, nil
@@ -250,8 +273,15 @@ func (s *Service) SetCertificate(ctx context.Context, actor Principal, userID, f
 	return u, nil
 }
 
-// Users lists an organisation's users ("" for all, operator only).
+// Users lists an organisation's users ("" for all, operator only): for its beheerder and
+// the operator. The organisation's other users get Forbidden, everyone else NotFound.
 func (s *Service) Users(ctx context.Context, actor Principal, orgID string) ([]User, error) {
+	if actor.IsAnonymous() {
+		return nil, LoginRequired("see users")
+	}
+	if orgID != "" && orgID == actor.OrgID() && !actor.MayManageUsers(orgID) {
+		return nil, forbidden("only the organisation's beheerder may manage its users", "Alleen een beheerder van uw organisatie mag gebruikers beheren.")
+	}
 	if orgID == "" && !actor.IsOperator() || orgID != "" && !actor.MayManageUsers(orgID) {
 		return nil, Hide("organisation " + orgID)
 	}
@@ -283,3 +313,43 @@ func (s *Service) Bootstrap(ctx context.Context, email, name, password string) (
 
 // OperatorOrgID is the organisation of the platform's own administrators.
 const OperatorOrgID = "platform"
+
+// Reasons recorded with refused changes of users (the pages translate them).
+const (
+	reasonLastBeheerder = "would leave the organisation without an active beheerder"
+	reasonSelfDisable   = "a user cannot disable themselves"
+)
+
+// errLastBeheerder refuses a change that would leave an organisation without an enabled
+// beheerder: nobody but the operator could manage its users any more.
+var errLastBeheerder = &apperr.Error{Code: apperr.Conflict, Field: "roles",
+	Message: "the organisation must keep at least one active beheerder",
+	Dutch:   "De organisatie moet minstens één actieve beheerder houden. Maak eerst iemand anders beheerder."}
+
+// keepsABeheerder returns errLastBeheerder when a user who was an enabled beheerder
+// (before) stops being one (after) and no other enabled beheerder is left in its
+// organisation. It reads the organisation's users in the change's transaction.
+func (s *Service) keepsABeheerder(ctx context.Context, before, after User) error {
+	if !activeBeheerder(before) || activeBeheerder(after) {
+		return nil
+	}
+	users, err := s.Store.Users(ctx, after.OrgID)
+	if err != nil {
+		return err
+	}
+	for _, other := range users {
+		if other.ID != after.ID && activeBeheerder(other) {
+			return nil
+		}
+	}
+	return errLastBeheerder
+}
+
+func activeBeheerder(u User) bool { return !u.Disabled && u.HasRole(RoleAdmin) }
+
+// refusedLastBeheerder records a change refused by keepsABeheerder, after its rollback.
+func (s *Service) refusedLastBeheerder(ctx context.Context, actor Principal, action string, u *User, err error) {
+	if errors.Is(err, errLastBeheerder) {
+		s.record(ctx, actor, action, "user:"+u.ID, u.OrgID, nil, nil, reasonLastBeheerder, true)
+	}
+}

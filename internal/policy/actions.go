@@ -11,8 +11,8 @@ const (
 
 func init() {
 	audit.Register(
-		audit.Action{Name: ActionDraftSave, Dutch: "Concept opgeslagen", Refused: "Concept opslaan geweigerd"},
-		audit.Action{Name: ActionPublish, Dutch: "Beleid gepubliceerd", Refused: "Beleid publiceren geweigerd"},
-		audit.Action{Name: ActionInstall, Dutch: "Beleid geïnstalleerd door de beheerder van het platform", Refused: "Beleid installeren geweigerd"},
+		audit.Action{Name: ActionDraftSave, Dutch: "Concept zorginkoopbeleid opgeslagen", Refused: "Concept zorginkoopbeleid opslaan geweigerd"},
+		audit.Action{Name: ActionPublish, Dutch: "Zorginkoopbeleid gepubliceerd", Refused: "Zorginkoopbeleid publiceren geweigerd"},
+		audit.Action{Name: ActionInstall, Dutch: "Zorginkoopbeleid geïnstalleerd door de beheerder van het platform", Refused: "Zorginkoopbeleid installeren geweigerd"},
 	)
 }

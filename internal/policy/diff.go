@@ -22,21 +22,34 @@ type Diff struct {
 	Dates        []DateChange        `json:"dates"`
 	FormsAdded   []string            `json:"contract_forms_added"`
 	FormsRemoved []string            `json:"contract_forms_removed"`
+	PartsAdded   []Part              `json:"parts_added"`
+	PartsRemoved []Part              `json:"parts_removed"`
 }
 
 // RequirementChange is a requirement present in both versions that differs.
 type RequirementChange struct {
-	ID          string            `json:"id"`
-	Title       string            `json:"title"`
-	Thresholds  []ThresholdChange `json:"thresholds,omitempty"`
-	OldKind     Kind              `json:"old_kind,omitempty"`
-	NewKind     Kind              `json:"new_kind,omitempty"`
-	OldRule     string            `json:"old_rule,omitempty"`
-	NewRule     string            `json:"new_rule,omitempty"`
-	TextChanged bool              `json:"text_changed"`
-	OldText     string            `json:"old_text,omitempty"`
-	NewText     string            `json:"new_text,omitempty"`
-	CareTypes   [2][]string       `json:"care_types,omitempty"`
+	ID         string            `json:"id"`
+	Title      string            `json:"title"`
+	Thresholds []ThresholdChange `json:"thresholds,omitempty"`
+	OldKind    Kind              `json:"old_kind,omitempty"`
+	NewKind    Kind              `json:"new_kind,omitempty"`
+	// OldPart and NewPart name the contract parts (titles) when the requirement moved.
+	OldPart string `json:"old_part,omitempty"`
+	NewPart string `json:"new_part,omitempty"`
+	OldRule    string            `json:"old_rule,omitempty"`
+	NewRule    string            `json:"new_rule,omitempty"`
+	// The rules in words (Rule.Words), and the parts of a rule that came or went: an
+	// alternative of an "or" ("nieuw alternatief: …"), a condition of an "and".
+	OldWords            string      `json:"old_words,omitempty"`
+	NewWords            string      `json:"new_words,omitempty"`
+	AddedAlternatives   []string    `json:"added_alternatives,omitempty"`
+	RemovedAlternatives []string    `json:"removed_alternatives,omitempty"`
+	AddedConditions     []string    `json:"added_conditions,omitempty"`
+	RemovedConditions   []string    `json:"removed_conditions,omitempty"`
+	TextChanged         bool        `json:"text_changed"`
+	OldText             string      `json:"old_text,omitempty"`
+	NewText             string      `json:"new_text,omitempty"`
+	CareTypes           [2][]string `json:"care_types,omitempty"`
 }
 
 // ThresholdChange is a constant in a rule that moved: "€ 50.000,00 → € 100.000,00".
@@ -44,8 +57,10 @@ type ThresholdChange struct {
 	Fact  string `json:"fact"`
 	Label string `json:"label"`
 	Op    string `json:"op"`
-	Old   string `json:"old"`
-	New   string `json:"new"`
+	// Relation is the comparison in words: "ten minste", "op of na".
+	Relation string `json:"relation"`
+	Old      string `json:"old"`
+	New      string `json:"new"`
 }
 
 // DateChange is a milestone or window date added, removed or moved.
@@ -72,9 +87,14 @@ func (lib *Library) Compare(old, new *Compiled) Diff {
 		if or.Kind != nr.Kind {
 			ch.OldKind, ch.NewKind, changed = or.Kind, nr.Kind, true
 		}
+		if or.Part != nr.Part { // by id: the base contract's title changes with the year
+			ch.OldPart, ch.NewPart, changed = partTitle(old, or.Part), partTitle(new, nr.Part), true
+		}
 		if normalize(or.Rule) != normalize(nr.Rule) {
 			ch.OldRule, ch.NewRule, changed = or.Rule, nr.Rule, true
 			ch.Thresholds = lib.thresholds(old.Rules[oi], new.Rules[i], insurer)
+			ch.OldWords, ch.NewWords = old.Rules[oi].Words(lib.Env, insurer), new.Rules[i].Words(lib.Env, insurer)
+			lib.ruleParts(&ch, old.Rules[oi], new.Rules[i], insurer)
 		}
 		if normalize(or.Text) != normalize(nr.Text) {
 			ch.TextChanged, ch.OldText, ch.NewText, changed = true, or.Text, nr.Text, true
@@ -89,6 +109,16 @@ func (lib *Library) Compare(old, new *Compiled) Diff {
 	for _, or := range old.Requirements {
 		if _, _, ok := new.Requirement(or.ID); !ok {
 			d.Removed = append(d.Removed, or)
+		}
+	}
+	for _, pt := range new.Parts {
+		if _, _, ok := old.Part(pt.ID); !ok {
+			d.PartsAdded = append(d.PartsAdded, pt)
+		}
+	}
+	for _, pt := range old.Parts {
+		if _, _, ok := new.Part(pt.ID); !ok {
+			d.PartsRemoved = append(d.PartsRemoved, pt)
 		}
 	}
 	d.Dates = compareDates(old, new)
@@ -110,6 +140,14 @@ func (lib *Library) Compare(old, new *Compiled) Diff {
 	return d
 }
 
+// partTitle is the title of the part with id in c (the base contract's for "").
+func partTitle(c *Compiled, id string) string {
+	if pt, _, ok := c.Part(id); ok {
+		return pt.Title
+	}
+	return c.Base.Title
+}
+
 func normalize(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // thresholds pairs the comparisons of two rules by fact and operator and reports the
@@ -129,11 +167,87 @@ func (lib *Library) thresholds(old, new *Rule, insurer string) []ThresholdChange
 				continue
 			}
 			def, _ := lib.Facts.Lookup(nl.Fact)
-			out = append(out, ThresholdChange{Fact: nl.Fact, Label: def.LabelFor(insurer), Op: nl.Op,
+			out = append(out, ThresholdChange{Fact: nl.Fact, Label: def.LabelFor(insurer), Op: nl.Op, Relation: relation(def.Type, nl.Op),
 				Old: FormatValue(def.Type, ol.Const), New: FormatValue(def.Type, nl.Const)})
 		}
 	}
 	return out
+}
+
+// ruleParts reports the alternatives (of a rule that is an "or") and the conditions (of an
+// "and") that one version has and the other has not, in words. A comparison whose
+// threshold moved is the same part: thresholds reports it.
+func (lib *Library) ruleParts(ch *RequirementChange, old, new *Rule, insurer string) {
+	if old == nil || new == nil {
+		return
+	}
+	op := new.Tree.Op
+	if op != "or" && op != "and" {
+		op = old.Tree.Op
+	}
+	if op != "or" && op != "and" {
+		return
+	}
+	oldKids, newKids := partsOf(old.Tree, op), partsOf(new.Tree, op)
+	if oldKids == nil || newKids == nil {
+		return // one is an "or", the other an "and": the words of both rules say it
+	}
+	added, removed := lib.unmatched(newKids, oldKids, insurer), lib.unmatched(oldKids, newKids, insurer)
+	if op == "or" {
+		ch.AddedAlternatives, ch.RemovedAlternatives = added, removed
+	} else {
+		ch.AddedConditions, ch.RemovedConditions = added, removed
+	}
+}
+
+// partsOf is the list of parts of n under op: its kids, or n itself when it is a single
+// part; nil when n is the other compound.
+func partsOf(n *Node, op string) []*Node {
+	switch n.Op {
+	case op:
+		return n.Kids
+	case "and", "or":
+		return nil
+	}
+	return []*Node{n}
+}
+
+// unmatched lists, in words, the parts of a that b lacks.
+func (lib *Library) unmatched(a, b []*Node, insurer string) []string {
+	var out []string
+	for _, x := range a {
+		found := false
+		for _, y := range b {
+			if sameRulePart(x, y) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, x.words(lib.Env, insurer))
+		}
+	}
+	return out
+}
+
+// sameRulePart reports whether two parts are the same, or the same comparison with
+// another threshold.
+func sameRulePart(x, y *Node) bool {
+	if nodeKey(x) == nodeKey(y) {
+		return true
+	}
+	return x.Leaf != nil && y.Leaf != nil && x.Leaf.Fact != "" && x.Leaf.Fact == y.Leaf.Fact && x.Leaf.Op == y.Leaf.Op
+}
+
+func nodeKey(n *Node) string {
+	if n.Leaf != nil {
+		return normalize(n.Leaf.Expr)
+	}
+	keys := make([]string, len(n.Kids))
+	for i, k := range n.Kids {
+		keys[i] = nodeKey(k)
+	}
+	return n.Op + "(" + strings.Join(keys, ", ") + ")"
 }
 
 func leaves(n *Node) []*Leaf {
@@ -188,7 +302,7 @@ func compareDates(old, new *Compiled) []DateChange {
 // Write renders the diff as Dutch text, shaped like a policy's list of changes.
 func (d Diff) Write(w io.Writer) {
 	fmt.Fprintf(w, "Belangrijkste wijzigingen %s → %s\n", d.Old, d.New)
-	if len(d.Added)+len(d.Removed)+len(d.Changed)+len(d.Dates)+len(d.FormsAdded)+len(d.FormsRemoved) == 0 {
+	if len(d.Added)+len(d.Removed)+len(d.Changed)+len(d.Dates)+len(d.FormsAdded)+len(d.FormsRemoved)+len(d.PartsAdded)+len(d.PartsRemoved) == 0 {
 		fmt.Fprintln(w, "\nGeen wijzigingen.")
 		return
 	}
@@ -202,7 +316,23 @@ func (d Diff) Write(w io.Writer) {
 			if c.OldKind != "" {
 				fmt.Fprintf(w, "      soort: was %s, wordt %s\n", KindNames[c.OldKind], KindNames[c.NewKind])
 			}
+			if c.OldPart != "" || c.NewPart != "" {
+				fmt.Fprintf(w, "      onderdeel: was %s, wordt %s\n", c.OldPart, c.NewPart)
+			}
+			for _, a := range c.AddedAlternatives {
+				fmt.Fprintf(w, "      nieuw alternatief: %s\n", a)
+			}
+			for _, a := range c.RemovedAlternatives {
+				fmt.Fprintf(w, "      vervallen alternatief: %s\n", a)
+			}
+			for _, a := range c.AddedConditions {
+				fmt.Fprintf(w, "      nieuwe voorwaarde: %s\n", a)
+			}
+			for _, a := range c.RemovedConditions {
+				fmt.Fprintf(w, "      vervallen voorwaarde: %s\n", a)
+			}
 			if c.NewRule != "" || c.OldRule != "" {
+				fmt.Fprintf(w, "      regel in woorden: was %q, wordt %q\n", c.OldWords, c.NewWords)
 				fmt.Fprintf(w, "      regel: was `%s`, wordt `%s`\n", normalize(c.OldRule), normalize(c.NewRule))
 			}
 			if c.CareTypes[0] != nil || c.CareTypes[1] != nil {
@@ -211,6 +341,18 @@ func (d Diff) Write(w io.Writer) {
 			if c.TextChanged {
 				fmt.Fprintf(w, "      tekst gewijzigd, nu: %s\n", normalize(c.NewText))
 			}
+		}
+	}
+	if len(d.PartsAdded) > 0 {
+		fmt.Fprintln(w, "\nNieuwe contractonderdelen")
+		for _, pt := range d.PartsAdded {
+			fmt.Fprintf(w, "  + %s (%s, %s)\n", pt.Title, pt.ID, InitiativeNames[pt.Initiative])
+		}
+	}
+	if len(d.PartsRemoved) > 0 {
+		fmt.Fprintln(w, "\nVervallen contractonderdelen")
+		for _, pt := range d.PartsRemoved {
+			fmt.Fprintf(w, "  - %s (%s)\n", pt.Title, pt.ID)
 		}
 	}
 	if len(d.Added) > 0 {

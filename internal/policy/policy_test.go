@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -155,6 +156,43 @@ func TestOverlongRuleIsRefused(t *testing.T) {
 	}
 }
 
+// A file that is not valid YAML is refused on the line of the problem: yaml.v3 reports its
+// parser errors a line early (or where the enclosing list starts), which sent a policy
+// writer to the wrong line.
+func TestYAMLSyntaxErrorIsOnItsOwnLine(t *testing.T) {
+	cases := []struct {
+		name, from, to string
+		line           int
+	}{
+		// requirements[0].title indented one space less than its siblings: line 14.
+		{"key indented wrongly in a list item", "    title: Minimale omzet ZBC", "   title: Minimale omzet ZBC", 14},
+		// a list item among the keys of the policy: line 7.
+		{"list item among keys", "sector: msz\n", "sector: msz\n- zbc\n", 7},
+		// a key indented less than the keys before it, inside a mapping: line 11.
+		{"mapping key outdented", "care_types: [zbc, ziekenhuis]\n", "care_types: [zbc, ziekenhuis]\n extra: 1\n", 11},
+		// scanner errors were already right; they stay so.
+		{"mapping value in a plain scalar", "sector: msz", "sector: msz: hz", 6},
+		{"tab as indentation", "    kind: knockout", "\tkind: knockout", 13},
+	}
+	lib := base(t)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.Replace(validPolicy, tc.from, tc.to, 1)
+			if src == validPolicy {
+				t.Fatal("test case did not change the policy")
+			}
+			_, err := lib.Parse("broken.yaml", []byte(src))
+			errs := apperr.Errors(err)
+			if len(errs) != 1 {
+				t.Fatalf("want one error, got %v", err)
+			}
+			if errs[0].Line != tc.line {
+				t.Errorf("reported on line %d, want %d: %v", errs[0].Line, tc.line, errs[0])
+			}
+		})
+	}
+}
+
 func TestMilestoneOfUnknownKindIsRefused(t *testing.T) {
 	lib, err := policy.LoadBase(policies.FS)
 	if err != nil {
@@ -171,5 +209,33 @@ func TestMilestoneOfUnknownKindIsRefused(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s → %s: err = %v, want %q", from, to, err, want)
 		}
+	}
+}
+
+func TestDiffNamesPartsAddedAndRequirementsThatMove(t *testing.T) {
+	lib, err := policy.LoadLibrary(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _ := lib.Policy("zz-msz-2023")
+	cur, _ := lib.Policy("zz-msz-2024")
+	d := lib.Compare(old, cur)
+	var added []string
+	for _, pt := range d.PartsAdded {
+		added = append(added, pt.ID)
+	}
+	if !slices.Contains(added, "transformatieplan") || slices.Contains(added, "basiszorg-umc") {
+		t.Errorf("parts added = %v, want transformatieplan and not basiszorg-umc (in both)", added)
+	}
+	// Move a requirement into a part in a copy of 2024: the diff says from which to which.
+	src := strings.Replace(string(cur.Raw), "  - id: zbc-minimale-omzet\n", "  - id: zbc-minimale-omzet\n    part: transformatieplan\n", 1)
+	moved, err := lib.Parse("moved.yaml", []byte(strings.Replace(src, "id: zz-msz-2024", "id: zz-msz-2024b", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	lib.Compare(cur, moved).Write(&out)
+	if !strings.Contains(out.String(), "onderdeel: was "+cur.Base.Title+", wordt Transformatieplan") {
+		t.Errorf("diff does not say the requirement moved:\n%s", out.String())
 	}
 }

@@ -40,7 +40,7 @@ var yamlLineRE = regexp.MustCompile(`line (\d+): (.*)`)
 func decodeStrict(file string, data []byte, out any) (lineMap, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(file, err)
+		return nil, syntaxError(file, data, err)
 	}
 	if len(root.Content) == 0 {
 		return nil, &apperr.Error{Code: apperr.Invalid, File: file, Line: 1, Message: "the file is empty"}
@@ -80,6 +80,59 @@ func yamlError(file string, err error) error {
 		errs = append(errs, e)
 	}
 	return errs
+}
+
+// syntaxError is yamlError for a file that is not YAML at all, with the line of the
+// problem found again. yaml.v3 reports a parser error (a key indented wrongly, a list item
+// where a key belongs) on the line before it, counting from 0, or on the line where the
+// enclosing mapping or list starts; only its scanner errors carry the right line. The
+// first line at which the text up to and including it fails with the same message is
+// where the problem is: nothing before it fails so.
+func syntaxError(file string, data []byte, err error) error {
+	errs := apperr.Errors(yamlError(file, err))
+	if len(errs) != 1 {
+		return apperr.List(errs)
+	}
+	e := errs[0]
+	lines := lineEnds(data)
+	failsAt := func(n int) bool { // the first n lines fail with e's message
+		var node yaml.Node
+		err := yaml.Unmarshal(data[:lines[n-1]], &node)
+		if err == nil {
+			return false
+		}
+		got := apperr.Errors(yamlError(file, err))
+		return len(got) == 1 && got[0].Message == e.Message
+	}
+	// The reported line is never after the problem; search from it to the end.
+	lo, hi := max(e.Line, 1), len(lines)
+	if lo > hi || !failsAt(hi) {
+		return e
+	}
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if failsAt(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	e.Line = lo
+	return apperr.List{e}
+}
+
+// lineEnds returns, per line, the offset just past its end (its newline included).
+func lineEnds(data []byte) []int {
+	var ends []int
+	for i, b := range data {
+		if b == '\n' {
+			ends = append(ends, i+1)
+		}
+	}
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		ends = append(ends, len(data))
+	}
+	return ends
 }
 
 var unmarshalerType = reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/audit"
@@ -22,7 +21,6 @@ import (
 const (
 	auditPerPage    = 50
 	auditCSVMaxRows = 100_000 // a download holds at most this many entries, the newest first
-	auditValueRunes = 160     // a value before or after longer than this is shortened on the page
 )
 
 // auditQuery is what the Logboek shows: whose trail, filtered, from which entry.
@@ -82,14 +80,17 @@ func (h *Handler) auditTrail(r *http.Request, aq auditQuery, limit int) (audit.P
 
 // auditRow is one entry as the Logboek shows it, numbered as the viewer may see it
 // (audit.Entry.Number): by seq for the operator, by place in the organisation's trail for
-// a beheerder.
+// a beheerder. Everything is in Dutch and named; Raw is the stored entry.
 type auditRow struct {
-	Number                                  int64
-	At, User, Org, Action, Subject, Dossier string
-	Reason                                  string
-	Denied                                  bool
-	Before, After                           string // shortened
-	BeforeFull, AfterFull                   string // whole, when shortened
+	Number          int64
+	At              string // "9 november 2023 om 14:05"
+	User, Org       string // who, by name
+	What            string // "Concept zorginkoopbeleid opgeslagen", "Inloggen mislukt: verkeerd wachtwoord"
+	Subject         string // "zorginkoopbeleid …", "gebruiker …"
+	Dossier, Change string
+	Reason          string // in Dutch
+	Denied          bool
+	Raw             string // the entry as stored, indented JSON
 }
 
 type auditView struct {
@@ -115,14 +116,17 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	names := orgNames(orgs)
+	namer, err := h.newAuditNamer(r.Context(), principal(r))
+	if err != nil {
+		return err
+	}
 	v := auditView{Query: aq, Heading: "Logboek", CSVURL: aq.url("/logboek.csv")}
 	if principal(r).MayViewAudit("") {
 		v.Orgs = orgs
 	}
 	switch {
 	case aq.Org != "":
-		v.Heading = "Logboek van " + names(aq.Org)
+		v.Heading = "Logboek van " + namer.org(aq.Org)
 	case len(v.Orgs) > 0:
 		v.Heading = "Logboek van het hele platform"
 	}
@@ -137,53 +141,29 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) error {
 		v.NewestURL = newest.url("/logboek")
 	}
 	for _, e := range pg.Entries {
-		v.Rows = append(v.Rows, newAuditRow(e, names))
+		v.Rows = append(v.Rows, namer.row(e))
 	}
 	return h.render(w, http.StatusOK, "audit.html", v.Heading, v)
 }
 
-// orgNames names organisations by the ones the caller may choose, and the operator's;
-// another organisation is named by its id.
-func orgNames(orgs []identity.Organisation) func(id string) string {
-	m := map[string]string{identity.OperatorOrgID: identity.System().Org.Name}
-	for _, o := range orgs {
-		m[o.ID] = o.Name
-	}
-	return func(id string) string {
-		if n, ok := m[id]; ok {
-			return n
-		}
-		return id
-	}
-}
-
-func newAuditRow(e audit.Entry, orgName func(string) string) auditRow {
-	row := auditRow{Number: e.Number(), At: nl.DateTime(e.At), User: e.UserName, Action: audit.ActionText(e),
-		Subject: e.Subject, Dossier: e.Dossier, Reason: e.Reason, Denied: e.Denied}
-	if e.OrgID != "" {
-		row.Org = orgName(e.OrgID)
-	}
-	row.Before, row.BeforeFull = shorten(string(e.Before))
-	row.After, row.AfterFull = shorten(string(e.After))
+func (n *auditNamer) row(e audit.Entry) auditRow {
+	row := auditRow{Number: e.Number(), At: nl.DateTime(e.At), What: auditSentence(e), Subject: n.subject(e.Subject),
+		Dossier: e.Dossier, Change: auditChange(e), Reason: auditReason(e.Reason), Denied: e.Denied, Raw: auditRaw(e)}
+	row.User, row.Org = n.who(e)
 	return row
 }
 
-// shorten returns s cut to auditValueRunes with an ellipsis, and s itself when it was cut.
-func shorten(s string) (short, full string) {
-	if utf8.RuneCountInString(s) <= auditValueRunes {
-		return s, ""
-	}
-	return string([]rune(s)[:auditValueRunes-1]) + "…", s
-}
+// The CSV has the Dutch columns of the page first, then the codes as stored.
+var auditCSVHeader = []string{"Volgnummer", "Tijdstip", "Gebruiker", "Organisatie", "Actie", "Onderwerp", "Wijziging", "Reden",
+	"Geweigerd", "Dossier", "Tijdstip (UTC)", "Gebruiker-id", "Organisatie-id", "Actiecode", "Onderwerp-code", "Betreft",
+	"Reden (zoals vastgelegd)", "Voor", "Na"}
 
-var auditCSVHeader = []string{"Volgnummer", "Tijdstip", "Tijdstip (UTC)", "Gebruiker", "Gebruiker-id", "Organisatie",
-	"Actie", "Actiecode", "Onderwerp", "Betreft", "Dossier", "Reden", "Geweigerd", "Voor", "Na"}
-
-// auditCSVRecord is an entry in full, with the codes the page turns into names.
-func auditCSVRecord(e audit.Entry) []string {
-	return []string{strconv.FormatInt(e.Number(), 10), nl.DateTime(e.At), e.At.UTC().Format(time.RFC3339Nano),
-		e.UserName, e.UserID, e.OrgID, audit.ActionText(e), e.Action, e.Subject, e.Scope,
-		e.Dossier, e.Reason, nl.Bool(e.Denied), string(e.Before), string(e.After)}
+// csvRecord is an entry in Dutch and in full, with the codes the page turns into names.
+func (n *auditNamer) csvRecord(e audit.Entry) []string {
+	row := n.row(e)
+	return []string{strconv.FormatInt(e.Number(), 10), row.At, row.User, row.Org, row.What, row.Subject, row.Change, row.Reason,
+		nl.Bool(e.Denied), e.Dossier, e.At.UTC().Format(time.RFC3339Nano), e.UserID, e.OrgID, e.Action, e.Subject, e.Scope,
+		e.Reason, string(e.Before), string(e.After)}
 }
 
 // auditCSV writes the entries of the page's filters, from its page on, as CSV the way
@@ -199,6 +179,10 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	namer, err := h.newAuditNamer(r.Context(), principal(r))
+	if err != nil {
+		return err
+	}
 	whose := aq.Org
 	if whose == "" {
 		whose = "platform"
@@ -211,7 +195,7 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) error {
 			if rows == auditCSVMaxRows {
 				break
 			}
-			cw.Write(auditCSVRecord(e))
+			cw.Write(namer.csvRecord(e))
 			rows++
 		}
 		if pg.Next == 0 || rows == auditCSVMaxRows {

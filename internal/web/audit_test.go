@@ -59,6 +59,12 @@ var auditRowRE = regexp.MustCompile(`(?s)<tr(?: class="denied")?>\s*<td class="n
 // auditRows are the rows of the Logboek's table.
 func auditRows(body string) []string { return auditRowRE.FindAllString(body, -1) }
 
+var rawRE = regexp.MustCompile(`(?s)<details class="raw">.*?</details>`)
+
+// withoutRaw is the page without the stored entries under "Technische gegevens": what a
+// reader sees before opening them.
+func withoutRaw(body string) string { return rawRE.ReplaceAllString(body, "") }
+
 func rowWith(t *testing.T, body, text string) string {
 	t.Helper()
 	for _, r := range auditRows(body) {
@@ -86,19 +92,57 @@ func TestLogboekShowsTheOrganisationsTrailInDutchWithRefusedAttempts(t *testing.
 	resp, body = c.get("/logboek")
 	wantStatus(t, resp, body, http.StatusOK)
 	wantContains(t, body, "<title>Logboek van CZ groep · Zorginkoop</title>", `href="/logboek">Logboek</a>`,
-		"<th>Nr.</th><th>Tijdstip</th><th>Gebruiker</th><th>Organisatie</th><th>Actie</th><th>Onderwerp</th><th>Reden</th><th>Geweigerd</th>",
+		"<th>Nr.</th><th>Wanneer</th><th>Wie</th><th>Wat</th><th>Waarop</th><th>Reden</th>",
 		`<input type="hidden" name="organisatie" value="cz">`)
-	wantLacks(t, body, `<select name="organisatie">`, "organisation:zz", "Logboek van het hele platform")
+	wantLacks(t, body, `<select name="organisatie">`, "Logboek van het hele platform")
+	wantLacks(t, withoutRaw(body), "wrong password", "does not act for")
 
-	login := rowWith(t, body, "Inloggen geweigerd")
-	wantContains(t, login, `<tr class="denied">`, "1 november 2021 om 10:30", "wrong password (1 in a row from 127.0.0.1)", "<td>ja</td>")
-	refused := rowWith(t, body, "policy:cz-overname-2027")
-	wantContains(t, refused, `<tr class="denied">`, "Concept opslaan geweigerd", "<td>Zeger Zorgvuldig</td>", "<td>zz</td>",
-		"does not act for the policy&#39;s insurer", "<td>ja</td>")
-	own := rowWith(t, body, "<td>Bea Beheer</td>")
-	wantContains(t, own, "Ingelogd", "<td>CZ groep</td>", "<td>nee</td>", "<td>password</td>")
+	login := rowWith(t, body, "Inloggen mislukt: verkeerd wachtwoord")
+	wantContains(t, login, `<tr class="denied">`, "1 november 2021 om 10:30", "niet ingelogd",
+		"verkeerd wachtwoord (1e poging op rij vanaf 127.0.0.1)", "gebruiker Ingrid Inkoper", "(geweigerd)",
+		"<summary>Technische gegevens</summary>", "wrong password (1 in a row from 127.0.0.1)")
+	refused := rowWith(t, body, "Concept zorginkoopbeleid opslaan geweigerd")
+	wantContains(t, refused, `<tr class="denied">`, "Zeger Zorgvuldig", "Zorg en Zekerheid", "zorginkoopbeleid cz-overname-2027",
+		"werkt niet voor de zorgverzekeraar van dit beleid")
+	own := rowWith(t, body, "Bea Beheer<br>")
+	wantContains(t, own, "Ingelogd", "CZ groep", "met wachtwoord", "gebruiker Bea Beheer")
 	added := rowWith(t, body, "Gebruiker toegevoegd")
-	wantContains(t, added, "<td>Platformbeheer</td>", `&#34;name&#34;:&#34;Bea Beheer&#34;`)
+	wantContains(t, added, "Platformbeheer", "Bea Beheer (beheer@cz.example), rollen: beheerder", "gebruiker Bea Beheer",
+		`&#34;name&#34;: &#34;Bea Beheer&#34;`)
+	for _, r := range auditRows(withoutRaw(body)) {
+		wantLacks(t, r, "<td>cz</td>", "<td>zz</td>", "policy:cz")
+	}
+}
+
+// A policy saved and published shows its title, and another organisation's entries
+// never show in a beheerder's Logboek or its CSV.
+func TestLogboekNamesPoliciesAndNeverShowsAnotherOrganisationsEntries(t *testing.T) {
+	e := newAuditEnv(t)
+	ctx := context.Background()
+	e.ids.AddUser(t, apptest.OrgZZ, "beheer@zz.example", "Zora Zorgbeheer", identity.RoleAdmin)
+	cz := e.ids.Principal(t, e.ids.User(t, apptest.CZBuyerEmail))
+	if _, _, err := e.app.Policies.SaveDraft(ctx, cz, "concept.yaml", apptest.DraftYAML(t, testPolicy+".yaml", "cz-nieuw-2027", "Nieuw CZ-beleid 2027")); err != nil {
+		t.Fatal(err)
+	}
+	e.record(t, audit.Entry{UserID: "u-zz", UserName: "Zeger Geheim", OrgID: apptest.OrgZZ, Scope: apptest.OrgZZ,
+		Action: identity.ActionUserRoles, Subject: "user:u-zz", Reason: "geheime reden van ZZ"})
+
+	c := e.loggedIn(t, czAdminEmail)
+	resp, body := c.get("/logboek")
+	wantStatus(t, resp, body, http.StatusOK)
+	saved := rowWith(t, body, "Concept zorginkoopbeleid opgeslagen")
+	wantContains(t, saved, "zorginkoopbeleid Nieuw CZ-beleid 2027", "Ingrid Inkoper<br>", "CZ groep")
+	wantLacks(t, body, "Zeger Geheim", "geheime reden van ZZ", "Zora Zorgbeheer")
+	resp, body = c.get("/logboek.csv")
+	wantStatus(t, resp, body, http.StatusOK)
+	wantContains(t, body, "Concept zorginkoopbeleid opgeslagen;zorginkoopbeleid Nieuw CZ-beleid 2027")
+	wantLacks(t, body, "Zeger Geheim", "geheime reden van ZZ", "Zora Zorgbeheer")
+
+	zz := e.loggedIn(t, "beheer@zz.example")
+	resp, body = zz.get("/logboek")
+	wantStatus(t, resp, body, http.StatusOK)
+	wantContains(t, body, "Zeger Geheim", "geheime reden van ZZ")
+	wantLacks(t, body, "Nieuw CZ-beleid 2027", "cz-nieuw-2027", "Ingrid Inkoper", "Bea Beheer")
 }
 
 func TestLogboekFiltersByDossierAndSubjectAndPagesToOlderEntries(t *testing.T) {
@@ -112,7 +156,7 @@ func TestLogboekFiltersByDossierAndSubjectAndPagesToOlderEntries(t *testing.T) {
 		t.Fatalf("%d rows of dossier d-1, want 35", len(rows))
 	}
 	wantContains(t, body, `name="dossier" value="d-1"`, `href="/logboek.csv?dossier=d-1&amp;organisatie=cz"`, "dossier d-1",
-		`{&#34;stap&#34;:68}`, `{&#34;stap&#34;:69}`)
+		`&#34;stap&#34;: 68`, `&#34;stap&#34;: 69`)
 	wantLacks(t, body, "dossier d-2", "oudere »", "« nieuwste")
 
 	resp, body = c.get("/logboek?onderwerp=dossier:d-2")
@@ -132,12 +176,12 @@ func TestLogboekFiltersByDossierAndSubjectAndPagesToOlderEntries(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no link to older entries:\n%s", body)
 	}
-	wantContains(t, first[0], `:70}`)
-	wantContains(t, first[49], `:21}`)
+	wantContains(t, first[0], `: 70`)
+	wantContains(t, first[49], `: 21`)
 	resp, body = c.get(strings.ReplaceAll(m[1], "&amp;", "&"))
 	wantStatus(t, resp, body, http.StatusOK)
 	older := auditRows(body)
-	if len(older) == 0 || !strings.Contains(older[0], `:20}`) {
+	if len(older) == 0 || !strings.Contains(older[0], `: 20`) {
 		t.Fatalf("the older page does not go on where the first stopped: %d rows", len(older))
 	}
 	wantContains(t, body, `<a href="/logboek?organisatie=cz">« nieuwste</a>`)
@@ -182,7 +226,8 @@ func TestLogboekCSVHasTheFiltersOfThePageAndOpensInASpreadsheet(t *testing.T) {
 	if refused[col("Gebruiker")] != `'=HYPERLINK("https://evil.example")` || refused[col("Reden")] != "'-1+1" {
 		t.Errorf("formula-like text not defused: %q, %q", refused[col("Gebruiker")], refused[col("Reden")])
 	}
-	if refused[col("Geweigerd")] != "ja" || refused[col("Actiecode")] != "dossier.update" || refused[col("Organisatie")] != "cz" {
+	if refused[col("Geweigerd")] != "ja" || refused[col("Actiecode")] != "dossier.update" || refused[col("Organisatie")] != "CZ groep" ||
+		refused[col("Organisatie-id")] != "cz" || refused[col("Onderwerp")] != "dossier d-1" || refused[col("Onderwerp-code")] != "dossier:d-1" {
 		t.Errorf("refused entry: %v", refused)
 	}
 	for _, r := range rows[1:] {

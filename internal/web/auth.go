@@ -44,6 +44,8 @@ var heavyRoutes = map[string]bool{
 	"GET /beleid/{id}/beoordeling.csv":  true,
 	"GET /beleid/{id}/beoordeling.xlsx": true,
 	"GET /logboek.csv":                  true,
+	"GET /beleid/{id}/gevolgen":         true, // judges every provider twice
+	"GET /beleid/{id}/gevolgen.csv":     true,
 }
 
 // DefaultLimits are generous for people and tight for scripts.

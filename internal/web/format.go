@@ -41,13 +41,26 @@ func (h *Handler) funcs() template.FuncMap {
 			t = t.In(amsterdam)
 			return nl.Date(t) + " om " + t.Format("15:04")
 		},
-		"money":        nl.Money,
-		"int":          func(n int) string { return nl.Int(int64(n)) },
-		"yesno":        nl.Bool,
-		"kindName":     func(k policy.Kind) string { return policy.KindNames[k] },
-		"statusName":   func(s assessment.Status) string { return assessment.StatusNames[s] },
-		"outcomeName":  func(o assessment.Outcome) string { return assessment.OutcomeNames[o] },
-		"insurerName":  h.Library.InsurerName,
+		"money":       nl.Money,
+		"int":         func(n int) string { return nl.Int(int64(n)) },
+		"yesno":       nl.Bool,
+		"kindName":    func(k policy.Kind) string { return policy.KindNames[k] },
+		"sectorName":  policy.SectorName,
+		"statusName":  func(s assessment.Status) string { return assessment.StatusNames[s] },
+		"outcomeName": func(o assessment.Outcome) string { return assessment.OutcomeNames[o] },
+		"insurerName": h.Library.InsurerName,
+		// ruleWords is the rule of a requirement of c in Dutch words ("" without a rule).
+		"ruleWords": func(c *policy.Compiled, id string) string {
+			_, i, ok := c.Requirement(id)
+			if !ok {
+				return ""
+			}
+			return h.Library.RuleWords(c, i)
+		},
+		"statusChanges": statusChanges,
+		"requirementOf": func(c *policy.Compiled, r policy.Requirement) requirementRef { return requirementRef{c, r} },
+		// cite names a source of c by its document title and section, never the seed file.
+		"cite":         func(c *policy.Compiled, ref string) string { return c.Cite(ref) },
 		"careTypeName": h.Library.CareTypeName,
 		"careTypes": func(ids []string) string {
 			names := make([]string, len(ids))
@@ -141,4 +154,10 @@ func (h *Handler) factValue(f provider.Fact) (label, value string) {
 		return label, f.Value
 	}
 	return label, policy.FormatValue(def.Type, v)
+}
+
+// requirementRef is one requirement with its policy, for the template "requirement".
+type requirementRef struct {
+	Policy      *policy.Compiled
+	Requirement policy.Requirement
 }

@@ -104,6 +104,8 @@ var fuzzRoutes = []struct{ method, path string }{
 	{"GET", "/beleid/" + testPolicy + "/beoordeling"}, {"GET", "/beleid/" + testPolicy + "/beoordeling.csv"},
 	{"GET", "/beleid/" + testPolicy + "/beoordeling.xlsx"}, {"GET", "/zorgaanbieders"},
 	{"GET", "/inloggen/oidc/" + apptest.OrgCZ + "/terug"}, {"GET", "/"},
+	{"GET", "/organisatie/gebruikers"}, {"POST", "/organisatie/gebruikers"},
+	{"POST", "/organisatie/gebruikers/u-onbekend/rollen"}, {"GET", "/zorgaanbieders/hap-de-linde"},
 }
 
 // fuzzSite is the pages over a seeded SQLite database, with the users who send requests:
@@ -157,6 +159,11 @@ func FuzzForms(f *testing.F) {
 		{14, 1, "", "uitkomst=niet_geschikt"},
 		{15, 1, "", "zoek=%25&zorgsoort=huisarts&pagina=-1&per=1000000"},
 		{16, 0, "", "state=x&code=y&error=access_denied"},
+		{18, 2, "naam=Nieuw&email=nieuw%40delinde.example&rol=invuller&rol=%00", "organisatie=cz"},
+		{18, 3, "naam=&email=x&rol=beheerder", "organisatie=bestaat-niet"},
+		{17, 3, "", "organisatie=cz&pagina=-3"},
+		{19, 2, "rol=beheerder&reden=%ff", ""},
+		{20, 1, "", "pagina=x"},
 	}
 	for _, s := range seeds {
 		f.Add(s.route, s.who, s.body, s.query)

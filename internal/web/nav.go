@@ -24,6 +24,8 @@ func (h *Handler) navFuncs() template.FuncMap {
 		"orgKindName": func(k identity.OrgKind) string { return orgKindNames[k] },
 		// mayAssessSome: the principal may assess the policies of at least one insurer.
 		"mayAssessSome": assessment.MayAssessSome,
+		// mayUploadPolicies: the principal may upload policy drafts for some insurer.
+		"mayUploadPolicies": policy.MayWriteSome,
 		// mayReadProviderRegister: the principal may list the provider records.
 		"mayReadProviderRegister": provider.MayReadRegister,
 		// actsForSomeProvider: the principal works for at least one provider record.
@@ -31,6 +33,8 @@ func (h *Handler) navFuncs() template.FuncMap {
 		// mayViewAuditTrail: the principal may read its organisation's audit trail (the
 		// operator: every trail).
 		"mayViewAuditTrail": func(p identity.Principal) bool { return p.MayViewAudit(p.OrgID()) },
+		// mayManageUsers: the principal manages the users of its organisation.
+		"mayManageUsers": func(p identity.Principal) bool { return !p.IsAnonymous() && p.MayManageUsers(p.OrgID()) },
 	}
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,11 +30,11 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var rows []policyRow
+	v := indexView{Intro: introFor(actor)}
 	for _, c := range cs {
-		rows = append(rows, policyRow{Compiled: c, Draft: c.Status == policy.Draft, Assess: assessment.MayAssess(actor, c.Insurer)})
+		v.Rows = append(v.Rows, policyRow{Compiled: c, Draft: c.Status == policy.Draft, Assess: assessment.MayAssess(actor, c.Insurer)})
 	}
-	return h.render(w, http.StatusOK, "index.html", "Zorginkoopbeleid in werking", rows)
+	return h.render(w, http.StatusOK, "index.html", "Zorginkoopbeleid in werking", v)
 }
 
 type requirementGroup struct {
@@ -45,6 +46,9 @@ type requirementGroup struct {
 type policyView struct {
 	*policy.Compiled
 	Draft    bool
+	InWork   bool          // published, and no later version replaces it
+	Desk     bool          // the caller sees the insurer's desk: the draft page and its impact
+	MayWrite bool          // the caller may upload the next version
 	Assess   bool          // the caller may see the assessments
 	Sections []partSection // the base contract first, then every part
 	Timeline []policy.Milestone
@@ -64,7 +68,16 @@ func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := policyView{Compiled: c, Draft: c.Status == policy.Draft, Assess: assessment.MayAssess(actor, c.Insurer)}
+	v := policyView{Compiled: c, Draft: c.Status == policy.Draft, InWork: h.Library.InWork(c), Desk: policy.MayReadDraft(actor, c.Insurer),
+		MayWrite: policy.MayWrite(actor, c.Insurer), Assess: assessment.MayAssess(actor, c.Insurer), Sections: sections(c)}
+	v.Timeline = c.TimelineByDate()
+	return h.render(w, http.StatusOK, "policy.html", c.Title, v)
+}
+
+// sections are the requirements of c per contract part (the base contract first), by
+// kind in the order of policy.KindOrder.
+func sections(c *policy.Compiled) []partSection {
+	var out []partSection
 	for part := -1; part < len(c.Parts); part++ {
 		sec := partSection{Part: &c.Base, Base: part < 0, CareTypes: c.PartCareTypes(part)}
 		if part >= 0 {
@@ -81,10 +94,9 @@ func (h *Handler) policyPage(w http.ResponseWriter, r *http.Request) error {
 				sec.Groups = append(sec.Groups, g)
 			}
 		}
-		v.Sections = append(v.Sections, sec)
+		out = append(out, sec)
 	}
-	v.Timeline = c.TimelineByDate()
-	return h.render(w, http.StatusOK, "policy.html", c.Title, v)
+	return out
 }
 
 const providersPerPage = 50
@@ -122,11 +134,7 @@ func (h *Handler) providersPage(w http.ResponseWriter, r *http.Request) error {
 	v.Total = total
 	v.Pages = (total + providersPerPage - 1) / providersPerPage
 	for _, p := range ps {
-		var cities []string
-		for _, l := range p.Locations {
-			cities = append(cities, l.City)
-		}
-		v.Rows = append(v.Rows, providerRow{Provider: p, Cities: strings.Join(cities, ", ")})
+		v.Rows = append(v.Rows, providerRow{Provider: p, Cities: strings.Join(cities(p.Locations), ", ")})
 	}
 	if len(ps) > 0 {
 		v.First = (v.Page-1)*providersPerPage + 1
@@ -150,4 +158,15 @@ func (h *Handler) providersPage(w http.ResponseWriter, r *http.Request) error {
 		v.NextURL = link(v.Page + 1)
 	}
 	return h.render(w, http.StatusOK, "providers.html", "Zorgaanbieders", v)
+}
+
+// cities are the places of the locations, each once, in the order of the locations.
+func cities(ls []provider.Location) []string {
+	var out []string
+	for _, l := range ls {
+		if l.City != "" && !slices.Contains(out, l.City) {
+			out = append(out, l.City)
+		}
+	}
+	return out
 }

@@ -76,17 +76,25 @@ func newHandler(s *app.Services, opt Options) (*Handler, error) {
 	h.mux.Handle("GET /static/", staticFiles())
 	h.handle("GET /{$}", h.index)
 	h.handle("GET /beleid/{id}", h.policyPage)
+	h.handle("GET /beleid/nieuw", h.uploadPage)
+	h.handle("POST /beleid/nieuw", h.upload)
+	h.handle("GET /beleid/{id}/concept", h.draftPage)
+	h.handle("POST /beleid/{id}/publiceren", h.publish)
+	h.handle("GET /beleid/{id}/gevolgen", h.impactPage)
+	h.handle("GET /beleid/{id}/gevolgen.csv", h.impactCSV)
 	h.handle("GET /beleid/{id}/beoordeling", h.assessmentPage)
 	h.handle("POST /beleid/{id}/beoordeling", h.runAssessment)
 	h.handle("GET /beleid/{id}/beoordeling.csv", h.assessmentCSV)
 	h.handle("GET /beleid/{id}/beoordeling.xlsx", h.assessmentXLSX)
 	h.handle("GET /beleid/{id}/beoordeling/{providerID}", h.providerAssessmentPage)
 	h.handle("GET /zorgaanbieders", h.providersPage)
+	h.handle("GET /zorgaanbieders/{id}", h.providerPage)
 	h.handle("GET /logboek", h.auditPage)
 	h.handle("GET /logboek.csv", h.auditCSV)
 	h.handle("GET /inloggen/oidc/{org}", h.oidcStart)
 	h.handle("GET /inloggen/oidc/{org}/terug", h.oidcCallback)
 	h.authRoutes()
+	h.userRoutes()
 	h.handle("/", func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.NotFoundf("no page at %s", r.URL.Path)
 	})
@@ -99,10 +107,10 @@ func (h *Handler) parseTemplates() error {
 		return err
 	}
 	for _, name := range names {
-		if name == "templates/layout.html" {
+		if name == "templates/layout.html" || name == "templates/partials.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(h.funcs()).Funcs(h.navFuncs()).ParseFS(files, "templates/layout.html", name)
+		t, err := template.New("layout.html").Funcs(h.funcs()).Funcs(h.navFuncs()).ParseFS(files, "templates/layout.html", "templates/partials.html", name)
 		if err != nil {
 			return err
 		}

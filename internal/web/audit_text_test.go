@@ -1,0 +1,104 @@
+package web
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The reasons the areas record are English in the stored entries; the Logboek translates
+// them (auditReasons). Every reason written as a literal where an entry is recorded must
+// have its translation: s.record(..., reason, denied), s.denied(..., reason),
+// refuseLogin(..., reason), audit.Entry{Reason: "..."}, and constants named reason*.
+func TestEveryRecordedReasonHasADutchText(t *testing.T) {
+	reasons := recordedReasons(t, filepath.Join("..", ".."))
+	if len(reasons) < 8 {
+		t.Fatalf("found %d reasons in the source, want the areas' reasons: %v", len(reasons), reasons)
+	}
+	for reason, where := range reasons {
+		if auditReason(reason) == reason {
+			t.Errorf("reason %q (%s) has no Dutch text: add it to auditReasons in audit_text.go", reason, where)
+		}
+	}
+}
+
+func TestReasonsAreTranslatedWithTheirDetails(t *testing.T) {
+	for in, want := range map[string]string{
+		"wrong password (3 in a row from 127.0.0.2)":               "verkeerd wachtwoord (3e poging op rij vanaf 127.0.0.2)",
+		"unknown e-mail address (1 in a row from local)":           "onbekend e-mailadres (1e poging op rij vanaf local)",
+		"may not write 2 provider record(s): kvk-1, kvk-2":         "mag 2 zorgaanbieder(s) niet wijzigen: kvk-1, kvk-2",
+		"provider refused: access_denied":                          "de identiteitsprovider weigerde het inloggen (access_denied)",
+		"uit dienst getreden":                                      "uit dienst getreden",
+		"would leave the organisation without an active beheerder": "de organisatie zou geen actieve beheerder meer hebben",
+	} {
+		if got := auditReason(in); got != want {
+			t.Errorf("auditReason(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func recordedReasons(t *testing.T, root string) map[string]string {
+	t.Helper()
+	found := map[string]string{}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasSuffix(d.Name(), "test") || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || strings.Contains(path, "internal/web/") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		add := func(e ast.Expr) {
+			if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if s, err := strconv.Unquote(lit.Value); err == nil && s != "" {
+					found[s] = fset.Position(lit.Pos()).String()
+				}
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.ValueSpec: // const reasonSelfDisable = "..."
+				for i, id := range n.Names {
+					if strings.HasPrefix(id.Name, "reason") && i < len(n.Values) {
+						add(n.Values[i])
+					}
+				}
+			case *ast.KeyValueExpr: // audit.Entry{Reason: "..."}
+				if id, ok := n.Key.(*ast.Ident); ok && id.Name == "Reason" {
+					add(n.Value)
+				}
+			case *ast.CallExpr:
+				sel, ok := n.Fun.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				switch {
+				case sel.Sel.Name == "record" && len(n.Args) == 9: // s.record(ctx, actor, action, subject, scope, before, after, reason, denied)
+					add(n.Args[7])
+				case sel.Sel.Name == "denied" && len(n.Args) == 6: // s.denied(ctx, actor, action, subject, scope, reason)
+					add(n.Args[5])
+				case sel.Sel.Name == "refuseLogin" && len(n.Args) == 4:
+					add(n.Args[3])
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
