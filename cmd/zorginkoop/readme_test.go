@@ -32,7 +32,7 @@ import (
 //   - A zorginkoop command runs in-process through run(), with --data-dir set to the
 //     temporary data directory (unless it names --data-dir or --db itself), in a working
 //     directory where the repository's files are (symlinked), so that a path such as
-//     internal/provider/testdata/providers.csv is found and a file a command writes is
+//     docs/examples/aanbieders.csv is found and a file a command writes is
 //     written there, not in the checkout. It must exit 0.
 //   - A command that is meant to fail ends in a comment ending in `exit N` (`# exit 2`,
 //     `# in another terminal: exit 1`): it must exit N.
@@ -108,8 +108,8 @@ func TestREADMECommands(t *testing.T) {
 var readmePlaceholders = map[string]string{
 	"--policy ID":   "cz-msz-2024",
 	"--provider ID": "kliniek-de-maasoever",
-	"--facts FILE":  "internal/provider/testdata/providers.json",
-	"import FILE":   "internal/provider/testdata/providers.csv",
+	"--facts FILE":  "docs/examples/aanbieders.json",
+	"import FILE":   "docs/examples/aanbieders.csv",
 	"show ID":       "cz-msz-2024",
 	"--org ORG":     "cz-groep",
 	"--org ID":      "cz-groep",
