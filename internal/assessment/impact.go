@@ -99,7 +99,7 @@ func (s *Service) Impact(ctx context.Context, actor identity.Principal, draftID 
 		return ImpactTotals{}, policy.NotFound(draftID)
 	}
 	if !MayAssess(actor, draft.Insurer) {
-		return ImpactTotals{}, deny(actor, draft.Insurer, fmt.Sprintf("impact of policy %q", draftID))
+		return ImpactTotals{}, deny(actor, draft.Insurer, fmt.Sprintf("policy %q does not exist", draftID))
 	}
 	old := s.Library.InForce(draft)
 	if old == nil {
