@@ -171,6 +171,49 @@ func (c *contract) checkProblem(status int, h http.Header, body []byte, schema *
 	if got, _ := at(v, "status").(float64); int(got) != status {
 		return fmt.Sprintf("the problem's status is %v", at(v, "status"))
 	}
+	texts := []string{fmt.Sprint(at(v, "title")), fmt.Sprint(at(v, "detail"))}
+	errs, _ := at(v, "errors").([]any)
+	for _, e := range errs {
+		texts = append(texts, fmt.Sprint(at(e, "message")))
+	}
+	for _, text := range texts {
+		if w := dutchWord(text); w != "" {
+			return fmt.Sprintf("the problem speaks Dutch (%q in %q); problem details are English (docs/language.md)", w, text)
+		}
+	}
+	return ""
+}
+
+// dutchWords are common Dutch words that English text does not have.
+var dutchWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`de het een en niet van voor geen moet mag bestaat zijn wordt regel veld
+		beleid zorginkoopbeleid zorgaanbieder verzekeraar onbekend onbekende ongeldig ongeldige gegevens uw u bij naar
+		deze dit alleen kan maar ook nog waarde datum bedrag tekst probeer opnieuw`) {
+		dutchWords[w] = true
+	}
+}
+
+// dutchWord returns a Dutch word of text outside quotes and identifiers, or "".
+// Quoted values ("tandarts") and ids (hap-de-linde, policy:cz-x) are content, which may
+// be Dutch.
+func dutchWord(text string) string {
+	var outside strings.Builder
+	for i, part := range strings.Split(text, `"`) {
+		if i%2 == 0 {
+			outside.WriteString(part + " ")
+		}
+	}
+	for _, w := range strings.Fields(outside.String()) {
+		w = strings.Trim(w, ".,;:()'!?")
+		if strings.ContainsAny(w, "-_:/.0123456789[]") {
+			continue
+		}
+		if dutchWords[strings.ToLower(w)] {
+			return w
+		}
+	}
 	return ""
 }
 
@@ -204,6 +247,9 @@ func TestContractRefusesWhatTheDocumentDoesNotDeclare(t *testing.T) {
 		{"a problem with another status fails", "GET", "/api/me", 401, problemType, problem(403),
 			map[string]string{"WWW-Authenticate": "Bearer"}, "status is 403"},
 		{"a body where none is declared fails", "DELETE", "/api/tokens/x", 204, jsonType, `{}`, nil, "declares no body"},
+		{"a problem in Dutch fails", "GET", "/api/me", 401, problemType,
+			`{"type":"about:blank","title":"Unauthorized","status":401,"detail":"u bent niet ingelogd"}`,
+			map[string]string{"WWW-Authenticate": "Bearer"}, "speaks Dutch"},
 		{"an undescribed route fails", "GET", "/api/bestaat-niet", 404, problemType, problem(404), nil, "not in openapi.json"},
 	}
 	for _, tc := range tests {
