@@ -87,12 +87,12 @@ type policyJSON struct {
 
 func (h *Handler) policyJSON(c *policy.Compiled) policyJSON {
 	hd := h.header(c)
-	return policyJSON{Policy: listsNotNull(c.Policy), InsurerName: hd.InsurerName, PurchaserName: hd.PurchaserName, Status: c.Status, Version: c.Version}
+	return policyJSON{Policy: policyListsNotNull(c.Policy), InsurerName: hd.InsurerName, PurchaserName: hd.PurchaserName, Status: c.Status, Version: c.Version}
 }
 
-// listsNotNull is a copy of p whose lists that are always sent are [] rather than null
+// policyListsNotNull is a copy of p whose lists that are always sent are [] rather than null
 // when the policy file has none, as openapi.json promises.
-func listsNotNull(p *policy.Policy) *policy.Policy {
+func policyListsNotNull(p *policy.Policy) *policy.Policy {
 	c := *p
 	c.Labels, c.PolicyTypes, c.CareTypes = nonNil(c.Labels), nonNil(c.PolicyTypes), nonNil(c.CareTypes)
 	c.ContractYears = nonNil(c.ContractYears)

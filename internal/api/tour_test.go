@@ -33,6 +33,7 @@ func TestEveryOperationKeepsTheContractOnBothEngines(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			e := openEnv(t, engine, Limits{})
 			e.ids.AddUser(t, apptest.OrgCZ, "beheer@cz.example", "Bea Beheer", identity.RoleAdmin)
+			e.app.InstallPartsPolicy(t)
 			tokens := map[string]string{
 				"":         "",
 				"operator": e.token,
@@ -56,6 +57,14 @@ func TestEveryOperationKeepsTheContractOnBothEngines(t *testing.T) {
 					saved[name] = fmt.Sprint(at(v, p))
 				}
 			}
+			// The parts and contracts of a record, and the parts of a run, were in the answers
+			// checked (not left out, which the schemas allow).
+			for name, want := range map[string]string{"tour_contract": "cz-overeenkomst-2020", "tour_part": "stoppen-met-roken",
+				"tour_run_part": "praktijkmanagement", "tour_initiative": "insurer"} {
+				if saved[name] != want {
+					t.Errorf("%s = %q, want %q", name, saved[name], want)
+				}
+			}
 			tourLimits(t, engine)
 			wantEveryOperationAnswered(t, e.contract)
 		})
@@ -72,6 +81,15 @@ func tourSteps(t *testing.T) []tourStep {
 		"facts": [{"key": "omzet_totaal", "value": "250.000,00", "date": "2021-01-01"}]}]}`
 	otherRecord := `{"providers": [{"id": "hap-failliet", "name": "Huisartsenpraktijk Failliet", "kvk": "87654321",
 		"agb_codes": [{"code": "01099999", "kind": "praktijk"}], "care_types": ["huisartsenzorg"]}]}`
+	// A GP practice that asks for one part of the parts policy, is offered the other and
+	// has a contract with CZ: the record with its part choices and contracts.
+	dealings := `{"providers": [{"id": "hap-tour", "name": "Huisartsenpraktijk Tour", "kvk": "45678902",
+		"agb_codes": [{"code": "01034568", "kind": "praktijk"}], "care_types": ["huisarts"], "locations": [],
+		"facts": [{"key": "big_registratie_huisarts", "value": "ja", "date": "2021-01-01"}, {"key": "omzet_totaal", "value": 80000, "date": "2021-01-01"}],
+		"parts": [{"policy": "` + apptest.PartsPolicy + `", "part": "stoppen-met-roken", "by": "aanbieder"},
+			{"policy": "` + apptest.PartsPolicy + `", "part": "praktijkmanagement", "by": "verzekeraar"}],
+		"contracts": [{"insurer": "cz-groep", "policy": "cz-overeenkomst-2020", "parts": ["praktijkmanagement"], "first_year": 2020, "last_year": 2022}]}]}`
+	parts := "/api/policies/" + apptest.PartsPolicy
 	pol := "/api/policies/" + testPolicy
 	return []tourStep{
 		{"", "GET", "/api/openapi.json", "", 200, nil},
@@ -145,6 +163,17 @@ func tourSteps(t *testing.T) []tourStep {
 		{"operator", "POST", "/api/providers", strings.Replace(provider, `"45678901"`, `"1234"`, 1), 422, nil},
 		{"linde", "POST", "/api/providers", otherRecord, 403, nil},
 		{"", "POST", "/api/providers", provider, 401, nil},
+		{"operator", "POST", "/api/providers", dealings, 201, nil},
+		{"operator", "GET", "/api/providers/hap-tour", "", 200, map[string]string{"tour_contract": "contracts.0.policy", "tour_part": "parts.0.part"}},
+		{"cz", "GET", "/api/providers/hap-tour", "", 200, nil},
+		{"zz", "GET", "/api/providers/hap-tour", "", 200, nil},
+		{"cz", "GET", "/api/providers?q=tour", "", 200, nil},
+		{"", "GET", parts, "", 200, nil},
+		{"cz", "POST", parts + "/assessments", "", 201, map[string]string{"tour_run_part": "part_counts.0.part"}},
+		{"cz", "GET", parts + "/assessments", "", 200, nil},
+		{"cz", "GET", parts + "/assessments?part=praktijkmanagement&part_outcome=eligible", "", 200, nil},
+		{"cz", "GET", parts + "/assessments?part=bestaat-niet&part_outcome=eligible", "", 422, nil},
+		{"cz", "GET", parts + "/assessments/hap-tour", "", 200, map[string]string{"tour_initiative": "contract.1.initiative"}},
 
 		{"operator", "GET", "/api/audit", "", 200, nil},
 		{"operator", "GET", "/api/audit?limit=2", "", 200, nil},
