@@ -97,6 +97,7 @@ func tourSteps(t *testing.T) []tourStep {
 		{"bad", "GET", "/api/insurers", "", 401, nil},
 		{"cz", "GET", "/api/me", "", 200, nil},
 		{"", "GET", "/api/me", "", 401, nil},
+		{"cz", "GET", "/api/me", `{"x": "` + strings.Repeat("x", MaxBodyBytes) + `"}`, 413, nil},
 
 		{"cz", "POST", "/api/tokens", `{"name": "tour"}`, 201, map[string]string{"token_id": "id"}},
 		{"cz", "POST", "/api/tokens", `{"name": ""}`, 422, nil},
