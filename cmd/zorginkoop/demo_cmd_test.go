@@ -106,6 +106,53 @@ func TestDemoLoadsPoliciesProvidersAndAssessments(t *testing.T) {
 	}
 }
 
+// Running demo again with fewer providers leaves exactly the new population: the
+// providers of the larger one are removed, as the operator, in the audit trail. A record
+// imported by hand is not demo's to remove.
+func TestDemoWithFewerProvidersLeavesExactlyTheNewPopulation(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := runCmd(t, "demo", "--data-dir", dir, "--providers", "150"); code != 0 {
+		t.Fatalf("demo 150: exit %d\n%s", code, errOut)
+	}
+	file := writeFile(t, "eigen.csv", importHeader+
+		"kliniek-a,Kliniek A,12345678,22012345,zbc,orthopedie,Hoofdlocatie,Straat 1,3011 TB,Rotterdam,aanbieder,2025-06-30,ja,,\n")
+	if code, _, errOut := runCmd(t, "providers", "import", file, "--data-dir", dir); code != 0 {
+		t.Fatalf("import: exit %d\n%s", code, errOut)
+	}
+	code, out, errOut := runCmd(t, "demo", "--data-dir", dir, "--providers", "60")
+	if code != 0 {
+		t.Fatalf("demo 60: exit %d\n%s", code, errOut)
+	}
+	if n := providerCount(t, dir); n != 61 {
+		t.Errorf("after demo 150, an import of 1 and demo 60 the database holds %d providers, want 60 + 1", n)
+	}
+	if !strings.Contains(out, "Removed 90 providers of an earlier, larger demo population.") ||
+		!strings.Contains(errOut, "demo: removing 90 providers of an earlier demo population") {
+		t.Errorf("demo 60 does not say it removed 90 providers:\nstdout:\n%s\nstderr:\n%s", out, errOut)
+	}
+	db, err := store.Open(context.Background(), dir, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Provider(context.Background(), "kliniek-a"); err != nil {
+		t.Errorf("the provider imported by hand: %v", err)
+	}
+	var removals []audit.Entry
+	err = db.EachAuditEntry(context.Background(), func(e audit.Entry) error {
+		if e.Action == provider.ActionDelete {
+			removals = append(removals, e)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(removals) != 1 || removals[0].UserID != identity.SystemUserID || !strings.Contains(string(removals[0].After), `"deleted":90`) {
+		t.Errorf("audit entries of the removal: %+v", removals)
+	}
+}
+
 // policyState returns the stored version of every policy and the number of policy.install
 // entries in the audit trail.
 func policyState(t *testing.T, dir string) (map[string]int, int) {

@@ -54,3 +54,10 @@ func MayWriteFact(p identity.Principal, providerID, factInsurer string, source S
 	}
 	return source == SourceProvider && p.ActsForProvider(providerID) && p.Has(identity.RoleAdmin)
 }
+
+// MayDelete reports whether p may remove provider records from the register: the operator
+// only. A provider's own beheerder replaces its records but does not remove them, since
+// insurers' facts and assessments refer to them.
+func MayDelete(p identity.Principal) bool {
+	return p.IsOperator()
+}

@@ -50,6 +50,10 @@ type Store interface {
 	// and holds the providers until the transaction ends, so that a replace that follows
 	// keeps exactly what was read.
 	StoredFacts(ctx context.Context, ids []string, m FactMatch) (map[string][]Fact, error)
+	// DeleteProviders deletes the providers ids with their locations, AGB codes and facts,
+	// in the context's transaction or one of its own, and returns how many were stored.
+	// An id that is not stored is skipped.
+	DeleteProviders(ctx context.Context, ids []string) (int, error)
 }
 
 // FactMatch selects stored facts for StoredFacts: those kept per insurer, and those from

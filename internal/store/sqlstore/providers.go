@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"slices"
@@ -266,4 +267,37 @@ func providerFilter(scope provider.Scope, f provider.Filter) (string, []any) {
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// deleteChunk is how many ids one DELETE names, well below either engine's limit on
+// statement parameters.
+const deleteChunk = 500
+
+// DeleteProviders deletes the providers ids; their parts go by ON DELETE CASCADE. It runs
+// in the context's transaction, or one of its own: all or nothing.
+func (db *DB) DeleteProviders(ctx context.Context, ids []string) (int, error) {
+	deleted := 0
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for start := 0; start < len(ids); start += deleteChunk {
+			chunk := ids[start:min(start+deleteChunk, len(ids))]
+			args := make([]any, len(chunk))
+			for i, id := range chunk {
+				args[i] = id
+			}
+			res, err := tx.ExecContext(ctx, db.Q(`DELETE FROM providers WHERE id IN (`+placeholders(len(chunk))+`)`), args...)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			deleted += int(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("delete providers: %w", err)
+	}
+	return deleted, nil
 }

@@ -25,6 +25,7 @@ func RunProviders(t *testing.T, open Opener) {
 		{"EachProvider streams by id with facts, filtered, freshly allocated", testEach},
 		{"ReplaceProviders is all or nothing", testAllOrNothing},
 		{"providers are listed within a scope; the zero scope lists none", testListInScope},
+		{"DeleteProviders removes records with their parts, skips unknown ids, joins the transaction", testDelete},
 	})
 }
 
@@ -338,5 +339,39 @@ func testAllOrNothing(t *testing.T, db store.DB) {
 			}
 			same(t, "provider replaced by the failed import", *get(t, db, "bestaand"), old)
 		})
+	}
+}
+
+func testDelete(t *testing.T, db store.DB) {
+	ctx := context.Background()
+	replace(t, db, full("weg-1", "Weg een"), full("weg-2", "Weg twee"), full("blijft", "Blijft"))
+	n, err := db.DeleteProviders(ctx, []string{"weg-1", "bestaat-niet"})
+	if err != nil || n != 1 {
+		t.Fatalf("DeleteProviders = %d, %v; want 1", n, err)
+	}
+	if _, err := db.Provider(ctx, "weg-1"); apperr.CodeOf(err) != apperr.NotFound {
+		t.Fatalf("weg-1 after DeleteProviders: %v, want NotFound", err)
+	}
+	// In a transaction that fails, nothing is removed.
+	boom := errors.New("boom")
+	err = db.InTx(ctx, func(ctx context.Context) error {
+		if n, err := db.DeleteProviders(ctx, []string{"weg-2"}); err != nil || n != 1 {
+			t.Errorf("DeleteProviders in a transaction = %d, %v; want 1", n, err)
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("InTx = %v", err)
+	}
+	ps, total, err := db.Providers(ctx, provider.AllProviders(), provider.Filter{})
+	if err != nil || total != 2 {
+		t.Fatalf("Providers after the rolled back removal = %d, %v; want weg-2 and blijft", total, err)
+	}
+	if got := ps[0].ID + "," + ps[1].ID; got != "blijft,weg-2" {
+		t.Errorf("providers left = %s, want blijft,weg-2", got)
+	}
+	p, err := db.Provider(ctx, "blijft")
+	if err != nil || len(p.Facts) != len(full("", "").Facts) || len(p.Locations) != 2 {
+		t.Errorf("the provider left keeps its parts: %+v, %v", p, err)
 	}
 }
