@@ -22,8 +22,8 @@ import (
 // Running it again gives the same data: policies and providers are replaced by id.
 func (a *app) demo(ctx context.Context, args []string) error {
 	flags := a.flags("demo")
-	n := flags.Int("providers", 400, "number of demo providers")
-	seed := flags.Int64("seed", 1, "seed of the generated population (the same seed gives the same providers)")
+	n := flags.Int("providers", 400, "generate `n` demo providers")
+	seed := flags.Int64("seed", 1, "`seed` of the generated population (the same seed gives the same providers)")
 	pos, err := a.parse(flags, args)
 	if err != nil {
 		return flagError(err)
