@@ -84,6 +84,7 @@ func BenchmarkAssess(b *testing.B) {
 		}},
 	}
 	b.Run("parts", func(b *testing.B) { benchParts(b, lib, ps) })
+	b.Run("impact", func(b *testing.B) { benchImpact(b, lib, ps) })
 	for _, src := range sources {
 		b.Run("source="+src.name, func(b *testing.B) {
 			source := src.open(b)
@@ -144,6 +145,59 @@ func benchParts(b *testing.B, lib *policy.Library, ps []provider.Provider) {
 				}
 			})
 		}
+	}
+}
+
+// benchImpact measures the policy desk's impact view from memory: every provider judged
+// under the version in force and under the new version in one pass, reporting the changes
+// (engine=impact), against the baseline of judging the same providers once under the new
+// version on the same single goroutine (engine=single). impact/single is the figure to read:
+// about 2 means the comparison costs no more than its two assessments.
+func benchImpact(b *testing.B, lib *policy.Library, ps []provider.Provider) {
+	ctx := context.Background()
+	for _, pol := range lib.Policies() {
+		if pol.Previous == "" {
+			continue
+		}
+		old, err := lib.Policy(pol.Previous)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var single float64
+		b.Run("policy="+pol.ID+"/engine=single", func(b *testing.B) {
+			as := assessment.New(lib, pol)
+			s := as.NewSubject()
+			var sum assessment.Summary
+			n := 0
+			for b.Loop() {
+				for i := range ps {
+					as.Bind(s, &ps[i])
+					as.Summarize(s, &sum)
+				}
+				n += len(ps)
+			}
+			single = float64(b.Elapsed().Nanoseconds()) / float64(n)
+			b.ReportMetric(single, "ns/provider")
+		})
+		b.Run("policy="+pol.ID+"/engine=impact", func(b *testing.B) {
+			n, changes := 0, 0
+			for b.Loop() {
+				_, err := assessment.Compare(ctx, lib, old, pol, assessment.Slice(ps), func(*assessment.Change) error {
+					changes++
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				n += len(ps)
+			}
+			per := float64(b.Elapsed().Nanoseconds()) / float64(n)
+			b.ReportMetric(per, "ns/provider")
+			b.ReportMetric(float64(changes)/float64(b.N), "changes/op")
+			if single > 0 {
+				b.ReportMetric(per/single, "impact/single")
+			}
+		})
 	}
 }
 

@@ -344,13 +344,31 @@ func testAllOrNothing(t *testing.T, db store.DB) {
 
 func testDelete(t *testing.T, db store.DB) {
 	ctx := context.Background()
-	replace(t, db, full("weg-1", "Weg een"), full("weg-2", "Weg twee"), full("blijft", "Blijft"))
+	replace(t, db, dealing("weg-1"), full("weg-2", "Weg twee"), full("blijft", "Blijft"))
 	n, err := db.DeleteProviders(ctx, []string{"weg-1", "bestaat-niet"})
 	if err != nil || n != 1 {
 		t.Fatalf("DeleteProviders = %d, %v; want 1", n, err)
 	}
 	if _, err := db.Provider(ctx, "weg-1"); apperr.CodeOf(err) != apperr.NotFound {
 		t.Fatalf("weg-1 after DeleteProviders: %v, want NotFound", err)
+	}
+	// Its parts went with it, not left behind for a later record with the same id.
+	facts, err := db.StoredFacts(ctx, []string{"weg-1"}, provider.FactMatch{PerInsurer: true,
+		Sources: []provider.Source{provider.SourceProvider, provider.SourceRegister, provider.SourceInsurer}})
+	if err != nil || len(facts["weg-1"]) != 0 {
+		t.Errorf("facts of weg-1 after its removal: %v, %v", facts, err)
+	}
+	dealings, err := db.StoredDealings(ctx, []string{"weg-1"})
+	if d := dealings["weg-1"]; err != nil || len(d.Parts)+len(d.Contracts) != 0 {
+		t.Errorf("part choices and contracts of weg-1 after its removal: %+v, %v", dealings, err)
+	}
+	bare := provider.Provider{ID: "weg-1", Name: "Weer terug", KvK: "12345678", CareTypes: []string{"zbc"}}
+	replace(t, db, bare)
+	if p, err := db.Provider(ctx, "weg-1"); err != nil || len(p.Facts)+len(p.Locations)+len(p.AGBCodes)+len(p.Specialisms)+len(p.Parts)+len(p.Contracts) != 0 || len(p.CareTypes) != 1 {
+		t.Fatalf("weg-1 added again after its removal: %+v, %v; want none of the old parts", p, err)
+	}
+	if n, err := db.DeleteProviders(ctx, []string{"weg-1"}); err != nil || n != 1 {
+		t.Fatalf("DeleteProviders again = %d, %v", n, err)
 	}
 	// In a transaction that fails, nothing is removed.
 	boom := errors.New("boom")
