@@ -36,8 +36,8 @@ type RequirementChange struct {
 	// OldPart and NewPart name the contract parts (titles) when the requirement moved.
 	OldPart string `json:"old_part,omitempty"`
 	NewPart string `json:"new_part,omitempty"`
-	OldRule    string            `json:"old_rule,omitempty"`
-	NewRule    string            `json:"new_rule,omitempty"`
+	OldRule string `json:"old_rule,omitempty"`
+	NewRule string `json:"new_rule,omitempty"`
 	// The rules in words (Rule.Words), and the parts of a rule that came or went: an
 	// alternative of an "or" ("nieuw alternatief: …"), a condition of an "and".
 	OldWords            string      `json:"old_words,omitempty"`
