@@ -16,7 +16,6 @@ import (
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/nl"
 	"zorginkoop/internal/policy"
-	"zorginkoop/internal/provider"
 )
 
 // assess judges providers against a policy: from the database, or from a provider-facts
@@ -71,13 +70,10 @@ func (a *app) assessFile(policyID, providerID, file string, asJSON bool, limit i
 		return &apperr.Error{Code: apperr.Invalid, Field: "--facts", Message: fmt.Sprintf("cannot open %s: %v", file, err)}
 	}
 	defer f.Close()
-	ps, lines, err := provider.ParseJSON(f)
+	// A file is checked against the registry alone: no database, so no services. Errors
+	// name the line of the provider or fact they are about.
+	ps, _, err := wiring.ProviderReference(lib).ReadFile(f, "json")
 	if err != nil {
-		return withFile(err, file)
-	}
-	// A file is checked against the registry alone: no database, so no services.
-	line := func(i int) int { return lines[i] }
-	if err := wiring.ProviderReference(lib).Normalize(ps, line); err != nil {
 		return withFile(err, file)
 	}
 	as := assessment.New(lib, pol)
