@@ -141,7 +141,7 @@ func (h *Handler) assessProvider(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := resultJSON{PolicyID: res.PolicyID, ProviderID: res.ProviderID, ProviderName: res.ProviderName,
 		Outcome: res.Outcome, OutcomeText: assessment.OutcomeNames[res.Outcome], Score: res.Score, MaxScore: res.MaxScore,
-		Contract: res.Contract}
+		Contract: nonNil(res.Contract), Items: []itemJSON{}}
 	for _, it := range res.Items {
 		out.Items = append(out.Items, itemJSON{Item: it, KindText: policy.KindNames[it.Kind], StatusText: assessment.StatusNames[it.Status]})
 	}

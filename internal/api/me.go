@@ -46,9 +46,10 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, out)
 }
 
-func nonNil(s []string) []string {
+// nonNil is s, or an empty list for nil: a list goes out as [], never null.
+func nonNil[T any](s []T) []T {
 	if s == nil {
-		return []string{}
+		return []T{}
 	}
 	return s
 }

@@ -48,7 +48,7 @@ type policyHeader struct {
 	PurchaserName string        `json:"purchaser_name,omitempty"`
 	Sector        string        `json:"sector"`
 	ContractYears []int         `json:"contract_years"`
-	Published     policy.Date   `json:"published"`
+	Published     policy.Date   `json:"published,omitzero"` // only where the text gives it, as in the whole policy
 	ReferenceDate policy.Date   `json:"reference_date"`
 	Requirements  int           `json:"requirements"`
 	Status        policy.Status `json:"status"`  // draft or published
@@ -58,7 +58,7 @@ type policyHeader struct {
 func (h *Handler) header(c *policy.Compiled) policyHeader {
 	return policyHeader{
 		ID: c.ID, Title: c.Title, Insurer: c.Insurer, InsurerName: h.Library.InsurerName(c.Insurer),
-		Purchaser: c.Purchaser, PurchaserName: h.Library.PurchaserName(c.Purchaser), Sector: c.Sector, ContractYears: c.ContractYears,
+		Purchaser: c.Purchaser, PurchaserName: h.Library.PurchaserName(c.Purchaser), Sector: c.Sector, ContractYears: nonNil(c.ContractYears),
 		Published: c.Published, ReferenceDate: c.ReferenceDate, Requirements: len(c.Requirements),
 		Status: c.Status, Version: c.Version,
 	}
@@ -87,7 +87,20 @@ type policyJSON struct {
 
 func (h *Handler) policyJSON(c *policy.Compiled) policyJSON {
 	hd := h.header(c)
-	return policyJSON{Policy: c.Policy, InsurerName: hd.InsurerName, PurchaserName: hd.PurchaserName, Status: c.Status, Version: c.Version}
+	return policyJSON{Policy: policyListsNotNull(c.Policy), InsurerName: hd.InsurerName, PurchaserName: hd.PurchaserName, Status: c.Status, Version: c.Version}
+}
+
+// policyListsNotNull is a copy of p whose lists that are always sent are [] rather than null
+// when the policy file has none, as openapi.json promises.
+func policyListsNotNull(p *policy.Policy) *policy.Policy {
+	c := *p
+	c.Labels, c.PolicyTypes, c.CareTypes = nonNil(c.Labels), nonNil(c.PolicyTypes), nonNil(c.CareTypes)
+	c.ContractYears = nonNil(c.ContractYears)
+	c.Requirements = nonNil(c.Requirements)
+	c.Timeline = nonNil(c.Timeline)
+	c.ContractForms = nonNil(c.ContractForms)
+	c.Windows = nonNil(c.Windows)
+	return &c
 }
 
 func (h *Handler) getPolicy(w http.ResponseWriter, r *http.Request) error {

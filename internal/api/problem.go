@@ -83,7 +83,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 			p.Detail = errs[0].Message
 			break
 		}
-		p.Detail = fmt.Sprintf("%d problem(s) with the input", len(errs))
+		p.Detail = fmt.Sprintf("%d problems with the input", len(errs))
+		if len(errs) == 1 {
+			p.Detail = "1 problem with the input"
+		}
 		if len(errs) == 0 {
 			p.Detail = err.Error()
 		}

@@ -33,8 +33,9 @@ func (h *Handler) listProviders(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if ps == nil {
-		ps = []provider.Provider{}
+	ps = nonNil(ps)
+	for i := range ps {
+		ps[i] = listsNotNull(ps[i])
 	}
 	return writeJSON(w, http.StatusOK, providerPage{Providers: ps, Total: total, Offset: f.Offset, Limit: f.Limit})
 }
@@ -46,7 +47,14 @@ func (h *Handler) getProvider(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Values go out in the notation the import takes (money in euros), so that a provider
 	// read here can be sent back unchanged.
-	return writeJSON(w, http.StatusOK, provider.FileForm(h.Library.Facts, []provider.Provider{*p})[0])
+	return writeJSON(w, http.StatusOK, listsNotNull(provider.FileForm(h.Library.Facts, []provider.Provider{*p})[0]))
+}
+
+// listsNotNull is p with the lists that are always sent as [] rather than null when the
+// record has none (a provider without locations), as openapi.json promises.
+func listsNotNull(p provider.Provider) provider.Provider {
+	p.AGBCodes, p.CareTypes, p.Locations = nonNil(p.AGBCodes), nonNil(p.CareTypes), nonNil(p.Locations)
+	return p
 }
 
 type importResponse struct {

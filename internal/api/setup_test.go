@@ -23,6 +23,8 @@ type testEnv struct {
 	srv   *httptest.Server
 	ids   *apptest.Identity
 	token string
+	// contract checks every answer against openapi.json (contract_test.go).
+	contract *contract
 }
 
 func newEnv(t *testing.T) *testEnv { return newEnvLimits(t, Limits{}) }
@@ -30,13 +32,20 @@ func newEnv(t *testing.T) *testEnv { return newEnvLimits(t, Limits{}) }
 // newEnvLimits is newEnv with rate limits (DefaultLimits for nil fields).
 func newEnvLimits(t *testing.T, limits Limits) *testEnv {
 	t.Helper()
-	env := apptest.New(t)
+	return openEnv(t, "sqlite", limits)
+}
+
+// openEnv is newEnvLimits on the engine named ("sqlite" or "postgres").
+func openEnv(t *testing.T, engine string, limits Limits) *testEnv {
+	t.Helper()
+	env := apptest.Open(t, engine)
 	ids := env.NewIdentity(t, apptest.NewClock(), nil, "")
 	ids.Seed(t)
 	h := New(ids.Services, Options{Limits: limits, Log: slog.New(slog.DiscardHandler)})
-	srv := httptest.NewServer(h)
+	c := newContract(t, h)
+	srv := httptest.NewServer(c)
 	t.Cleanup(srv.Close)
-	e := &testEnv{app: env, db: env.DB, srv: srv, ids: ids}
+	e := &testEnv{app: env, db: env.DB, srv: srv, ids: ids, contract: c}
 	e.token = e.tokenOf(t, ids.Operator)
 	return e
 }

@@ -99,7 +99,7 @@ func (s *Service) Impact(ctx context.Context, actor identity.Principal, draftID 
 		return ImpactTotals{}, policy.NotFound(draftID)
 	}
 	if !MayAssess(actor, draft.Insurer) {
-		return ImpactTotals{}, deny(actor, draft.Insurer, fmt.Sprintf("impact of policy %q", draftID))
+		return ImpactTotals{}, deny(actor, draft.Insurer, fmt.Sprintf("policy %q does not exist", draftID))
 	}
 	old := s.Library.InForce(draft)
 	if old == nil {
@@ -286,6 +286,9 @@ func (im *impact) judge(p *provider.Provider, fn func(*Change) error) error {
 // status changed in a way that decides.
 func (im *impact) describe(p *provider.Provider, pp *partPair, was, is Outcome) *Change {
 	ch := &im.change
+	if ch.Requirements == nil {
+		ch.Requirements = []StatusChange{} // a change without requirement changes lists none, not null
+	}
 	*ch = Change{ProviderID: p.ID, ProviderName: p.Name, Part: pp.id, PartTitle: pp.title, Old: was, New: is,
 		OldText: partOutcomeText(pp, pp.old, was), NewText: partOutcomeText(pp, pp.new, is), Requirements: ch.Requirements[:0]}
 	for _, rp := range im.reqs {

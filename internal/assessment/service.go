@@ -79,8 +79,8 @@ func (s *Service) visible(ctx context.Context, actor identity.Principal, id stri
 
 // deny is the refusal of a policy's assessments to actor: log in when anonymous; Forbidden
 // for the insurer's own users whose role does not allow it; NotFound for everyone else,
-// so that whether another insurer has assessed anyone does not leak.
-func deny(actor identity.Principal, insurerID, what string) error {
+// so that whether another insurer has assessed anyone does not leak; hidden is its message.
+func deny(actor identity.Principal, insurerID, hidden string) error {
 	switch {
 	case actor.IsAnonymous():
 		return identity.LoginRequired("see assessments")
@@ -88,7 +88,7 @@ func deny(actor identity.Principal, insurerID, what string) error {
 		return identity.Deny("your role does not allow assessments of this insurer's policies",
 			"Uw rol geeft geen toegang tot de beoordelingen van dit zorginkoopbeleid.")
 	}
-	return identity.Hide(what)
+	return apperr.NotFoundf("%s", hidden)
 }
 
 // AssessAll judges every provider in the policy's scope and stores the run. Refused
@@ -162,7 +162,7 @@ func (s *Service) mayRun(ctx context.Context, actor identity.Principal, policyID
 		if !policy.MayRead(actor, pol) {
 			return nil, policy.NotFound(policyID)
 		}
-		return nil, deny(actor, pol.Insurer, fmt.Sprintf("assessments of policy %q", policyID))
+		return nil, deny(actor, pol.Insurer, fmt.Sprintf("policy %q has no assessments that you may see", policyID))
 	}
 	return pol, nil
 }
@@ -192,7 +192,7 @@ func (s *Service) AssessProvider(ctx context.Context, actor identity.Principal, 
 		return nil, err
 	}
 	if !MayReadOf(actor, pol.Insurer, providerID) {
-		return nil, deny(actor, pol.Insurer, fmt.Sprintf("provider %q", providerID))
+		return nil, deny(actor, pol.Insurer, fmt.Sprintf("policy %q has no assessment of provider %q that you may see", pol.ID, providerID))
 	}
 	p, err := s.Providers.Provider(ctx, providerID)
 	if err != nil {
@@ -218,7 +218,7 @@ func (s *Service) readable(ctx context.Context, actor identity.Principal, policy
 		return nil, err
 	}
 	if !MayAssess(actor, pol.Insurer) {
-		return nil, deny(actor, pol.Insurer, fmt.Sprintf("assessments of policy %q", policyID))
+		return nil, deny(actor, pol.Insurer, fmt.Sprintf("policy %q has no assessments that you may see", policyID))
 	}
 	return pol, nil
 }

@@ -215,7 +215,7 @@ type Window struct {
 	Title        string `yaml:"title" json:"title"`
 	Opens        Date   `yaml:"opens" json:"opens"`
 	Closes       Date   `yaml:"closes" json:"closes"`
-	AnswerWithin Term   `yaml:"answer_within" json:"answer_within"`
+	AnswerWithin Term   `yaml:"answer_within" json:"answer_within,omitzero"` // absent when the policy gives no term
 	Starts       string `yaml:"starts" json:"starts,omitempty"`
 	Text         string `yaml:"text" json:"text,omitempty"`
 	Source       string `yaml:"source" json:"source"`
