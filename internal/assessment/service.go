@@ -94,29 +94,14 @@ func deny(actor identity.Principal, insurerID, hidden string) error {
 // AssessAll judges every provider in the policy's scope and stores the run. Refused
 // attempts and every run are recorded in the audit trail.
 func (s *Service) AssessAll(ctx context.Context, actor identity.Principal, policyID string, progress func(done int)) (*Run, error) {
-	pol, err := s.policy(ctx, policyID)
+	pol, err := s.mayRun(ctx, actor, policyID)
 	if err != nil {
 		return nil, err
 	}
-	if !MayAssess(actor, pol.Insurer) {
-		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionRun, Subject: "policy:" + pol.ID,
-			Scope: pol.Insurer, Reason: "may not assess this insurer's policies", Denied: true})
-		if !policy.MayRead(actor, pol) {
-			return nil, policy.NotFound(policyID)
-		}
-		return nil, deny(actor, pol.Insurer, fmt.Sprintf("policy %q has no assessments that you may see", policyID))
-	}
-	as := New(s.Library, pol)
-	run := &Run{RunCounts: RunCounts{PolicyID: pol.ID, StartedAt: s.Now()}}
-	src := func(fn func(*provider.Provider) error) error {
-		return s.Providers.EachProvider(ctx, Selection(pol), fn)
-	}
-	run.Summaries, err = as.Run(ctx, src, s.Workers, progress)
+	run, err := s.judge(ctx, pol, progress)
 	if err != nil {
 		return nil, err
 	}
-	run.FinishedAt = s.Now()
-	run.tally(pol)
 	// The run and its entry commit together.
 	err = identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
 		if err := s.Runs.SaveRun(ctx, run); err != nil {
@@ -134,6 +119,68 @@ func (s *Service) AssessAll(ctx context.Context, actor identity.Principal, polic
 	if err != nil {
 		return nil, err
 	}
+	return run, nil
+}
+
+// Judge judges every provider in the policy's scope as AssessAll does, for the same
+// callers, and returns the run without storing it (its ID is 0): looking at how providers
+// come out changes nothing, not the latest run and not the audit trail. Only a refusal is
+// recorded.
+func (s *Service) Judge(ctx context.Context, actor identity.Principal, policyID string, progress func(done int)) (*Run, error) {
+	pol, err := s.mayRun(ctx, actor, policyID)
+	if err != nil {
+		return nil, err
+	}
+	return s.judge(ctx, pol, progress)
+}
+
+// Explain calls fn with the explained result of every provider in the policy's scope, in
+// the order of the store (by id), for the callers of AssessAll; nothing is stored. An
+// error from fn stops it and is returned.
+func (s *Service) Explain(ctx context.Context, actor identity.Principal, policyID string, fn func(*Result) error) error {
+	pol, err := s.mayRun(ctx, actor, policyID)
+	if err != nil {
+		return err
+	}
+	as := New(s.Library, pol)
+	return s.Providers.EachProvider(ctx, Selection(pol), func(p *provider.Provider) error {
+		r := as.Assess(p)
+		return fn(&r)
+	})
+}
+
+// mayRun returns the policy with id if actor may assess against it, recording a refusal
+// in the audit trail.
+func (s *Service) mayRun(ctx context.Context, actor identity.Principal, policyID string) (*policy.Compiled, error) {
+	pol, err := s.policy(ctx, policyID)
+	if err != nil {
+		return nil, err
+	}
+	if !MayAssess(actor, pol.Insurer) {
+		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionRun, Subject: "policy:" + pol.ID,
+			Scope: pol.Insurer, Reason: "may not assess this insurer's policies", Denied: true})
+		if !policy.MayRead(actor, pol) {
+			return nil, policy.NotFound(policyID)
+		}
+		return nil, deny(actor, pol.Insurer, fmt.Sprintf("policy %q has no assessments that you may see", policyID))
+	}
+	return pol, nil
+}
+
+// judge judges every provider in pol's scope into a run that is not stored.
+func (s *Service) judge(ctx context.Context, pol *policy.Compiled, progress func(done int)) (*Run, error) {
+	as := New(s.Library, pol)
+	run := &Run{RunCounts: RunCounts{PolicyID: pol.ID, StartedAt: s.Now()}}
+	src := func(fn func(*provider.Provider) error) error {
+		return s.Providers.EachProvider(ctx, Selection(pol), fn)
+	}
+	var err error
+	run.Summaries, err = as.Run(ctx, src, s.Workers, progress)
+	if err != nil {
+		return nil, err
+	}
+	run.FinishedAt = s.Now()
+	run.tally(pol)
 	return run, nil
 }
 

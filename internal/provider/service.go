@@ -55,6 +55,10 @@ type Store interface {
 	// per provider id in stored order. Inside the context's write transaction it reads
 	// there (call it after StoredFacts, which holds the providers on PostgreSQL).
 	StoredDealings(ctx context.Context, ids []string) (map[string]Dealings, error)
+	// DeleteProviders deletes the providers ids with their locations, AGB codes and facts,
+	// in the context's transaction or one of its own, and returns how many were stored.
+	// An id that is not stored is skipped.
+	DeleteProviders(ctx context.Context, ids []string) (int, error)
 }
 
 // FactMatch selects stored facts for StoredFacts: those kept per insurer, and those from
@@ -170,10 +174,9 @@ func (ref Reference) check(ps []Provider, at locator, normalize bool) error {
 		facts := map[string]int{}
 		for k := range p.Facts {
 			f := &p.Facts[k]
-			prefix := "facts[" + strconv.Itoa(k) + "]."
 			if bad := f.CheckText(); len(bad) > 0 {
 				for _, e := range bad {
-					errs = append(errs, located(e, p, i, prefix, at))
+					errs = append(errs, locatedFact(e, p, i, k, at))
 				}
 				continue
 			}
@@ -189,7 +192,7 @@ func (ref Reference) check(ps []Provider, at locator, normalize bool) error {
 			}
 			facts[factKey(*f)] = k
 			if err != nil {
-				errs = append(errs, located(err.(*apperr.Error), p, i, prefix, at))
+				errs = append(errs, locatedFact(err.(*apperr.Error), p, i, k, at))
 			}
 		}
 		errs = append(errs, ref.checkParts(p, i, at)...)
@@ -272,6 +275,32 @@ func locatedEntry(e *apperr.Error, p *Provider, i int, entry string, at locator)
 		if line, label = at(i, entry); label != "" {
 			prefix = label + ": "
 		}
+	}
+	located(e, p, i, prefix, at)
+	if line > 0 {
+		e.Line = line
+	}
+	return e
+}
+
+// locatedFact is located for an error of fact k of provider i: at the fact's own line
+// where the input knows it (a JSON fact object, a CSV row). A CSV file names the cell's
+// column (the fact's own, or facts_date, facts_source or the evidence column for those
+// fields); a JSON file the fact's path in the file ("facts[3].value").
+func locatedFact(e *apperr.Error, p *Provider, i, k int, at locator) *apperr.Error {
+	entry := "facts[" + strconv.Itoa(k) + "]"
+	line, label := 0, ""
+	if at != nil {
+		if line, label = at(i, entry+"."+e.Field); label == "" {
+			line, label = at(i, entry)
+		}
+	}
+	prefix := entry + "."
+	switch {
+	case strings.HasPrefix(label, "column "): // the cell names the field
+		e.Field, prefix = label, ""
+	case label != "": // the fact's path in the file
+		prefix = label + "."
 	}
 	located(e, p, i, prefix, at)
 	if line > 0 {

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"slices"
@@ -312,4 +313,49 @@ func providerFilter(scope provider.Scope, f provider.Filter) (string, []any) {
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// deleteChunk is how many ids one DELETE names, well below either engine's limit on
+// statement parameters.
+const deleteChunk = 500
+
+// providerPartTables are the tables of a provider's parts. On PostgreSQL they have no
+// foreign key to providers (see its migrations 0001 and 0010), so a removal deletes from
+// each; on SQLite ON DELETE CASCADE would, and the explicit deletes cost little.
+var providerPartTables = []string{"provider_agb_codes", "provider_care_types", "provider_specialisms",
+	"provider_locations", "provider_facts", "provider_parts", "provider_contracts"}
+
+// DeleteProviders deletes the providers ids with all their parts, in the context's
+// transaction or one of its own: all or nothing.
+func (db *DB) DeleteProviders(ctx context.Context, ids []string) (int, error) {
+	deleted := 0
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for start := 0; start < len(ids); start += deleteChunk {
+			chunk := ids[start:min(start+deleteChunk, len(ids))]
+			args := make([]any, len(chunk))
+			for i, id := range chunk {
+				args[i] = id
+			}
+			in := ` IN (` + placeholders(len(chunk)) + `)`
+			for _, table := range providerPartTables {
+				if _, err := tx.ExecContext(ctx, db.Q(`DELETE FROM `+table+` WHERE provider_id`+in), args...); err != nil {
+					return err
+				}
+			}
+			res, err := tx.ExecContext(ctx, db.Q(`DELETE FROM providers WHERE id`+in), args...)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			deleted += int(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("delete providers: %w", err)
+	}
+	return deleted, nil
 }
