@@ -192,7 +192,8 @@ func (s *Service) AssessProvider(ctx context.Context, actor identity.Principal, 
 		return nil, err
 	}
 	if !MayReadOf(actor, pol.Insurer, providerID) {
-		return nil, deny(actor, pol.Insurer, fmt.Sprintf("policy %q has no assessment of provider %q that you may see", pol.ID, providerID))
+		// The same answer as for a provider that does not exist: no hint that it does.
+		return nil, deny(actor, pol.Insurer, fmt.Sprintf("provider %q does not exist", providerID))
 	}
 	p, err := s.Providers.Provider(ctx, providerID)
 	if err != nil {
