@@ -431,14 +431,74 @@ type contractLine struct {
 	Requires string // the title of the agreement this part adds to, if any
 }
 
-// itemGroup is the judged requirements of the base contract or of one part.
+// itemGroup is the judged requirements of the base contract or of one part: Open (not
+// met, unknown, for review) first, in that order, then Closed (met, not applicable), which
+// the page folds away.
 type itemGroup struct {
 	Title  string
 	Base   bool
 	Judged bool   // false: a part not asked for, not offered or not open to the provider
 	Why    string // why its conditions were not judged
+	Open   []assessment.Item
+	Closed []assessment.Item
+	Met    int // of Closed
+	NA     int // of Closed
+}
+
+// statusRank orders the requirements of a part on the drill-down: what fails first, what
+// is met and what does not apply last. Within a status the policy's order stays.
+var statusRank = map[assessment.Status]int{
+	assessment.NotMet: 0, assessment.Unknown: 1, assessment.Review: 2, assessment.Met: 3, assessment.NotApplicable: 4,
+}
+
+// add files it under Open or Closed, keeping both sorted by statusRank.
+func (g *itemGroup) add(it assessment.Item) {
+	switch it.Status {
+	case assessment.Met:
+		g.Met++
+	case assessment.NotApplicable:
+		g.NA++
+	default:
+		g.Open = append(g.Open, it)
+		return
+	}
+	g.Closed = append(g.Closed, it)
+}
+
+func (g *itemGroup) sort() {
+	by := func(a, b assessment.Item) int { return statusRank[a.Status] - statusRank[b.Status] }
+	slices.SortStableFunc(g.Open, by)
+	slices.SortStableFunc(g.Closed, by)
+}
+
+// Folded says what the folded requirements are, in Dutch: "12 voldoen, 3 n.v.t.".
+func (g *itemGroup) Folded() string {
+	var parts []string
+	switch g.Met {
+	case 0:
+	case 1:
+		parts = append(parts, "1 eis voldoet")
+	default:
+		parts = append(parts, strconv.Itoa(g.Met)+" eisen voldoen")
+	}
+	if g.NA > 0 {
+		parts = append(parts, strconv.Itoa(g.NA)+" niet van toepassing")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// itemsTable is what the template assessmentItems shows: requirements of one policy.
+type itemsTable struct {
+	Policy *policy.Compiled
 	Items  []assessment.Item
 }
+
+func itemsOf(pol *policy.Compiled, a, b []assessment.Item) itemsTable {
+	return itemsTable{Policy: pol, Items: append(slices.Clip(a), b...)}
+}
+
+// Len is how many requirements the group has.
+func (g *itemGroup) Len() int { return len(g.Open) + len(g.Closed) }
 
 // contractView sets the drill-down's contract lines and its requirements per part.
 func (v *providerAssessment) contractView() {
@@ -459,10 +519,11 @@ func (v *providerAssessment) contractView() {
 		g := itemGroup{Title: c.Title, Base: c.Base, Judged: c.Outcome.Judged(), Why: c.Explanation}
 		for _, it := range v.Result.Items {
 			if c.Base && it.Part == "" || !c.Base && it.Part == c.Part {
-				g.Items = append(g.Items, it)
+				g.add(it)
 			}
 		}
-		if len(g.Items) > 0 {
+		g.sort()
+		if g.Len() > 0 {
 			v.Groups = append(v.Groups, g)
 		}
 	}
