@@ -57,7 +57,7 @@ func TestOverviewShowsTheBaseOutcomeAndEveryJudgedPart(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusOK)
 	text := visible(body)
 	wantContains(t, text,
-		"2 zorgaanbieders beoordeeld · tegen versie 1 van dit beleid.",
+		"tegen versie 1 van dit beleid.", "2 zorgaanbieders beoordeeld: alle zorgaanbieders met een zorgsoort van dit beleid",
 		"Praktijkovereenkomst huisartsenzorg (basis)",
 		// the totals per part
 		"Onderdelen", "Module praktijkmanagement aangeboden door de verzekeraar, aan iedereen 1 komt in aanmerking · 1 komt niet in aanmerking",
