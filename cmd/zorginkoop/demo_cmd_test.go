@@ -336,3 +336,36 @@ func TestProvidersImportUsage(t *testing.T) {
 		})
 	}
 }
+
+// A provider file's part choices and contracts are checked against the policy files before
+// the database is opened, and stored when the policy is in force there.
+func TestProvidersImportStoresPartsAndContracts(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := runCmd(t, "demo", "--providers", "5", "--data-dir", dir); code != 0 { // installs the policies
+		t.Fatalf("demo: exit %d: %s", code, errOut)
+	}
+	header := "id,name,kvk,agb,care_types,location_name,street,postcode,city,parts_requested,parts_offered,contracts\n"
+	bad := writeFile(t, "fout.csv", header+
+		"ziekenhuis-a,Ziekenhuis A,12345678,06012345,ziekenhuis,Hoofdlocatie,Straat 1,3011 TB,Rotterdam,zz-msz-2024:bestaat-niet,,\n")
+	code, _, errOut := runCmd(t, "providers", "import", bad, "--data-dir", dir)
+	if code != 2 || !strings.Contains(errOut, `fout.csv:2: provider ziekenhuis-a: column parts_requested, item 1: part: policy "zz-msz-2024" has no part "bestaat-niet"`) {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	good := writeFile(t, "goed.csv", header+
+		"ziekenhuis-a,Ziekenhuis A,12345678,06012345,ziekenhuis,Hoofdlocatie,Straat 1,3011 TB,Rotterdam,zz-msz-2024:nieuw-add-on-geneesmiddel,zz-msz-2024:zorgverschuiving,zorg-en-zekerheid:zz-msz-2023:2023-2024\n")
+	if code, _, errOut := runCmd(t, "providers", "import", good, "--data-dir", dir); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	db, err := store.Open(context.Background(), dir, "", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := db.Provider(context.Background(), "ziekenhuis-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Parts) != 2 || p.Parts[1].By != "verzekeraar" || p.Parts[1].Insurer != "zorg-en-zekerheid" || p.ContractFor("zorg-en-zekerheid", 2024) == nil {
+		t.Errorf("stored parts %+v and contracts %+v", p.Parts, p.Contracts)
+	}
+}

@@ -30,14 +30,20 @@ import (
 // rows, so logins waited for it, and a CLI import beside a running server made the
 // server's writes fail with SQLITE_BUSY (500) after the busy timeout.
 
-// demoProviders returns n demo providers in the form a file or an API body gives them.
+// demoProviders returns n demo providers in the form a file or an API body gives them,
+// without part choices: the servers of these tests hold no policies, and a part choice
+// names a part of a policy in force.
 func demoProviders(t *testing.T, n int) []provider.Provider {
 	t.Helper()
 	lib, err := policy.LoadLibrary(policies.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return provider.FileForm(lib.Facts, demo.Generate(lib, n, 1))
+	ps := provider.FileForm(lib.Facts, demo.Generate(lib, n, 1))
+	for i := range ps {
+		ps[i].Parts = nil
+	}
+	return ps
 }
 
 // operatorToken bootstraps the platform operator in env's data directory and returns an

@@ -8,7 +8,6 @@ import (
 
 	wiring "zorginkoop/internal/app"
 	"zorginkoop/internal/apperr"
-	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 )
 
@@ -44,11 +43,13 @@ func (a *app) providers(ctx context.Context, args []string) error {
 		return err
 	}
 	defer lock.Close()
-	// The fact catalogue and registry come from the policy files; the database is not
-	// opened until the whole file has been read and checked.
-	lib, err := policy.LoadBase(a.policyFS())
+	// The fact catalogue, registry and policies (whose parts a provider may ask for) come
+	// from the policy files; the database is not opened until the whole file has been read
+	// and checked. The import checks the parts again against the policies in force in the
+	// database.
+	lib, err := a.library()
 	if err != nil {
-		return fmt.Errorf("load registry and facts: %w", err)
+		return err
 	}
 	ps, lines, err := readProviders(wiring.ProviderReference(lib), file, *format)
 	if err != nil {
@@ -60,6 +61,9 @@ func (a *app) providers(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if lib, err = a.storedLibrary(ctx, db); err != nil {
+		return fmt.Errorf("load policies: %w", err)
+	}
 	// The command line imports as the platform operator (see cliOperator).
 	if err := a.services(db, lib).Providers.Import(ctx, a.cliOperator(), ps, line, a.progress("importing", len(ps))); err != nil {
 		return withFile(err, file)

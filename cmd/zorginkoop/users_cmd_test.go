@@ -79,6 +79,11 @@ func TestUsersCommandsManageAccounts(t *testing.T) {
 	if !strings.Contains(out, "cz ") || !strings.Contains(out, "CZ groep") || !strings.Contains(out, "platform") {
 		t.Errorf("orgs:\n%s", out)
 	}
+	// An organisation keeps an active beheerder: anna hands over to carla first.
+	if code, _, errOut := cli(t, env, "users", "roles", "anna@cz.example", "--roles", "inkoper"); code == 0 || !strings.Contains(errOut, "at least one active beheerder") {
+		t.Errorf("removing the last beheerder: exit %d, %q", code, errOut)
+	}
+	mustCLI(t, env, "users", "add", "--org", "cz", "--email", "carla@cz.example", "--name", "Carla", "--roles", "beheerder")
 	mustCLI(t, env, "users", "roles", "anna@cz.example", "--roles", "inkoper", "--reason", "geen beheer meer")
 	mustCLI(t, env, "users", "disable", "bram@cz.example", "--reason", "uit dienst")
 	out = mustCLI(t, env, "users", "list", "--org", "cz")

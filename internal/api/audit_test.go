@@ -97,7 +97,7 @@ func TestRefusedAttemptIsInTheTrailOfTheOrganisationWhoseDataItIs(t *testing.T) 
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d: %v", resp.StatusCode, v)
 	}
-	want := map[string]any{"entries.0.denied": true, "entries.0.action": "policy.draft_save", "entries.0.action_text": "Concept opslaan geweigerd",
+	want := map[string]any{"entries.0.denied": true, "entries.0.action": "policy.draft_save", "entries.0.action_text": "Concept zorginkoopbeleid opslaan geweigerd",
 		"entries.0.org_id": apptest.OrgZZ, "entries.0.user_name": "Zeger Zorgvuldig", "entries.0.scope": "cz-groep",
 		"entries.0.reason": "does not act for the policy's insurer", "entries.1": nil}
 	for path, w := range want {

@@ -64,8 +64,32 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 }
 
 // ProviderReference is what provider records are checked against, from lib: its fact
-// catalogue and its registry's care types and insurers. Commands check a provider file
-// with it before they open the database.
+// catalogue, its registry's care types and insurers, and its policies' parts. Commands
+// check a provider file with it before they open the database.
 func ProviderReference(lib *policy.Library) provider.Reference {
-	return provider.Reference{Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet()}
+	return provider.Reference{Catalogue: lib.Facts, CareTypes: lib.Registry.CareTypeSet(), Insurers: lib.Registry.InsurerSet(),
+		Parts: policyParts(lib)}
+}
+
+// policyParts looks a policy up in lib when asked, since policies are published while a
+// server runs: its insurer and the ids of its parts. Only published policies are known: a
+// provider asks for parts of a published policy, and whether a draft exists is not for
+// everyone to learn from an error.
+func policyParts(lib *policy.Library) provider.PolicyParts {
+	return func(id string) (string, []string, bool) {
+		c, err := lib.Policy(id)
+		if err != nil || c.Status != policy.Published {
+			return "", nil, false
+		}
+		return c.Insurer, partIDs(c.Policy), true
+	}
+}
+
+// partIDs are the ids of the parts of pol's contract besides the base contract.
+func partIDs(pol *policy.Policy) []string {
+	ids := make([]string, len(pol.Parts))
+	for i, pt := range pol.Parts {
+		ids[i] = pt.ID
+	}
+	return ids
 }

@@ -75,16 +75,18 @@ var groups = map[string][]string{
 var leaks = func() map[string][]string {
 	cat := func(lists ...[]string) []string { return slices.Concat(lists...) }
 	m := map[string][]string{
-		"anoniem":     cat(apptest.MarkersDraftA, apptest.MarkersDraftB, apptest.MarkersYRevenueA, apptest.MarkersYRevenueB, apptest.MarkersX, apptest.MarkersY),
-		"b-inkoper":   cat(apptest.MarkersDraftA, apptest.MarkersYRevenueA),
+		"anoniem": cat(apptest.MarkersDraftA, apptest.MarkersDraftB, apptest.MarkersYRevenueA, apptest.MarkersYRevenueB, apptest.MarkersX, apptest.MarkersY,
+			apptest.MarkersYContractA, apptest.MarkersYContractB),
+		"b-inkoper":   cat(apptest.MarkersDraftA, apptest.MarkersYRevenueA, apptest.MarkersYContractA),
 		"y-beheerder": cat(apptest.MarkersDraftA, apptest.MarkersDraftB, apptest.MarkersX),
 		"operator":    nil,
 	}
 	for _, k := range groups["a-side"] {
-		m[k] = cat(apptest.MarkersDraftB, apptest.MarkersYRevenueB)
+		m[k] = cat(apptest.MarkersDraftB, apptest.MarkersYRevenueB, apptest.MarkersYContractB)
 	}
 	for _, k := range groups["x"] {
-		m[k] = cat(apptest.MarkersDraftA, apptest.MarkersDraftB, apptest.MarkersY, apptest.MarkersYRevenueA, apptest.MarkersYRevenueB)
+		m[k] = cat(apptest.MarkersDraftA, apptest.MarkersDraftB, apptest.MarkersY, apptest.MarkersYRevenueA, apptest.MarkersYRevenueB,
+			apptest.MarkersYContractA, apptest.MarkersYContractB)
 	}
 	return m
 }()
@@ -373,8 +375,10 @@ func apiRows() []row {
 			see: map[string][]string{"x": {"De Linde"}, "y": {"Ypsilon"}, "b": {"Ypsilon", "De Linde"}, "a-side": {"Ypsilon"}}},
 		{route: "GET /api/providers/{id}", object: "X's record", req: get("/api/providers/" + x), want: want(200, "anon", login, "y", 404)},
 		{route: "GET /api/providers/{id}", object: "Y's record", req: get("/api/providers/" + y), want: want(200, "anon", login, "x", 404),
-			see: map[string][]string{"a-side": {apptest.MarkersYRevenueA[1]}, "b": {apptest.MarkersYRevenueB[1]},
-				"y": {apptest.MarkersYRevenueA[1], apptest.MarkersYRevenueB[1]}}},
+			see: map[string][]string{"a-side": {apptest.MarkersYRevenueA[1], apptest.MarkersYContractA[0]},
+				"b":  {apptest.MarkersYRevenueB[1], apptest.MarkersYContractB[0]},
+				"y":  {apptest.MarkersYRevenueA[1], apptest.MarkersYRevenueB[1], apptest.MarkersYContractA[0], apptest.MarkersYContractB[0]},
+				"op": {apptest.MarkersYContractA[0], apptest.MarkersYContractB[0]}}},
 		{route: "POST /api/providers", object: "X's record", req: postJSON("/api/providers", providersBody(apptest.Providers()[0])),
 			want: want(403, "anon", login, "x-beheerder", 201, "op", 201), writes: []mayChange{providerRecord}},
 		{route: "POST /api/providers", object: "Y's record", req: postJSON("/api/providers", providersBody(apptest.ProviderYFile())),

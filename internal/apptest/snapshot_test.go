@@ -34,6 +34,8 @@ type dbRow map[string]string
 var rowKeys = map[string][]string{
 	"providers":              {"id"},
 	"provider_facts":         {"provider_id", "key", "insurer"},
+	"provider_parts":         {"provider_id", "policy_id", "part_id", "by_source"},
+	"provider_contracts":     {"provider_id", "insurer", "policy_id", "first_year"},
 	"policies":               {"id"},
 	"assessment_runs":        {"id"},
 	"assessment_summaries":   {"run_id", "provider_id"},

@@ -47,6 +47,10 @@ var (
 	// in the forms they may be written: cents, euros, Dutch notation.
 	MarkersYRevenueA = []string{"3141592653", "31415926", "31.415.926"}
 	MarkersYRevenueB = []string{"2718281828", "27182818", "27.182.818"}
+	// Y's contract with A and its contract with B (the agreements they were concluded
+	// under): only Y, that insurer's side and the operator see each.
+	MarkersYContractA = []string{"cz-ypsilon-overeenkomst-2020"}
+	MarkersYContractB = []string{"zz-ypsilon-overeenkomst-2019"}
 	// Y's name and KvK number: no other provider may see Y's record.
 	MarkersY = []string{"Ypsilon", "87654321"}
 	// X's name: no other provider may see X's record or assessment.
@@ -69,6 +73,10 @@ func ProviderYFile() provider.Provider {
 		Locations: []provider.Location{{Name: "Praktijk", Street: "Ypsilonweg 7", Postcode: "5612 CD", City: "Eindhoven"}},
 		Facts: []provider.Fact{fact("big_registratie_huisarts", "ja"), fact("in_faillissement", "nee"),
 			revenue(InsurerA, "31415926,53"), revenue(InsurerB, "27182818,28")},
+		Contracts: []provider.Contract{ // written by the operator, kept when Y sends its record
+			{Insurer: InsurerA, Policy: MarkersYContractA[0], FirstYear: 2020, LastYear: 2022},
+			{Insurer: InsurerB, Policy: MarkersYContractB[0], FirstYear: 2019, LastYear: 2023},
+		},
 	}
 }
 

@@ -65,8 +65,9 @@ func policyOf(w *written, r dbRow, status string) bool {
 	return r == nil || r["status"] == status && policy.MayWrite(w.actor, r["insurer"])
 }
 
-// run: a new assessment run, with its summaries, of a policy of an insurer the actor may
-// assess for; saving it removes the oldest runs of that policy beyond the retention.
+// run: a new assessment run, with its summaries and part counts, of a policy of an insurer
+// the actor may assess for; saving it removes the oldest runs of that policy beyond the
+// retention.
 func run(w *written, c change) bool {
 	if c.before != nil && c.after == nil {
 		return oldRunOfNewRun(w, c)
@@ -120,22 +121,42 @@ func (w *written) mayAssessPolicy(id string) bool {
 var providerColumn = map[string]string{
 	"providers": "id", "provider_agb_codes": "provider_id", "provider_care_types": "provider_id",
 	"provider_specialisms": "provider_id", "provider_locations": "provider_id", "provider_facts": "provider_id",
+	"provider_parts": "provider_id", "provider_contracts": "provider_id",
 }
 
 // providerRecord: a provider record the actor may write (the operator: any). Of the facts,
 // a provider's own users may change only what the provider declares about itself, with
 // source aanbieder. What an insurer keeps about the provider (a fact of source verzekeraar,
 // or one that carries an insurer) they may read but not change, remove or forge
-// (docs/security.md).
+// (docs/security.md). Of the part choices they change only those the provider asks for
+// (by aanbieder), never an insurer's offer; contracts only the insurer's side changes.
 func providerRecord(w *written, c change) bool {
 	col, ok := providerColumn[c.table]
 	if !ok || !provider.MayWrite(w.actor, c.row()[col]) {
 		return false
 	}
-	if c.table != "provider_facts" || w.actor.IsOperator() {
+	if w.actor.IsOperator() {
 		return true
 	}
-	return !insurersFact(c.before) && (c.after == nil || c.after["source"] == string(provider.SourceProvider))
+	switch c.table {
+	case "provider_facts":
+		return !insurersFact(c.before) && (c.after == nil || c.after["source"] == string(provider.SourceProvider))
+	case "provider_parts":
+		return mayWritePartRow(w, c.before) && mayWritePartRow(w, c.after)
+	case "provider_contracts":
+		return mayWriteContractRow(w, c.before) && mayWriteContractRow(w, c.after)
+	}
+	return true
+}
+
+// mayWritePartRow reports whether the actor may write the part choice r (nil for none).
+func mayWritePartRow(w *written, r dbRow) bool {
+	return r == nil || provider.MayWritePart(w.actor, r["provider_id"], r["insurer"], provider.Source(r["by_source"]))
+}
+
+// mayWriteContractRow reports whether the actor may write the contract r (nil for none).
+func mayWriteContractRow(w *written, r dbRow) bool {
+	return r == nil || provider.MayWriteContract(w.actor, r["insurer"])
 }
 
 // insurersFact reports whether the fact (nil for none) is what an insurer keeps about the
@@ -282,6 +303,9 @@ func TestWriteRulesJudgeByTheActorsRights(t *testing.T) {
 	fact := func(insurer, source, value string) dbRow {
 		return dbRow{"provider_id": apptest.ProviderY, "key": "k", "insurer": insurer, "source": source, "value": value}
 	}
+	part := func(insurer, by string) dbRow {
+		return dbRow{"provider_id": apptest.ProviderY, "policy_id": "p", "part_id": "d", "insurer": insurer, "by_source": by}
+	}
 	for _, tc := range []struct {
 		name  string
 		actor identity.Principal
@@ -301,6 +325,8 @@ func TestWriteRulesJudgeByTheActorsRights(t *testing.T) {
 		{"A's buyer runs A's policy", buyerA, run, change{table: "assessment_runs", after: dbRow{"id": "7", "policy_id": "a"}}, true},
 		{"A's buyer runs B's policy", buyerA, run, change{table: "assessment_runs", after: dbRow{"id": "8", "policy_id": "b"}}, false},
 		{"summaries of a run of B's policy", buyerA, run, change{table: "assessment_summaries", after: dbRow{"run_id": "8"}}, false},
+		{"part counts of a run of B's policy", buyerA, run, change{table: "assessment_run_parts", after: dbRow{"run_id": "8"}}, false},
+		{"part counts of a new run of A's policy", buyerA, run, change{table: "assessment_run_parts", after: dbRow{"run_id": "7"}}, true},
 		{"a token of one's own", buyerA, ownAPIToken, change{table: "tokens", after: dbRow{"kind": "api", "user_id": "u-a"}}, true},
 		{"a token of another user", buyerA, ownAPIToken, change{table: "tokens", after: dbRow{"kind": "api", "user_id": "u-y"}}, false},
 		{"Y changes its own declaration", adminY, providerRecord, change{table: "provider_facts",
@@ -310,6 +336,15 @@ func TestWriteRulesJudgeByTheActorsRights(t *testing.T) {
 			before: fact("", "verzekeraar", "1"), after: fact("", "aanbieder", "2")}, false},
 		{"Y forges a verzekeraar fact", adminY, providerRecord, change{table: "provider_facts", after: fact(apptest.InsurerB, "verzekeraar", "1")}, false},
 		{"Y changes X's record", adminY, providerRecord, change{table: "providers", after: dbRow{"id": apptest.ProviderX}}, false},
+		{"Y asks A for a part", adminY, providerRecord, change{table: "provider_parts", after: part(apptest.InsurerA, "aanbieder")}, true},
+		{"Y withdraws its request", adminY, providerRecord, change{table: "provider_parts", before: part(apptest.InsurerA, "aanbieder")}, true},
+		{"Y forges A's offer", adminY, providerRecord, change{table: "provider_parts", after: part(apptest.InsurerA, "verzekeraar")}, false},
+		{"Y removes B's offer", adminY, providerRecord, change{table: "provider_parts", before: part(apptest.InsurerB, "verzekeraar")}, false},
+		{"Y changes its contract with A", adminY, providerRecord, change{table: "provider_contracts",
+			before: dbRow{"provider_id": apptest.ProviderY, "insurer": apptest.InsurerA, "last_year": "2022"},
+			after:  dbRow{"provider_id": apptest.ProviderY, "insurer": apptest.InsurerA, "last_year": "2030"}}, false},
+		{"Y adds a contract with B", adminY, providerRecord, change{table: "provider_contracts",
+			after: dbRow{"provider_id": apptest.ProviderY, "insurer": apptest.InsurerB}}, false},
 		{"A's buyer changes Y's record", buyerA, providerRecord, change{table: "providers", after: dbRow{"id": apptest.ProviderY}}, false},
 	} {
 		w := &written{actor: tc.actor, before: before, after: after}

@@ -84,6 +84,7 @@ func BenchmarkAssess(b *testing.B) {
 		}},
 	}
 	b.Run("parts", func(b *testing.B) { benchParts(b, lib, ps) })
+	b.Run("impact", func(b *testing.B) { benchImpact(b, lib, ps) })
 	for _, src := range sources {
 		b.Run("source="+src.name, func(b *testing.B) {
 			source := src.open(b)
@@ -106,10 +107,11 @@ func BenchmarkAssess(b *testing.B) {
 }
 
 // benchParts measures what judging per contract part costs, from memory on all cores, for
-// every policy with parts: engine=parts judges the base contract and every part apart (every
-// provider has asked for every part, so every requirement is judged); engine=flat is the
-// baseline, the same policy with one outcome for everything, as before parts existed. The
-// figure to read is parts/flat in the same run.
+// every policy with parts: engine parts judges the base contract and every part apart (every
+// provider has asked for every part, so every requirement is judged); engine flat is the
+// baseline, the same policy with one outcome for everything, as before parts existed. Each
+// iteration runs both, in alternating order, so that the ratio parts/flat compares like
+// with like on a noisy machine.
 func benchParts(b *testing.B, lib *policy.Library, ps []provider.Provider) {
 	for _, pol := range lib.Policies() {
 		if len(pol.Parts) == 0 {
@@ -122,28 +124,82 @@ func benchParts(b *testing.B, lib *policy.Library, ps []provider.Provider) {
 				all[i].Parts = append(all[i].Parts, provider.PartChoice{Policy: pol.ID, Part: pt.ID, By: provider.SourceProvider})
 			}
 		}
-		var perProvider [2]float64
-		for k, engine := range []struct {
-			name string
-			pol  *policy.Compiled
-		}{{"flat", flatten(pol)}, {"parts", pol}} {
-			b.Run("policy="+pol.ID+"/engine="+engine.name, func(b *testing.B) {
-				as := assessment.New(lib, engine.pol)
-				n := 0
-				for b.Loop() {
-					sums, err := as.Run(context.Background(), assessment.Slice(all), 0, nil)
-					if err != nil {
+		b.Run("policy="+pol.ID, func(b *testing.B) {
+			engines := [2]*assessment.Assessor{assessment.New(lib, flatten(pol)), assessment.New(lib, pol)}
+			var spent [2]time.Duration
+			n := 0
+			for b.Loop() {
+				for k := range 2 {
+					e := (k + n) % 2 // alternate which goes first
+					start := time.Now()
+					if _, err := engines[e].Run(context.Background(), assessment.Slice(all), 0, nil); err != nil {
 						b.Fatal(err)
 					}
-					n += len(sums)
+					spent[e] += time.Since(start)
 				}
-				perProvider[k] = float64(b.Elapsed().Nanoseconds()) / float64(n)
-				b.ReportMetric(perProvider[k], "ns/provider")
-				if k == 1 && perProvider[0] > 0 {
-					b.ReportMetric(perProvider[1]/perProvider[0], "parts/flat")
-				}
-			})
+				n++
+			}
+			providers := float64(n * len(all))
+			b.ReportMetric(float64(spent[0].Nanoseconds())/providers, "flat-ns/provider")
+			b.ReportMetric(float64(spent[1].Nanoseconds())/providers, "parts-ns/provider")
+			b.ReportMetric(spent[1].Seconds()/spent[0].Seconds(), "parts/flat")
+		})
+	}
+}
+
+// benchImpact measures the policy desk's impact view from memory: every provider judged
+// under the version in force and under the new version in one pass, reporting the changes
+// (impact), against the baseline of judging the same providers once under the new version
+// on the same single goroutine (single). Each iteration runs both, in alternating order.
+// impact/single is the figure to read: about 2 means the comparison costs no more than its
+// two assessments.
+func benchImpact(b *testing.B, lib *policy.Library, ps []provider.Provider) {
+	ctx := context.Background()
+	for _, pol := range lib.Policies() {
+		if pol.Previous == "" {
+			continue
 		}
+		old, err := lib.Policy(pol.Previous)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("policy="+pol.ID, func(b *testing.B) {
+			as := assessment.New(lib, pol)
+			s := as.NewSubject()
+			var sum assessment.Summary
+			single := func() {
+				for i := range ps {
+					as.Bind(s, &ps[i])
+					as.Summarize(s, &sum)
+				}
+			}
+			changes := 0
+			impact := func() {
+				_, err := assessment.Compare(ctx, lib, old, pol, assessment.Slice(ps), func(*assessment.Change) error {
+					changes++
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			var spent [2]time.Duration
+			n := 0
+			for b.Loop() {
+				for k := range 2 {
+					e := (k + n) % 2
+					start := time.Now()
+					[]func(){single, impact}[e]()
+					spent[e] += time.Since(start)
+				}
+				n++
+			}
+			providers := float64(n * len(ps))
+			b.ReportMetric(float64(spent[0].Nanoseconds())/providers, "single-ns/provider")
+			b.ReportMetric(float64(spent[1].Nanoseconds())/providers, "impact-ns/provider")
+			b.ReportMetric(float64(changes)/float64(n), "changes/op")
+			b.ReportMetric(spent[1].Seconds()/spent[0].Seconds(), "impact/single")
+		})
 	}
 }
 

@@ -106,8 +106,17 @@ func (s *Service) Impact(ctx context.Context, actor identity.Principal, draftID 
 		return ImpactTotals{}, &apperr.Error{Code: apperr.Invalid, Message: fmt.Sprintf("no published policy of insurer %s and sector %s to compare %s with", draft.Insurer, draft.Sector, draftID),
 			Dutch: "Er is geen gepubliceerd zorginkoopbeleid van deze verzekeraar en sector om dit concept mee te vergelijken."}
 	}
-	im := newImpact(s.Library, old, draft)
-	err = s.Providers.EachProvider(ctx, impactSelection(old, draft), func(p *provider.Provider) error {
+	return Compare(ctx, s.Library, old, draft, func(fn func(*provider.Provider) error) error {
+		return s.Providers.EachProvider(ctx, impactSelection(old, draft), fn)
+	}, fn)
+}
+
+// Compare judges every provider from src under the version in force (old) and the draft in
+// one pass, and calls fn for every part whose outcome changes: the work of Impact, without
+// the questions of who may see it. Memory stays flat: one provider at a time.
+func Compare(ctx context.Context, lib *policy.Library, old, draft *policy.Compiled, src Source, fn func(*Change) error) (ImpactTotals, error) {
+	im := newImpact(lib, old, draft)
+	err := src(func(p *provider.Provider) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

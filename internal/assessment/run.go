@@ -74,9 +74,10 @@ func (as *Assessor) Run(ctx context.Context, src Source, workers int, progress f
 }
 
 // Selection is what to read from the store to assess providers against pol: the providers
-// of its care types, with only the facts it refers to.
+// of its care types, with only the facts it refers to, their choices of its parts and
+// their contracts with its insurer.
 func Selection(pol *policy.Compiled) provider.Selection {
-	return provider.Selection{CareTypes: pol.CareTypes, Facts: pol.FactKeys()}
+	return provider.Selection{CareTypes: pol.CareTypes, Facts: pol.FactKeys(), Policy: pol.ID, Insurer: pol.Insurer}
 }
 
 // Slice is a Source over providers held in memory.

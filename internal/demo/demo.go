@@ -21,7 +21,8 @@ import (
 // Generate returns n providers for the policies in lib. The same library, n and seed give
 // the same providers. Provider i has id "kvk-" + its KvK number, which depends on i only, so
 // generating again with another seed replaces the same providers. Fact values are canonical
-// (money in cents), ready for provider.Service.Import.
+// (money in cents), ready for provider.Service.Import. Providers ask for, or are offered,
+// parts of the policies, and some have contracts (see dealings).
 func Generate(lib *policy.Library, n int, seed int64) []provider.Provider {
 	if n <= 0 {
 		return nil
@@ -37,6 +38,7 @@ func Generate(lib *policy.Library, n int, seed int64) []provider.Provider {
 			job = g.randomJob()
 		}
 		ps[i] = g.provider(i, job)
+		g.dealings(&ps[i], seed)
 	}
 	return ps
 }

@@ -170,6 +170,57 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 }
 
+// Every part of every policy that is not offered to all is asked for or offered to about a
+// third of the providers it is open to, and some providers have each planned contract: the
+// CZ GP practices' 2021–2022 contract runs in 2022, the year of cz-hz-mdz-2022.
+func TestPartsAreChosenAndSomeProvidersHaveContracts(t *testing.T) {
+	lib := loadLibrary(t)
+	ps := Generate(lib, 2000, 1)
+	parts := 0
+	for _, pol := range lib.Policies() {
+		for i, pt := range pol.Parts {
+			if pt.OfferedToAll {
+				continue
+			}
+			parts++
+			open, chose := 0, 0
+			for k := range ps {
+				if cts := pol.PartCareTypes(i); len(cts) == 0 || ps[k].HasCareType(cts) {
+					open++
+					if ps[k].Chose(pol.ID, pt.ID) {
+						chose++
+					}
+				}
+			}
+			// Drawn by hash: within wide bounds, so that a new part in the policies does
+			// not fail here by chance.
+			if open > 60 && (chose*6 < open || chose*2 > open) {
+				t.Errorf("%s part %s: chosen by %d of %d providers it is open to, want about a third", pol.ID, pt.ID, chose, open)
+			}
+			if open > 0 && chose == 0 {
+				t.Errorf("%s part %s: no provider chose it", pol.ID, pt.ID)
+			}
+		}
+	}
+	if parts == 0 {
+		t.Log("the shipped policies have no parts besides the base contract that are not offered to all")
+	}
+	running := map[string]int{}
+	for _, p := range ps {
+		for _, c := range p.Contracts {
+			running[c.Policy]++
+		}
+		if p.HasCareType([]string{"huisarts"}) && len(p.Contracts) > 0 && p.ContractFor("cz-groep", 2022) == nil {
+			t.Errorf("%s: contracts %+v, want one with CZ that runs in 2022", p.ID, p.Contracts)
+		}
+	}
+	for _, c := range contractPlans {
+		if running[c.policy] == 0 {
+			t.Errorf("no provider has the contract under %s", c.policy)
+		}
+	}
+}
+
 // A name says where the provider is: a region in the name is the region of its main
 // location's postcode, a place in the name is its place, and a UMC is in a city that has one.
 func TestNamesMatchPlaces(t *testing.T) {

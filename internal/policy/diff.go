@@ -22,6 +22,8 @@ type Diff struct {
 	Dates        []DateChange        `json:"dates"`
 	FormsAdded   []string            `json:"contract_forms_added"`
 	FormsRemoved []string            `json:"contract_forms_removed"`
+	PartsAdded   []Part              `json:"parts_added"`
+	PartsRemoved []Part              `json:"parts_removed"`
 }
 
 // RequirementChange is a requirement present in both versions that differs.
@@ -31,6 +33,9 @@ type RequirementChange struct {
 	Thresholds []ThresholdChange `json:"thresholds,omitempty"`
 	OldKind    Kind              `json:"old_kind,omitempty"`
 	NewKind    Kind              `json:"new_kind,omitempty"`
+	// OldPart and NewPart name the contract parts (titles) when the requirement moved.
+	OldPart string `json:"old_part,omitempty"`
+	NewPart string `json:"new_part,omitempty"`
 	OldRule    string            `json:"old_rule,omitempty"`
 	NewRule    string            `json:"new_rule,omitempty"`
 	// The rules in words (Rule.Words), and the parts of a rule that came or went: an
@@ -82,6 +87,9 @@ func (lib *Library) Compare(old, new *Compiled) Diff {
 		if or.Kind != nr.Kind {
 			ch.OldKind, ch.NewKind, changed = or.Kind, nr.Kind, true
 		}
+		if or.Part != nr.Part { // by id: the base contract's title changes with the year
+			ch.OldPart, ch.NewPart, changed = partTitle(old, or.Part), partTitle(new, nr.Part), true
+		}
 		if normalize(or.Rule) != normalize(nr.Rule) {
 			ch.OldRule, ch.NewRule, changed = or.Rule, nr.Rule, true
 			ch.Thresholds = lib.thresholds(old.Rules[oi], new.Rules[i], insurer)
@@ -103,6 +111,16 @@ func (lib *Library) Compare(old, new *Compiled) Diff {
 			d.Removed = append(d.Removed, or)
 		}
 	}
+	for _, pt := range new.Parts {
+		if _, _, ok := old.Part(pt.ID); !ok {
+			d.PartsAdded = append(d.PartsAdded, pt)
+		}
+	}
+	for _, pt := range old.Parts {
+		if _, _, ok := new.Part(pt.ID); !ok {
+			d.PartsRemoved = append(d.PartsRemoved, pt)
+		}
+	}
 	d.Dates = compareDates(old, new)
 	oldForms, newForms := map[string]bool{}, map[string]bool{}
 	for _, f := range old.ContractForms {
@@ -120,6 +138,14 @@ func (lib *Library) Compare(old, new *Compiled) Diff {
 		}
 	}
 	return d
+}
+
+// partTitle is the title of the part with id in c (the base contract's for "").
+func partTitle(c *Compiled, id string) string {
+	if pt, _, ok := c.Part(id); ok {
+		return pt.Title
+	}
+	return c.Base.Title
 }
 
 func normalize(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -276,7 +302,7 @@ func compareDates(old, new *Compiled) []DateChange {
 // Write renders the diff as Dutch text, shaped like a policy's list of changes.
 func (d Diff) Write(w io.Writer) {
 	fmt.Fprintf(w, "Belangrijkste wijzigingen %s → %s\n", d.Old, d.New)
-	if len(d.Added)+len(d.Removed)+len(d.Changed)+len(d.Dates)+len(d.FormsAdded)+len(d.FormsRemoved) == 0 {
+	if len(d.Added)+len(d.Removed)+len(d.Changed)+len(d.Dates)+len(d.FormsAdded)+len(d.FormsRemoved)+len(d.PartsAdded)+len(d.PartsRemoved) == 0 {
 		fmt.Fprintln(w, "\nGeen wijzigingen.")
 		return
 	}
@@ -289,6 +315,9 @@ func (d Diff) Write(w io.Writer) {
 			}
 			if c.OldKind != "" {
 				fmt.Fprintf(w, "      soort: was %s, wordt %s\n", KindNames[c.OldKind], KindNames[c.NewKind])
+			}
+			if c.OldPart != "" || c.NewPart != "" {
+				fmt.Fprintf(w, "      onderdeel: was %s, wordt %s\n", c.OldPart, c.NewPart)
 			}
 			for _, a := range c.AddedAlternatives {
 				fmt.Fprintf(w, "      nieuw alternatief: %s\n", a)
@@ -312,6 +341,18 @@ func (d Diff) Write(w io.Writer) {
 			if c.TextChanged {
 				fmt.Fprintf(w, "      tekst gewijzigd, nu: %s\n", normalize(c.NewText))
 			}
+		}
+	}
+	if len(d.PartsAdded) > 0 {
+		fmt.Fprintln(w, "\nNieuwe contractonderdelen")
+		for _, pt := range d.PartsAdded {
+			fmt.Fprintf(w, "  + %s (%s, %s)\n", pt.Title, pt.ID, InitiativeNames[pt.Initiative])
+		}
+	}
+	if len(d.PartsRemoved) > 0 {
+		fmt.Fprintln(w, "\nVervallen contractonderdelen")
+		for _, pt := range d.PartsRemoved {
+			fmt.Fprintf(w, "  - %s (%s)\n", pt.Title, pt.ID)
 		}
 	}
 	if len(d.Added) > 0 {

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -208,5 +209,33 @@ func TestMilestoneOfUnknownKindIsRefused(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s → %s: err = %v, want %q", from, to, err, want)
 		}
+	}
+}
+
+func TestDiffNamesPartsAddedAndRequirementsThatMove(t *testing.T) {
+	lib, err := policy.LoadLibrary(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _ := lib.Policy("zz-msz-2023")
+	cur, _ := lib.Policy("zz-msz-2024")
+	d := lib.Compare(old, cur)
+	var added []string
+	for _, pt := range d.PartsAdded {
+		added = append(added, pt.ID)
+	}
+	if !slices.Contains(added, "transformatieplan") || slices.Contains(added, "basiszorg-umc") {
+		t.Errorf("parts added = %v, want transformatieplan and not basiszorg-umc (in both)", added)
+	}
+	// Move a requirement into a part in a copy of 2024: the diff says from which to which.
+	src := strings.Replace(string(cur.Raw), "  - id: zbc-minimale-omzet\n", "  - id: zbc-minimale-omzet\n    part: transformatieplan\n", 1)
+	moved, err := lib.Parse("moved.yaml", []byte(strings.Replace(src, "id: zz-msz-2024", "id: zz-msz-2024b", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	lib.Compare(cur, moved).Write(&out)
+	if !strings.Contains(out.String(), "onderdeel: was "+cur.Base.Title+", wordt Transformatieplan") {
+		t.Errorf("diff does not say the requirement moved:\n%s", out.String())
 	}
 }

@@ -49,8 +49,48 @@ func MayWriteFact(p identity.Principal, providerID, factInsurer string, source S
 	case p.IsOperator():
 		return true
 	case factInsurer != "":
-		return source == SourceInsurer && p.ActsForInsurer(factInsurer) &&
-			p.Has(identity.RoleBuyer, identity.RoleContractManager, identity.RoleAdmin)
+		return source == SourceInsurer && mayWriteForInsurer(p, factInsurer)
 	}
 	return source == SourceProvider && p.ActsForProvider(providerID) && p.Has(identity.RoleAdmin)
+}
+
+// MayReadDealing reports whether p may see a provider's part choice or contract with an
+// insurer (for a part choice: the insurer of its policy): the provider itself, that
+// insurer's side and the operator. Which parts a provider asked another insurer for, and
+// its contracts with another insurer, are competition-sensitive like that insurer's facts.
+func MayReadDealing(p identity.Principal, providerID, insurer string) bool {
+	return p.IsOperator() || p.ActsForProvider(providerID) || insurer != "" && p.ActsForInsurer(insurer)
+}
+
+// MayWritePart reports whether p may write (add, change or remove) a provider's choice of a
+// part of a policy of insurer, made by by:
+//   - the operator writes every choice;
+//   - a part the provider asks for (by aanbieder) is the provider's own declaration: its
+//     beheerder writes it, as its own facts;
+//   - a part the insurer offers (by verzekeraar) is the insurer's: the staff of that
+//     insurer who write its facts (buyers, contract managers, beheerders, also of a
+//     purchasing party buying for it) write it. A provider never offers itself a part.
+func MayWritePart(p identity.Principal, providerID, insurer string, by Source) bool {
+	switch {
+	case p.IsOperator():
+		return true
+	case by == SourceProvider:
+		return p.ActsForProvider(providerID) && p.Has(identity.RoleAdmin)
+	case by == SourceInsurer:
+		return mayWriteForInsurer(p, insurer)
+	}
+	return false
+}
+
+// MayWriteContract reports whether p may write a provider's contract with insurer: that
+// insurer's side (as MayWritePart for an offered part) and the operator, never the
+// provider: a running contract exempts it from a policy's conditions for newcomers.
+func MayWriteContract(p identity.Principal, insurer string) bool {
+	return p.IsOperator() || mayWriteForInsurer(p, insurer)
+}
+
+// mayWriteForInsurer: the insurer's staff who write what it keeps about providers.
+func mayWriteForInsurer(p identity.Principal, insurer string) bool {
+	return insurer != "" && p.ActsForInsurer(insurer) &&
+		p.Has(identity.RoleBuyer, identity.RoleContractManager, identity.RoleAdmin)
 }

@@ -41,12 +41,32 @@ func providerIDs(ps []Provider) []string {
 	return ids
 }
 
-// refusal is a fact of provider i (facts[k]) that the import may not write.
+// refusal is an entry of provider i (a fact, part choice or contract) that the import may
+// not write.
 type refusal struct {
-	i, k int
-	p    string
-	f    Fact
-	kept Source // not "": the fact replaces a stored one from this source
+	i              int
+	p              string // the provider id
+	field          string // e.g. "facts[3]"
+	what           string // the entry in a few words, for the audit trail
+	insurer        string // not "": the insurer whose trail also records the refusal
+	action         string // what the insurer's trail records it as
+	message, dutch string
+}
+
+func factRefusal(i, k int, p string, f Fact, kept Source) refusal {
+	what := describeFact(f)
+	r := refusal{i: i, p: p, field: "facts[" + strconv.Itoa(k) + "]", what: what + " (" + string(f.Source) + ")", insurer: f.Insurer,
+		action: ActionFacts}
+	if kept != "" {
+		r.message = fmt.Sprintf("provider %s: fact %s is kept from source %s, which you may not replace", p, what, kept)
+		r.dutch = fmt.Sprintf("Zorgaanbieder %s: het gegeven %s komt van de bron %s; dat mag u niet vervangen.", p, what, kept)
+		return r
+	}
+	r.message = fmt.Sprintf("provider %s: you may not write fact %s with source %q (a provider declares its own facts, with source aanbieder and no insurer; facts from the register and facts kept per insurer are theirs)",
+		p, what, f.Source)
+	r.dutch = fmt.Sprintf("Zorgaanbieder %s: u mag het gegeven %s met bron %q niet aanleveren of wijzigen. Een zorgaanbieder levert alleen eigen gegevens aan (bron aanbieder, zonder verzekeraar); gegevens uit registers en van verzekeraars blijven zoals ze zijn.",
+		p, what, f.Source)
+	return r
 }
 
 func factKey(f Fact) string { return f.Key + "@" + f.Insurer }
@@ -78,9 +98,9 @@ func mergeFacts(actor identity.Principal, ps []Provider, stored map[string][]Fac
 			case !may && isKept && old == f:
 				// sent back unchanged: stays as stored
 			case !may:
-				refusals = append(refusals, refusal{i: i, k: k, p: p.ID, f: f})
+				refusals = append(refusals, factRefusal(i, k, p.ID, f, ""))
 			case isKept:
-				refusals = append(refusals, refusal{i: i, k: k, p: p.ID, f: f, kept: old.Source})
+				refusals = append(refusals, factRefusal(i, k, p.ID, f, old.Source))
 			default:
 				facts = append(facts, f)
 			}
@@ -92,30 +112,20 @@ func mergeFacts(actor identity.Principal, ps []Provider, stored map[string][]Fac
 	return out, changes, refusals
 }
 
-// maxRefusalsShown is the most refused facts an error lists one by one.
+// maxRefusalsShown is the most refused entries an error lists one by one.
 const maxRefusalsShown = 20
 
 func refusalError(rs []refusal, line func(int) int) error {
 	var errs apperr.List
 	for _, r := range rs[:min(len(rs), maxRefusalsShown)] {
-		e := &apperr.Error{Code: apperr.Forbidden, Field: "provider " + r.p + ": facts[" + strconv.Itoa(r.k) + "]"}
-		what := describeFact(r.f)
-		if r.kept != "" {
-			e.Message = fmt.Sprintf("provider %s: fact %s is kept from source %s, which you may not replace", r.p, what, r.kept)
-			e.Dutch = fmt.Sprintf("Zorgaanbieder %s: het gegeven %s komt van de bron %s; dat mag u niet vervangen.", r.p, what, r.kept)
-		} else {
-			e.Message = fmt.Sprintf("provider %s: you may not write fact %s with source %q (a provider declares its own facts, with source aanbieder and no insurer; facts from the register and facts kept per insurer are theirs)",
-				r.p, what, r.f.Source)
-			e.Dutch = fmt.Sprintf("Zorgaanbieder %s: u mag het gegeven %s met bron %q niet aanleveren of wijzigen. Een zorgaanbieder levert alleen eigen gegevens aan (bron aanbieder, zonder verzekeraar); gegevens uit registers en van verzekeraars blijven zoals ze zijn.",
-				r.p, what, r.f.Source)
-		}
+		e := &apperr.Error{Code: apperr.Forbidden, Field: "provider " + r.p + ": " + r.field, Message: r.message, Dutch: r.dutch}
 		if line != nil {
 			e.Line = line(r.i)
 		}
 		errs = append(errs, e)
 	}
 	if n := len(rs) - maxRefusalsShown; n > 0 {
-		errs = append(errs, &apperr.Error{Code: apperr.Forbidden, Message: fmt.Sprintf("and %d more facts you may not write", n),
+		errs = append(errs, &apperr.Error{Code: apperr.Forbidden, Message: fmt.Sprintf("and %d more entries you may not write", n),
 			Dutch: fmt.Sprintf("En nog %d gegevens die u niet mag aanleveren.", n)})
 	}
 	return errs
@@ -129,22 +139,24 @@ func describeFact(f Fact) string {
 }
 
 // recordRefusal records a refused import in actor's trail and, for each insurer whose
-// facts it tried to write, in that insurer's trail. It runs after the rollback.
+// facts, offers or contracts it tried to write, in that insurer's trail. It runs after
+// the rollback.
 func (s *Service) recordRefusal(ctx context.Context, actor identity.Principal, ps []Provider, rs []refusal) {
 	var shown []string
-	insurers := map[string]bool{}
+	insurers := map[string]bool{} // action + " " + insurer
 	for _, r := range rs {
 		if len(shown) < 10 {
-			shown = append(shown, r.p+": "+describeFact(r.f)+" ("+string(r.f.Source)+")")
+			shown = append(shown, r.p+": "+r.what)
 		}
-		if r.f.Insurer != "" {
-			insurers[r.f.Insurer] = true
+		if r.insurer != "" {
+			insurers[r.action+" "+r.insurer] = true
 		}
 	}
-	reason := fmt.Sprintf("may not write %d fact(s): %s", len(rs), strings.Join(shown, ", "))
+	reason := fmt.Sprintf("may not write %d entries: %s", len(rs), strings.Join(shown, ", "))
 	identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionImport, Subject: importSubject(ps), Scope: actor.OrgID(), Reason: reason, Denied: true})
-	for _, ins := range slices.Sorted(maps.Keys(insurers)) {
-		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionFacts, Subject: importSubject(ps), Scope: ins, Reason: reason, Denied: true})
+	for _, key := range slices.Sorted(maps.Keys(insurers)) {
+		action, ins, _ := strings.Cut(key, " ")
+		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: action, Subject: importSubject(ps), Scope: ins, Reason: reason, Denied: true})
 	}
 }
 

@@ -24,7 +24,7 @@ import (
 // object starts on. Fact values may be JSON strings, numbers or booleans (money in euros);
 // unknown fields are refused.
 func ParseJSON(r io.Reader) ([]Provider, []int, error) {
-	ps, where, errs := parseJSON(r)
+	ps, where, _, errs := parseJSON(r)
 	if len(errs) > 0 {
 		return nil, nil, capErrors(errs)
 	}
@@ -34,20 +34,21 @@ func ParseJSON(r io.Reader) ([]Provider, []int, error) {
 // parseJSON is ParseJSON that also returns the providers it could read when there are
 // errors, for checking them too (see Service.ReadFile). A provider whose object does not
 // decode is left out; one with a bad fact value is kept without that fact.
-func parseJSON(r io.Reader) ([]Provider, []int, apperr.List) {
+func parseJSON(r io.Reader) ([]Provider, []int, []entries, apperr.List) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, nil, apperr.List{{Code: apperr.Invalid, Message: "cannot read the providers: " + err.Error(), Err: err}}
+		return nil, nil, nil, apperr.List{{Code: apperr.Invalid, Message: "cannot read the providers: " + err.Error(), Err: err}}
 	}
 	lines := newLineIndex(data)
 	elems, err := splitJSONArray(data, lines)
 	if err != nil {
-		return nil, nil, apperr.Errors(err)
+		return nil, nil, nil, apperr.Errors(err)
 	}
 	var (
 		errs  apperr.List
 		ps    = make([]Provider, 0, len(elems))
 		where = make([]int, 0, len(elems))
+		ents  = make([]entries, 0, len(elems))
 	)
 	for i, el := range elems {
 		p, err := decodeProvider(data[el.start:el.end], el.start, lines)
@@ -58,9 +59,10 @@ func parseJSON(r io.Reader) ([]Provider, []int, apperr.List) {
 		if p.decoded {
 			ps = append(ps, p.Provider)
 			where = append(where, lines.at(el.start))
+			ents = append(ents, p.entries)
 		}
 	}
-	return ps, where, errs
+	return ps, where, ents, errs
 }
 
 func dotted(field string) string {
@@ -161,6 +163,9 @@ type jsonFile struct {
 	Specialisms []string   `json:"specialisms"`
 	Locations   []Location `json:"locations"`
 	Facts       []jsonFact `json:"facts"`
+	// Parts and contracts are decoded one by one, so that each error has its entry's line.
+	Parts     []json.RawMessage `json:"parts"`
+	Contracts []json.RawMessage `json:"contracts"`
 }
 
 type jsonFact struct {
@@ -177,6 +182,15 @@ type jsonFact struct {
 type decodedProvider struct {
 	Provider
 	decoded bool
+	entries entries
+}
+
+// entries are where the entries of one provider ("parts[2]") are in a file.
+type entries map[string]entryPos
+
+type entryPos struct {
+	line  int
+	label string // for a CSV cell: the column and item
 }
 
 // decodeProvider decodes one provider object strictly; base is its offset in the file.
@@ -200,7 +214,43 @@ func decodeProvider(raw []byte, base int, lines lineIndex) (decodedProvider, err
 		}
 		p.Facts = append(p.Facts, Fact{Key: jf.Key, Insurer: jf.Insurer, Value: v, Source: jf.Source, Date: jf.Date, Evidence: jf.Evidence})
 	}
-	return decodedProvider{p, true}, errs.Err()
+	ents := entries{}
+	from := 0 // entries come in file order: each is looked for after the one before
+	for k, el := range f.Parts {
+		var c PartChoice
+		if decodeEntry(el, raw, base, &from, lines, "parts", k, len(p.Parts), &c, ents, &errs) {
+			p.Parts = append(p.Parts, c)
+		}
+	}
+	from = 0
+	for k, el := range f.Contracts {
+		var c Contract
+		if decodeEntry(el, raw, base, &from, lines, "contracts", k, len(p.Contracts), &c, ents, &errs) {
+			p.Contracts = append(p.Contracts, c)
+		}
+	}
+	return decodedProvider{p, true, ents}, errs.Err()
+}
+
+// decodeEntry decodes entry k of list (el, found in raw at or after *from; raw starts at
+// base in the file) strictly into v and notes its line in ents under index n, the one it
+// gets in the provider. A bad entry is reported, with its line, and left out.
+func decodeEntry(el, raw []byte, base int, from *int, lines lineIndex, list string, k, n int, v any, ents entries, errs *apperr.List) bool {
+	off := *from + offsetOf(raw[*from:], el)
+	*from = min(off+len(el), len(raw))
+	at := base + off
+	field := list + "[" + strconv.Itoa(k) + "]"
+	dec := json.NewDecoder(bytes.NewReader(el))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		for _, e := range apperr.Errors(jsonError(err, at, lines, "")) {
+			e.Field = field + dotted(e.Field)
+			*errs = append(*errs, e)
+		}
+		return false
+	}
+	ents[list+"["+strconv.Itoa(n)+"]"] = entryPos{line: lines.at(at)}
+	return true
 }
 
 // scalarText turns a JSON fact value into the text Canonical reads: a string as is, a number
@@ -319,7 +369,8 @@ func (l lineIndex) count() int { return len(l.starts) }
 // CSV
 
 // The fixed CSV columns, in the order a template lists them.
-var csvFixed = []string{"id", "name", "kvk", "agb", "care_types", "specialisms", "location_name", "street", "postcode", "city"}
+var csvFixed = []string{"id", "name", "kvk", "agb", "care_types", "specialisms", "location_name", "street", "postcode", "city",
+	colPartsRequested, colPartsOffered, colContracts}
 
 var csvRequired = []string{"id", "name", "kvk", "agb", "care_types"}
 
@@ -327,6 +378,10 @@ const (
 	colFactsSource = "facts_source"
 	colFactsDate   = "facts_date"
 	evidencePrefix = "evidence:"
+
+	colPartsRequested = "parts_requested" // POLICY:PART;... the provider asks for
+	colPartsOffered   = "parts_offered"   // POLICY:PART;... the insurer offers
+	colContracts      = "contracts"       // INSURER:POLICY:FIRST-LAST[:PART+PART];...
 )
 
 // csvColumn is what one header cell means.
@@ -344,7 +399,7 @@ type csvColumn struct {
 // provider, the 1-based line of its first row. When cat is not nil, fact columns are checked
 // against it, so an unknown fact column is refused once, by name, rather than on every row.
 func ParseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, error) {
-	ps, where, errs := parseCSV(r, cat)
+	ps, where, _, errs := parseCSV(r, cat)
 	if len(errs) > 0 {
 		return nil, nil, capErrors(errs)
 	}
@@ -356,24 +411,25 @@ func ParseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, error) {
 // errors of the rows before it; a bad fact column is left out of every row. Only broken
 // quoting, after which the reader cannot find the next row, and a header without its
 // required columns stop the reading.
-func parseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, apperr.List) {
+func parseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, []entries, apperr.List) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, nil, apperr.List{atLine(apperr.Invalidf("", "the file is empty: expected a header row (%s, then fact columns)", strings.Join(csvFixed, ",")), 1)}
+		return nil, nil, nil, apperr.List{atLine(apperr.Invalidf("", "the file is empty: expected a header row (%s, then fact columns)", strings.Join(csvFixed, ",")), 1)}
 	}
 	if err != nil {
-		return nil, nil, apperr.List{csvError(err)}
+		return nil, nil, nil, apperr.List{csvError(err)}
 	}
 	cols, errs, usable := csvHeader(header, cat)
 	if !usable {
-		return nil, nil, errs
+		return nil, nil, nil, errs
 	}
 	var (
 		ps    []Provider
 		where []int
+		ents  []entries
 		first = map[string]int{} // id -> index in ps
 		rows  = map[string][]string{}
 	)
@@ -404,17 +460,22 @@ func parseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, apperr.List) {
 			}
 			continue
 		}
-		p, rowErrs := csvProvider(cols, rec)
+		p, labels, rowErrs := csvProvider(cols, rec)
 		for _, e := range rowErrs {
 			e.Line = line
 			errs = append(errs, e)
+		}
+		es := entries{}
+		for entry, label := range labels {
+			es[entry] = entryPos{line: line, label: label}
 		}
 		first[id] = len(ps)
 		rows[id] = rec
 		ps = append(ps, p)
 		where = append(where, line)
+		ents = append(ents, es)
 	}
-	return ps, where, errs
+	return ps, where, ents, errs
 }
 
 // atLine sets the line of e.
@@ -546,13 +607,11 @@ func splitList(s string) []string {
 	return out
 }
 
-// csvProvider builds a provider from its first row.
-func csvProvider(cols []csvColumn, rec []string) (Provider, []*apperr.Error) {
-	var (
-		p    Provider
-		loc  Location
-		errs []*apperr.Error
-	)
+// csvProvider builds a provider from its first row. labels name the column and item of
+// each part choice and contract ("parts[0]": "column parts_offered, item 2").
+func csvProvider(cols []csvColumn, rec []string) (p Provider, labels map[string]string, errs []*apperr.Error) {
+	var loc Location
+	labels = map[string]string{}
 	source, date := "", ""
 	evidence := map[string]string{}    // key@insurer -> evidence
 	evidenceCol := map[string]string{} // key@insurer -> column name
@@ -593,6 +652,10 @@ func csvProvider(cols []csvColumn, rec []string) (Provider, []*apperr.Error) {
 			source = v
 		case colFactsDate:
 			date = v
+		case colPartsRequested, colPartsOffered:
+			errs = append(errs, csvParts(&p, c.name, v, labels)...)
+		case colContracts:
+			errs = append(errs, csvContracts(&p, c.name, v, labels)...)
 		case "":
 			if v == "" {
 				continue
@@ -623,7 +686,68 @@ func csvProvider(cols []csvColumn, rec []string) (Provider, []*apperr.Error) {
 	if len(p.Facts) > 0 && date == "" {
 		errs = append(errs, apperr.Invalidf("column "+colFactsDate, "the row has facts, so facts_date (when they were established, e.g. 2025-06-30) is required"))
 	}
-	return p, errs
+	return p, labels, errs
+}
+
+// csvParts adds the part choices of a parts_requested or parts_offered cell: POLICY:PART
+// items separated by ';'. An item is not repeated in an error: it may be long or broken.
+func csvParts(p *Provider, col, cell string, labels map[string]string) []*apperr.Error {
+	by := SourceProvider
+	if col == colPartsOffered {
+		by = SourceInsurer
+	}
+	var errs []*apperr.Error
+	for j, item := range splitList(cell) {
+		label := "column " + col + ", item " + strconv.Itoa(j+1)
+		policy, part, ok := strings.Cut(item, ":")
+		if !ok {
+			errs = append(errs, apperr.Invalidf(label, "an item is POLICY:PART, e.g. cz-msz-2024:selectief-borstkankerzorg"))
+			continue
+		}
+		labels["parts["+strconv.Itoa(len(p.Parts))+"]"] = label
+		p.Parts = append(p.Parts, PartChoice{Policy: strings.TrimSpace(policy), Part: strings.TrimSpace(part), By: by})
+	}
+	return errs
+}
+
+// csvContracts adds the contracts of a contracts cell: INSURER:POLICY:YEARS[:PARTS] items
+// separated by ';', where YEARS is FIRST-LAST or one year, and PARTS part ids joined by '+'.
+func csvContracts(p *Provider, col, cell string, labels map[string]string) []*apperr.Error {
+	var errs []*apperr.Error
+	for j, item := range splitList(cell) {
+		label := "column " + col + ", item " + strconv.Itoa(j+1)
+		c, ok := contractItem(item)
+		if !ok {
+			errs = append(errs, apperr.Invalidf(label, "an item is INSURER:POLICY:FIRST-LAST or INSURER:POLICY:FIRST-LAST:PART+PART, e.g. cz-groep:cz-hz-mdz-2021:2021-2022:rsv-voetzorg"))
+			continue
+		}
+		labels["contracts["+strconv.Itoa(len(p.Contracts))+"]"] = label
+		p.Contracts = append(p.Contracts, c)
+	}
+	return errs
+}
+
+func contractItem(item string) (Contract, bool) {
+	f := strings.Split(item, ":")
+	if len(f) != 3 && len(f) != 4 {
+		return Contract{}, false
+	}
+	first, last, span := strings.Cut(strings.TrimSpace(f[2]), "-")
+	if !span {
+		last = first
+	}
+	y1, err1 := strconv.Atoi(strings.TrimSpace(first))
+	y2, err2 := strconv.Atoi(strings.TrimSpace(last))
+	if err1 != nil || err2 != nil {
+		return Contract{}, false
+	}
+	c := Contract{Insurer: strings.TrimSpace(f[0]), Policy: strings.TrimSpace(f[1]), FirstYear: y1, LastYear: y2}
+	if len(f) == 4 {
+		for _, part := range strings.Split(f[3], "+") {
+			c.Parts = append(c.Parts, strings.TrimSpace(part))
+		}
+	}
+	return c, true
 }
 
 // addLocationRow adds the location of a further row of provider p. The row's other cells

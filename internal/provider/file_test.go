@@ -29,7 +29,19 @@ func testReference(t *testing.T) Reference {
 		Catalogue: testCatalogue(t),
 		CareTypes: map[string]bool{"zbc": true, "huisarts": true},
 		Insurers:  map[string]bool{"eucare": true, "zorg-en-zekerheid": true},
+		Parts:     testParts,
 	}
+}
+
+// testParts knows two policies with parts.
+func testParts(id string) (string, []string, bool) {
+	switch id {
+	case "zz-hz-2025":
+		return "zorg-en-zekerheid", []string{"s3-prestatie", "voetzorg"}, true
+	case "eucare-zbc-2026":
+		return "eucare", []string{"oncologie"}, true
+	}
+	return "", nil, false
 }
 
 func openTestdata(t *testing.T, name string) *os.File {
@@ -108,6 +120,15 @@ func TestParseGoodFiles(t *testing.T) {
 			h := ps[1]
 			if len(h.AGBCodes) != 2 || h.AGBCodes[0].Kind != AGBPractice || h.AGBCodes[1].Kind != AGBCaregiver {
 				t.Errorf("AGB codes = %+v", h.AGBCodes)
+			}
+			wantParts := []PartChoice{{Policy: "zz-hz-2025", Part: "s3-prestatie", By: SourceProvider, Insurer: "zorg-en-zekerheid"},
+				{Policy: "zz-hz-2025", Part: "voetzorg", By: SourceInsurer, Insurer: "zorg-en-zekerheid"}}
+			if !slices.Equal(h.Parts, wantParts) {
+				t.Errorf("parts = %+v, want %+v", h.Parts, wantParts)
+			}
+			if len(h.Contracts) != 1 || !contractsEqual(h.Contracts[0], Contract{Insurer: "zorg-en-zekerheid", Policy: "zz-hz-2023",
+				Parts: []string{"voetzorg"}, FirstYear: 2023, LastYear: 2024}) {
+				t.Errorf("contracts = %+v", h.Contracts)
 			}
 		})
 	}

@@ -66,7 +66,7 @@ var fuzzReference = func() Reference {
 		panic(err)
 	}
 	return Reference{Catalogue: cat, CareTypes: map[string]bool{"zbc": true, "huisarts": true},
-		Insurers: map[string]bool{"eucare": true, "zorg-en-zekerheid": true}}
+		Insurers: map[string]bool{"eucare": true, "zorg-en-zekerheid": true}, Parts: testParts}
 }()
 
 func addSeedFile(f *testing.F, name string) {
@@ -113,6 +113,11 @@ func checkRead(t *testing.T, data []byte, format string) []Provider {
 	for i, p := range ps {
 		p.Facts = append([]Fact(nil), p.Facts...)
 		p.Locations = append([]Location(nil), p.Locations...)
+		p.Parts = append([]PartChoice(nil), p.Parts...)
+		p.Contracts = append([]Contract(nil), p.Contracts...)
+		for k := range p.Parts {
+			p.Parts[k].Insurer = "" // set again by Validate
+		}
 		again[i] = p
 	}
 	if err := fuzzReference.Validate(again, nil); err != nil {

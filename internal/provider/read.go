@@ -16,17 +16,23 @@ func (ref Reference) ReadFile(r io.Reader, format string) ([]Provider, []int, er
 	var (
 		ps    []Provider
 		lines []int
+		ents  []entries
 		errs  apperr.List
 	)
 	switch format {
 	case "csv":
-		ps, lines, errs = parseCSV(r, ref.Catalogue)
+		ps, lines, ents, errs = parseCSV(r, ref.Catalogue)
 	case "json":
-		ps, lines, errs = parseJSON(r)
+		ps, lines, ents, errs = parseJSON(r)
 	default:
 		return nil, nil, apperr.Invalidf("format", "unknown file format %q: use csv or json", format)
 	}
-	line := func(i int) int { return lines[i] }
+	at := func(i int, entry string) (int, string) {
+		if e, ok := ents[i][entry]; ok && entry != "" {
+			return e.line, e.label
+		}
+		return lines[i], ""
+	}
 	// A row without facts_date has one error for it, not one for each of its facts.
 	noDate := map[int]bool{}
 	for _, e := range errs {
@@ -34,7 +40,7 @@ func (ref Reference) ReadFile(r io.Reader, format string) ([]Provider, []int, er
 			noDate[e.Line] = true
 		}
 	}
-	for _, e := range apperr.Errors(ref.Normalize(ps, line)) {
+	for _, e := range apperr.Errors(ref.check(ps, at, true)) {
 		if noDate[e.Line] && strings.HasSuffix(e.Field, ".date") {
 			continue
 		}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,5 +114,70 @@ func TestCanonicalRefusesWhatIsNoNumberOrNoText(t *testing.T) {
 		if got, err := Canonical(tc.typ, tc.raw); err == nil {
 			t.Errorf("Canonical(%s, %q) = %q, want an error", tc.typ, tc.raw, got)
 		}
+	}
+}
+
+// A part or contract that is wrong is reported with the line of its entry in JSON (not the
+// line where the provider starts), and in CSV with the row, the column and the item.
+func TestPartAndContractErrorsNameTheirEntry(t *testing.T) {
+	jsonFile := `{"providers": [
+  {"id": "kliniek-a", "name": "Kliniek A", "kvk": "12345678", "agb_codes": [{"code": "22012345", "kind": "instelling"}], "care_types": ["zbc"],
+   "parts": [
+     {"policy": "zz-hz-2025", "part": "voetzorg", "by": "aanbieder"},
+     {"policy": "zz-hz-2025", "part": "x", "by": "aanbieder"},
+     {"policy": "zz-hz-2025", "part": "voetzorg", "by": "zorgverzekeraar"},
+     {"policy": "onbekend", "part": "voetzorg", "by": "aanbieder"},
+     {"policy": "zz-hz-2025", "part": "voetzorg", "by": "aanbieder"},
+     {"policy": "zz-hz-2025", "part": "s3-prestatie", "by": "aanbieder", "insurer": "eucare"}
+   ],
+   "contracts": [
+     {"insurer": "cz", "policy": "cz-hz-2021", "first_year": 2021, "last_year": 2022},
+     {"insurer": "eucare", "policy": "eucare-zbc-2026", "first_year": 2027, "last_year": 2026},
+     {"insurer": "eucare", "policy": "", "first_year": 1999, "last_year": 2026},
+     {"insurer": "eucare", "policy": "eucare-zbc-2026", "first_year": "2026", "last_year": 2026}
+   ]}
+]}`
+	csvFile := `id,name,kvk,agb,care_types,parts_requested,parts_offered,contracts
+kliniek-a,Kliniek A,12345678,22012345,zbc,zz-hz-2025:voetzorg;zz-hz-2025:x,zz-hz-2025,eucare:eucare-zbc-2026:2026-2027;eucare:oud:2101
+`
+	tests := []struct {
+		name, format, file string
+		want               []lineField
+	}{
+		{"JSON", "json", jsonFile, []lineField{
+			{5, "provider kliniek-a: parts[1].part"},
+			{6, "provider kliniek-a: parts[2].by"},
+			{7, "provider kliniek-a: parts[3].policy"},
+			{8, "provider kliniek-a: parts[4].part"},
+			{9, "providers[0].parts[5].insurer"},
+			{12, "provider kliniek-a: contracts[0].insurer"},
+			{13, "provider kliniek-a: contracts[1].last_year"},
+			{14, "provider kliniek-a: contracts[2].policy"},
+			{14, "provider kliniek-a: contracts[2].first_year"},
+			{15, "providers[0].contracts[3].first_year"},
+		}},
+		{"CSV", "csv", csvFile, []lineField{
+			{2, "column parts_offered, item 1"},
+			{2, "provider kliniek-a: column parts_requested, item 2: part"},
+			{2, "provider kliniek-a: column contracts, item 2: first_year"},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := testReference(t).ReadFile(strings.NewReader(tc.file), tc.format)
+			got := problems(err)
+			for _, w := range tc.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("missing problem %+v; got %v", w, err)
+				}
+			}
+			if len(got) != len(tc.want) {
+				t.Errorf("%d problems, want %d: %v", len(got), len(tc.want), err)
+			}
+		})
+	}
+	_, _, err := testReference(t).ReadFile(strings.NewReader(jsonFile), "json")
+	if msg := err.Error(); !strings.Contains(msg, `line 5: provider kliniek-a: parts[1].part: policy "zz-hz-2025" has no part "x"`) {
+		t.Errorf("the message does not name the policy and the part:\n%s", msg)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,17 +53,22 @@ type Store interface {
 	// keeps exactly what was read.
 	StoredFacts(ctx context.Context, ids []string, m FactMatch) (map[string][]Fact, error)
 	// Register returns the register in brief: how many providers it holds, how many of
-	// them have one of careTypes, and when providers were last imported or their facts
-	// changed. It counts, and reads one audit entry; it never reads the providers.
+	// them have one of careTypes, and when providers were last imported or their facts,
+	// part choices or contracts changed. It counts, and reads one audit entry; it never reads the providers.
 	Register(ctx context.Context, careTypes []string) (Register, error)
+	// StoredDealings returns the stored part choices and contracts of the providers ids,
+	// per provider id in stored order. Inside the context's write transaction it reads
+	// there (call it after StoredFacts, which holds the providers on PostgreSQL).
+	StoredDealings(ctx context.Context, ids []string) (map[string]Dealings, error)
 }
 
 // Register is the provider register in brief.
 type Register struct {
 	Total       int // providers in the register
 	InCareTypes int // of them, with one of the care types asked about
-	// Changed is when providers were last imported or had facts changed: the time of the
-	// newest ActionImport or ActionFacts entry that was not refused (every change of the
+	// Changed is when providers were last imported or had facts, part choices or
+	// contracts changed: the time of the newest ActionImport, ActionFacts or
+	// ActionDealings entry that was not refused (every change of the
 	// register is recorded in the same transaction). Zero: never.
 	Changed time.Time
 	// ChangeSeq is that entry's number in the audit trail (0: never), to compare with
@@ -95,15 +101,23 @@ type Selection struct {
 	// facts the policy's rules and evidence refer to, and reading fewer rows is most of
 	// the time saved.
 	Facts []string
+	// Policy limits the part choices read to those of this policy; "" reads every one.
+	Policy string
+	// Insurer limits the contracts read to those with this insurer; "" reads every one.
+	Insurer string
 }
 
-// Reference is what provider records are checked against: the fact catalogue and the
-// registry's care types and insurers (app.ProviderReference derives it from the policy
-// library). It checks files on its own, before a database is opened.
+// Reference is what provider records are checked against: the fact catalogue, the
+// registry's care types and insurers, and the policies' parts (app.ProviderReference
+// derives it from the policy library). It checks files on its own, before a database is
+// opened.
 type Reference struct {
 	Catalogue *Catalogue
 	CareTypes map[string]bool
 	Insurers  map[string]bool
+	// Parts looks up a policy a part choice names: its insurer and part ids. Nil knows
+	// no policy, so that every part choice is refused.
+	Parts PolicyParts
 }
 
 // Service applies the rules for providers above a Store: who may read which provider
@@ -126,6 +140,7 @@ func NewService(store Store, ref Reference, trail identity.Auditor, tx identity.
 	identity.Require("provider.NewService", "ref.Catalogue", ref.Catalogue)
 	identity.Require("provider.NewService", "ref.CareTypes", ref.CareTypes)
 	identity.Require("provider.NewService", "ref.Insurers", ref.Insurers)
+	identity.Require("provider.NewService", "ref.Parts", ref.Parts)
 	identity.Require("provider.NewService", "trail", trail)
 	identity.Require("provider.NewService", "tx", tx)
 	return &Service{deps{Store: store, Reference: ref, Audit: trail, Tx: tx}}
@@ -134,28 +149,42 @@ func NewService(store Store, ref Reference, trail identity.Auditor, tx identity.
 // Normalize checks providers read from a file or an API body, whose fact values are in a
 // person's notation, and puts those values into canonical form (see Fact.Normalize). It
 // reports every problem at once; errors name the provider, field and line. line gives the
-// input line of provider i (nil when unknown).
+// input line of provider i (nil when unknown). It sets the insurer of each part choice
+// (see PartChoice.Insurer).
 func (ref Reference) Normalize(ps []Provider, line func(i int) int) error {
-	return ref.check(ps, line, true)
+	return ref.check(ps, providerLines(line), true)
 }
 
 // Validate checks providers whose fact values are already canonical; errors name the
-// provider, field and line.
+// provider, field and line. It sets the insurer of each part choice.
 func (ref Reference) Validate(ps []Provider, line func(i int) int) error {
-	return ref.check(ps, line, false)
+	return ref.check(ps, providerLines(line), false)
 }
 
-func (ref Reference) check(ps []Provider, line func(i int) int, normalize bool) error {
+// locator says where provider i, or one of its entries (entry "parts[2]"; "" for the
+// provider), is in the input: its line, and for an entry of a CSV cell the label naming
+// the column and item ("" where the entry's own field names it, as in JSON).
+type locator func(i int, entry string) (line int, label string)
+
+// providerLines is a locator that knows only the line of each provider (nil: none).
+func providerLines(line func(i int) int) locator {
+	if line == nil {
+		return nil
+	}
+	return func(i int, _ string) (int, string) { return line(i), "" }
+}
+
+func (ref Reference) check(ps []Provider, at locator, normalize bool) error {
 	var errs apperr.List
 	seen := map[string]int{}
 	for i := range ps {
 		p := &ps[i]
 		if j, dup := seen[p.ID]; dup && idRE.MatchString(p.ID) {
-			errs = append(errs, located(apperr.Invalidf("id", "id %q is used twice (also provider %d)", p.ID, j+1), p, i, "", line))
+			errs = append(errs, located(apperr.Invalidf("id", "id %q is used twice (also provider %d)", p.ID, j+1), p, i, "", at))
 		}
 		seen[p.ID] = i
 		for _, e := range apperr.Errors(p.Validate(ref.CareTypes)) {
-			errs = append(errs, located(e, p, i, "", line))
+			errs = append(errs, located(e, p, i, "", at))
 		}
 		facts := map[string]int{}
 		for k := range p.Facts {
@@ -163,7 +192,7 @@ func (ref Reference) check(ps []Provider, line func(i int) int, normalize bool) 
 			prefix := "facts[" + strconv.Itoa(k) + "]."
 			if bad := f.CheckText(); len(bad) > 0 {
 				for _, e := range bad {
-					errs = append(errs, located(e, p, i, prefix, line))
+					errs = append(errs, located(e, p, i, prefix, at))
 				}
 				continue
 			}
@@ -179,24 +208,93 @@ func (ref Reference) check(ps []Provider, line func(i int) int, normalize bool) 
 			}
 			facts[factKey(*f)] = k
 			if err != nil {
-				errs = append(errs, located(err.(*apperr.Error), p, i, prefix, line))
+				errs = append(errs, located(err.(*apperr.Error), p, i, prefix, at))
 			}
 		}
+		errs = append(errs, ref.checkParts(p, i, at)...)
+		errs = append(errs, ref.checkContracts(p, i, at)...)
 	}
 	return errs.Err()
 }
 
+// checkParts checks the part choices of provider i and sets their insurers.
+func (ref Reference) checkParts(p *Provider, i int, at locator) apperr.List {
+	var errs apperr.List
+	if len(p.Parts) > MaxParts {
+		errs = append(errs, located(apperr.Invalidf("parts", "at most %d parts are allowed", MaxParts), p, i, "", at))
+	}
+	seen := map[string]int{}
+	for k := range p.Parts {
+		c := &p.Parts[k]
+		entry := "parts[" + strconv.Itoa(k) + "]"
+		bad := c.checkText()
+		if len(bad) == 0 {
+			bad = apperr.Errors(c.validate(ref.Parts))
+		}
+		if j, dup := seen[partKey(*c)]; len(bad) == 0 && dup {
+			bad = apperr.List{apperr.Invalidf("part", "part %q of policy %q by %s is given twice (also parts[%d])", c.Part, c.Policy, c.By, j)}
+		}
+		seen[partKey(*c)] = k
+		for _, e := range bad {
+			errs = append(errs, locatedEntry(e, p, i, entry, at))
+		}
+	}
+	return errs
+}
+
+// checkContracts checks the contracts of provider i.
+func (ref Reference) checkContracts(p *Provider, i int, at locator) apperr.List {
+	var errs apperr.List
+	if len(p.Contracts) > MaxContracts {
+		errs = append(errs, located(apperr.Invalidf("contracts", "at most %d contracts are allowed", MaxContracts), p, i, "", at))
+	}
+	seen := map[string]int{}
+	for k := range p.Contracts {
+		c := &p.Contracts[k]
+		entry := "contracts[" + strconv.Itoa(k) + "]"
+		bad := c.checkText()
+		if len(bad) == 0 {
+			bad = c.validate(ref.Insurers)
+		}
+		if j, dup := seen[contractKey(*c)]; len(bad) == 0 && dup {
+			bad = apperr.List{apperr.Invalidf("first_year", "the contract with %s under %q from %d is given twice (also contracts[%d])", c.Insurer, c.Policy, c.FirstYear, j)}
+		}
+		seen[contractKey(*c)] = k
+		for _, e := range bad {
+			errs = append(errs, locatedEntry(e, p, i, entry, at))
+		}
+	}
+	return errs
+}
+
 // located sets the line of provider i on e and prefixes its field with the provider id.
-func located(e *apperr.Error, p *Provider, i int, prefix string, line func(int) int) *apperr.Error {
-	if line != nil {
-		e.Line = line(i)
+func located(e *apperr.Error, p *Provider, i int, prefix string, at locator) *apperr.Error {
+	if at != nil {
+		e.Line, _ = at(i, "")
 	}
 	e.Field = prefix + e.Field
 	switch {
 	case idRE.MatchString(p.ID):
 		e.Field = "provider " + p.ID + ": " + e.Field
-	case line == nil: // no line to point at, and an id not fit to repeat
+	case at == nil: // no line to point at, and an id not fit to repeat
 		e.Field = "providers[" + strconv.Itoa(i) + "]." + e.Field
+	}
+	return e
+}
+
+// locatedEntry is located for an error of one entry of provider i (entry "parts[2]"): it
+// has the entry's line, and in a CSV file the label of its column and item.
+func locatedEntry(e *apperr.Error, p *Provider, i int, entry string, at locator) *apperr.Error {
+	prefix, line := entry+".", 0
+	if at != nil {
+		var label string
+		if line, label = at(i, entry); label != "" {
+			prefix = label + ": "
+		}
+	}
+	located(e, p, i, prefix, at)
+	if line > 0 {
+		e.Line = line
 	}
 	return e
 }
@@ -229,8 +327,9 @@ func (s *Service) checkFilter(f Filter) error {
 }
 
 // Provider returns one provider actor may read, without the facts actor may not read
-// (another insurer's revenue, market share or contract history). Another provider's record
-// is NotFound, as one that does not exist.
+// (another insurer's revenue, market share or contract history) and without another
+// insurer's part choices and contracts (see MayReadDealing). Another provider's record is
+// NotFound, as one that does not exist.
 func (s *Service) Provider(ctx context.Context, actor identity.Principal, id string) (*Provider, error) {
 	if actor.IsAnonymous() {
 		return nil, identity.LoginRequired("see providers")
@@ -242,26 +341,29 @@ func (s *Service) Provider(ctx context.Context, actor identity.Principal, id str
 	if err != nil {
 		return nil, err
 	}
-	facts := p.Facts[:0]
-	for _, f := range p.Facts {
-		if MayReadFact(actor, p.ID, f.Insurer) {
-			facts = append(facts, f)
-		}
-	}
-	p.Facts = facts
+	visibleTo(actor, p)
 	return p, nil
+}
+
+// visibleTo removes from p what actor may not read: the facts kept for other insurers, and
+// the part choices and contracts of other insurers (see MayReadFact, MayReadDealing).
+func visibleTo(actor identity.Principal, p *Provider) {
+	p.Facts = slices.DeleteFunc(p.Facts, func(f Fact) bool { return !MayReadFact(actor, p.ID, f.Insurer) })
+	p.Parts = slices.DeleteFunc(p.Parts, func(c PartChoice) bool { return !MayReadDealing(actor, p.ID, c.Insurer) })
+	p.Contracts = slices.DeleteFunc(p.Contracts, func(c Contract) bool { return !MayReadDealing(actor, p.ID, c.Insurer) })
 }
 
 // Import validates all providers and, only if actor may write every one of them, every
 // fact it sends, and every one is valid, stores them: staged first, then made live with the
 // audit entries in one transaction. Nothing is written when anything is wrong.
 //
-// Replacing a record keeps the stored facts actor may not write (see
-// MayWriteFact): a provider's import keeps the register's and the
-// insurers' facts about it. A fact actor may not write is refused, unless it is exactly
-// the stored one (a record read and sent back unchanged). The audit trail records the
-// import with counts, not the facts, and each change to facts kept per insurer in that
-// insurer's trail, in the same transaction.
+// Replacing a record keeps the stored facts, part choices and contracts actor may not
+// write (see MayWriteFact, MayWritePart, MayWriteContract): a provider's import keeps the
+// register's and the insurers' facts about it, the insurers' offers and its contracts.
+// One that actor may not write is refused, unless it is exactly the stored one (a record
+// read and sent back unchanged). The audit trail records the import with counts, not the
+// facts, and each change to facts kept per insurer, and to part choices and contracts of
+// an insurer, in that insurer's trail, in the same transaction.
 func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Provider, line func(int) int, progress func(done int)) error {
 	if err := s.AuthorizeImport(ctx, actor, ps); err != nil {
 		return err
@@ -279,7 +381,13 @@ func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Pro
 	if err != nil {
 		return err
 	}
+	dealings, err := s.Store.StoredDealings(ctx, providerIDs(ps))
+	if err != nil {
+		return err
+	}
 	merged, changes, refusals := mergeFacts(actor, ps, stored)
+	dealingChanges, dealingRefusals := mergeDealings(actor, merged, dealings)
+	refusals = append(refusals, dealingRefusals...)
 	if len(refusals) > 0 {
 		s.recordRefusal(ctx, actor, ps, refusals)
 		return refusalError(refusals, line)
@@ -294,7 +402,11 @@ func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Pro
 		if err != nil {
 			return err
 		}
-		if !reflect.DeepEqual(now, stored) {
+		nowDealings, err := s.Store.StoredDealings(ctx, providerIDs(ps))
+		if err != nil {
+			return err
+		}
+		if !reflect.DeepEqual(now, stored) || !reflect.DeepEqual(nowDealings, dealings) {
 			return &apperr.Error{Code: apperr.Conflict, Message: "facts of these providers changed while the import was prepared; import the file again",
 				Dutch: "De gegevens van deze zorgaanbieders zijn gewijzigd terwijl de aanlevering werd voorbereid. Lever het bestand opnieuw aan."}
 		}
@@ -305,7 +417,10 @@ func (s *Service) Import(ctx context.Context, actor identity.Principal, ps []Pro
 			After: audit.JSON(importCounts(merged))}); err != nil {
 			return err
 		}
-		return s.recordFactChanges(ctx, actor, ps, changes)
+		if err := s.recordFactChanges(ctx, actor, ps, changes); err != nil {
+			return err
+		}
+		return s.recordDealingChanges(ctx, actor, ps, dealingChanges)
 	})
 }
 
@@ -354,6 +469,8 @@ type importSummary struct {
 	Providers int      `json:"providers"`
 	Locations int      `json:"locations"`
 	Facts     int      `json:"facts"`
+	Parts     int      `json:"parts,omitempty"`
+	Contracts int      `json:"contracts,omitempty"`
 	IDs       []string `json:"ids,omitempty"`
 }
 
@@ -365,6 +482,8 @@ func importCounts(ps []Provider) importSummary {
 	for _, p := range ps {
 		sum.Locations += len(p.Locations)
 		sum.Facts += len(p.Facts)
+		sum.Parts += len(p.Parts)
+		sum.Contracts += len(p.Contracts)
 		if len(ps) <= maxAuditIDs {
 			sum.IDs = append(sum.IDs, p.ID)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/store/sqlstore"
 )
 
 // chunk is how many providers go into one round of COPYs.
@@ -100,8 +101,11 @@ func writeChunk(ctx context.Context, tx *pgx.Conn, ps []provider.Provider) error
 		{name: "provider_specialisms", cols: []string{"provider_id", "pos", "specialism"}},
 		{name: "provider_locations", cols: []string{"provider_id", "pos", "name", "street", "postcode", "city"}},
 		{name: "provider_facts", cols: []string{"provider_id", "pos", "key", "insurer", "value", "source", "date", "evidence"}},
+		{name: "provider_parts", cols: []string{"provider_id", "pos", "policy_id", "part_id", "by_source", "insurer"}},
+		{name: "provider_contracts", cols: []string{"provider_id", "pos", "insurer", "policy_id", "parts", "first_year", "last_year"}},
 	}
 	provs, agbs, cts, sps, locs, facts := tables[0], tables[1], tables[2], tables[3], tables[4], tables[5]
+	choices, contracts := tables[6], tables[7]
 	for n := range ps {
 		p := &ps[n]
 		ids[n] = p.ID
@@ -128,6 +132,13 @@ func writeChunk(ctx context.Context, tx *pgx.Conn, ps []provider.Provider) error
 				date = d
 			}
 			facts.rows = append(facts.rows, []any{p.ID, int32(i), f.Key, f.Insurer, f.Value, string(f.Source), date, f.Evidence})
+		}
+		for i, c := range p.Parts {
+			choices.rows = append(choices.rows, []any{p.ID, int32(i), c.Policy, c.Part, string(c.By), c.Insurer})
+		}
+		for i, c := range p.Contracts {
+			contracts.rows = append(contracts.rows, []any{p.ID, int32(i), c.Insurer, c.Policy, sqlstore.ContractParts(c.Parts),
+				int32(c.FirstYear), int32(c.LastYear)})
 		}
 	}
 	for _, t := range tables { // parts first; see the migration for why there is no cascade

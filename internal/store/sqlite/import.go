@@ -37,6 +37,8 @@ var stagedTables = []struct{ live, staged, cols, key string }{
 	{"provider_specialisms", "staged_provider_specialisms", "provider_id, pos, specialism", "provider_id, pos"},
 	{"provider_locations", "staged_provider_locations", "provider_id, pos, name, street, postcode, city", "provider_id, pos"},
 	{"provider_facts", "staged_provider_facts", "provider_id, pos, key, insurer, value, source, date, evidence", "provider_id, pos"},
+	{"provider_parts", "staged_provider_parts", "provider_id, pos, policy_id, part_id, by_source, insurer", "provider_id, pos"},
+	{"provider_contracts", "staged_provider_contracts", "provider_id, pos, insurer, policy_id, parts, first_year, last_year", "provider_id, pos"},
 }
 
 // stagedImport is one import in the staged_ tables.
@@ -223,12 +225,12 @@ func (db *DB) ReplaceProviders(ctx context.Context, ps []provider.Provider, prog
 
 // stagingStmts are the prepared statements that stage one provider.
 type stagingStmts struct {
-	provider, agb, careType, specialism, location, fact *sql.Stmt
+	provider, agb, careType, specialism, location, fact, part, contract *sql.Stmt
 }
 
 func prepareStaging(ctx context.Context, tx *sql.Tx) (*stagingStmts, error) {
 	var s stagingStmts
-	stmts := []**sql.Stmt{&s.provider, &s.agb, &s.careType, &s.specialism, &s.location, &s.fact}
+	stmts := []**sql.Stmt{&s.provider, &s.agb, &s.careType, &s.specialism, &s.location, &s.fact, &s.part, &s.contract}
 	for i, t := range stagedTables {
 		n := strings.Count(t.cols, ",") + 1
 		st, err := tx.PrepareContext(ctx, `INSERT INTO `+t.staged+` (import_id, `+t.cols+`) VALUES (?`+strings.Repeat(", ?", n)+`)`)
@@ -242,7 +244,7 @@ func prepareStaging(ctx context.Context, tx *sql.Tx) (*stagingStmts, error) {
 }
 
 func (s *stagingStmts) close() {
-	for _, st := range []*sql.Stmt{s.provider, s.agb, s.careType, s.specialism, s.location, s.fact} {
+	for _, st := range []*sql.Stmt{s.provider, s.agb, s.careType, s.specialism, s.location, s.fact, s.part, s.contract} {
 		if st != nil {
 			st.Close()
 		}
@@ -281,6 +283,16 @@ func (s *stagingStmts) write(ctx context.Context, id int64, p *provider.Provider
 		}
 		if _, err := s.fact.ExecContext(ctx, id, p.ID, i, f.Key, f.Insurer, f.Value, string(f.Source), date, f.Evidence); err != nil {
 			return fmt.Errorf("facts[%d] (%s): %w", i, f.Key, err)
+		}
+	}
+	for i, c := range p.Parts {
+		if _, err := s.part.ExecContext(ctx, id, p.ID, i, c.Policy, c.Part, string(c.By), c.Insurer); err != nil {
+			return fmt.Errorf("parts[%d]: %w", i, err)
+		}
+	}
+	for i, c := range p.Contracts {
+		if _, err := s.contract.ExecContext(ctx, id, p.ID, i, c.Insurer, c.Policy, sqlstore.ContractParts(c.Parts), c.FirstYear, c.LastYear); err != nil {
+			return fmt.Errorf("contracts[%d]: %w", i, err)
 		}
 	}
 	return nil

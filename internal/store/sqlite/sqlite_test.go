@@ -31,6 +31,7 @@ func empty(t *testing.T) store.DB {
 // TestStore runs every area's store suite; TestAudit (audit_test.go) runs the audit trail's.
 func TestStore(t *testing.T) {
 	storetest.RunProviders(t, empty)
+	storetest.RunProviderDealings(t, empty)
 	storetest.RunImports(t, empty)
 	storetest.RunPolicies(t, empty)
 	storetest.RunAssessments(t, empty)

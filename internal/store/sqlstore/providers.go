@@ -22,7 +22,22 @@ const (
 	kindSpecialism
 	kindLocation
 	kindFact
+	kindPart
+	kindContract
 )
+
+// detail is what the provider stream reads besides the record: nothing (a listing), or
+// the facts (factKeys, if not nil, only those), part choices (policy, if set, only its
+// own) and contracts (insurer, if set, only with it).
+type detail struct {
+	full     bool
+	factKeys []string
+	policy   string
+	insurer  string
+}
+
+// everything reads every fact, part choice and contract.
+var everything = detail{full: true}
 
 // match limits the provider stream: where returns the condition on the provider id column
 // col ("" for all providers) and args its arguments, once per use.
@@ -43,7 +58,7 @@ func (m match) cond(col string, args *[]any) string {
 // (provider_id, kind, pos, a..f), ordered by provider id. Both engines run it as a merge of
 // index scans: one pass, one snapshot, no query per provider. Within a provider the rows
 // may come in any order: each part goes to its place by pos.
-func (db *DB) streamQuery(m match, withFacts bool, factKeys []string) (string, []any) {
+func (db *DB) streamQuery(m match, d detail) (string, []any) {
 	var args []any
 	parts := []string{
 		`SELECT id, ` + itoa(kindProvider) + `, 0, name, kvk, '', '', '', '' FROM providers` + m.cond("id", &args),
@@ -52,28 +67,43 @@ func (db *DB) streamQuery(m match, withFacts bool, factKeys []string) (string, [
 		`SELECT provider_id, ` + itoa(kindSpecialism) + `, pos, specialism, '', '', '', '', '' FROM provider_specialisms` + m.cond("provider_id", &args),
 		`SELECT provider_id, ` + itoa(kindLocation) + `, pos, name, street, postcode, city, '', '' FROM provider_locations` + m.cond("provider_id", &args),
 	}
-	if withFacts {
+	if d.full {
 		facts := `SELECT provider_id, ` + itoa(kindFact) + `, pos, key, insurer, value, source, COALESCE(` +
 			db.Dialect.DateText("date") + `, ''), evidence FROM provider_facts` + m.cond("provider_id", &args)
-		if factKeys != nil {
-			if m.where == nil {
-				facts += " WHERE "
-			} else {
-				facts += " AND "
-			}
-			facts += `key IN (` + placeholders(max(len(factKeys), 1)) + `)`
-			for _, k := range factKeys {
+		if d.factKeys != nil {
+			facts += and(m) + `key IN (` + placeholders(max(len(d.factKeys), 1)) + `)`
+			for _, k := range d.factKeys {
 				args = append(args, k)
 			}
-			if len(factKeys) == 0 {
+			if len(d.factKeys) == 0 {
 				args = append(args, "")
 			}
 		}
-		parts = append(parts, facts)
+		choices := `SELECT provider_id, ` + itoa(kindPart) + `, pos, policy_id, part_id, by_source, insurer, '', '' FROM provider_parts` +
+			m.cond("provider_id", &args)
+		if d.policy != "" {
+			choices += and(m) + `policy_id = ?`
+			args = append(args, d.policy)
+		}
+		contracts := `SELECT provider_id, ` + itoa(kindContract) + `, pos, insurer, policy_id, parts, CAST(first_year AS TEXT), CAST(last_year AS TEXT), ''` +
+			` FROM provider_contracts` + m.cond("provider_id", &args)
+		if d.insurer != "" {
+			contracts += and(m) + `insurer = ?`
+			args = append(args, d.insurer)
+		}
+		parts = append(parts, facts, choices, contracts)
 	}
 	// Ordering by the id alone lets both engines merge the branches' index scans without
 	// sorting; adding kind and pos made SQLite sort every provider's rows.
 	return db.Q(strings.Join(parts, "\nUNION ALL\n") + "\nORDER BY 1"), args
+}
+
+// and joins one more condition to a branch whose WHERE m.cond wrote, or starts the WHERE.
+func and(m match) string {
+	if m.where == nil {
+		return " WHERE "
+	}
+	return " AND "
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -92,8 +122,8 @@ func at[T any](s *[]T, pos int) *T {
 
 // stream calls fn with each matching provider, ordered by id; each is newly allocated.
 // factKeys, if not nil, limits the facts read to those keys.
-func (db *DB) stream(ctx context.Context, m match, withFacts bool, factKeys []string, fn func(*provider.Provider) error) error {
-	query, args := db.streamQuery(m, withFacts, factKeys)
+func (db *DB) stream(ctx context.Context, m match, want detail, fn func(*provider.Provider) error) error {
+	query, args := db.streamQuery(m, want)
 	rows, err := db.Read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("read providers: %w", err)
@@ -110,8 +140,15 @@ func (db *DB) stream(ctx context.Context, m match, withFacts bool, factKeys []st
 		if p == nil || !seen {
 			return nil // parts without a provider: skip, never hand out a half provider
 		}
-		if factKeys != nil { // facts went to their pos; close the gaps of facts not read
+		// Entries went to their pos; close the gaps of those not read.
+		if want.factKeys != nil {
 			p.Facts = slices.DeleteFunc(p.Facts, func(f provider.Fact) bool { return f.Key == "" })
+		}
+		if want.policy != "" {
+			p.Parts = slices.DeleteFunc(p.Parts, func(c provider.PartChoice) bool { return c.Policy == "" })
+		}
+		if want.insurer != "" {
+			p.Contracts = slices.DeleteFunc(p.Contracts, func(c provider.Contract) bool { return c.Insurer == "" })
 		}
 		return fn(p)
 	}
@@ -138,6 +175,14 @@ func (db *DB) stream(ctx context.Context, m match, withFacts bool, factKeys []st
 			*at(&p.Locations, pos) = provider.Location{Name: a, Street: b, Postcode: c, City: d}
 		case kindFact:
 			*at(&p.Facts, pos) = provider.Fact{Key: a, Insurer: b, Value: c, Source: provider.Source(d), Date: e, Evidence: f2}
+		case kindPart:
+			*at(&p.Parts, pos) = provider.PartChoice{Policy: a, Part: b, By: provider.Source(c), Insurer: d}
+		case kindContract:
+			ct, err := contractRow(a, b, c, d, e)
+			if err != nil {
+				return fmt.Errorf("read providers: provider %s: contracts[%d]: %w", id, pos, err)
+			}
+			*at(&p.Contracts, pos) = ct
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -146,7 +191,8 @@ func (db *DB) stream(ctx context.Context, m match, withFacts bool, factKeys []st
 	return emit()
 }
 
-// EachProvider streams the selected providers with their (selected) facts, ordered by id.
+// EachProvider streams the selected providers with their (selected) facts, part choices
+// and contracts, ordered by id.
 func (db *DB) EachProvider(ctx context.Context, sel provider.Selection, fn func(*provider.Provider) error) error {
 	var m match
 	if len(sel.CareTypes) > 0 {
@@ -157,14 +203,14 @@ func (db *DB) EachProvider(ctx context.Context, sel provider.Selection, fn func(
 			m.args = append(m.args, ct)
 		}
 	}
-	return db.stream(ctx, m, true, sel.Facts, fn)
+	return db.stream(ctx, m, detail{full: true, factKeys: sel.Facts, policy: sel.Policy, insurer: sel.Insurer}, fn)
 }
 
-// Provider returns one provider with its facts, or NotFound.
+// Provider returns one provider with its facts, part choices and contracts, or NotFound.
 func (db *DB) Provider(ctx context.Context, id string) (*provider.Provider, error) {
 	var found *provider.Provider
 	m := match{where: func(col string) string { return col + ` = ?` }, args: []any{id}}
-	err := db.stream(ctx, m, true, nil, func(p *provider.Provider) error {
+	err := db.stream(ctx, m, everything, func(p *provider.Provider) error {
 		found = p
 		return nil
 	})
@@ -177,8 +223,8 @@ func (db *DB) Provider(ctx context.Context, id string) (*provider.Provider, erro
 	return found, nil
 }
 
-// Providers lists the matching providers of scope without facts, ordered by name, and the
-// total.
+// Providers lists the matching providers of scope without facts, part choices or
+// contracts, ordered by name, and the total.
 func (db *DB) Providers(ctx context.Context, scope provider.Scope, f provider.Filter) ([]provider.Provider, int, error) {
 	where, args := providerFilter(scope, f)
 	var total int
@@ -216,7 +262,7 @@ func (db *DB) Providers(ctx context.Context, scope provider.Scope, f provider.Fi
 	// statement), then put them in the page's order.
 	out := make([]provider.Provider, len(order))
 	m := match{where: func(col string) string { return col + ` IN (SELECT id FROM (` + page + `) page)` }, args: pageArgs}
-	err = db.stream(ctx, m, false, nil, func(p *provider.Provider) error {
+	err = db.stream(ctx, m, detail{}, func(p *provider.Provider) error {
 		if i, ok := order[p.ID]; ok {
 			out[i] = *p
 		}
@@ -271,7 +317,7 @@ func escapeLike(s string) string {
 }
 
 // Register counts the providers, and those with one of careTypes, and finds when the
-// register last changed: the newest provider.import or provider.facts entry of the audit
+// register last changed: the newest provider.import, .facts or .dealings entry of the audit
 // trail that was not refused, by the index audit_log_action.
 func (db *DB) Register(ctx context.Context, careTypes []string) (provider.Register, error) {
 	var r provider.Register
@@ -294,7 +340,7 @@ func (db *DB) Register(ctx context.Context, careTypes []string) (provider.Regist
 			return r, fmt.Errorf("count providers: %w", err)
 		}
 	}
-	for _, action := range []string{provider.ActionImport, provider.ActionFacts} {
+	for _, action := range []string{provider.ActionImport, provider.ActionFacts, provider.ActionDealings} {
 		var seq int64
 		var at Timestamp
 		err := tx.QueryRowContext(ctx, db.Q(`SELECT seq, at FROM audit_log WHERE seq =
