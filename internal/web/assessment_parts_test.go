@@ -197,7 +197,7 @@ func TestBrowserShowsOutcomesPerPart(t *testing.T) {
 		t.Fatalf("choose the part's outcome: %v", err)
 	}
 	p.click(`form.inline button[type="submit"]`)
-	p.wantText("main table:last-of-type", []string{"Huisartsenpraktijk Failliet", "Module praktijkmanagement: komt niet in aanmerking"},
+	p.wantText("main table.overview", []string{"Huisartsenpraktijk Failliet", "Module praktijkmanagement: komt niet in aanmerking"},
 		[]string{"Huisartsenpraktijk De Linde"})
 	p.click(`main a[href="/beleid/` + apptest.PartsPolicy + `/beoordeling/hap-failliet"]`)
 	p.wantText("main", []string{"Contract en onderdelen", "Module praktijkmanagement", "Voldoet niet aan: Geen faillissement voor praktijkmanagement.",
