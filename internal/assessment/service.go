@@ -246,6 +246,11 @@ type SummaryPage struct {
 	Run       *RunCounts
 	Summaries []Summary
 	Total     int // summaries that match the filter
+	// Register is the provider register now, counted for the policy's care types.
+	Register provider.Register
+	// Stale says that providers were imported or changed after the run started: its
+	// outcomes may no longer be those of the register.
+	Stale bool
 	// Next is the Offset of the next page with the same filter; 0 on the last page.
 	Next int
 }
@@ -272,7 +277,17 @@ func (s *Service) Summaries(ctx context.Context, actor identity.Principal, polic
 	if err != nil {
 		return nil, err
 	}
-	page := &SummaryPage{Run: run, Summaries: sums, Total: total}
+	reg, err := s.Providers.Register(ctx, pol.CareTypes)
+	if err != nil {
+		return nil, err
+	}
+	entry, err := s.Runs.RunEntry(ctx, policyID)
+	if err != nil {
+		return nil, err
+	}
+	// By the audit trail's order, not the clock: an import in the second of the run is
+	// before or after it, never both.
+	page := &SummaryPage{Run: run, Summaries: sums, Total: total, Register: reg, Stale: reg.ChangeSeq > entry}
 	if next := f.Offset + len(sums); len(sums) > 0 && next < total {
 		page.Next = next
 	}
@@ -300,6 +315,10 @@ func (s *Service) EachSummary(ctx context.Context, actor identity.Principal, pol
 	}
 	return s.Runs.EachSummary(ctx, run.ID, f, fn)
 }
+
+// OutOfScope is how many providers of the register have none of the policy's care types:
+// a run does not judge them.
+func (p *SummaryPage) OutOfScope() int { return max(p.Register.Total-p.Register.InCareTypes, 0) }
 
 // ErrNotAssessed is in the chain of LatestRun's error when the caller may see the policy's
 // assessments but there are none yet (not when they are hidden from the caller).

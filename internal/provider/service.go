@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/audit"
@@ -51,6 +52,10 @@ type Store interface {
 	// and holds the providers until the transaction ends, so that a replace that follows
 	// keeps exactly what was read.
 	StoredFacts(ctx context.Context, ids []string, m FactMatch) (map[string][]Fact, error)
+	// Register returns the register in brief: how many providers it holds, how many of
+	// them have one of careTypes, and when providers were last imported or their facts,
+	// part choices or contracts changed. It counts, and reads one audit entry; it never reads the providers.
+	Register(ctx context.Context, careTypes []string) (Register, error)
 	// StoredDealings returns the stored part choices and contracts of the providers ids,
 	// per provider id in stored order. Inside the context's write transaction it reads
 	// there (call it after StoredFacts, which holds the providers on PostgreSQL).
@@ -59,6 +64,20 @@ type Store interface {
 	// in the context's transaction or one of its own, and returns how many were stored.
 	// An id that is not stored is skipped.
 	DeleteProviders(ctx context.Context, ids []string) (int, error)
+}
+
+// Register is the provider register in brief.
+type Register struct {
+	Total       int // providers in the register
+	InCareTypes int // of them, with one of the care types asked about
+	// Changed is when providers were last imported or had facts, part choices or
+	// contracts changed: the time of the newest ActionImport, ActionFacts or
+	// ActionDealings entry that was not refused (every change of the
+	// register is recorded in the same transaction). Zero: never.
+	Changed time.Time
+	// ChangeSeq is that entry's number in the audit trail (0: never), to compare with
+	// other entries where two writes may share a second.
+	ChangeSeq int64
 }
 
 // FactMatch selects stored facts for StoredFacts: those kept per insurer, and those from

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -358,4 +359,46 @@ func (db *DB) DeleteProviders(ctx context.Context, ids []string) (int, error) {
 		return 0, fmt.Errorf("delete providers: %w", err)
 	}
 	return deleted, nil
+}
+
+// Register counts the providers, and those with one of careTypes, and finds when the
+// register last changed: the newest provider.import, .facts, .dealings or .delete entry of the audit
+// trail that was not refused, by the index audit_log_action.
+func (db *DB) Register(ctx context.Context, careTypes []string) (provider.Register, error) {
+	var r provider.Register
+	tx, err := db.Read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return r, fmt.Errorf("read register: %w", err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM providers`).Scan(&r.Total); err != nil {
+		return r, fmt.Errorf("count providers: %w", err)
+	}
+	if len(careTypes) > 0 {
+		args := make([]any, len(careTypes))
+		for i, c := range careTypes {
+			args[i] = c
+		}
+		q := `SELECT count(*) FROM providers p WHERE EXISTS (SELECT 1 FROM provider_care_types c
+			WHERE c.provider_id = p.id AND c.care_type IN (` + placeholders(len(careTypes)) + `))`
+		if err := tx.QueryRowContext(ctx, db.Q(q), args...).Scan(&r.InCareTypes); err != nil {
+			return r, fmt.Errorf("count providers: %w", err)
+		}
+	}
+	for _, action := range []string{provider.ActionImport, provider.ActionFacts, provider.ActionDealings, provider.ActionDelete} {
+		var seq int64
+		var at Timestamp
+		err := tx.QueryRowContext(ctx, db.Q(`SELECT seq, at FROM audit_log WHERE seq =
+			(SELECT max(seq) FROM audit_log WHERE action = ? AND denied = ?)`), action, false).Scan(&seq, &at)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return r, fmt.Errorf("read register changes: %w", err)
+		}
+		if seq > r.ChangeSeq {
+			r.ChangeSeq, r.Changed = seq, at.Time
+		}
+	}
+	return r, nil
 }
