@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,18 +16,18 @@ import (
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/nl"
 	"zorginkoop/internal/policy"
-	"zorginkoop/internal/provider"
 )
 
 // assess judges providers against a policy: from the database, or from a provider-facts
 // file without any database (--facts).
 func (a *app) assess(ctx context.Context, args []string) error {
 	fs := a.flags("assess")
-	policyID := fs.String("policy", "", "policy id (see `zorginkoop policy list`)")
-	providerID := fs.String("provider", "", "judge only this provider, with every requirement explained")
-	factsFile := fs.String("facts", "", "provider-facts JSON file (docs/providers-format.md); no database is used")
+	policyID := fs.String("policy", "", "`id` of the policy to judge against (zorginkoop policy list shows them)")
+	providerID := fs.String("provider", "", "judge only the provider with this `id`, with every requirement explained")
+	factsFile := fs.String("facts", "", "judge the providers of this JSON `file` (docs/providers-format.md); no database is used")
 	asJSON := fs.Bool("json", false, "machine-readable output")
-	limit := fs.Int("limit", 50, "print at most this many providers in text output (0: all)")
+	limit := fs.Int("limit", defaultAssessLimit, "print at most `n` providers in text output; 0 prints all")
+	save := fs.Bool("save", false, "store the run as the policy's latest assessment, with an audit entry (without it nothing is stored)")
 	pos, err := a.parse(fs, args)
 	if err != nil {
 		return err
@@ -35,23 +36,32 @@ func (a *app) assess(ctx context.Context, args []string) error {
 		return usagef("assess takes no arguments, got %q", strings.Join(pos, " "))
 	}
 	if *policyID == "" {
-		return usagef("--policy is required (see `zorginkoop policy list`)")
+		return usagef("--policy is required (zorginkoop policy list shows the policies)")
 	}
 	if *limit < 0 {
 		return usagef("--limit must be 0 or more")
 	}
 	if *factsFile != "" {
+		if *save {
+			return usagef("--save stores a run of the database's providers; it does not go with --facts")
+		}
 		return a.assessFile(*policyID, *providerID, *factsFile, *asJSON, *limit)
 	}
-	return a.assessStored(ctx, *policyID, *providerID, *asJSON, *limit)
+	if *save && *providerID != "" {
+		return usagef("--save stores a run of every provider; it does not go with --provider")
+	}
+	return a.assessStored(ctx, *policyID, *providerID, *asJSON, *limit, *save)
 }
+
+// defaultAssessLimit is how many providers assess prints without --limit.
+const defaultAssessLimit = 50
 
 func (a *app) assessFile(policyID, providerID, file string, asJSON bool, limit int) error {
 	lib, err := a.library()
 	if err != nil {
 		return err
 	}
-	pol, err := lib.Policy(policyID)
+	pol, err := knownPolicy(lib, policyID)
 	if err != nil {
 		return err
 	}
@@ -60,13 +70,10 @@ func (a *app) assessFile(policyID, providerID, file string, asJSON bool, limit i
 		return &apperr.Error{Code: apperr.Invalid, Field: "--facts", Message: fmt.Sprintf("cannot open %s: %v", file, err)}
 	}
 	defer f.Close()
-	ps, lines, err := provider.ParseJSON(f)
+	// A file is checked against the registry alone: no database, so no services. Errors
+	// name the line of the provider or fact they are about.
+	ps, _, err := wiring.ProviderReference(lib).ReadFile(f, "json")
 	if err != nil {
-		return withFile(err, file)
-	}
-	// A file is checked against the registry alone: no database, so no services.
-	line := func(i int) int { return lines[i] }
-	if err := wiring.ProviderReference(lib).Normalize(ps, line); err != nil {
 		return withFile(err, file)
 	}
 	as := assessment.New(lib, pol)
@@ -82,7 +89,7 @@ func (a *app) assessFile(policyID, providerID, file string, asJSON bool, limit i
 	return a.printResults(lib, pol, results, asJSON, limit, providerID != "")
 }
 
-func (a *app) assessStored(ctx context.Context, policyID, providerID string, asJSON bool, limit int) error {
+func (a *app) assessStored(ctx context.Context, policyID, providerID string, asJSON bool, limit int, save bool) error {
 	db, err := a.openStore(ctx)
 	if err != nil {
 		return err
@@ -92,15 +99,15 @@ func (a *app) assessStored(ctx context.Context, policyID, providerID string, asJ
 	if err != nil {
 		return err
 	}
-	pol, err := lib.Policy(policyID)
+	if len(lib.Policies()) == 0 {
+		return fmt.Errorf("the database holds no policies yet: run `zorginkoop demo` first")
+	}
+	pol, err := knownPolicy(lib, policyID)
 	if err != nil {
-		if len(lib.Policies()) == 0 {
-			return fmt.Errorf("the database holds no policies yet: run `zorginkoop demo` first")
-		}
 		return err
 	}
-	// The command line is the operator's tool: it acts as the platform operator, and runs
-	// are recorded in the audit trail as by "system".
+	// The command line is the operator's tool: it acts as the platform operator, and a
+	// stored run is recorded in the audit trail as by "system".
 	op := a.cliOperator()
 	svc := a.services(db, lib).Assessments
 	if providerID != "" {
@@ -110,20 +117,43 @@ func (a *app) assessStored(ctx context.Context, policyID, providerID string, asJ
 		}
 		return a.printResults(lib, pol, []assessment.Result{*r}, asJSON, 0, true)
 	}
-	run, err := svc.AssessAll(ctx, op, policyID, func(done int) {
+	progress := func(done int) {
 		if done%10000 == 0 && done > 0 {
 			fmt.Fprintf(a.stderr, "assessed %d providers\n", done)
 		}
-	})
+	}
+	// Looking is not storing: only --save makes this the policy's latest run.
+	judge := svc.Judge
+	if save {
+		judge = svc.AssessAll
+	}
+	run, err := judge(ctx, op, policyID, progress)
 	if err != nil {
 		return err
 	}
-	a.log.Info("assessment stored", "policy", policyID, "run", run.ID, "providers", run.Providers,
-		"duration", run.FinishedAt.Sub(run.StartedAt).Round(time.Millisecond))
-	if asJSON {
-		return a.printRun(ctx, svc, op, pol)
+	if save {
+		a.log.Info("assessment stored", "policy", policyID, "run", run.ID, "providers", run.Providers,
+			"duration", run.FinishedAt.Sub(run.StartedAt).Round(time.Millisecond))
 	}
-	// English words around Dutch content (docs/language.md): the outcome names are Dutch.
+	if asJSON {
+		return a.printRun(pol, run)
+	}
+	a.printCounts(pol, run)
+	if err := a.printExplained(ctx, svc, op, lib, pol, limit, run.Providers); err != nil {
+		return err
+	}
+	if save {
+		fmt.Fprintf(a.stdout, "\nStored as run %d, the latest assessment of %s.\n", run.ID, pol.ID)
+	} else {
+		fmt.Fprintln(a.stdout, "\nNot stored: --save stores this run as the latest assessment.")
+	}
+	return nil
+}
+
+// printCounts prints how many providers of run came out as what, for the base contract
+// and every part: English words around Dutch content (docs/language.md), as the outcome
+// names are Dutch.
+func (a *app) printCounts(pol *policy.Compiled, run *assessment.Run) {
 	fmt.Fprintf(a.stdout, "assessed %s; base contract: %d %s, %d %s, %d %s\n", counted(run.Providers, "provider"),
 		run.Eligible, assessment.OutcomeNames[assessment.Eligible], run.NotEligible, assessment.OutcomeNames[assessment.NotEligible],
 		run.Incomplete, assessment.OutcomeNames[assessment.Incomplete])
@@ -141,24 +171,37 @@ func (a *app) assessStored(ctx context.Context, policyID, providerID string, asJ
 		fmt.Fprintf(a.stdout, "  part %s: %s\n", pt.Title, strings.Join(counts, ", "))
 	}
 	fmt.Fprintln(a.stdout)
-	// Explain the providers that will be printed, one at a time.
-	as := assessment.New(lib, pol)
+}
+
+// errEnough stops Explain once limit providers are printed.
+var errEnough = errors.New("enough providers printed")
+
+// printExplained prints the first limit (0: all) of the total providers in pol's scope,
+// explained, and how many were left out.
+func (a *app) printExplained(ctx context.Context, svc *assessment.Service, op identity.Principal, lib *policy.Library,
+	pol *policy.Compiled, limit, total int) error {
 	a.printHeader(lib, pol)
 	n := 0
-	err = db.EachProvider(ctx, assessment.Selection(pol), func(p *provider.Provider) error {
-		if limit == 0 || n < limit {
-			writeResult(a.stdout, pol, as.Assess(p), false)
+	err := svc.Explain(ctx, op, pol.ID, func(r *assessment.Result) error {
+		if limit > 0 && n == limit {
+			return errEnough
 		}
+		writeResult(a.stdout, pol, *r, false)
 		n++
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errEnough) {
 		return err
 	}
-	if limit > 0 && n > limit {
-		fmt.Fprintf(a.stdout, "\n... and %s (use --limit 0 or --json for all)\n", counted(n-limit, "more provider"))
-	}
+	a.printLeftOut(total - n)
 	return nil
+}
+
+// printLeftOut says how many providers --limit left out of the text output.
+func (a *app) printLeftOut(n int) {
+	if n > 0 {
+		fmt.Fprintf(a.stdout, "\n… and %d more; --limit 0 prints all\n", n)
+	}
 }
 
 // runSummary is one provider of a stored run as --json prints it.
@@ -173,21 +216,17 @@ type runSummary struct {
 	PartOutcomes map[string]assessment.Outcome `json:"part_outcomes"`
 }
 
-// printRun writes the latest stored run of pol as JSON, {"run": …, "summaries": […]},
-// summary by summary as the store reads them.
-func (a *app) printRun(ctx context.Context, svc *assessment.Service, op identity.Principal, pol *policy.Compiled) error {
+// printRun writes run as JSON, {"run": …, "summaries": […]}, summary by summary; the run's
+// id is 0 when it was not stored.
+func (a *app) printRun(pol *policy.Compiled, run *assessment.Run) error {
 	w := a.stdout
-	var run *assessment.RunCounts
-	first := true
-	err := svc.EachSummary(ctx, op, pol.ID, assessment.SummaryFilter{}, func(r *assessment.RunCounts) error {
-		run = r
-		head, err := json.MarshalIndent(r, "  ", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(w, "{\n  \"run\": %s,\n  \"summaries\": [", head)
+	head, err := json.MarshalIndent(run.RunCounts, "  ", "  ")
+	if err != nil {
 		return err
-	}, func(s *assessment.Summary) error {
+	}
+	fmt.Fprintf(w, "{\n  \"run\": %s,\n  \"summaries\": [", head)
+	for i := range run.Summaries {
+		s := &run.Summaries[i]
 		rs := runSummary{ProviderID: s.ProviderID, ProviderName: s.ProviderName, Outcome: s.Outcome,
 			OutcomeText: assessment.OutcomeNames[s.Outcome], Score: s.Score, MaxScore: s.MaxScore, PartOutcomes: partOutcomes(run.PartsOf(pol, s))}
 		b, err := json.MarshalIndent(rs, "    ", "  ")
@@ -195,16 +234,14 @@ func (a *app) printRun(ctx context.Context, svc *assessment.Service, op identity
 			return err
 		}
 		sep := ",\n    "
-		if first {
-			sep, first = "\n    ", false
+		if i == 0 {
+			sep = "\n    "
 		}
-		_, err = fmt.Fprintf(w, "%s%s", sep, b)
-		return err
-	})
-	if err != nil {
-		return err
+		if _, err := fmt.Fprintf(w, "%s%s", sep, b); err != nil {
+			return err
+		}
 	}
-	if !first {
+	if len(run.Summaries) > 0 {
 		fmt.Fprint(w, "\n  ")
 	}
 	_, err = fmt.Fprint(w, "]\n}\n")
@@ -243,11 +280,13 @@ func (a *app) printResults(lib *policy.Library, pol *policy.Compiled, results []
 	w := a.stdout
 	a.printHeader(lib, pol)
 	for i, r := range results {
-		if limit > 0 && i >= limit {
-			fmt.Fprintf(w, "\n... and %s (use --limit 0 or --json for all)\n", counted(len(results)-limit, "more provider"))
+		if limit > 0 && i == limit {
 			break
 		}
 		writeResult(w, pol, r, all)
+	}
+	if limit > 0 {
+		a.printLeftOut(len(results) - limit)
 	}
 	return nil
 }
@@ -296,4 +335,18 @@ func withFile(err error, file string) error {
 		}
 	}
 	return apperr.List(errs)
+}
+
+// knownPolicy returns the policy with id from lib or, for an unknown id, an error that
+// lists the ids lib holds, so that a typo needs no second command.
+func knownPolicy(lib *policy.Library, id string) (*policy.Compiled, error) {
+	pol, err := lib.Policy(id)
+	if apperr.CodeOf(err) != apperr.NotFound {
+		return pol, err
+	}
+	var ids []string
+	for _, p := range lib.Policies() {
+		ids = append(ids, p.ID)
+	}
+	return nil, &apperr.Error{Code: apperr.NotFound, Message: fmt.Sprintf("unknown policy %q; known: %s", id, strings.Join(ids, ", ")), Err: err}
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,6 +12,8 @@ import (
 	"testing"
 
 	"zorginkoop/internal/apptest"
+	"zorginkoop/internal/audit"
+	"zorginkoop/internal/store"
 	"zorginkoop/policies"
 )
 
@@ -63,7 +67,9 @@ func TestAssessShowsTheBaseContractAndEveryPart(t *testing.T) {
 			"  part Stoppen met rokenprogramma: ",
 			"  base contract Praktijkovereenkomst huisartsenzorg: ",
 			"  part Module praktijkmanagement: komt ",
-			"... and 2 more providers (use --limit 0 or --json for all)",
+			"  part Stoppen met rokenprogramma: niet aangevraagd. De zorgaanbieder heeft dit onderdeel niet aangevraagd; de voorwaarden zijn niet beoordeeld.\n",
+			"\n… and 2 more; --limit 0 prints all\n",
+			"Not stored: --save stores this run as the latest assessment.",
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
@@ -138,4 +144,79 @@ func TestAssessShowsTheBaseContractAndEveryPart(t *testing.T) {
 			t.Errorf("result = %+v", res)
 		}
 	})
+}
+
+// Looking is not storing: assess judges without storing a run or writing the audit trail,
+// so the pages' "Laatste beoordeling" stays; assess --save stores the run with its entry.
+func TestAssessStoresOnlyWithSave(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := runCmd(t, "demo", "--data-dir", dir, "--providers", "60"); code != 0 {
+		t.Fatalf("demo: exit %d\n%s", code, errOut)
+	}
+	const pol = "zz-msz-2024"
+	state := func() (latest int64, entries int) {
+		t.Helper()
+		ctx := context.Background()
+		db, err := store.Open(ctx, dir, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		run, err := db.LatestRun(ctx, pol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.EachAuditEntry(ctx, func(audit.Entry) error { entries++; return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return run.ID, entries
+	}
+	run0, entries0 := state()
+	for _, args := range [][]string{{}, {"--json"}, {"--limit", "0"}} {
+		code, out, errOut := runCmd(t, append([]string{"assess", "--data-dir", dir, "--policy", pol}, args...)...)
+		if code != 0 {
+			t.Fatalf("assess %v: exit %d\n%s", args, code, errOut)
+		}
+		if run, entries := state(); run != run0 || entries != entries0 {
+			t.Errorf("assess %v stored something: latest run %d (was %d), %d audit entries (were %d)", args, run, run0, entries, entries0)
+		}
+		if len(args) == 0 && !strings.Contains(out, "Not stored: --save stores this run") {
+			t.Errorf("assess does not say it stored nothing:\n%s", out)
+		}
+	}
+	code, out, errOut := runCmd(t, "assess", "--data-dir", dir, "--policy", pol, "--save", "--limit", "1")
+	if code != 0 {
+		t.Fatalf("assess --save: exit %d\n%s", code, errOut)
+	}
+	run, entries := state()
+	if run <= run0 || entries != entries0+1 {
+		t.Errorf("assess --save: latest run %d (was %d), %d audit entries (were %d); want a new run and one entry", run, run0, entries, entries0)
+	}
+	if !strings.Contains(out, fmt.Sprintf("Stored as run %d, the latest assessment of %s.", run, pol)) {
+		t.Errorf("assess --save does not name the stored run:\n%s", out)
+	}
+}
+
+// The text output says how many providers --limit left out.
+func TestAssessSaysHowManyProvidersItLeftOut(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := runCmd(t, "demo", "--data-dir", dir, "--providers", "60"); code != 0 {
+		t.Fatalf("demo: exit %d\n%s", code, errOut)
+	}
+	code, out, errOut := runCmd(t, "assess", "--data-dir", dir, "--policy", "zz-msz-2024", "--limit", "2")
+	if code != 0 {
+		t.Fatalf("assess: exit %d\n%s", code, errOut)
+	}
+	var total int
+	if _, err := fmt.Sscanf(out, "assessed %d providers", &total); err != nil || total <= 2 {
+		t.Fatalf("no count of providers (%v):\n%s", err, out)
+	}
+	if want := fmt.Sprintf("\n… and %d more; --limit 0 prints all\n", total-2); !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+	_, all, _ := runCmd(t, "assess", "--data-dir", dir, "--policy", "zz-msz-2024", "--limit", "0")
+	if strings.Contains(all, "more; --limit 0") || strings.Count(all, "\n") <= strings.Count(out, "\n") {
+		t.Errorf("--limit 0 does not print all:\n%s", all)
+	}
 }

@@ -31,7 +31,7 @@ func (a *app) audit(ctx context.Context, args []string) error {
 
 func (a *app) auditVerify(ctx context.Context, args []string) error {
 	fs := a.flags("audit verify")
-	head := fs.String("head", "", "a head printed by an earlier verify (SEQ:HASH): also check that it is still in the trail")
+	head := fs.String("head", "", "also check that `seq:hash`, a head printed by an earlier verify, is still in the trail")
 	asJSON := fs.Bool("json", false, "machine-readable output")
 	pos, err := a.parse(fs, args)
 	if err != nil {
@@ -118,11 +118,11 @@ func parseHead(s string) (audit.Head, error) {
 func (a *app) auditList(ctx context.Context, args []string) error {
 	fs := a.flags("audit list")
 	var f audit.Filter
-	fs.StringVar(&f.OrgID, "org", "", "only entries by this organisation or about its data")
-	fs.StringVar(&f.Subject, "subject", "", "only entries about this object, e.g. policy:cz-msz-2024")
-	fs.StringVar(&f.Dossier, "dossier", "", "only entries of this dossier")
-	fs.IntVar(&f.Limit, "limit", 50, fmt.Sprintf("at most this many entries (1 to %d)", audit.MaxLimit))
-	fs.Int64Var(&f.Before, "before", 0, "only entries older than this seq (the next page)")
+	fs.StringVar(&f.OrgID, "org", "", "only entries by the organisation with this `id` or about its data")
+	fs.StringVar(&f.Subject, "subject", "", "only entries about this `subject`, e.g. policy:cz-msz-2024")
+	fs.StringVar(&f.Dossier, "dossier", "", "only entries of this `dossier`")
+	fs.IntVar(&f.Limit, "limit", 50, fmt.Sprintf("at most `n` entries (1 to %d)", audit.MaxLimit))
+	fs.Int64Var(&f.Before, "before", 0, "only entries numbered below `seq` (the next page)")
 	asJSON := fs.Bool("json", false, "machine-readable output, with the values before and after")
 	pos, err := a.parse(fs, args)
 	if err != nil {

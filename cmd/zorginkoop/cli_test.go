@@ -76,7 +76,10 @@ func TestUnknownCommandAndFlags(t *testing.T) {
 	}{
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"policy", "show"}, "usage: zorginkoop policy show ID"},
-		{[]string{"policy", "show", "bestaat-niet"}, `policy "bestaat-niet" does not exist`},
+		{[]string{"policy", "show", "bestaat-niet"}, `unknown policy "bestaat-niet"; known: asr-msz-2025, caresq-zbc-2026, `},
+		{[]string{"policy", "diff", "zz-msz-2023", "bestaat-niet"}, `unknown policy "bestaat-niet"; known: asr-msz-2025, caresq-zbc-2026, `},
+		{[]string{"assess", "--policy", "bestaat-niet", "--facts", "aanbieders.json"}, `unknown policy "bestaat-niet"; known: asr-msz-2025, caresq-zbc-2026, `},
+		{[]string{"assess", "--policy", "asr-msz-2025", "--facts", "aanbieders.json", "--save"}, "--save stores a run of the database's providers"},
 		{[]string{"assess"}, "--policy is required"},
 		{[]string{"assess", "--policy", "asr-msz-2025", "--limit", "-1"}, "--limit must be 0 or more"},
 		{[]string{"policy", "list", "--log-level", "luid"}, `--log-level "luid"`},
@@ -86,6 +89,28 @@ func TestUnknownCommandAndFlags(t *testing.T) {
 		code, _, errOut := cli(t, nil, tc.args...)
 		if code != 2 || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}
+
+// Flag help reads well in Go's flag output: a backquoted word in a flag's usage is its
+// placeholder, so none may quote a command (`zorginkoop policy list` made "-policy
+// zorginkoop policy list").
+func TestFlagHelpNamesPlaceholders(t *testing.T) {
+	for _, args := range [][]string{{"assess"}, {"demo"}, {"serve"}, {"policy", "list"}, {"providers", "import"},
+		{"users", "add"}, {"users", "org-add"}, {"users", "bootstrap"}, {"users", "cert"}, {"audit", "list"}, {"audit", "verify"}} {
+		code, _, errOut := cli(t, nil, append(args, "--help")...)
+		if code != 0 {
+			t.Errorf("%v --help: exit %d", args, code)
+		}
+		if strings.Contains(errOut, " zorginkoop ") && !strings.Contains(errOut, "Usage of zorginkoop") || strings.Contains(errOut, "-policy zorginkoop") {
+			t.Errorf("%v --help quotes a command as a placeholder:\n%s", args, errOut)
+		}
+	}
+	_, _, help := cli(t, nil, "assess", "--help")
+	for _, want := range []string{"Usage of zorginkoop assess", "-policy id\n", "-limit n\n", "0 prints all (default 50)", "-save\n", "-data-dir dir\n"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("assess --help lacks %q:\n%s", want, help)
 		}
 	}
 }

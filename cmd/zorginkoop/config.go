@@ -43,18 +43,22 @@ type config struct {
 func (a *app) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage of zorginkoop %s (flags before or after the arguments):\n", name)
+		fs.PrintDefaults()
+	}
 	env := func(key, def string) string {
 		if v := a.getenv("ZORGINKOOP_" + key); v != "" {
 			return v
 		}
 		return def
 	}
-	fs.StringVar(&a.cfg.DataDir, "data-dir", env("DATA_DIR", "data"), "folder of the embedded SQLite database")
-	fs.StringVar(&a.cfg.DB, "db", env("DB", ""), "PostgreSQL DSN; overrides --data-dir")
-	fs.StringVar(&a.cfg.Policies, "policies", env("POLICIES", ""), "load policy files from this folder instead of the shipped ones")
-	fs.StringVar(&a.cfg.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.StringVar(&a.cfg.DataDir, "data-dir", env("DATA_DIR", "data"), "`dir`ectory of the embedded SQLite database (ZORGINKOOP_DATA_DIR)")
+	fs.StringVar(&a.cfg.DB, "db", env("DB", ""), "PostgreSQL `DSN` (postgres://...); overrides --data-dir (ZORGINKOOP_DB)")
+	fs.StringVar(&a.cfg.Policies, "policies", env("POLICIES", ""), "load the policy files from `dir` instead of the shipped ones (ZORGINKOOP_POLICIES)")
+	fs.StringVar(&a.cfg.LogLevel, "log-level", env("LOG_LEVEL", "info"), "log `level`: debug, info, warn or error (ZORGINKOOP_LOG_LEVEL)")
 	fs.IntVar(&a.cfg.KeepRuns, "keep-runs", a.envInt("KEEP_RUNS", assessment.DefaultKeepRuns),
-		"stored assessment runs kept per policy; saving a run deletes older ones (ZORGINKOOP_KEEP_RUNS)")
+		"keep the newest `n` stored assessment runs per policy; saving a run deletes older ones (ZORGINKOOP_KEEP_RUNS)")
 	return fs
 }
 

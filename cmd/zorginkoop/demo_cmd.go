@@ -22,8 +22,8 @@ import (
 // Running it again gives the same data: policies and providers are replaced by id.
 func (a *app) demo(ctx context.Context, args []string) error {
 	flags := a.flags("demo")
-	n := flags.Int("providers", 400, "number of demo providers")
-	seed := flags.Int64("seed", 1, "seed of the generated population (the same seed gives the same providers)")
+	n := flags.Int("providers", 400, "generate `n` demo providers")
+	seed := flags.Int64("seed", 1, "`seed` of the generated population (the same seed gives the same providers)")
 	pos, err := a.parse(flags, args)
 	if err != nil {
 		return flagError(err)
@@ -31,8 +31,8 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	if len(pos) > 0 {
 		return usagef("usage: zorginkoop demo [--providers 400] [--seed 1]")
 	}
-	if *n < 1 {
-		return usagef("--providers must be at least 1")
+	if *n < 1 || *n > demo.MaxProviders {
+		return usagef("--providers must be from 1 to %d", demo.MaxProviders)
 	}
 	pfs := a.policyFS()
 	lib, err := policy.LoadBase(pfs)
@@ -70,13 +70,21 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	if err := svc.Providers.Import(ctx, op, ps, nil, a.progress("importing", len(ps))); err != nil {
 		return fmt.Errorf("import demo providers: %w", err)
 	}
+	removed, err := a.removeOldDemoProviders(ctx, svc, ps)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintln(a.stderr, "demo: creating the demo organisations and users")
 	logins, err := a.demoAccounts(ctx, db, svc, ps)
 	if err != nil {
 		return err
 	}
 	pols := lib.Policies()
-	fmt.Fprintf(a.stdout, "Installed %d policies and %d demo providers (seed %d) in the %s database.\n\n", len(pols), len(ps), *seed, db.Engine())
+	fmt.Fprintf(a.stdout, "Installed %d policies and %d demo providers (seed %d) in the %s database.\n", len(pols), len(ps), *seed, db.Engine())
+	if removed > 0 {
+		fmt.Fprintf(a.stdout, "Removed %s of an earlier, larger demo population.\n", counted(removed, "provider"))
+	}
+	fmt.Fprintln(a.stdout)
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "POLICY\tTITLE\tELIGIBLE\tNOT ELIGIBLE\tINCOMPLETE")
 	for i, pol := range pols {
@@ -103,6 +111,42 @@ func (a *app) demo(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.stdout, "Assess from the shell:  zorginkoop assess --policy %s%s\n", pols[0].ID, where)
 	}
 	return nil
+}
+
+// removeOldDemoProviders removes, as the operator, the stored providers an earlier demo
+// generated that are not in ps, so that the register holds exactly the new population
+// (and the records imported by hand, which demo leaves alone). It returns how many it
+// removed.
+func (a *app) removeOldDemoProviders(ctx context.Context, svc *wiring.Services, ps []provider.Provider) (int, error) {
+	keep := make(map[string]bool, len(ps))
+	for _, p := range ps {
+		keep[p.ID] = true
+	}
+	var old []string
+	op := a.cliOperator()
+	for f := (provider.Filter{Limit: provider.MaxListSize}); ; f.Offset += provider.MaxListSize {
+		page, total, err := svc.Providers.List(ctx, op, f)
+		if err != nil {
+			return 0, fmt.Errorf("list stored providers: %w", err)
+		}
+		for _, p := range page {
+			if demo.IsGenerated(p.ID) && !keep[p.ID] {
+				old = append(old, p.ID)
+			}
+		}
+		if len(page) == 0 || f.Offset+len(page) >= total {
+			break
+		}
+	}
+	if len(old) == 0 {
+		return 0, nil
+	}
+	fmt.Fprintf(a.stderr, "demo: removing %s of an earlier demo population\n", counted(len(old), "provider"))
+	n, err := svc.Providers.Delete(ctx, op, old)
+	if err != nil {
+		return 0, fmt.Errorf("remove earlier demo providers: %w", err)
+	}
+	return n, nil
 }
 
 // policyFiles reads every policy file of the policy folder (all *.yaml but the registry).

@@ -106,6 +106,53 @@ func TestDemoLoadsPoliciesProvidersAndAssessments(t *testing.T) {
 	}
 }
 
+// Running demo again with fewer providers leaves exactly the new population: the
+// providers of the larger one are removed, as the operator, in the audit trail. A record
+// imported by hand is not demo's to remove.
+func TestDemoWithFewerProvidersLeavesExactlyTheNewPopulation(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := runCmd(t, "demo", "--data-dir", dir, "--providers", "150"); code != 0 {
+		t.Fatalf("demo 150: exit %d\n%s", code, errOut)
+	}
+	file := writeFile(t, "eigen.csv", importHeader+
+		"kliniek-a,Kliniek A,12345678,22012345,zbc,orthopedie,Hoofdlocatie,Straat 1,3011 TB,Rotterdam,aanbieder,2025-06-30,ja,,\n")
+	if code, _, errOut := runCmd(t, "providers", "import", file, "--data-dir", dir); code != 0 {
+		t.Fatalf("import: exit %d\n%s", code, errOut)
+	}
+	code, out, errOut := runCmd(t, "demo", "--data-dir", dir, "--providers", "60")
+	if code != 0 {
+		t.Fatalf("demo 60: exit %d\n%s", code, errOut)
+	}
+	if n := providerCount(t, dir); n != 61 {
+		t.Errorf("after demo 150, an import of 1 and demo 60 the database holds %d providers, want 60 + 1", n)
+	}
+	if !strings.Contains(out, "Removed 90 providers of an earlier, larger demo population.") ||
+		!strings.Contains(errOut, "demo: removing 90 providers of an earlier demo population") {
+		t.Errorf("demo 60 does not say it removed 90 providers:\nstdout:\n%s\nstderr:\n%s", out, errOut)
+	}
+	db, err := store.Open(context.Background(), dir, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Provider(context.Background(), "kliniek-a"); err != nil {
+		t.Errorf("the provider imported by hand: %v", err)
+	}
+	var removals []audit.Entry
+	err = db.EachAuditEntry(context.Background(), func(e audit.Entry) error {
+		if e.Action == provider.ActionDelete {
+			removals = append(removals, e)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(removals) != 1 || removals[0].UserID != identity.SystemUserID || !strings.Contains(string(removals[0].After), `"deleted":90`) {
+		t.Errorf("audit entries of the removal: %+v", removals)
+	}
+}
+
 // policyState returns the stored version of every policy and the number of policy.install
 // entries in the audit trail.
 func policyState(t *testing.T, dir string) (map[string]int, int) {
@@ -277,6 +324,38 @@ func TestProvidersImportStoresAGoodFile(t *testing.T) {
 	}
 }
 
+// A semicolon-separated CSV with a byte-order mark and decimal commas, as a Dutch
+// spreadsheet saves it, imports like a comma-separated one.
+func TestProvidersImportReadsADutchSpreadsheetsCSV(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, "excel.csv", "\ufeff"+strings.ReplaceAll(strings.TrimSuffix(importHeader, "\n"), ",", ";")+"\r\n"+
+		"kliniek-a;Kliniek A;12345678;22012345;zbc;orthopedie;Hoofdlocatie;Straat 1;3011 TB;Rotterdam;verzekeraar;2025-06-30;ja;80.000,50;zkn.pdf\r\n")
+	code, out, errOut := runCmd(t, "providers", "import", file, "--data-dir", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "imported 1 provider") {
+		t.Errorf("output = %q", out)
+	}
+	db, err := store.Open(context.Background(), dir, "", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := db.Provider(context.Background(), "kliniek-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range p.Facts {
+		if f.Key == "omzet_verzekeraar" && f.Value != "8000050" {
+			t.Errorf("omzet stored as %+v, want 8000050 cents", f)
+		}
+	}
+	if len(p.Facts) != 2 {
+		t.Errorf("facts = %+v", p.Facts)
+	}
+}
+
 // A file with one bad row is refused as a whole: every error is printed with its line and
 // field, the exit code is 2 and the database gets nothing.
 func TestProvidersImportIsAllOrNothing(t *testing.T) {
@@ -287,7 +366,11 @@ func TestProvidersImportIsAllOrNothing(t *testing.T) {
 		{"a bad KvK number and a bad fact value in a CSV", "bad.csv", importHeader +
 			"kliniek-a,Kliniek A,12345678,22012345,zbc,,Hoofdlocatie,Straat 1,3011 TB,Rotterdam,aanbieder,2025-06-30,ja,1000,zkn.pdf\n" +
 			"kliniek-b,Kliniek B,1234,22012346,zbc,,Hoofdlocatie,Straat 1,3011 TB,Rotterdam,aanbieder,2025-06-30,misschien,1000,\n",
-			[]string{"bad.csv:3: provider kliniek-b: kvk:", "bad.csv:3: provider kliniek-b: facts[0].value:"}},
+			[]string{"bad.csv:3: provider kliniek-b: kvk:", `bad.csv:3: provider kliniek-b: column "zkn_lid": fact zkn_lid: "misschien" is not`}},
+		{"a semicolon CSV from a Dutch spreadsheet with a bad amount", "excel.csv", "\ufeff" + strings.ReplaceAll(importHeader, ",", ";") +
+			"kliniek-a;Kliniek A;12345678;22012345;zbc;;Hoofdlocatie;Straat 1;3011 TB;Rotterdam;aanbieder;2025-06-30;ja;80.000,50;zkn.pdf\n" +
+			"kliniek-b;Kliniek B;12345679;22012346;zbc;;Hoofdlocatie;Straat 1;3011 TB;Rotterdam;aanbieder;2025-06-30;nee;veel;\n",
+			[]string{`excel.csv:3: provider kliniek-b: column "omzet_verzekeraar@eucare": `}},
 		{"an unknown column in a CSV", "kolom.csv", "id,name,kvk,agb,care_types,kleur\nkliniek-a,Kliniek A,12345678,22012345,zbc,blauw\n",
 			[]string{"kolom.csv:1: column kleur: unknown column"}},
 		{"malformed JSON", "stuk.json", "{\"providers\": [\n{\"id\": \"a\",\n\"name\" \"A\"}\n]}",

@@ -27,7 +27,8 @@ Usage:
   zorginkoop policy list|validate|show|diff    work with policy files
   zorginkoop providers import FILE [--format csv|json]
                                                import providers (CSV or JSON)
-  zorginkoop assess --policy ID [--provider ID] [--facts FILE] [--limit 50] [--json]
+  zorginkoop assess --policy ID [--provider ID] [--facts FILE] [--limit 50] [--save] [--json]
+                                               judge providers; --save stores the run as the latest
   zorginkoop users bootstrap|add|list|disable|enable|roles|cert|orgs|org-add
                                                organisations and their users (see 'zorginkoop users')
   zorginkoop audit verify [--head SEQ:HASH] [--json]  check the audit trail's hash chain; prints its head

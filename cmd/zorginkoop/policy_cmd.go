@@ -81,7 +81,7 @@ func (a *app) hasDatabase() bool {
 // statusNote marks a draft in text output.
 func statusNote(c *policy.Compiled) string {
 	if c.Status == policy.Draft {
-		return " (concept, niet gepubliceerd)"
+		return " (draft, not published)"
 	}
 	return ""
 }
@@ -154,33 +154,38 @@ func (a *app) policyShow(ctx context.Context, id string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	c, err := lib.Policy(id)
+	c, err := knownPolicy(lib, id)
 	if err != nil {
 		return err
 	}
 	if asJSON {
 		return writeJSON(a.stdout, c.Policy)
 	}
+	// English labels and headings around the policy's Dutch content (docs/language.md).
 	w := a.stdout
 	fmt.Fprintf(w, "%s%s\n%s\n", c.Title, statusNote(c), strings.Repeat("=", len([]rune(c.Title+statusNote(c)))))
-	fmt.Fprintf(w, "Verzekeraar: %s", lib.InsurerName(c.Insurer))
+	fmt.Fprintf(w, "Insurer: %s", lib.InsurerName(c.Insurer))
 	if c.Purchaser != "" {
-		fmt.Fprintf(w, " (inkoop door %s)", lib.PurchaserName(c.Purchaser))
+		fmt.Fprintf(w, " (purchased by %s)", lib.PurchaserName(c.Purchaser))
 	}
-	published := "niet genoemd in het beleid"
+	published := "not stated in the policy"
 	if !c.Published.IsZero() {
 		published = nl.Date(c.Published.Time)
 	}
-	fmt.Fprintf(w, "\nContractjaar: %s · Sector: %s · Gepubliceerd: %s · Peildatum: %s\n",
-		years(c.ContractYears), c.Sector, published, nl.Date(c.ReferenceDate.Time))
-	fmt.Fprintf(w, "Bron: %s\n", c.Source.File)
+	fmt.Fprintf(w, "\nContract year: %s · Sector: %s · Published: %s · Reference date: %s\n",
+		years(c.ContractYears), policy.SectorName(c.Sector), published, nl.Date(c.ReferenceDate.Time))
+	fmt.Fprintf(w, "Source: %s", c.Cite(""))
+	if c.Source.File != "" {
+		fmt.Fprintf(w, " (%s)", c.Source.File)
+	}
+	fmt.Fprintln(w)
 	for part := -1; part < len(c.Parts); part++ {
-		head := "Basiscontract: " + c.Base.Title + " [" + c.Base.ID + "]"
+		head := "Base contract: " + c.Base.Title + " [" + c.Base.ID + "]"
 		if part >= 0 {
 			pt := &c.Parts[part]
-			head = "Onderdeel: " + pt.Title + " [" + pt.ID + "], " + policy.InitiativeNames[pt.Initiative]
+			head = "Part: " + pt.Title + " [" + pt.ID + "], " + policy.InitiativeNames[pt.Initiative]
 			if pt.OfferedToAll {
-				head += ", aan iedereen"
+				head += ", offered to every provider"
 			}
 		}
 		fmt.Fprintf(w, "\n%s · %s\n", head, strings.Join(c.PartCareTypes(part), ", "))
@@ -194,16 +199,16 @@ func (a *app) policyShow(ctx context.Context, id string, asJSON bool) error {
 			}
 			fmt.Fprintln(w)
 			if r.Rule != "" {
-				fmt.Fprintf(w, "      regel: %s\n", strings.Join(strings.Fields(r.Rule), " "))
+				fmt.Fprintf(w, "      rule: %s\n", strings.Join(strings.Fields(r.Rule), " "))
 			}
-			fmt.Fprintf(w, "      bron: %s\n", r.Source)
+			fmt.Fprintf(w, "      source: %s\n", c.Cite(r.Source))
 		}
 	}
-	fmt.Fprintf(w, "\nTijdpad\n")
+	fmt.Fprintf(w, "\nTimeline\n")
 	for _, m := range c.TimelineByDate() {
 		kind := policy.MilestoneKindNames[m.Kind]
 		if m.Hard {
-			kind += ", harde termijn"
+			kind += ", hard deadline"
 		}
 		actor := policy.ActorNames[m.Actor]
 		if m.ActorName != "" {
@@ -212,25 +217,42 @@ func (a *app) policyShow(ctx context.Context, id string, asJSON bool) error {
 		fmt.Fprintf(w, "  %s  %s (%s; %s)\n", nl.Date(m.Date.Time), m.What, actor, strings.TrimPrefix(kind, ", "))
 	}
 	if len(c.Windows) > 0 {
-		fmt.Fprintf(w, "\nAanvraagperiodes\n")
+		fmt.Fprintf(w, "\nApplication windows\n")
 		for _, win := range c.Windows {
-			fmt.Fprintf(w, "  %s: %s t/m %s", win.Title, dateOrUnsaid(win.Opens), dateOrUnsaid(win.Closes))
+			fmt.Fprintf(w, "  %s: opens %s, closes %s", win.Title, dateOrUnsaid(win.Opens), dateOrUnsaid(win.Closes))
 			if !win.AnswerWithin.IsZero() {
-				fmt.Fprintf(w, ", antwoord binnen %s", win.AnswerWithin.Dutch())
+				fmt.Fprintf(w, ", answered within %s", termWords(win.AnswerWithin))
 			}
 			fmt.Fprintln(w)
 		}
 	}
 	if len(c.ContractForms) > 0 {
-		fmt.Fprintf(w, "\nContractvormen\n")
+		fmt.Fprintf(w, "\nContract forms\n")
 		for _, f := range c.ContractForms {
 			fmt.Fprintf(w, "  %s\n", f.Title)
 			for _, cat := range f.Categories {
-				fmt.Fprintf(w, "    categorie %d: %s\n", cat.Number, cat.Title)
+				fmt.Fprintf(w, "    category %d: %s\n", cat.Number, cat.Title)
 			}
 		}
 	}
 	return nil
+}
+
+// termUnits are the command line's names of a term's units, singular and plural.
+var termUnits = map[string][2]string{
+	"d": {"day", "days"}, "wd": {"working day", "working days"}, "w": {"week", "weeks"}, "m": {"month", "months"},
+}
+
+// termWords is a term in the command line's words: "6 weeks", "1 working day".
+func termWords(t policy.Term) string {
+	names, ok := termUnits[t.Unit]
+	if !ok {
+		return t.Dutch()
+	}
+	if t.N == 1 {
+		return "1 " + names[0]
+	}
+	return fmt.Sprintf("%d %s", t.N, names[1])
 }
 
 func (a *app) policyDiff(ctx context.Context, oldRef, newRef string, asJSON bool) error {
@@ -246,7 +268,7 @@ func (a *app) policyDiff(ctx context.Context, oldRef, newRef string, asJSON bool
 			}
 			return lib.Parse(ref, data)
 		}
-		return lib.Policy(ref)
+		return knownPolicy(lib, ref)
 	}
 	oldP, err := resolve(oldRef)
 	if err != nil {
@@ -267,7 +289,7 @@ func (a *app) policyDiff(ctx context.Context, oldRef, newRef string, asJSON bool
 // dateOrUnsaid prints a date the policy may leave out.
 func dateOrUnsaid(d policy.Date) string {
 	if d.IsZero() {
-		return "niet genoemd"
+		return "not stated"
 	}
 	return nl.Date(d.Time)
 }

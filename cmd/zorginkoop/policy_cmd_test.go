@@ -39,7 +39,7 @@ func TestPolicyCommandsSeeWhatWasSavedThroughTheService(t *testing.T) {
 	db.Close()
 
 	code, out, errOut := cli(t, nil, "policy", "show", "zz-msz-2025", "--data-dir", dir)
-	if code != 0 || !strings.Contains(out, "Concept MSZ 2025 (concept, niet gepubliceerd)") {
+	if code != 0 || !strings.Contains(out, "Concept MSZ 2025 (draft, not published)") {
 		t.Errorf("policy show: exit %d\n%s%s", code, out, errOut)
 	}
 	code, out, errOut = cli(t, nil, "policy", "diff", apptest.PolicyB, "zz-msz-2025", "--data-dir", dir)
@@ -54,7 +54,7 @@ func TestPolicyCommandsSeeWhatWasSavedThroughTheService(t *testing.T) {
 	// Without a database the files alone, and no database is made.
 	empty := t.TempDir()
 	code, _, errOut = cli(t, nil, "policy", "show", "zz-msz-2025", "--data-dir", empty)
-	if code == 0 || !strings.Contains(errOut, `policy "zz-msz-2025" does not exist`) {
+	if code == 0 || !strings.Contains(errOut, `unknown policy "zz-msz-2025"; known: `) {
 		t.Errorf("policy show without a database: exit %d\n%s", code, errOut)
 	}
 	if code, _, _ := cli(t, nil, "policy", "show", apptest.PolicyB, "--data-dir", empty); code != 0 {

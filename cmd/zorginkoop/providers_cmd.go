@@ -18,7 +18,7 @@ func (a *app) providers(ctx context.Context, args []string) error {
 		return usagef("%s", providersUsage)
 	}
 	fs := a.flags("providers import")
-	format := fs.String("format", "", "csv or json (default: from the file's extension)")
+	format := fs.String("format", "", "file `format`: csv or json (default: from the file's extension)")
 	pos, err := a.parse(fs, args[1:])
 	if err != nil {
 		return flagError(err)

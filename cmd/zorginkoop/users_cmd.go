@@ -154,9 +154,9 @@ func oneEmail(pos []string, name string) (string, error) {
 
 func (a *app) usersBootstrap(ctx context.Context, args []string) error {
 	fs := a.flags("users bootstrap")
-	email := fs.String("email", "", "e-mail address of the first platform administrator")
-	name := fs.String("name", "", "their name")
-	pwFile := fs.String("password-file", "", `file whose first line is the password ("-": standard input); without it the terminal asks`)
+	email := fs.String("email", "", "e-mail `address` of the first platform administrator")
+	name := fs.String("name", "", "their `name`")
+	pwFile := fs.String("password-file", "", "read the password from the first line of `file` (\"-\": standard input); without it the terminal asks")
 	pos, err := a.parse(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -195,11 +195,11 @@ func (a *app) usersBootstrap(ctx context.Context, args []string) error {
 
 func (a *app) usersAdd(ctx context.Context, args []string) error {
 	fs := a.flags("users add")
-	org := fs.String("org", "", "organisation id (see 'zorginkoop users orgs')")
-	email := fs.String("email", "", "e-mail address, the user's login name")
-	name := fs.String("name", "", "the user's name")
-	roleList := fs.String("roles", "", "comma-separated roles, e.g. inkoper,beheerder")
-	pwFile := fs.String("password-file", "", `file whose first line is the password ("-": standard input); without it the user logs in by OpenID Connect, certificate or a reset link`)
+	org := fs.String("org", "", "`id` of the organisation (zorginkoop users orgs lists them)")
+	email := fs.String("email", "", "e-mail `address`, the user's login name")
+	name := fs.String("name", "", "the user's `name`")
+	roleList := fs.String("roles", "", "comma-separated `roles`, e.g. inkoper,beheerder")
+	pwFile := fs.String("password-file", "", "read the password from the first line of `file` (\"-\": standard input); without it the user logs in by OpenID Connect, certificate or a reset link")
 	pos, err := a.parse(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -244,7 +244,7 @@ func joinRoles(rs []identity.Role) string {
 
 func (a *app) usersList(ctx context.Context, args []string) error {
 	fs := a.flags("users list")
-	org := fs.String("org", "", "only the users of this organisation")
+	org := fs.String("org", "", "only the users of the organisation with this `id`")
 	pos, err := a.parse(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -314,7 +314,7 @@ func userByEmail(ctx context.Context, db store.DB, email string) (*identity.User
 func (a *app) usersSetDisabled(ctx context.Context, args []string, disabled bool) error {
 	name := map[bool]string{true: "disable", false: "enable"}[disabled]
 	fs := a.flags("users " + name)
-	reason := fs.String("reason", "", "why, for the audit trail")
+	reason := fs.String("reason", "", "why (the `reason`), for the audit trail")
 	pos, err := a.parse(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -349,8 +349,8 @@ func (a *app) usersSetDisabled(ctx context.Context, args []string, disabled bool
 
 func (a *app) usersRoles(ctx context.Context, args []string) error {
 	fs := a.flags("users roles")
-	roleList := fs.String("roles", "", "the new roles, comma-separated (they replace the current ones)")
-	reason := fs.String("reason", "", "why, for the audit trail")
+	roleList := fs.String("roles", "", "the new `roles`, comma-separated (they replace the current ones)")
+	reason := fs.String("reason", "", "why (the `reason`), for the audit trail")
 	pos, err := a.parse(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -385,8 +385,8 @@ func (a *app) usersRoles(ctx context.Context, args []string) error {
 
 func (a *app) usersCert(ctx context.Context, args []string) error {
 	fs := a.flags("users cert")
-	fingerprint := fs.String("fingerprint", "", "SHA-256 fingerprint of the client certificate (64 hex digits, colons allowed)")
-	certFile := fs.String("cert-file", "", "the client certificate (PEM); its fingerprint is computed")
+	fingerprint := fs.String("fingerprint", "", "SHA-256 fingerprint of the client certificate (64 `hex` digits, colons allowed)")
+	certFile := fs.String("cert-file", "", "PEM `file` of the client certificate; its fingerprint is computed")
 	remove := fs.Bool("remove", false, "remove the user's certificate")
 	pos, err := a.parse(fs, args)
 	if err != nil {
@@ -494,15 +494,15 @@ func dash(s string) string {
 
 func (a *app) usersOrgAdd(ctx context.Context, args []string) error {
 	fs := a.flags("users org-add")
-	id := fs.String("id", "", "organisation id: lower-case letters, digits and dashes")
-	kind := fs.String("kind", "", "insurer, purchaser, provider or operator")
-	name := fs.String("name", "", "the organisation's name")
-	kvk := fs.String("kvk", "", "KvK number (8 digits)")
-	insurers := fs.String("insurers", "", "insurer or purchaser: the registry insurers it acts for, comma-separated")
-	providers := fs.String("providers", "", "provider: the provider records it manages, comma-separated")
-	issuer := fs.String("oidc-issuer", "", "OpenID Connect: the issuer URL of the organisation's identity provider")
-	clientID := fs.String("oidc-client-id", "", "OpenID Connect: the platform's client id at that provider")
-	secretFile := fs.String("oidc-secret-file", "", `OpenID Connect: file whose first line is the client secret ("-": standard input)`)
+	id := fs.String("id", "", "organisation `id`: lower-case letters, digits and dashes")
+	kind := fs.String("kind", "", "`kind` of organisation: insurer, purchaser, provider or operator")
+	name := fs.String("name", "", "the organisation's `name`")
+	kvk := fs.String("kvk", "", "KvK `number` (8 digits)")
+	insurers := fs.String("insurers", "", "insurer or purchaser: the registry `insurers` it acts for, comma-separated")
+	providers := fs.String("providers", "", "provider: the provider `records` it manages, comma-separated")
+	issuer := fs.String("oidc-issuer", "", "OpenID Connect: the issuer `url` of the organisation's identity provider")
+	clientID := fs.String("oidc-client-id", "", "OpenID Connect: the platform's client `id` at that provider")
+	secretFile := fs.String("oidc-secret-file", "", "OpenID Connect: read the client secret from the first line of `file` (\"-\": standard input)")
 	pos, err := a.parse(fs, args)
 	if err != nil {
 		return flagError(err)

@@ -33,7 +33,8 @@ func (h *Handler) listProviders(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ps = nonNil(ps)
+	// Values in the notation the import takes (money in euros), as GET /api/providers/{id}.
+	ps = nonNil(provider.FileForm(h.Library.Facts, ps))
 	for i := range ps {
 		ps[i] = listsNotNull(ps[i])
 	}

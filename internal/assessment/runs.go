@@ -77,7 +77,26 @@ type SummaryFilter struct {
 	PartOutcome Outcome
 	Offset      int
 	Limit       int // 1 to MaxPageSize for a page; ignored by EachSummary
+	// Sort orders a page; "" keeps the saved order. Desc reverses it.
+	Sort Sort
+	Desc bool
 }
+
+// Sort is an order of a run's summaries.
+type Sort string
+
+const (
+	SortSaved   Sort = ""
+	SortName    Sort = "name"    // by the provider's name
+	SortOutcome Sort = "outcome" // eligible, incomplete, not eligible, out of scope; then by score
+	// SortScore is by the score on the guiding criteria, lowest first (Desc: highest
+	// first); providers who are not eligible come after the others either way, since
+	// their score does not count.
+	SortScore Sort = "score"
+)
+
+// Sorts are the orders a page of summaries can have.
+var Sorts = []Sort{SortName, SortOutcome, SortScore}
 
 // Store keeps assessment runs.
 type Store interface {
@@ -96,6 +115,9 @@ type Store interface {
 	// DeleteOldRuns deletes the runs of a policy but the newest keep, with their summaries,
 	// in the context's transaction if it carries one, and returns how many it deleted.
 	DeleteOldRuns(ctx context.Context, policyID string, keep int) (int, error)
+	// RunEntry returns the number in the audit trail of the entry of the newest stored
+	// run of a policy (ActionRun, subject "policy:<id>", not refused), or 0.
+	RunEntry(ctx context.Context, policyID string) (int64, error)
 }
 
 // check validates f for a run of pol; page says whether Limit must be a page size.
@@ -112,6 +134,11 @@ func (f *SummaryFilter) check(pol *policy.Compiled, page bool) error {
 			Dutch:   fmt.Sprintf("Onbekende zorgsoort %q: dit zorginkoopbeleid gaat niet over die zorgsoort.", f.CareType)})
 	}
 	errs = append(errs, f.checkPart(pol)...)
+	if f.Sort != SortSaved && !slices.Contains(Sorts, f.Sort) {
+		errs = append(errs, &apperr.Error{Code: apperr.Invalid, Field: "sort",
+			Message: fmt.Sprintf("unknown sort %q; one of name, outcome, score", f.Sort),
+			Dutch:   fmt.Sprintf("Onbekende sortering %q.", string(f.Sort))})
+	}
 	f.Query = strings.TrimSpace(f.Query)
 	if len(f.Query) > 200 {
 		errs = append(errs, &apperr.Error{Code: apperr.Invalid, Field: "q",

@@ -94,29 +94,14 @@ func deny(actor identity.Principal, insurerID, hidden string) error {
 // AssessAll judges every provider in the policy's scope and stores the run. Refused
 // attempts and every run are recorded in the audit trail.
 func (s *Service) AssessAll(ctx context.Context, actor identity.Principal, policyID string, progress func(done int)) (*Run, error) {
-	pol, err := s.policy(ctx, policyID)
+	pol, err := s.mayRun(ctx, actor, policyID)
 	if err != nil {
 		return nil, err
 	}
-	if !MayAssess(actor, pol.Insurer) {
-		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionRun, Subject: "policy:" + pol.ID,
-			Scope: pol.Insurer, Reason: "may not assess this insurer's policies", Denied: true})
-		if !policy.MayRead(actor, pol) {
-			return nil, policy.NotFound(policyID)
-		}
-		return nil, deny(actor, pol.Insurer, fmt.Sprintf("policy %q has no assessments that you may see", policyID))
-	}
-	as := New(s.Library, pol)
-	run := &Run{RunCounts: RunCounts{PolicyID: pol.ID, StartedAt: s.Now()}}
-	src := func(fn func(*provider.Provider) error) error {
-		return s.Providers.EachProvider(ctx, Selection(pol), fn)
-	}
-	run.Summaries, err = as.Run(ctx, src, s.Workers, progress)
+	run, err := s.judge(ctx, pol, progress)
 	if err != nil {
 		return nil, err
 	}
-	run.FinishedAt = s.Now()
-	run.tally(pol)
 	// The run and its entry commit together.
 	err = identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
 		if err := s.Runs.SaveRun(ctx, run); err != nil {
@@ -137,6 +122,68 @@ func (s *Service) AssessAll(ctx context.Context, actor identity.Principal, polic
 	return run, nil
 }
 
+// Judge judges every provider in the policy's scope as AssessAll does, for the same
+// callers, and returns the run without storing it (its ID is 0): looking at how providers
+// come out changes nothing, not the latest run and not the audit trail. Only a refusal is
+// recorded.
+func (s *Service) Judge(ctx context.Context, actor identity.Principal, policyID string, progress func(done int)) (*Run, error) {
+	pol, err := s.mayRun(ctx, actor, policyID)
+	if err != nil {
+		return nil, err
+	}
+	return s.judge(ctx, pol, progress)
+}
+
+// Explain calls fn with the explained result of every provider in the policy's scope, in
+// the order of the store (by id), for the callers of AssessAll; nothing is stored. An
+// error from fn stops it and is returned.
+func (s *Service) Explain(ctx context.Context, actor identity.Principal, policyID string, fn func(*Result) error) error {
+	pol, err := s.mayRun(ctx, actor, policyID)
+	if err != nil {
+		return err
+	}
+	as := New(s.Library, pol)
+	return s.Providers.EachProvider(ctx, Selection(pol), func(p *provider.Provider) error {
+		r := as.Assess(p)
+		return fn(&r)
+	})
+}
+
+// mayRun returns the policy with id if actor may assess against it, recording a refusal
+// in the audit trail.
+func (s *Service) mayRun(ctx context.Context, actor identity.Principal, policyID string) (*policy.Compiled, error) {
+	pol, err := s.policy(ctx, policyID)
+	if err != nil {
+		return nil, err
+	}
+	if !MayAssess(actor, pol.Insurer) {
+		identity.Record(ctx, s.Audit, actor, audit.Entry{Action: ActionRun, Subject: "policy:" + pol.ID,
+			Scope: pol.Insurer, Reason: "may not assess this insurer's policies", Denied: true})
+		if !policy.MayRead(actor, pol) {
+			return nil, policy.NotFound(policyID)
+		}
+		return nil, deny(actor, pol.Insurer, fmt.Sprintf("policy %q has no assessments that you may see", policyID))
+	}
+	return pol, nil
+}
+
+// judge judges every provider in pol's scope into a run that is not stored.
+func (s *Service) judge(ctx context.Context, pol *policy.Compiled, progress func(done int)) (*Run, error) {
+	as := New(s.Library, pol)
+	run := &Run{RunCounts: RunCounts{PolicyID: pol.ID, StartedAt: s.Now()}}
+	src := func(fn func(*provider.Provider) error) error {
+		return s.Providers.EachProvider(ctx, Selection(pol), fn)
+	}
+	var err error
+	run.Summaries, err = as.Run(ctx, src, s.Workers, progress)
+	if err != nil {
+		return nil, err
+	}
+	run.FinishedAt = s.Now()
+	run.tally(pol)
+	return run, nil
+}
+
 // AssessProvider judges one provider with explanations, for the insurer's staff or the
 // provider itself.
 func (s *Service) AssessProvider(ctx context.Context, actor identity.Principal, policyID, providerID string) (*Result, error) {
@@ -145,7 +192,8 @@ func (s *Service) AssessProvider(ctx context.Context, actor identity.Principal, 
 		return nil, err
 	}
 	if !MayReadOf(actor, pol.Insurer, providerID) {
-		return nil, deny(actor, pol.Insurer, fmt.Sprintf("policy %q has no assessment of provider %q that you may see", pol.ID, providerID))
+		// The same answer as for a provider that does not exist: no hint that it does.
+		return nil, deny(actor, pol.Insurer, fmt.Sprintf("provider %q does not exist", providerID))
 	}
 	p, err := s.Providers.Provider(ctx, providerID)
 	if err != nil {
@@ -198,6 +246,11 @@ type SummaryPage struct {
 	Run       *RunCounts
 	Summaries []Summary
 	Total     int // summaries that match the filter
+	// Register is the provider register now, counted for the policy's care types.
+	Register provider.Register
+	// Stale says that providers were imported or changed after the run started: its
+	// outcomes may no longer be those of the register.
+	Stale bool
 	// Next is the Offset of the next page with the same filter; 0 on the last page.
 	Next int
 }
@@ -224,7 +277,17 @@ func (s *Service) Summaries(ctx context.Context, actor identity.Principal, polic
 	if err != nil {
 		return nil, err
 	}
-	page := &SummaryPage{Run: run, Summaries: sums, Total: total}
+	reg, err := s.Providers.Register(ctx, pol.CareTypes)
+	if err != nil {
+		return nil, err
+	}
+	entry, err := s.Runs.RunEntry(ctx, policyID)
+	if err != nil {
+		return nil, err
+	}
+	// By the audit trail's order, not the clock: an import in the second of the run is
+	// before or after it, never both.
+	page := &SummaryPage{Run: run, Summaries: sums, Total: total, Register: reg, Stale: reg.ChangeSeq > entry}
 	if next := f.Offset + len(sums); len(sums) > 0 && next < total {
 		page.Next = next
 	}
@@ -252,6 +315,10 @@ func (s *Service) EachSummary(ctx context.Context, actor identity.Principal, pol
 	}
 	return s.Runs.EachSummary(ctx, run.ID, f, fn)
 }
+
+// OutOfScope is how many providers of the register have none of the policy's care types:
+// a run does not judge them.
+func (p *SummaryPage) OutOfScope() int { return max(p.Register.Total-p.Register.InCareTypes, 0) }
 
 // ErrNotAssessed is in the chain of LatestRun's error when the caller may see the policy's
 // assessments but there are none yet (not when they are hidden from the caller).

@@ -143,3 +143,63 @@ func TestNotAssessedYetIsToldApartFromHidden(t *testing.T) {
 		t.Errorf("B reading A's run: %v, want a plain NotFound", err)
 	}
 }
+
+// Looking is not storing: Judge and Explain answer the callers AssessAll answers, and
+// leave the latest run and the audit trail as they were; only a refusal is recorded.
+func TestJudgeAndExplainStoreNothingAndAreForTheInsurersStaff(t *testing.T) {
+	ts := tenants(t)
+	ctx := context.Background()
+	op := who(ts, "operator")
+	before, err := ts.Env.Assessments.LatestRun(ctx, op, apptest.PolicyA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := func() int64 {
+		es, err := ts.Env.DB.AuditEntries(ctx, audit.Filter{Limit: 1})
+		if err != nil || len(es) != 1 {
+			t.Fatalf("audit: %v %v", es, err)
+		}
+		return es[0].Seq
+	}
+	for _, tc := range []struct {
+		actor string
+		code  apperr.Code // "" for allowed
+	}{
+		{"a-inkoper", ""}, {"operator", ""}, {"a-zorgbemiddelaar", apperr.Forbidden}, {"b-inkoper", apperr.NotFound}, {"anoniem", apperr.Unauthenticated},
+	} {
+		t.Run(tc.actor, func(t *testing.T) {
+			seq := head()
+			run, err := ts.Env.Assessments.Judge(ctx, who(ts, tc.actor), apptest.PolicyA, nil)
+			if tc.code != "" {
+				if apperr.CodeOf(err) != tc.code {
+					t.Fatalf("Judge = %v, want %q", err, tc.code)
+				}
+				if err := ts.Env.Assessments.Explain(ctx, who(ts, tc.actor), apptest.PolicyA, nil); apperr.CodeOf(err) != tc.code {
+					t.Fatalf("Explain = %v, want %q", err, tc.code)
+				}
+				return
+			}
+			if err != nil || run.ID != 0 || run.Providers != before.Providers || len(run.Summaries) != run.Providers {
+				t.Fatalf("Judge = %+v, %v; want an unsaved run of %d providers", run, err, before.Providers)
+			}
+			n := 0
+			err = ts.Env.Assessments.Explain(ctx, who(ts, tc.actor), apptest.PolicyA, func(r *assessment.Result) error {
+				if r.ProviderID != run.Summaries[n].ProviderID || r.Outcome != run.Summaries[n].Outcome {
+					t.Errorf("Explain's result %d = %s %s, Judge's %s %s", n, r.ProviderID, r.Outcome, run.Summaries[n].ProviderID, run.Summaries[n].Outcome)
+				}
+				n++
+				return nil
+			})
+			if err != nil || n != run.Providers {
+				t.Fatalf("Explain gave %d results, %v; want %d", n, err, run.Providers)
+			}
+			if after := head(); after != seq {
+				t.Errorf("the audit trail grew from %d to %d", seq, after)
+			}
+			latest, err := ts.Env.Assessments.LatestRun(ctx, op, apptest.PolicyA)
+			if err != nil || latest.ID != before.ID {
+				t.Errorf("latest run = %+v, %v; want run %d still", latest, err, before.ID)
+			}
+		})
+	}
+}

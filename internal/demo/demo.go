@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"zorginkoop/internal/assessment"
@@ -41,6 +42,33 @@ func Generate(lib *policy.Library, n int, seed int64) []provider.Provider {
 		g.dealings(&ps[i], seed)
 	}
 	return ps
+}
+
+// MaxProviders is the largest population Generate makes.
+const MaxProviders = 1_000_000
+
+// kvkOf is the KvK number of provider i: distinct for every i below 90 million.
+func kvkOf(i int) string {
+	return strconv.Itoa(10_000_000 + (i*7919+1_234_567)%90_000_000)
+}
+
+// kvkInverse is 7919's inverse modulo 90,000,000: it turns kvkOf back into i.
+const kvkInverse = 50_017_679
+
+// IsGenerated reports whether id is one Generate gives a provider of a population of up
+// to MaxProviders, whatever the seed: demo removes those of an earlier, larger population
+// and leaves records with other ids (a file someone imported) alone.
+func IsGenerated(id string) bool {
+	digits, ok := strings.CutPrefix(id, "kvk-")
+	if !ok || len(digits) != 8 {
+		return false
+	}
+	k, err := strconv.Atoi(digits)
+	if err != nil || k < 10_000_000 {
+		return false
+	}
+	i := ((k-10_000_000-1_234_567)%90_000_000 + 90_000_000) % 90_000_000 * kvkInverse % 90_000_000
+	return i < MaxProviders && kvkOf(i) == digits
 }
 
 // job is what one provider is to be: a care type and a variant of its facts.
@@ -190,7 +218,7 @@ func (g *generator) randomJob() job {
 func (g *generator) provider(i int, j job) provider.Provider {
 	cp := j.profile
 	kind := kindOf(cp.careType)
-	kvk := strconv.Itoa(10_000_000 + (i*7919+1_234_567)%90_000_000) // distinct for every i below 90 million
+	kvk := kvkOf(i)
 	p := provider.Provider{ID: "kvk-" + kvk, KvK: kvk, CareTypes: []string{cp.careType}}
 	nlocs := 1 + g.r.IntN(max(kind.maxLocs, 1))
 	for l := range nlocs {

@@ -239,3 +239,16 @@ func TestNamesMatchPlaces(t *testing.T) {
 		}
 	}
 }
+
+func TestIsGeneratedKnowsTheIdsOfEveryPopulationAndNoOthers(t *testing.T) {
+	for _, i := range []int{0, 1, 59, 150, 399, 50_000, MaxProviders - 1} {
+		if id := "kvk-" + kvkOf(i); !IsGenerated(id) {
+			t.Errorf("IsGenerated(%s) of provider %d = false", id, i)
+		}
+	}
+	for _, id := range []string{"kvk-" + kvkOf(MaxProviders), "kliniek-de-maasoever", "kvk-1234567", "kvk-0123456x", "kvk-+1234567", "KVK-" + kvkOf(0)} {
+		if IsGenerated(id) {
+			t.Errorf("IsGenerated(%s) = true", id)
+		}
+	}
+}

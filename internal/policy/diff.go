@@ -299,15 +299,17 @@ func compareDates(old, new *Compiled) []DateChange {
 	return out
 }
 
-// Write renders the diff as Dutch text, shaped like a policy's list of changes.
+// Write renders the diff for the command line (`policy diff`), shaped like a policy's list
+// of changes: the change lines are Dutch, as the policy's own list is, under the command
+// line's English headings (docs/language.md).
 func (d Diff) Write(w io.Writer) {
-	fmt.Fprintf(w, "Belangrijkste wijzigingen %s → %s\n", d.Old, d.New)
+	fmt.Fprintf(w, "Changes from %s to %s\n", d.Old, d.New)
 	if len(d.Added)+len(d.Removed)+len(d.Changed)+len(d.Dates)+len(d.FormsAdded)+len(d.FormsRemoved)+len(d.PartsAdded)+len(d.PartsRemoved) == 0 {
-		fmt.Fprintln(w, "\nGeen wijzigingen.")
+		fmt.Fprintln(w, "\nNo changes.")
 		return
 	}
 	if len(d.Changed) > 0 {
-		fmt.Fprintln(w, "\nGewijzigde eisen")
+		fmt.Fprintln(w, "\nChanged requirements")
 		for _, c := range d.Changed {
 			fmt.Fprintf(w, "  ~ %s (%s)\n", c.Title, c.ID)
 			for _, t := range c.Thresholds {
@@ -344,31 +346,31 @@ func (d Diff) Write(w io.Writer) {
 		}
 	}
 	if len(d.PartsAdded) > 0 {
-		fmt.Fprintln(w, "\nNieuwe contractonderdelen")
+		fmt.Fprintln(w, "\nNew contract parts")
 		for _, pt := range d.PartsAdded {
 			fmt.Fprintf(w, "  + %s (%s, %s)\n", pt.Title, pt.ID, InitiativeNames[pt.Initiative])
 		}
 	}
 	if len(d.PartsRemoved) > 0 {
-		fmt.Fprintln(w, "\nVervallen contractonderdelen")
+		fmt.Fprintln(w, "\nRemoved contract parts")
 		for _, pt := range d.PartsRemoved {
 			fmt.Fprintf(w, "  - %s (%s)\n", pt.Title, pt.ID)
 		}
 	}
 	if len(d.Added) > 0 {
-		fmt.Fprintln(w, "\nNieuwe eisen")
+		fmt.Fprintln(w, "\nNew requirements")
 		for _, r := range d.Added {
 			fmt.Fprintf(w, "  + %s (%s, %s)\n", r.Title, r.ID, KindNames[r.Kind])
 		}
 	}
 	if len(d.Removed) > 0 {
-		fmt.Fprintln(w, "\nVervallen eisen")
+		fmt.Fprintln(w, "\nRemoved requirements")
 		for _, r := range d.Removed {
 			fmt.Fprintf(w, "  - %s (%s, %s)\n", r.Title, r.ID, KindNames[r.Kind])
 		}
 	}
 	if len(d.Dates) > 0 {
-		fmt.Fprintln(w, "\nData")
+		fmt.Fprintln(w, "\nDates")
 		for _, c := range d.Dates {
 			switch {
 			case c.Old == "":
@@ -381,10 +383,10 @@ func (d Diff) Write(w io.Writer) {
 		}
 	}
 	for _, f := range d.FormsAdded {
-		fmt.Fprintf(w, "\nNieuwe contractvorm: %s\n", f)
+		fmt.Fprintf(w, "\nNew contract form: %s\n", f)
 	}
 	for _, f := range d.FormsRemoved {
-		fmt.Fprintf(w, "\nVervallen contractvorm: %s\n", f)
+		fmt.Fprintf(w, "\nRemoved contract form: %s\n", f)
 	}
 }
 

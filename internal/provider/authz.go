@@ -94,3 +94,10 @@ func mayWriteForInsurer(p identity.Principal, insurer string) bool {
 	return insurer != "" && p.ActsForInsurer(insurer) &&
 		p.Has(identity.RoleBuyer, identity.RoleContractManager, identity.RoleAdmin)
 }
+
+// MayDelete reports whether p may remove provider records from the register: the operator
+// only. A provider's own beheerder replaces its records but does not remove them, since
+// insurers' facts and assessments refer to them.
+func MayDelete(p identity.Principal) bool {
+	return p.IsOperator()
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -182,7 +183,7 @@ func Canonical(t FactType, raw string) (string, error) {
 		if signed {
 			s = strings.TrimSpace(strings.TrimSuffix(s, "%"))
 		}
-		f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+		f, err := strconv.ParseFloat(decimalPoint(s), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return "", fmt.Errorf("%q is not a number", raw)
 		}
@@ -251,6 +252,20 @@ func isCanonical(t FactType, v string) bool {
 	}
 	c, err := Canonical(t, v)
 	return err == nil && c == v
+}
+
+// dutchGrouped is a number in Dutch notation with dots grouping thousands and a decimal
+// comma, as a Dutch spreadsheet writes it: 1.250,5.
+var dutchGrouped = regexp.MustCompile(`^[-+]?\d{1,3}(\.\d{3})+,\d+$`)
+
+// decimalPoint turns a decimal comma into a point (7,5 is 7.5), and drops the thousands
+// dots of a Dutch-grouped number (1.250,5 is 1250.5). Anything else is left for ParseFloat
+// to refuse: 1,250.5 is not read as a Dutch number.
+func decimalPoint(s string) string {
+	if dutchGrouped.MatchString(s) {
+		s = strings.ReplaceAll(s, ".", "")
+	}
+	return strings.Replace(s, ",", ".", 1)
 }
 
 // ParseEuros parses an amount in euros ("80000", "80000.50", "80.000,50", "€ 1.250") into

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -162,8 +163,9 @@ type jsonFile struct {
 	CareTypes   []string   `json:"care_types"`
 	Specialisms []string   `json:"specialisms"`
 	Locations   []Location `json:"locations"`
-	Facts       []jsonFact `json:"facts"`
-	// Parts and contracts are decoded one by one, so that each error has its entry's line.
+	// Facts, parts and contracts are decoded one by one, so that each error has its
+	// entry's line.
+	Facts     []json.RawMessage `json:"facts"`
 	Parts     []json.RawMessage `json:"parts"`
 	Contracts []json.RawMessage `json:"contracts"`
 }
@@ -204,18 +206,28 @@ func decodeProvider(raw []byte, base int, lines lineIndex) (decodedProvider, err
 	p := Provider{ID: f.ID, Name: f.Name, KvK: f.KvK, AGBCodes: f.AGBCodes, CareTypes: f.CareTypes,
 		Specialisms: f.Specialisms, Locations: f.Locations}
 	var errs apperr.List
-	for k, jf := range f.Facts {
+	ents := entries{}
+	from := 0 // entries come in file order: each is looked for after the one before
+	for k, el := range f.Facts {
+		var jf jsonFact
+		start := from + offsetOf(raw[from:], el)
+		if !decodeEntry(el, raw, base, &from, lines, "facts", k, len(p.Facts), &jf, ents, &errs) {
+			continue
+		}
+		path := "facts[" + strconv.Itoa(k) + "]"
 		v, err := scalarText(jf.Value)
 		if err != nil {
-			e := apperr.Invalidf("facts["+strconv.Itoa(k)+"].value", "fact %s: %v", jf.Key, err)
-			e.Line = lines.at(base + offsetOf(raw, jf.Value))
+			e := apperr.Invalidf(path+".value", "fact %s: %v", jf.Key, err)
+			e.Line = lines.at(base + start + offsetOf(el, jf.Value))
 			errs = append(errs, e)
 			continue
 		}
+		// The rules name the fact by its place in the file, not in the provider (a fact
+		// left out above shifts those after it).
+		ents[fmt.Sprintf("facts[%d]", len(p.Facts))] = entryPos{line: lines.at(base + start), label: path}
 		p.Facts = append(p.Facts, Fact{Key: jf.Key, Insurer: jf.Insurer, Value: v, Source: jf.Source, Date: jf.Date, Evidence: jf.Evidence})
 	}
-	ents := entries{}
-	from := 0 // entries come in file order: each is looked for after the one before
+	from = 0
 	for k, el := range f.Parts {
 		var c PartChoice
 		if decodeEntry(el, raw, base, &from, lines, "parts", k, len(p.Parts), &c, ents, &errs) {
@@ -412,7 +424,12 @@ func ParseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, error) {
 // quoting, after which the reader cannot find the next row, and a header without its
 // required columns stop the reading.
 func parseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, []entries, apperr.List) {
-	cr := csv.NewReader(r)
+	br := bufio.NewReaderSize(r, csvPeek)
+	if bom, _ := br.Peek(len(utf8BOM)); string(bom) == utf8BOM { // from a spreadsheet export
+		br.Discard(len(utf8BOM))
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = csvSeparator(br)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
@@ -421,6 +438,12 @@ func parseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, []entries, apperr
 	}
 	if err != nil {
 		return nil, nil, nil, apperr.List{csvError(err)}
+	}
+	if len(header) == 1 && lower(header[0]) != "id" {
+		// One column that is not id: the columns are not separated by a comma, semicolon
+		// or tab. Its name would only be a long "unknown column".
+		return nil, nil, nil, apperr.List{atLine(apperr.Invalidf("header", "the header row is one column: separate the columns "+
+			"with commas, semicolons or tabs, starting with %s", strings.Join(csvRequired, ",")), 1)}
 	}
 	cols, errs, usable := csvHeader(header, cat)
 	if !usable {
@@ -476,6 +499,40 @@ func parseCSV(r io.Reader, cat *Catalogue) ([]Provider, []int, []entries, apperr
 		ents = append(ents, es)
 	}
 	return ps, where, ents, errs
+}
+
+// utf8BOM is the byte-order mark spreadsheets put before a UTF-8 export.
+const utf8BOM = "\ufeff"
+
+// csvPeek is how much of a CSV file is looked at to find its separator: the header row,
+// or its first 64 KiB.
+const csvPeek = 64 << 10
+
+// csvSeparator is the separator of the CSV file br starts with: of comma, semicolon (a
+// Dutch spreadsheet's default, where the comma is the decimal sign) and tab, the one that
+// occurs most often outside quotes in the header row; comma when there is none.
+func csvSeparator(br *bufio.Reader) rune {
+	head, _ := br.Peek(csvPeek) // a short file gives what it has
+	counts := map[byte]int{}
+	quoted := false
+	for _, c := range head {
+		if c == '"' {
+			quoted = !quoted
+		}
+		if c == '\n' && !quoted {
+			break
+		}
+		if !quoted {
+			counts[c]++
+		}
+	}
+	sep := byte(',')
+	for _, c := range []byte{';', '\t'} {
+		if counts[c] > counts[sep] {
+			sep = c
+		}
+	}
+	return rune(sep)
 }
 
 // atLine sets the line of e.
@@ -665,6 +722,7 @@ func csvProvider(cols []csvColumn, rec []string) (p Provider, labels map[string]
 				evidence[id], evidenceCol[id] = v, c.name
 				continue
 			}
+			labels["facts["+strconv.Itoa(len(p.Facts))+"]"] = fmt.Sprintf("column %q", c.name)
 			p.Facts = append(p.Facts, Fact{Key: c.key, Insurer: c.insurer, Value: v})
 		}
 	}
@@ -677,6 +735,13 @@ func csvProvider(cols []csvColumn, rec []string) (p Provider, labels map[string]
 		id := f.Key + "@" + f.Insurer
 		f.Evidence = evidence[id]
 		delete(evidence, id)
+		// An error of the fact's date, source or evidence names that cell's column.
+		entry := "facts[" + strconv.Itoa(k) + "]."
+		labels[entry+"date"] = fmt.Sprintf("column %q", colFactsDate)
+		labels[entry+"source"] = fmt.Sprintf("column %q", colFactsSource)
+		if col, ok := evidenceCol[id]; ok {
+			labels[entry+"evidence"] = fmt.Sprintf("column %q", col)
+		}
 	}
 	for id, col := range evidenceCol {
 		if _, unused := evidence[id]; unused {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -41,7 +42,7 @@ func (ref Reference) ReadFile(r io.Reader, format string) ([]Provider, []int, er
 		}
 	}
 	for _, e := range apperr.Errors(ref.check(ps, at, true)) {
-		if noDate[e.Line] && strings.HasSuffix(e.Field, ".date") {
+		if noDate[e.Line] && (strings.HasSuffix(e.Field, ".date") || strings.HasSuffix(e.Field, fmt.Sprintf("column %q", colFactsDate))) {
 			continue
 		}
 		errs = append(errs, e)

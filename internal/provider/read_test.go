@@ -47,14 +47,14 @@ kliniek-d,Kliniek D,12345670,22012348,zbc,Hoofd,Straat 4,3011 TB,Rotterdam
 			{2, "column facts_date"},
 			{3, "provider kliniek-b: kvk"},
 			{4, "provider kliniek-c: care_types[0]"},
-			{4, "provider kliniek-c: facts[0].value"},
+			{4, `provider kliniek-c: column "zkn_lid"`}, // the cell, not a JSON path
 			{5, ""},
 		}},
 		{"JSON", "json", jsonFile, []lineField{
 			{2, "providers[0].name"},
 			{4, "providers[1].facts[0].value"},
 			{3, "provider kliniek-b: kvk"},
-			{5, "provider kliniek-c: facts[0].value"},
+			{6, "provider kliniek-c: facts[0].value"}, // the fact's line, not the provider's
 		}},
 	}
 	for _, tc := range tests {
@@ -79,6 +79,107 @@ kliniek-d,Kliniek D,12345670,22012348,zbc,Hoofd,Straat 4,3011 TB,Rotterdam
 				}
 			}
 		})
+	}
+}
+
+// A Dutch spreadsheet saves CSV with semicolons (the comma is its decimal sign), a
+// byte-order mark and decimal commas; it was refused with an "unknown column" per column.
+func TestReadFileReadsASpreadsheetsSemicolonCSV(t *testing.T) {
+	want := []Fact{
+		{Key: "omzet_verzekeraar", Insurer: "eucare", Value: "8000050", Source: SourceInsurer, Date: "2025-06-30"},
+		{Key: "zkn_lid", Value: "true", Source: SourceInsurer, Date: "2025-06-30"},
+		{Key: "zorgkaart_score", Value: "8.1", Source: SourceInsurer, Date: "2025-06-30"},
+		{Key: "omzet_totaal", Value: "125000050", Source: SourceInsurer, Date: "2025-06-30"},
+	}
+	for _, tc := range []struct{ name, file string }{
+		{"semicolons, BOM, decimal commas, CRLF", "\ufeffid;name;kvk;agb;care_types;facts_source;facts_date;omzet_verzekeraar@eucare;zkn_lid;zorgkaart_score;omzet_totaal\r\n" +
+			"kliniek-a;Kliniek A;12345678;\"22012345;23012345\";zbc;verzekeraar;2025-06-30;80.000,50;ja;8,1;\"€ 1.250.000,50\"\r\n"},
+		{"a quoted header cell after the BOM", "\ufeff\"id\";\"name\";kvk;agb;care_types;facts_source;facts_date;omzet_verzekeraar@eucare;zkn_lid;zorgkaart_score;omzet_totaal\n" +
+			"kliniek-a;Kliniek A;12345678;22012345;zbc;verzekeraar;2025-06-30;80000,50;ja;8,1;1250000,50\n"},
+		{"tabs", "id\tname\tkvk\tagb\tcare_types\tfacts_source\tfacts_date\tomzet_verzekeraar@eucare\tzkn_lid\tzorgkaart_score\tomzet_totaal\n" +
+			"kliniek-a\tKliniek A\t12345678\t22012345\tzbc\tverzekeraar\t2025-06-30\t80.000,50\tja\t8,1\t1.250.000,50\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ps, lines, err := testReference(t).ReadFile(strings.NewReader(tc.file), "csv")
+			if err != nil {
+				t.Fatalf("ReadFile: %v", err)
+			}
+			if len(ps) != 1 || ps[0].ID != "kliniek-a" || ps[0].Name != "Kliniek A" || lines[0] != 2 {
+				t.Fatalf("providers %+v at lines %v", ps, lines)
+			}
+			if !slices.Equal(ps[0].Facts, want) {
+				t.Errorf("facts = %+v\nwant %+v", ps[0].Facts, want)
+			}
+		})
+	}
+}
+
+// Columns separated by something else are one line, not one error per column.
+func TestReadFileSaysInOneLineThatItFindsNoColumns(t *testing.T) {
+	file := "id|name|kvk|agb|care_types|zkn_lid\nkliniek-a|Kliniek A|12345678|22012345|zbc|ja\n"
+	_, _, err := testReference(t).ReadFile(strings.NewReader(file), "csv")
+	errs := apperr.Errors(err)
+	if len(errs) != 1 || errs[0].Line != 1 || !strings.Contains(errs[0].Message, "separate the columns with commas, semicolons or tabs") {
+		t.Fatalf("errors = %v", err)
+	}
+}
+
+// Errors of a CSV file name the column (and the line), never a JSON path: the fact's own
+// column for its value, facts_date, facts_source or its evidence column for those.
+func TestReadFileNamesTheColumnOfACSVCell(t *testing.T) {
+	file := "id;name;kvk;agb;care_types;facts_source;facts_date;omzet_verzekeraar@eucare;zorgkaart_score;evidence:zorgkaart_score\n" +
+		"kliniek-a;Kliniek A;12345678;22012345;zbc;verzekeraar;2025-06-30;80.000,50;8,1;\n" +
+		"kliniek-b;Kliniek B;12345679;22012346;zbc;verzekeraar;30-06-2025;veel;8,1;\n" +
+		"kliniek-c;Kliniek C;12345670;22012347;zbc;iemand;2025-06-30;;8;\n" +
+		"kliniek-d;Kliniek D;12345671;22012348;zbc;aanbieder;2025-06-30;;acht;\n"
+	_, _, err := testReference(t).ReadFile(strings.NewReader(file), "csv")
+	got := problems(err)
+	want := []lineField{
+		{3, `provider kliniek-b: column "facts_date"`},
+		{3, `provider kliniek-b: column "omzet_verzekeraar@eucare"`},
+		{4, `provider kliniek-c: column "facts_source"`},
+		{5, `provider kliniek-d: column "zorgkaart_score"`},
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d problems, want %d: %v", len(got), len(want), err)
+	}
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("missing problem %+v; got %+v", w, got)
+		}
+	}
+	for _, e := range apperr.Errors(err) {
+		if strings.Contains(e.Error(), "facts[") {
+			t.Errorf("a CSV error names a JSON path: %v", e)
+		}
+	}
+	if e := apperr.Errors(err); len(e) > 0 && !strings.HasPrefix(e[len(e)-1].Error(), `line 5: provider kliniek-d: column "zorgkaart_score": `) {
+		t.Errorf("last error reads %q", e[len(e)-1].Error())
+	}
+}
+
+// A bad fact in a JSON file is reported at the fact's own line, by its place in the file,
+// also when a fact before it was left out for a value of the wrong type.
+func TestReadFileReportsAJSONFactAtItsLine(t *testing.T) {
+	file := `[
+  {"id": "kliniek-a", "name": "Kliniek A", "kvk": "12345678", "agb_codes": [{"code": "22012345", "kind": "instelling"}], "care_types": ["zbc"],
+   "facts": [
+     {"key": "zkn_lid", "value": [1], "date": "2025-06-30"},
+     {"key": "zorgkaart_score", "value": "8,1", "date": "2025-06-30"},
+     {"key": "zkn_lid",
+      "value": "misschien", "date": "2025-06-30"},
+     {"key": "omzet_totaal", "value": 100, "date": "2025-06-30", "kleur": "rood"}
+   ]}
+]`
+	_, _, err := testReference(t).ReadFile(strings.NewReader(file), "json")
+	got := problems(err)
+	want := []lineField{
+		{4, "providers[0].facts[0].value"},
+		{6, "provider kliniek-a: facts[2].value"},
+		{8, "providers[0].facts[3].kleur"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems = %+v\nwant %+v\n%v", got, want, err)
 	}
 }
 

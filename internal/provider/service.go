@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/audit"
@@ -51,10 +52,32 @@ type Store interface {
 	// and holds the providers until the transaction ends, so that a replace that follows
 	// keeps exactly what was read.
 	StoredFacts(ctx context.Context, ids []string, m FactMatch) (map[string][]Fact, error)
+	// Register returns the register in brief: how many providers it holds, how many of
+	// them have one of careTypes, and when providers were last imported or their facts,
+	// part choices or contracts changed. It counts, and reads one audit entry; it never reads the providers.
+	Register(ctx context.Context, careTypes []string) (Register, error)
 	// StoredDealings returns the stored part choices and contracts of the providers ids,
 	// per provider id in stored order. Inside the context's write transaction it reads
 	// there (call it after StoredFacts, which holds the providers on PostgreSQL).
 	StoredDealings(ctx context.Context, ids []string) (map[string]Dealings, error)
+	// DeleteProviders deletes the providers ids with their locations, AGB codes and facts,
+	// in the context's transaction or one of its own, and returns how many were stored.
+	// An id that is not stored is skipped.
+	DeleteProviders(ctx context.Context, ids []string) (int, error)
+}
+
+// Register is the provider register in brief.
+type Register struct {
+	Total       int // providers in the register
+	InCareTypes int // of them, with one of the care types asked about
+	// Changed is when providers were last imported or had facts, part choices or
+	// contracts changed: the time of the newest ActionImport, ActionFacts or
+	// ActionDealings entry that was not refused (every change of the
+	// register is recorded in the same transaction). Zero: never.
+	Changed time.Time
+	// ChangeSeq is that entry's number in the audit trail (0: never), to compare with
+	// other entries where two writes may share a second.
+	ChangeSeq int64
 }
 
 // FactMatch selects stored facts for StoredFacts: those kept per insurer, and those from
@@ -170,10 +193,9 @@ func (ref Reference) check(ps []Provider, at locator, normalize bool) error {
 		facts := map[string]int{}
 		for k := range p.Facts {
 			f := &p.Facts[k]
-			prefix := "facts[" + strconv.Itoa(k) + "]."
 			if bad := f.CheckText(); len(bad) > 0 {
 				for _, e := range bad {
-					errs = append(errs, located(e, p, i, prefix, at))
+					errs = append(errs, locatedFact(e, p, i, k, at))
 				}
 				continue
 			}
@@ -189,7 +211,7 @@ func (ref Reference) check(ps []Provider, at locator, normalize bool) error {
 			}
 			facts[factKey(*f)] = k
 			if err != nil {
-				errs = append(errs, located(err.(*apperr.Error), p, i, prefix, at))
+				errs = append(errs, locatedFact(err.(*apperr.Error), p, i, k, at))
 			}
 		}
 		errs = append(errs, ref.checkParts(p, i, at)...)
@@ -272,6 +294,32 @@ func locatedEntry(e *apperr.Error, p *Provider, i int, entry string, at locator)
 		if line, label = at(i, entry); label != "" {
 			prefix = label + ": "
 		}
+	}
+	located(e, p, i, prefix, at)
+	if line > 0 {
+		e.Line = line
+	}
+	return e
+}
+
+// locatedFact is located for an error of fact k of provider i: at the fact's own line
+// where the input knows it (a JSON fact object, a CSV row). A CSV file names the cell's
+// column (the fact's own, or facts_date, facts_source or the evidence column for those
+// fields); a JSON file the fact's path in the file ("facts[3].value").
+func locatedFact(e *apperr.Error, p *Provider, i, k int, at locator) *apperr.Error {
+	entry := "facts[" + strconv.Itoa(k) + "]"
+	line, label := 0, ""
+	if at != nil {
+		if line, label = at(i, entry+"."+e.Field); label == "" {
+			line, label = at(i, entry)
+		}
+	}
+	prefix := entry + "."
+	switch {
+	case strings.HasPrefix(label, "column "): // the cell names the field
+		e.Field, prefix = label, ""
+	case label != "": // the fact's path in the file
+		prefix = label + "."
 	}
 	located(e, p, i, prefix, at)
 	if line > 0 {

@@ -204,3 +204,36 @@ func TestAListIsAPageEvenWhenTheCallerAsksForAll(t *testing.T) {
 		t.Errorf("List without a limit: %d providers of %d (%v); want a page of %d", len(got), total, err, provider.MaxListSize)
 	}
 }
+
+func TestOnlyTheOperatorRemovesProviderRecordsAndTheRemovalIsAudited(t *testing.T) {
+	ts := tenants(t)
+	ctx := context.Background()
+	for _, key := range []string{"y-beheerder", "a-beheerder"} {
+		if _, err := ts.Env.Providers.Delete(ctx, who(ts, key), []string{apptest.ProviderY, "bestaat-niet"}); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Errorf("Delete as %s = %v, want Forbidden", key, err)
+		}
+	}
+	if _, err := ts.Env.DB.Provider(ctx, apptest.ProviderY); err != nil {
+		t.Fatalf("Y after the refused removals: %v", err)
+	}
+	n, err := ts.Env.Providers.Delete(ctx, who(ts, "operator"), []string{apptest.ProviderY, "bestaat-niet"})
+	if err != nil || n != 1 {
+		t.Fatalf("Delete as the operator = %d, %v; want 1", n, err)
+	}
+	if _, err := ts.Env.DB.Provider(ctx, apptest.ProviderY); apperr.CodeOf(err) != apperr.NotFound {
+		t.Fatalf("Y after the removal: %v, want NotFound", err)
+	}
+	all, err := ts.Env.DB.AuditEntries(ctx, audit.Filter{Subject: "providers"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []audit.Entry
+	for _, e := range all {
+		if e.Action == provider.ActionDelete {
+			entries = append(entries, e)
+		}
+	}
+	if len(entries) != 3 || entries[0].Denied || !strings.Contains(string(entries[0].After), `"deleted":1`) || !entries[1].Denied {
+		t.Fatalf("audit entries of removals: %+v", entries)
+	}
+}

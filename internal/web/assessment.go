@@ -60,6 +60,58 @@ type overview struct {
 	CSVURL       string // downloads with the same filters
 	XLSXURL      string
 	CSRF         string // the token of the form that runs an assessment
+	// Register: the providers in the register now and how many of them the policy's care
+	// types leave out; Stale: providers changed after the run.
+	Register   provider.Register
+	OutOfScope int
+	Stale      bool
+	Sort       string // the sort parameter as read ("naam", "-score"); empty for the saved order
+	SortLinks  map[string]sortLink
+}
+
+// sortLink is a column heading's link: the overview sorted by that column, the other way
+// round when it is sorted by it already.
+type sortLink struct {
+	URL   string
+	Arrow string // ▲ or ▼ on the column sorted by
+}
+
+// sortParams are the sort parameter's values and the sorts they stand for.
+var sortParams = map[string]assessment.Sort{"naam": assessment.SortName, "uitkomst": assessment.SortOutcome, "score": assessment.SortScore}
+
+// readSort reads the sort parameter: "naam" ascending, "-naam" descending. An unknown
+// value is passed on for the service to refuse in Dutch.
+func readSort(v string) (assessment.Sort, bool) {
+	name, desc := strings.CutPrefix(v, "-")
+	if s, ok := sortParams[name]; ok {
+		return s, desc
+	}
+	return assessment.Sort(v), false
+}
+
+// sortLinks are the headings' links for the overview at base with the filters keep, now
+// sorted by current.
+func sortLinks(base string, keep url.Values, current string) map[string]sortLink {
+	out := map[string]sortLink{}
+	for name := range sortParams {
+		next, arrow := name, ""
+		if name == "score" { // the highest score first
+			next = "-score"
+		}
+		switch current {
+		case name:
+			next, arrow = "-"+name, "▲"
+		case "-" + name:
+			next, arrow = name, "▼"
+		}
+		u := url.Values{}
+		for k, v := range keep {
+			u[k] = v
+		}
+		u.Set("sorteer", next)
+		out[name] = sortLink{URL: base + "?" + u.Encode(), Arrow: arrow}
+	}
+	return out
 }
 
 // partOutcomeOption is an outcome in the filter on a part's outcome.
@@ -151,6 +203,8 @@ func (h *Handler) overview(r *http.Request) (*overview, error) {
 		pageNo = n
 	}
 	f.Offset, f.Limit = (pageNo-1)*assessmentPerPage, assessmentPerPage
+	sortParam := r.URL.Query().Get("sorteer")
+	f.Sort, f.Desc = readSort(sortParam)
 	ov := &overview{Policy: pol, Outcomes: assessment.Outcomes, Outcome: f.Outcome, CareType: f.CareType, Query: f.Query,
 		Part: f.Part, PartOutcome: f.PartOutcome, PartOutcomes: partOutcomeOptions(), CSRF: httpauth.CSRFToken(r.Context())}
 	base := "/beleid/" + url.PathEscape(pol.ID) + "/beoordeling"
@@ -167,7 +221,12 @@ func (h *Handler) overview(r *http.Request) (*overview, error) {
 		return nil, err
 	}
 	ov.Run, ov.Total = page.Run, page.Total
+	ov.Register, ov.OutOfScope, ov.Stale = page.Register, page.OutOfScope(), page.Stale
+	ov.Sort, ov.SortLinks = sortParam, sortLinks(base, keep, sortParam)
 	for _, o := range assessment.Outcomes {
+		if o == assessment.OutOfScope {
+			continue // a run judges only providers in scope; the register says how many are not
+		}
 		ov.Counts = append(ov.Counts, outcomeCount{o, page.Run.Count(o)})
 	}
 	ov.PartTotals = partTotals(pol, page.Run, base)
@@ -184,6 +243,9 @@ func (h *Handler) overview(r *http.Request) (*overview, error) {
 			u[k] = v
 		}
 		u.Set("pagina", strconv.Itoa(n))
+		if sortParam != "" {
+			u.Set("sorteer", sortParam)
+		}
 		return base + "?" + u.Encode()
 	}
 	if pageNo > 1 {
@@ -431,14 +493,74 @@ type contractLine struct {
 	Requires string // the title of the agreement this part adds to, if any
 }
 
-// itemGroup is the judged requirements of the base contract or of one part.
+// itemGroup is the judged requirements of the base contract or of one part: Open (not
+// met, unknown, for review) first, in that order, then Closed (met, not applicable), which
+// the page folds away.
 type itemGroup struct {
 	Title  string
 	Base   bool
 	Judged bool   // false: a part not asked for, not offered or not open to the provider
 	Why    string // why its conditions were not judged
+	Open   []assessment.Item
+	Closed []assessment.Item
+	Met    int // of Closed
+	NA     int // of Closed
+}
+
+// statusRank orders the requirements of a part on the drill-down: what fails first, what
+// is met and what does not apply last. Within a status the policy's order stays.
+var statusRank = map[assessment.Status]int{
+	assessment.NotMet: 0, assessment.Unknown: 1, assessment.Review: 2, assessment.Met: 3, assessment.NotApplicable: 4,
+}
+
+// add files it under Open or Closed, keeping both sorted by statusRank.
+func (g *itemGroup) add(it assessment.Item) {
+	switch it.Status {
+	case assessment.Met:
+		g.Met++
+	case assessment.NotApplicable:
+		g.NA++
+	default:
+		g.Open = append(g.Open, it)
+		return
+	}
+	g.Closed = append(g.Closed, it)
+}
+
+func (g *itemGroup) sort() {
+	by := func(a, b assessment.Item) int { return statusRank[a.Status] - statusRank[b.Status] }
+	slices.SortStableFunc(g.Open, by)
+	slices.SortStableFunc(g.Closed, by)
+}
+
+// Folded says what the folded requirements are, in Dutch: "12 voldoen, 3 n.v.t.".
+func (g *itemGroup) Folded() string {
+	var parts []string
+	switch g.Met {
+	case 0:
+	case 1:
+		parts = append(parts, "1 eis voldoet")
+	default:
+		parts = append(parts, strconv.Itoa(g.Met)+" eisen voldoen")
+	}
+	if g.NA > 0 {
+		parts = append(parts, strconv.Itoa(g.NA)+" niet van toepassing")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// itemsTable is what the template assessmentItems shows: requirements of one policy.
+type itemsTable struct {
+	Policy *policy.Compiled
 	Items  []assessment.Item
 }
+
+func itemsOf(pol *policy.Compiled, a, b []assessment.Item) itemsTable {
+	return itemsTable{Policy: pol, Items: append(slices.Clip(a), b...)}
+}
+
+// Len is how many requirements the group has.
+func (g *itemGroup) Len() int { return len(g.Open) + len(g.Closed) }
 
 // contractView sets the drill-down's contract lines and its requirements per part.
 func (v *providerAssessment) contractView() {
@@ -459,10 +581,11 @@ func (v *providerAssessment) contractView() {
 		g := itemGroup{Title: c.Title, Base: c.Base, Judged: c.Outcome.Judged(), Why: c.Explanation}
 		for _, it := range v.Result.Items {
 			if c.Base && it.Part == "" || !c.Base && it.Part == c.Part {
-				g.Items = append(g.Items, it)
+				g.add(it)
 			}
 		}
-		if len(g.Items) > 0 {
+		g.sort()
+		if g.Len() > 0 {
 			v.Groups = append(v.Groups, g)
 		}
 	}

@@ -57,7 +57,7 @@ func TestOverviewShowsTheBaseOutcomeAndEveryJudgedPart(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusOK)
 	text := visible(body)
 	wantContains(t, text,
-		"2 zorgaanbieders beoordeeld · tegen versie 1 van dit beleid.",
+		"tegen versie 1 van dit beleid.", "2 zorgaanbieders beoordeeld: alle zorgaanbieders met een zorgsoort van dit beleid",
 		"Praktijkovereenkomst huisartsenzorg (basis)",
 		// the totals per part
 		"Onderdelen", "Module praktijkmanagement aangeboden door de verzekeraar, aan iedereen 1 komt in aanmerking · 1 komt niet in aanmerking",
@@ -104,12 +104,12 @@ func TestProviderPageShowsTheContractAndRequirementsPerPart(t *testing.T) {
 		"Module praktijkmanagement aangeboden door de verzekeraar, aan iedereen komt niet in aanmerking Voldoet niet aan: Geen faillissement voor praktijkmanagement.",
 		"Stoppen met rokenprogramma aan te vragen door de zorgaanbieder; aanvulling op Praktijkovereenkomst huisartsenzorg niet aangevraagd De zorgaanbieder heeft dit onderdeel niet aangevraagd",
 		// the requirements per part, below the contract
-		"Eisen Praktijkovereenkomst huisartsenzorg (basis) Eis Soort Status Toelichting Bron BIG-registratie als huisarts",
-		"Onderdeel: Module praktijkmanagement Eis Soort Status Toelichting Bron Geen faillissement voor praktijkmanagement minimumeis voldoet niet",
+		"Praktijkovereenkomst huisartsenzorg (basis) Eis en bron Soort Status Toelichting BIG-registratie als huisarts",
+		"Onderdeel: Module praktijkmanagement Eis en bron Soort Status Toelichting Geen faillissement voor praktijkmanagement",
 		// a part not asked for: why, and its conditions folded away
 		"Onderdeel: Stoppen met rokenprogramma De zorgaanbieder heeft dit onderdeel niet aangevraagd; de voorwaarden zijn niet beoordeeld. "+
-			"1 voorwaarde, niet beoordeeld Eis Soort Status Toelichting Bron Omzet voor stoppen met roken minimumeis n.v.t.")
-	if strings.Index(text, "Contract en onderdelen") > strings.Index(text, "Eisen Praktijkovereenkomst") {
+			"1 voorwaarde, niet beoordeeld Eis en bron Soort Status Toelichting Omzet voor stoppen met roken")
+	if strings.Index(text, "Contract en onderdelen") > strings.Index(text, "Praktijkovereenkomst huisartsenzorg (basis) Eis en bron") {
 		t.Errorf("the contract is not above the requirements:\n%s", text)
 	}
 }
@@ -197,7 +197,7 @@ func TestBrowserShowsOutcomesPerPart(t *testing.T) {
 		t.Fatalf("choose the part's outcome: %v", err)
 	}
 	p.click(`form.inline button[type="submit"]`)
-	p.wantText("main table:last-of-type", []string{"Huisartsenpraktijk Failliet", "Module praktijkmanagement: komt niet in aanmerking"},
+	p.wantText("main table.overview", []string{"Huisartsenpraktijk Failliet", "Module praktijkmanagement: komt niet in aanmerking"},
 		[]string{"Huisartsenpraktijk De Linde"})
 	p.click(`main a[href="/beleid/` + apptest.PartsPolicy + `/beoordeling/hap-failliet"]`)
 	p.wantText("main", []string{"Contract en onderdelen", "Module praktijkmanagement", "Voldoet niet aan: Geen faillissement voor praktijkmanagement.",

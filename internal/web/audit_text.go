@@ -45,6 +45,7 @@ var auditReasons = []struct {
 	{regexp.MustCompile(`^may not assess this insurer's policies$`), "mag het beleid van deze zorgverzekeraar niet beoordelen"},
 	{regexp.MustCompile(`^may not write (\d+) provider record\(s\): (.*)$`), "mag ${1} zorgaanbieder(s) niet wijzigen: ${2}"},
 	{regexp.MustCompile(`^may not write (\d+) fact\(s\): (.*)$`), "mag ${1} gegeven(s) niet wijzigen: ${2}"},
+	{regexp.MustCompile(`^only the platform operator removes provider records$`), "alleen de platformbeheerder verwijdert zorgaanbieders"},
 }
 
 // auditReason is the Dutch reason of an entry: translated when an area recorded it, as

@@ -59,6 +59,7 @@ func (h *Handler) funcs() template.FuncMap {
 		},
 		"statusChanges": statusChanges,
 		"requirementOf": func(c *policy.Compiled, r policy.Requirement) requirementRef { return requirementRef{c, r} },
+		"itemsOf":       itemsOf,
 		// cite names a source of c by its document title and section, never the seed file.
 		"cite":         func(c *policy.Compiled, ref string) string { return c.Cite(ref) },
 		"careTypeName": h.Library.CareTypeName,

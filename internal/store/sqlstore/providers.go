@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -312,4 +314,91 @@ func providerFilter(scope provider.Scope, f provider.Filter) (string, []any) {
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// deleteChunk is how many ids one DELETE names, well below either engine's limit on
+// statement parameters.
+const deleteChunk = 500
+
+// providerPartTables are the tables of a provider's parts. On PostgreSQL they have no
+// foreign key to providers (see its migrations 0001 and 0010), so a removal deletes from
+// each; on SQLite ON DELETE CASCADE would, and the explicit deletes cost little.
+var providerPartTables = []string{"provider_agb_codes", "provider_care_types", "provider_specialisms",
+	"provider_locations", "provider_facts", "provider_parts", "provider_contracts"}
+
+// DeleteProviders deletes the providers ids with all their parts, in the context's
+// transaction or one of its own: all or nothing.
+func (db *DB) DeleteProviders(ctx context.Context, ids []string) (int, error) {
+	deleted := 0
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for start := 0; start < len(ids); start += deleteChunk {
+			chunk := ids[start:min(start+deleteChunk, len(ids))]
+			args := make([]any, len(chunk))
+			for i, id := range chunk {
+				args[i] = id
+			}
+			in := ` IN (` + placeholders(len(chunk)) + `)`
+			for _, table := range providerPartTables {
+				if _, err := tx.ExecContext(ctx, db.Q(`DELETE FROM `+table+` WHERE provider_id`+in), args...); err != nil {
+					return err
+				}
+			}
+			res, err := tx.ExecContext(ctx, db.Q(`DELETE FROM providers WHERE id`+in), args...)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			deleted += int(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("delete providers: %w", err)
+	}
+	return deleted, nil
+}
+
+// Register counts the providers, and those with one of careTypes, and finds when the
+// register last changed: the newest provider.import, .facts, .dealings or .delete entry of the audit
+// trail that was not refused, by the index audit_log_action.
+func (db *DB) Register(ctx context.Context, careTypes []string) (provider.Register, error) {
+	var r provider.Register
+	tx, err := db.Read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return r, fmt.Errorf("read register: %w", err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM providers`).Scan(&r.Total); err != nil {
+		return r, fmt.Errorf("count providers: %w", err)
+	}
+	if len(careTypes) > 0 {
+		args := make([]any, len(careTypes))
+		for i, c := range careTypes {
+			args[i] = c
+		}
+		q := `SELECT count(*) FROM providers p WHERE EXISTS (SELECT 1 FROM provider_care_types c
+			WHERE c.provider_id = p.id AND c.care_type IN (` + placeholders(len(careTypes)) + `))`
+		if err := tx.QueryRowContext(ctx, db.Q(q), args...).Scan(&r.InCareTypes); err != nil {
+			return r, fmt.Errorf("count providers: %w", err)
+		}
+	}
+	for _, action := range []string{provider.ActionImport, provider.ActionFacts, provider.ActionDealings, provider.ActionDelete} {
+		var seq int64
+		var at Timestamp
+		err := tx.QueryRowContext(ctx, db.Q(`SELECT seq, at FROM audit_log WHERE seq =
+			(SELECT max(seq) FROM audit_log WHERE action = ? AND denied = ?)`), action, false).Scan(&seq, &at)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return r, fmt.Errorf("read register changes: %w", err)
+		}
+		if seq > r.ChangeSeq {
+			r.ChangeSeq, r.Changed = seq, at.Time
+		}
+	}
+	return r, nil
 }

@@ -183,6 +183,25 @@ func summaryWhere(runID int64, f assessment.SummaryFilter) (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
+// summaryOrder is the ORDER BY of f's sort, ending in s.pos so that pages never overlap.
+// The database sorts: a page is read as it is, however large the run.
+func summaryOrder(f assessment.SummaryFilter) string {
+	dir := " ASC"
+	if f.Desc {
+		dir = " DESC"
+	}
+	const outcomeRank = `CASE s.outcome WHEN 'eligible' THEN 0 WHEN 'incomplete' THEN 1 WHEN 'not_eligible' THEN 2 ELSE 3 END`
+	switch f.Sort {
+	case assessment.SortName:
+		return ` ORDER BY lower(s.provider_name)` + dir + `, s.pos`
+	case assessment.SortOutcome:
+		return ` ORDER BY ` + outcomeRank + dir + `, s.score DESC, lower(s.provider_name), s.pos`
+	case assessment.SortScore:
+		return ` ORDER BY CASE s.outcome WHEN 'not_eligible' THEN 1 ELSE 0 END, s.score` + dir + `, lower(s.provider_name), s.pos`
+	}
+	return ` ORDER BY s.pos`
+}
+
 const summarySelect = `SELECT s.provider_id, s.provider_name, s.outcome, s.score, s.max_score, s.statuses, s.part_outcomes
 	FROM assessment_summaries s`
 
@@ -204,7 +223,7 @@ func (db *DB) Summaries(ctx context.Context, runID int64, f assessment.SummaryFi
 		return out, total, nil
 	}
 	args = append(args, f.Limit, f.Offset)
-	rows, err := tx.QueryContext(ctx, db.Q(summarySelect+where+` ORDER BY s.pos LIMIT ? OFFSET ?`), args...)
+	rows, err := tx.QueryContext(ctx, db.Q(summarySelect+where+summaryOrder(f)+` LIMIT ? OFFSET ?`), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("read run %d: %w", runID, err)
 	}
@@ -275,4 +294,16 @@ func (db *DB) DeleteOldRuns(ctx context.Context, policyID string, keep int) (int
 		return 0, fmt.Errorf("delete old runs of %s: %w", policyID, err)
 	}
 	return int(n), nil
+}
+
+// RunEntry returns the number in the audit trail of the newest recorded run of a policy,
+// or 0: a run and its entry commit together.
+func (db *DB) RunEntry(ctx context.Context, policyID string) (int64, error) {
+	var seq sql.NullInt64
+	err := db.Read.QueryRowContext(ctx, db.Q(`SELECT max(seq) FROM audit_log WHERE subject = ? AND action = ? AND denied = ?`),
+		"policy:"+policyID, assessment.ActionRun, false).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("read run entry of %s: %w", policyID, err)
+	}
+	return seq.Int64, nil
 }

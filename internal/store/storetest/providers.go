@@ -25,6 +25,7 @@ func RunProviders(t *testing.T, open Opener) {
 		{"EachProvider streams by id with facts, filtered, freshly allocated", testEach},
 		{"ReplaceProviders is all or nothing", testAllOrNothing},
 		{"providers are listed within a scope; the zero scope lists none", testListInScope},
+		{"DeleteProviders removes records with their parts, skips unknown ids, joins the transaction", testDelete},
 	})
 }
 
@@ -338,5 +339,57 @@ func testAllOrNothing(t *testing.T, db store.DB) {
 			}
 			same(t, "provider replaced by the failed import", *get(t, db, "bestaand"), old)
 		})
+	}
+}
+
+func testDelete(t *testing.T, db store.DB) {
+	ctx := context.Background()
+	replace(t, db, dealing("weg-1"), full("weg-2", "Weg twee"), full("blijft", "Blijft"))
+	n, err := db.DeleteProviders(ctx, []string{"weg-1", "bestaat-niet"})
+	if err != nil || n != 1 {
+		t.Fatalf("DeleteProviders = %d, %v; want 1", n, err)
+	}
+	if _, err := db.Provider(ctx, "weg-1"); apperr.CodeOf(err) != apperr.NotFound {
+		t.Fatalf("weg-1 after DeleteProviders: %v, want NotFound", err)
+	}
+	// Its parts went with it, not left behind for a later record with the same id.
+	facts, err := db.StoredFacts(ctx, []string{"weg-1"}, provider.FactMatch{PerInsurer: true,
+		Sources: []provider.Source{provider.SourceProvider, provider.SourceRegister, provider.SourceInsurer}})
+	if err != nil || len(facts["weg-1"]) != 0 {
+		t.Errorf("facts of weg-1 after its removal: %v, %v", facts, err)
+	}
+	dealings, err := db.StoredDealings(ctx, []string{"weg-1"})
+	if d := dealings["weg-1"]; err != nil || len(d.Parts)+len(d.Contracts) != 0 {
+		t.Errorf("part choices and contracts of weg-1 after its removal: %+v, %v", dealings, err)
+	}
+	bare := provider.Provider{ID: "weg-1", Name: "Weer terug", KvK: "12345678", CareTypes: []string{"zbc"}}
+	replace(t, db, bare)
+	if p, err := db.Provider(ctx, "weg-1"); err != nil || len(p.Facts)+len(p.Locations)+len(p.AGBCodes)+len(p.Specialisms)+len(p.Parts)+len(p.Contracts) != 0 || len(p.CareTypes) != 1 {
+		t.Fatalf("weg-1 added again after its removal: %+v, %v; want none of the old parts", p, err)
+	}
+	if n, err := db.DeleteProviders(ctx, []string{"weg-1"}); err != nil || n != 1 {
+		t.Fatalf("DeleteProviders again = %d, %v", n, err)
+	}
+	// In a transaction that fails, nothing is removed.
+	boom := errors.New("boom")
+	err = db.InTx(ctx, func(ctx context.Context) error {
+		if n, err := db.DeleteProviders(ctx, []string{"weg-2"}); err != nil || n != 1 {
+			t.Errorf("DeleteProviders in a transaction = %d, %v; want 1", n, err)
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("InTx = %v", err)
+	}
+	ps, total, err := db.Providers(ctx, provider.AllProviders(), provider.Filter{})
+	if err != nil || total != 2 {
+		t.Fatalf("Providers after the rolled back removal = %d, %v; want weg-2 and blijft", total, err)
+	}
+	if got := ps[0].ID + "," + ps[1].ID; got != "blijft,weg-2" {
+		t.Errorf("providers left = %s, want blijft,weg-2", got)
+	}
+	p, err := db.Provider(ctx, "blijft")
+	if err != nil || len(p.Facts) != len(full("", "").Facts) || len(p.Locations) != 2 {
+		t.Errorf("the provider left keeps its parts: %+v, %v", p, err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
+	"zorginkoop/internal/audit"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/store"
 )
@@ -22,6 +23,8 @@ func RunAssessments(t *testing.T, open Opener) {
 		{"DeleteOldRuns keeps the newest runs of one policy, in the caller's transaction", testDeleteOldRuns},
 		{"a run keeps its policy version, its parts with their counts and each summary's part outcomes", testRunParts},
 		{"summaries filter by a part's outcome at the part's place in the run", testPartFilter},
+		{"a page sorts by name, outcome or score in the database, either way", testSummarySort},
+		{"the register counts its providers and knows its last change; a run knows its entry", testRegisterAndRunEntry},
 	})
 }
 
@@ -369,5 +372,80 @@ func testPartFilter(t *testing.T, db store.DB) {
 				t.Errorf("EachSummary gave %d, %v; want the %d Summaries counts", n, err, total)
 			}
 		})
+	}
+}
+
+func testSummarySort(t *testing.T, db store.DB) {
+	saveRuns(t, db, mkRun("p-sort", 6, runStart)) // "Aanbieder i" scores i; odd i not eligible
+	run, err := db.LatestRun(context.Background(), "p-sort")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		sort assessment.Sort
+		desc bool
+		want string // the i of "Aanbieder i", in order
+	}{
+		{assessment.SortSaved, false, "012345"},
+		{assessment.SortName, false, "012345"},
+		{assessment.SortName, true, "543210"},
+		{assessment.SortOutcome, false, "420531"}, // eligible first, each by score, highest first
+		{assessment.SortOutcome, true, "531420"},
+		{assessment.SortScore, true, "420531"}, // not eligible after the others either way
+		{assessment.SortScore, false, "024135"},
+	} {
+		var got string
+		for off := 0; off < 6; off += 4 { // two pages: they must not overlap
+			sums, _ := page(t, db, run.ID, assessment.SummaryFilter{Sort: tc.sort, Desc: tc.desc, Offset: off, Limit: 4})
+			for _, s := range sums {
+				got += s.ProviderName[len("Aanbieder "):]
+			}
+		}
+		if got != tc.want {
+			t.Errorf("sort %q desc %v: %s, want %s", tc.sort, tc.desc, got, tc.want)
+		}
+	}
+}
+
+func testRegisterAndRunEntry(t *testing.T, db store.DB) {
+	ctx := context.Background()
+	Fill(t, db, Synthetic(5, 1)) // care types alternate: msz, huisartsenzorg, ...
+	reg, err := db.Register(ctx, []string{"msz"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reg.Total != 5 || reg.InCareTypes != 3 || reg.ChangeSeq != 0 || !reg.Changed.IsZero() {
+		t.Errorf("register before any recorded change: %+v, want 5 providers, 3 msz, no change", reg)
+	}
+	if seq, err := db.RunEntry(ctx, "p-x"); err != nil || seq != 0 {
+		t.Errorf("RunEntry without a run = %d, %v; want 0", seq, err)
+	}
+	log := audit.NewLog(db, auditClock())
+	rec := func(action, subject string, denied bool) audit.Entry {
+		t.Helper()
+		e, err := log.Record(ctx, audit.Entry{UserID: "u", UserName: "U", OrgID: "o", Action: action, Subject: subject, Denied: denied})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	imp := rec(provider.ActionImport, "providers", false)
+	runEntry := rec(assessment.ActionRun, "policy:p-x", false)
+	rec(assessment.ActionRun, "policy:p-y", false)
+	rec(provider.ActionFacts, "providers", true) // refused: no change
+	rec(assessment.ActionRun, "policy:p-x", true)
+	reg, err = db.Register(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reg.ChangeSeq != imp.Seq || !reg.Changed.Equal(imp.At) || reg.InCareTypes != 0 {
+		t.Errorf("register: %+v, want the import entry %d at %v", reg, imp.Seq, imp.At)
+	}
+	if seq, err := db.RunEntry(ctx, "p-x"); err != nil || seq != runEntry.Seq {
+		t.Errorf("RunEntry = %d, %v; want %d", seq, err, runEntry.Seq)
+	}
+	facts := rec(provider.ActionFacts, "providers", false)
+	if reg, _ = db.Register(ctx, nil); reg.ChangeSeq != facts.Seq {
+		t.Errorf("after a facts change the register's change is %d, want %d", reg.ChangeSeq, facts.Seq)
 	}
 }
