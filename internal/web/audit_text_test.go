@@ -2,11 +2,7 @@ package web
 
 import (
 	"go/ast"
-	"go/parser"
-	"go/token"
-	"io/fs"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -43,62 +39,32 @@ func TestReasonsAreTranslatedWithTheirDetails(t *testing.T) {
 }
 
 func recordedReasons(t *testing.T, root string) map[string]string {
-	t.Helper()
-	found := map[string]string{}
-	fset := token.NewFileSet()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (strings.HasSuffix(d.Name(), "test") || d.Name() == "testdata") {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || strings.Contains(path, "internal/web/") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
-		add := func(e ast.Expr) {
-			if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				if s, err := strconv.Unquote(lit.Value); err == nil && s != "" {
-					found[s] = fset.Position(lit.Pos()).String()
+	notWeb := func(path string) bool { return strings.Contains(path, "internal/web/") }
+	return sourceLiterals(t, root, notWeb, func(n ast.Node, add func(ast.Expr)) {
+		switch n := n.(type) {
+		case *ast.ValueSpec: // const reasonSelfDisable = "..."
+			for i, id := range n.Names {
+				if strings.HasPrefix(id.Name, "reason") && i < len(n.Values) {
+					add(n.Values[i])
 				}
 			}
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.ValueSpec: // const reasonSelfDisable = "..."
-				for i, id := range n.Names {
-					if strings.HasPrefix(id.Name, "reason") && i < len(n.Values) {
-						add(n.Values[i])
-					}
-				}
-			case *ast.KeyValueExpr: // audit.Entry{Reason: "..."}
-				if id, ok := n.Key.(*ast.Ident); ok && id.Name == "Reason" {
-					add(n.Value)
-				}
-			case *ast.CallExpr:
-				sel, ok := n.Fun.(*ast.SelectorExpr)
-				if !ok {
-					return true
-				}
-				switch {
-				case sel.Sel.Name == "record" && len(n.Args) == 9: // s.record(ctx, actor, action, subject, scope, before, after, reason, denied)
-					add(n.Args[7])
-				case sel.Sel.Name == "denied" && len(n.Args) == 6: // s.denied(ctx, actor, action, subject, scope, reason)
-					add(n.Args[5])
-				case sel.Sel.Name == "refuseLogin" && len(n.Args) == 4:
-					add(n.Args[3])
-				}
+		case *ast.KeyValueExpr: // audit.Entry{Reason: "..."}
+			if id, ok := n.Key.(*ast.Ident); ok && id.Name == "Reason" {
+				add(n.Value)
 			}
-			return true
-		})
-		return nil
+		case *ast.CallExpr:
+			sel, ok := n.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return
+			}
+			switch {
+			case sel.Sel.Name == "record" && len(n.Args) == 9: // s.record(ctx, actor, action, subject, scope, before, after, reason, denied)
+				add(n.Args[7])
+			case sel.Sel.Name == "denied" && len(n.Args) == 6: // s.denied(ctx, actor, action, subject, scope, reason)
+				add(n.Args[5])
+			case sel.Sel.Name == "refuseLogin" && len(n.Args) == 4:
+				add(n.Args[3])
+			}
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return found
 }
