@@ -302,6 +302,17 @@ func (as *Assessor) judge(i int, s *Subject) Status {
 	if len(req.CareTypes) > 0 && !s.Provider.HasCareType(req.CareTypes) {
 		return NotApplicable
 	}
+	if cond := as.pol.Conditions[i]; cond != nil {
+		switch cond.Eval(s.act) {
+		case policy.False:
+			return NotApplicable
+		case policy.Unknown, policy.Failed: // whether it applies is not known
+			if req.Kind == policy.Review {
+				return Review
+			}
+			return Unknown
+		}
+	}
 	rule := as.pol.Rules[i]
 	if req.Kind == policy.Review {
 		// A discretionary ground: a person decides, unless the rule shows there is
@@ -459,12 +470,23 @@ func (as *Assessor) explain(i int, s *Subject, st Status) string {
 			}
 			return "Hoort bij het onderdeel " + pt.Title + ", dat niet is aangevraagd."
 		}
+		if cond := as.pol.Conditions[i]; cond != nil && s.state[as.pol.PartOf[i]+1] != OutOfScope &&
+			(len(req.CareTypes) == 0 || s.Provider.HasCareType(req.CareTypes)) {
+			if res, why := cond.Explain(as.lib.Env, s.act, as.insurer); res == policy.False {
+				return "Geldt alleen als: " + cond.Words(as.lib.Env, as.insurer) + ". Hier niet: " + why + "."
+			}
+		}
 		if k := as.pol.PartOf[i]; s.state[k+1] == OutOfScope {
 			return "Hoort bij " + lower(as.partTitle(k)) + ", dat openstaat voor " + as.careTypeNames(as.pol.PartCareTypes(k)) + "."
 		}
 		return "Geldt alleen voor " + as.careTypeNames(req.CareTypes) + "; deze zorgaanbieder is " + as.careTypeNames(s.Provider.CareTypes) + "."
 	}
 	var parts []string
+	if cond := as.pol.Conditions[i]; cond != nil {
+		if res, why := cond.Explain(as.lib.Env, s.act, as.insurer); res != policy.True {
+			parts = append(parts, "Onbekend of deze eis geldt ("+cond.Words(as.lib.Env, as.insurer)+"): "+why)
+		}
+	}
 	rule := as.pol.Rules[i]
 	if rule != nil {
 		res, text := rule.Explain(as.lib.Env, s.act, as.insurer)

@@ -261,3 +261,36 @@ func TestGuidingCriterionWithoutRuleIsNotScored(t *testing.T) {
 		t.Fatalf("with its rule: score %d of %d, want 1 of 1", r.Score, r.MaxScore)
 	}
 }
+
+func TestRequirementThatAppliesOnlyUnderItsCondition(t *testing.T) {
+	lib, err := policy.LoadBase(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(partsPolicy, "    points: 1\n    rule: zkn_lid\n", "    points: 1\n    applies_if: in_kernwerkgebied_verzekeraar\n    rule: zkn_lid\n", 1)
+	c, err := lib.Parse("parts.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib.Add(c)
+	as := assessment.New(lib, c)
+	p := func(facts ...provider.Fact) *provider.Provider {
+		return &provider.Provider{ID: "zh-1", Name: "Ziekenhuis", CareTypes: []string{"ziekenhuis"}, Facts: append(facts, fact("zkn_lid", "true"))}
+	}
+	outside := as.Assess(p(zzFact("in_kernwerkgebied_verzekeraar", "false")))
+	if it := item(t, outside, "hybride-gesprek"); it.Status != assessment.NotApplicable || !strings.Contains(it.Explanation, "Geldt alleen als") || outside.MaxScore != 0 {
+		t.Fatalf("outside the core area: %+v, max score %d; want n.v.t. without points", it, outside.MaxScore)
+	}
+	inside := as.Assess(p(zzFact("in_kernwerkgebied_verzekeraar", "true")))
+	if it := item(t, inside, "hybride-gesprek"); it.Status != assessment.Met || inside.Score != 1 || inside.MaxScore != 1 {
+		t.Fatalf("inside the core area: %+v, score %d of %d", it, inside.Score, inside.MaxScore)
+	}
+	unknown := as.Assess(p())
+	if it := item(t, unknown, "hybride-gesprek"); it.Status != assessment.Unknown || !strings.Contains(it.Explanation, "Onbekend of deze eis geldt") {
+		t.Fatalf("core area unknown: %+v", it)
+	}
+	bad := strings.Replace(src, "applies_if: in_kernwerkgebied_verzekeraar", "applies_if: in_kernwerkgebied_verzekeraar >= 'ja'", 1)
+	if _, err := lib.Parse("parts.yaml", []byte(bad)); err == nil || !strings.Contains(err.Error(), ".applies_if: the condition does not compile") {
+		t.Fatalf("a condition that does not compile: %v", err)
+	}
+}

@@ -36,8 +36,11 @@ type RequirementChange struct {
 	// OldPart and NewPart name the contract parts (titles) when the requirement moved.
 	OldPart string `json:"old_part,omitempty"`
 	NewPart string `json:"new_part,omitempty"`
-	OldRule string `json:"old_rule,omitempty"`
-	NewRule string `json:"new_rule,omitempty"`
+	// OldCondition and NewCondition are the applies_if conditions in words, when changed.
+	OldCondition string `json:"old_condition,omitempty"`
+	NewCondition string `json:"new_condition,omitempty"`
+	OldRule      string `json:"old_rule,omitempty"`
+	NewRule      string `json:"new_rule,omitempty"`
 	// The rules in words (Rule.Words), and the parts of a rule that came or went: an
 	// alternative of an "or" ("nieuw alternatief: …"), a condition of an "and".
 	OldWords            string      `json:"old_words,omitempty"`
@@ -86,6 +89,9 @@ func (lib *Library) Compare(old, new *Compiled) Diff {
 		changed := false
 		if or.Kind != nr.Kind {
 			ch.OldKind, ch.NewKind, changed = or.Kind, nr.Kind, true
+		}
+		if normalize(or.AppliesIf) != normalize(nr.AppliesIf) {
+			ch.OldCondition, ch.NewCondition, changed = condWords(lib, old.Conditions[oi], insurer), condWords(lib, new.Conditions[i], insurer), true
 		}
 		if or.Part != nr.Part { // by id: the base contract's title changes with the year
 			ch.OldPart, ch.NewPart, changed = partTitle(old, or.Part), partTitle(new, nr.Part), true
@@ -138,6 +144,14 @@ func (lib *Library) Compare(old, new *Compiled) Diff {
 		}
 	}
 	return d
+}
+
+// condWords is an applies_if condition in words; "iedereen" for none.
+func condWords(lib *Library, cond *Rule, insurer string) string {
+	if cond == nil {
+		return "iedereen"
+	}
+	return cond.Words(lib.Env, insurer)
 }
 
 // partTitle is the title of the part with id in c (the base contract's for "").
@@ -317,6 +331,9 @@ func (d Diff) Write(w io.Writer) {
 			}
 			if c.OldKind != "" {
 				fmt.Fprintf(w, "      soort: was %s, wordt %s\n", KindNames[c.OldKind], KindNames[c.NewKind])
+			}
+			if c.OldCondition != "" || c.NewCondition != "" {
+				fmt.Fprintf(w, "      geldt voor: was %s, wordt %s\n", c.OldCondition, c.NewCondition)
 			}
 			if c.OldPart != "" || c.NewPart != "" {
 				fmt.Fprintf(w, "      onderdeel: was %s, wordt %s\n", c.OldPart, c.NewPart)

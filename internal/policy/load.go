@@ -31,10 +31,13 @@ type Library struct {
 // Compiled is a validated policy with its rules compiled.
 type Compiled struct {
 	*Policy
-	File   string
-	Raw    []byte
-	Rules  []*Rule // by requirement index; nil where a requirement has no rule
-	PartOf []int   // by requirement index: the index in Parts of its part, -1 for the base contract
+	File  string
+	Raw   []byte
+	Rules []*Rule // by requirement index; nil where a requirement has no rule
+	// Conditions are the compiled applies_if conditions, by requirement index; nil where
+	// a requirement applies to every provider of its care types.
+	Conditions []*Rule
+	PartOf     []int // by requirement index: the index in Parts of its part, -1 for the base contract
 	// Requires is, by part index, the index of the part it requires (-1 the base
 	// contract), or -2 when it requires none.
 	Requires []int
@@ -55,9 +58,11 @@ func (c *Compiled) FactKeys() []string {
 		}
 	}
 	for i, r := range c.Rules {
-		if r != nil {
-			for _, k := range r.Facts {
-				add(k)
+		for _, rule := range []*Rule{r, c.Conditions[i]} {
+			if rule != nil {
+				for _, k := range rule.Facts {
+					add(k)
+				}
 			}
 		}
 		for _, k := range c.Requirements[i].Evidence {
@@ -299,7 +304,8 @@ func (lib *Library) Parse(file string, data []byte) (*Compiled, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Compiled{Policy: p, File: file, Raw: data, lines: lines, Rules: make([]*Rule, len(p.Requirements)), PartOf: make([]int, len(p.Requirements))}
+	c := &Compiled{Policy: p, File: file, Raw: data, lines: lines, Rules: make([]*Rule, len(p.Requirements)),
+		Conditions: make([]*Rule, len(p.Requirements)), PartOf: make([]int, len(p.Requirements))}
 	v := &validator{file: file, lines: lines}
 	lib.validate(c, v)
 	return c, v.errs.Err()
@@ -463,6 +469,17 @@ func (lib *Library) validateRequirements(c *Compiled, v *validator, checkCareTyp
 			} else {
 				v.bad(f+".part", "unknown part %q: declare it under parts", r.Part)
 			}
+		}
+		switch {
+		case strings.TrimSpace(r.AppliesIf) == "":
+		case r.Kind == Information:
+			v.bad(f+".applies_if", "information is never judged, so it has no condition")
+		default:
+			cond, err := lib.Env.Compile(r.AppliesIf)
+			if err != nil {
+				v.bad(f+".applies_if", "the condition does not compile: %v", err)
+			}
+			c.Conditions[i] = cond
 		}
 		if strings.TrimSpace(r.Rule) == "" {
 			continue

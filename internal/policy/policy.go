@@ -118,6 +118,10 @@ type Requirement struct {
 	Evidence  []string `yaml:"evidence" json:"evidence,omitempty"`
 	Points    int      `yaml:"points" json:"points,omitempty"`
 	Part      string   `yaml:"part" json:"part,omitempty"` // a part id; empty for the base contract
+	// AppliesIf is an optional CEL condition on the provider under which the requirement
+	// applies at all ("in ons kernwerkgebied"); where it is false the requirement does not
+	// apply, as for another care type.
+	AppliesIf string `yaml:"applies_if" json:"applies_if,omitempty"`
 }
 
 // Milestone is a date in the purchasing timeline.

@@ -228,13 +228,16 @@ func TestDiffNamesPartsAddedAndRequirementsThatMove(t *testing.T) {
 		t.Errorf("parts added = %v, want transformatieplan and not basiszorg-umc (in both)", added)
 	}
 	// Move a requirement into a part in a copy of 2024: the diff says from which to which.
-	src := strings.Replace(string(cur.Raw), "  - id: zbc-minimale-omzet\n", "  - id: zbc-minimale-omzet\n    part: transformatieplan\n", 1)
+	src := strings.Replace(string(cur.Raw), "  - id: zbc-minimale-omzet\n", "  - id: zbc-minimale-omzet\n    part: transformatieplan\n    applies_if: jaren_volwaardig_in_bedrijf >= 1\n", 1)
 	moved, err := lib.Parse("moved.yaml", []byte(strings.Replace(src, "id: zz-msz-2024", "id: zz-msz-2024b", 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out strings.Builder
 	lib.Compare(cur, moved).Write(&out)
+	if !strings.Contains(out.String(), "geldt voor: was iedereen, wordt ") {
+		t.Errorf("diff does not say the requirement got a condition:\n%s", out.String())
+	}
 	if !strings.Contains(out.String(), "onderdeel: was "+cur.Base.Title+", wordt Transformatieplan") {
 		t.Errorf("diff does not say the requirement moved:\n%s", out.String())
 	}
