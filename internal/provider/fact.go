@@ -204,8 +204,11 @@ func Canonical(t FactType, raw string) (string, error) {
 		return strconv.FormatInt(cents, 10), nil
 	case Date:
 		d, err := time.Parse(time.DateOnly, s)
+		if err != nil { // the Dutch notation a spreadsheet saves: 31-1-2024, 31-01-2024
+			d, err = time.Parse("2-1-2006", s)
+		}
 		if err != nil {
-			return "", fmt.Errorf("%q is not a date like 2024-01-31", raw)
+			return "", fmt.Errorf("%q is not a date like 2024-01-31 or 31-1-2024", raw)
 		}
 		return d.Format(time.DateOnly), nil
 	case Text:
@@ -321,6 +324,9 @@ func (f *Fact) Normalize(c *Catalogue) error {
 		return apperr.Invalidf("value", "fact %s: %v", f.Key, err)
 	}
 	f.Value = v
+	if d, err := time.Parse("2-1-2006", strings.TrimSpace(f.Date)); err == nil { // a spreadsheet's 30-6-2025
+		f.Date = d.Format(time.DateOnly)
+	}
 	return nil
 }
 

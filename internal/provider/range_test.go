@@ -50,3 +50,30 @@ func TestFactValuesOutsideTheirRangeAreRefused(t *testing.T) {
 		t.Errorf("Validate(11) = %v", err)
 	}
 }
+
+func TestDatesInTheDutchSpreadsheetNotation(t *testing.T) {
+	for raw, want := range map[string]string{"2025-06-30": "2025-06-30", "30-6-2025": "2025-06-30", "30-06-2025": "2025-06-30", "1-1-2024": "2024-01-01"} {
+		if got, err := Canonical(Date, raw); err != nil || got != want {
+			t.Errorf("Canonical(date, %q) = %q, %v; want %q", raw, got, err, want)
+		}
+	}
+	for _, raw := range []string{"31-2-2025", "6/30/2025", "2025-13-01", "30-6-25"} {
+		if got, err := Canonical(Date, raw); err == nil {
+			t.Errorf("Canonical(date, %q) = %q, want an error", raw, got)
+		}
+	}
+}
+
+func TestAFactsDateInTheDutchNotationIsNormalized(t *testing.T) {
+	cat, err := NewCatalogue([]FactDef{{Key: "zkn_lid", Type: Bool, Label: "ZKN"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := Fact{Key: "zkn_lid", Value: "ja", Date: "30-6-2025"}
+	if err := f.Normalize(cat); err != nil || f.Date != "2025-06-30" {
+		t.Fatalf("date %q, %v; want 2025-06-30", f.Date, err)
+	}
+	if err := f.Validate(cat, nil); err != nil {
+		t.Fatal(err)
+	}
+}

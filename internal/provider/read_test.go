@@ -129,7 +129,7 @@ func TestReadFileSaysInOneLineThatItFindsNoColumns(t *testing.T) {
 func TestReadFileNamesTheColumnOfACSVCell(t *testing.T) {
 	file := "id;name;kvk;agb;care_types;facts_source;facts_date;omzet_verzekeraar@eucare;zorgkaart_score;evidence:zorgkaart_score\n" +
 		"kliniek-a;Kliniek A;12345678;22012345;zbc;verzekeraar;2025-06-30;80.000,50;8,1;\n" +
-		"kliniek-b;Kliniek B;12345679;22012346;zbc;verzekeraar;30-06-2025;veel;8,1;\n" +
+		"kliniek-b;Kliniek B;12345679;22012346;zbc;verzekeraar;31-06-2025;veel;8,1;\n" +
 		"kliniek-c;Kliniek C;12345670;22012347;zbc;iemand;2025-06-30;;8;\n" +
 		"kliniek-d;Kliniek D;12345671;22012348;zbc;aanbieder;2025-06-30;;acht;\n"
 	_, _, err := testReference(t).ReadFile(strings.NewReader(file), "csv")
