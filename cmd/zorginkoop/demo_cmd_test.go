@@ -184,6 +184,21 @@ func policyState(t *testing.T, dir string) (map[string]int, int) {
 	return versions, n
 }
 
+// storedProvider opens the data dir's database and reads provider id from it.
+func storedProvider(t *testing.T, dir, id string) *provider.Provider {
+	t.Helper()
+	db, err := store.Open(context.Background(), dir, "", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := db.Provider(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func userCount(t *testing.T, dir string) int {
 	t.Helper()
 	db, err := store.Open(context.Background(), dir, "", nil)
@@ -305,15 +320,7 @@ func TestProvidersImportStoresAGoodFile(t *testing.T) {
 	if !strings.Contains(out, "imported 2 providers (3 locations, 2 facts)") {
 		t.Errorf("output = %q", out)
 	}
-	db, err := store.Open(context.Background(), dir, "", slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p, err := db.Provider(context.Background(), "kliniek-a")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := storedProvider(t, dir, "kliniek-a")
 	if len(p.Locations) != 2 || len(p.Facts) != 2 {
 		t.Fatalf("stored provider = %+v", p)
 	}
@@ -337,15 +344,7 @@ func TestProvidersImportReadsADutchSpreadsheetsCSV(t *testing.T) {
 	if !strings.Contains(out, "imported 1 provider") {
 		t.Errorf("output = %q", out)
 	}
-	db, err := store.Open(context.Background(), dir, "", slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p, err := db.Provider(context.Background(), "kliniek-a")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := storedProvider(t, dir, "kliniek-a")
 	for _, f := range p.Facts {
 		if f.Key == "omzet_verzekeraar" && f.Value != "8000050" {
 			t.Errorf("omzet stored as %+v, want 8000050 cents", f)
