@@ -222,49 +222,46 @@ func (ref Reference) check(ps []Provider, at locator, normalize bool) error {
 
 // checkParts checks the part choices of provider i and sets their insurers.
 func (ref Reference) checkParts(p *Provider, i int, at locator) apperr.List {
-	var errs apperr.List
-	if len(p.Parts) > MaxParts {
-		errs = append(errs, located(apperr.Invalidf("parts", "at most %d parts are allowed", MaxParts), p, i, "", at))
-	}
-	seen := map[string]int{}
-	for k := range p.Parts {
-		c := &p.Parts[k]
-		entry := "parts[" + strconv.Itoa(k) + "]"
-		bad := c.checkText()
-		if len(bad) == 0 {
-			bad = apperr.Errors(c.validate(ref.Parts))
+	return checkEntries(p, i, at, "parts", p.Parts, MaxParts, partKey, func(c *PartChoice) apperr.List {
+		if bad := c.checkText(); len(bad) > 0 {
+			return bad
 		}
-		if j, dup := seen[partKey(*c)]; len(bad) == 0 && dup {
-			bad = apperr.List{apperr.Invalidf("part", "part %q of policy %q by %s is given twice (also parts[%d])", c.Part, c.Policy, c.By, j)}
-		}
-		seen[partKey(*c)] = k
-		for _, e := range bad {
-			errs = append(errs, locatedEntry(e, p, i, entry, at))
-		}
-	}
-	return errs
+		return apperr.Errors(c.validate(ref.Parts))
+	}, func(c *PartChoice, j int) *apperr.Error {
+		return apperr.Invalidf("part", "part %q of policy %q by %s is given twice (also parts[%d])", c.Part, c.Policy, c.By, j)
+	})
 }
 
 // checkContracts checks the contracts of provider i.
 func (ref Reference) checkContracts(p *Provider, i int, at locator) apperr.List {
+	return checkEntries(p, i, at, "contracts", p.Contracts, MaxContracts, contractKey, func(c *Contract) apperr.List {
+		if bad := c.checkText(); len(bad) > 0 {
+			return bad
+		}
+		return c.validate(ref.Insurers)
+	}, func(c *Contract, j int) *apperr.Error {
+		return apperr.Invalidf("first_year", "the contract with %s under %q from %d is given twice (also contracts[%d])", c.Insurer, c.Policy, c.FirstYear, j)
+	})
+}
+
+// checkEntries checks the entries of one of provider i's lists (field): at most max, each
+// by check, none twice by key (twice names the earlier one); errors name the entry.
+func checkEntries[T any](p *Provider, i int, at locator, field string, entries []T, max int, key func(T) string,
+	check func(*T) apperr.List, twice func(*T, int) *apperr.Error) apperr.List {
 	var errs apperr.List
-	if len(p.Contracts) > MaxContracts {
-		errs = append(errs, located(apperr.Invalidf("contracts", "at most %d contracts are allowed", MaxContracts), p, i, "", at))
+	if len(entries) > max {
+		errs = append(errs, located(apperr.Invalidf(field, "at most %d %s are allowed", max, field), p, i, "", at))
 	}
 	seen := map[string]int{}
-	for k := range p.Contracts {
-		c := &p.Contracts[k]
-		entry := "contracts[" + strconv.Itoa(k) + "]"
-		bad := c.checkText()
-		if len(bad) == 0 {
-			bad = c.validate(ref.Insurers)
+	for k := range entries {
+		c := &entries[k]
+		bad := check(c)
+		if j, dup := seen[key(*c)]; len(bad) == 0 && dup {
+			bad = apperr.List{twice(c, j)}
 		}
-		if j, dup := seen[contractKey(*c)]; len(bad) == 0 && dup {
-			bad = apperr.List{apperr.Invalidf("first_year", "the contract with %s under %q from %d is given twice (also contracts[%d])", c.Insurer, c.Policy, c.FirstYear, j)}
-		}
-		seen[contractKey(*c)] = k
+		seen[key(*c)] = k
 		for _, e := range bad {
-			errs = append(errs, locatedEntry(e, p, i, entry, at))
+			errs = append(errs, locatedEntry(e, p, i, field+"["+strconv.Itoa(k)+"]", at))
 		}
 	}
 	return errs
