@@ -9,7 +9,9 @@ import (
 
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/audit"
+	"zorginkoop/internal/document"
 	"zorginkoop/internal/identity"
+	"zorginkoop/internal/notify"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/store"
@@ -24,6 +26,8 @@ type Services struct {
 	Policies    *policy.Service     // policies: published, drafts, publishing
 	Providers   *provider.Service   // reading, importing and validating providers
 	Assessments *assessment.Service // running and reading assessments
+	Documents   *document.Service   // evidence and documents of dossiers
+	Notices     *notify.Service     // inbox notices, their e-mail (outbox) and reminders
 }
 
 // Config are the settings of the services beyond the database and the library.
@@ -33,6 +37,11 @@ type Config struct {
 	BaseURL  string           // where the web pages are served, for links in e-mail
 	KeepRuns int              // stored runs kept per policy; assessment.DefaultKeepRuns when 0
 	Workers  int              // assessment workers; 0: all cores
+	// MaxUpload is the largest document upload in bytes; document.DefaultMaxSize when 0.
+	MaxUpload int64
+	// Dossiers looks a dossier's parties up for the documents; nil until the round area
+	// is wired (documents then fail with an Internal error).
+	Dossiers document.DossierLookup
 	// SyncPolicies brings the library up to date with the database before each
 	// assessment, for servers where other instances save and publish policies.
 	SyncPolicies bool
@@ -60,6 +69,8 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 		Policies:    policies,
 		Providers:   provider.NewService(db, ProviderReference(lib), trail, db),
 		Assessments: assessment.NewService(lib, db, db, trail, db, now, opt),
+		Documents:   document.NewService(db, cfg.Dossiers, trail, db, now, document.Options{MaxSize: cfg.MaxUpload}),
+		Notices:     notify.NewService(db, trail, db, cfg.Mail, now, notify.Options{BaseURL: cfg.BaseURL}),
 	}
 }
 

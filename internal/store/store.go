@@ -10,7 +10,9 @@ import (
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/audit"
+	"zorginkoop/internal/document"
 	"zorginkoop/internal/identity"
+	"zorginkoop/internal/notify"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/store/postgres"
@@ -25,6 +27,8 @@ type DB interface {
 	policy.Store
 	assessment.Store
 	audit.Store
+	document.Store
+	notify.Store
 	// InTx runs fn in one write transaction carried in its context, which every write
 	// of the stores above joins: see sqlstore.DB.InTx. StageProviders belongs outside it
 	// (it would hold SQLite's one writer throughout); its Commit inside.
