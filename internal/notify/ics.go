@@ -67,5 +67,5 @@ func WriteICS(w io.Writer, cal Calendar) error {
 		}
 		ev.SetProperty(ics.ComponentPropertyTransp, "TRANSPARENT")
 	}
-	return c.SerializeTo(w)
+	return c.SerializeTo(w, ics.WithNewLine("\r\n"))
 }
