@@ -31,6 +31,8 @@ func TestStore(t *testing.T) {
 	storetest.RunPolicies(t, empty)
 	storetest.RunAssessments(t, empty)
 	storetest.RunIdentity(t, empty)
+	storetest.RunDocuments(t, empty)
+	storetest.RunNotices(t, empty)
 }
 
 func TestOpenTwiceAppliesMigrationsOnce(t *testing.T) {

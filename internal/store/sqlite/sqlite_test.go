@@ -36,6 +36,8 @@ func TestStore(t *testing.T) {
 	storetest.RunPolicies(t, empty)
 	storetest.RunAssessments(t, empty)
 	storetest.RunIdentity(t, empty)
+	storetest.RunDocuments(t, empty)
+	storetest.RunNotices(t, empty)
 }
 
 func TestOpenCreatesTheDataDirectoryAndReopensWithItsData(t *testing.T) {
