@@ -381,3 +381,27 @@ func TestEveryKindHasADutchTemplateWithTheLink(t *testing.T) {
 		}
 	}
 }
+
+func TestSendersRunningAtOnceSendEachMailOnce(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, engine string) {
+		e := newEnv(t, engine, nil)
+		if err := e.svc.Send(context.Background(), offer("offer:"+dossierID+":1")); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var sent atomic.Int32
+		for range 4 {
+			wg.Go(func() {
+				d, err := e.svc.Deliver(context.Background())
+				if err != nil {
+					t.Error(err)
+				}
+				sent.Add(int32(d.Sent))
+			})
+		}
+		wg.Wait()
+		if got := e.recipients(); len(got) != 4 || sent.Load() != 4 {
+			t.Errorf("received %d messages, counted %d sent; want 4 (one per user of X)", len(got), sent.Load())
+		}
+	})
+}
