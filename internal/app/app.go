@@ -39,9 +39,6 @@ type Config struct {
 	Workers  int              // assessment workers; 0: all cores
 	// MaxUpload is the largest document upload in bytes; document.DefaultMaxSize when 0.
 	MaxUpload int64
-	// Dossiers looks a dossier's parties up for the documents; nil until the round area
-	// is wired (documents then fail with an Internal error).
-	Dossiers document.DossierLookup
 	// SyncPolicies brings the library up to date with the database before each
 	// assessment, for servers where other instances save and publish policies.
 	SyncPolicies bool
@@ -69,8 +66,10 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 		Policies:    policies,
 		Providers:   provider.NewService(db, ProviderReference(lib), trail, db),
 		Assessments: assessment.NewService(lib, db, db, trail, db, now, opt),
-		Documents:   document.NewService(db, cfg.Dossiers, trail, db, now, document.Options{MaxSize: cfg.MaxUpload}),
-		Notices:     notify.NewService(db, trail, db, cfg.Mail, now, notify.Options{BaseURL: cfg.BaseURL}),
+		// The dossier lookup of documents comes from the round area once it is wired
+		// (nil: documents fail with an Internal error).
+		Documents: document.NewService(db, nil, trail, db, now, document.Options{MaxSize: cfg.MaxUpload}),
+		Notices:   notify.NewService(db, trail, db, cfg.Mail, now, notify.Options{BaseURL: cfg.BaseURL}),
 	}
 }
 
