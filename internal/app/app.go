@@ -12,6 +12,7 @@ import (
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/round"
 	"zorginkoop/internal/store"
 )
 
@@ -24,6 +25,7 @@ type Services struct {
 	Policies    *policy.Service     // policies: published, drafts, publishing
 	Providers   *provider.Service   // reading, importing and validating providers
 	Assessments *assessment.Service // running and reading assessments
+	Rounds      *round.Service      // purchasing rounds, dossiers, deadlines; its Hooks are wired by the caller
 }
 
 // Config are the settings of the services beyond the database and the library.
@@ -60,6 +62,7 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 		Policies:    policies,
 		Providers:   provider.NewService(db, ProviderReference(lib), trail, db),
 		Assessments: assessment.NewService(lib, db, db, trail, db, now, opt),
+		Rounds:      round.NewService(lib, db, db, trail, db, now),
 	}
 }
 
