@@ -307,6 +307,24 @@ func (d *Date) UnmarshalYAML(n *yaml.Node) error {
 
 func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
 
+// UnmarshalJSON reads a date as MarshalJSON writes it: "2024-01-31", or "" for none.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if s == "" {
+		*d = Date{}
+		return nil
+	}
+	p, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = p
+	return nil
+}
+
 // Term is an answer term: N calendar days, working days, weeks or months.
 type Term struct {
 	N    int    `json:"n"`
