@@ -152,12 +152,12 @@ func requestedParts(pol *policy.Compiled, parts []string) []DossierPart {
 // after it, as the policy says.
 func (s *Service) lateness(pol *policy.Compiled, r *Round, ext map[string]map[policy.Step]Extension, d *Dossier) (string, error) {
 	now := s.Now()
+	if !now.Before(time.Date(r.Year, 1, 1, 0, 0, 0, 0, nl.Amsterdam)) {
+		return "", midYear(pol, d, now)
+	}
 	dl, ok := applicationDeadline(pol, r, ext)
 	if !ok || !dl.Passed(now) {
 		return "", nil
-	}
-	if !now.Before(time.Date(r.Year, 1, 1, 0, 0, 0, 0, nl.Amsterdam)) {
-		return "", midYear(pol, r, d, now, dl)
 	}
 	if w, ok := carryOver(pol, dl); ok {
 		d.Note = fmt.Sprintf("Aangemeld na %s: wordt in behandeling genomen voor contractjaar %d (%s).", dl.Dutch(), r.Year+1, w.Title)
@@ -190,17 +190,17 @@ func carryOver(pol *policy.Compiled, dl Deadline) (policy.Window, bool) {
 	return policy.Window{}, false
 }
 
-// midYear decides an application during the contract year by the policy's
+// midYear decides an application once the contract year has begun by the policy's
 // mid_year_application window: allowed with the start date the window gives, refused
 // where the policy rules it out or says nothing.
-func midYear(pol *policy.Compiled, r *Round, d *Dossier, now time.Time, dl Deadline) error {
+func midYear(pol *policy.Compiled, d *Dossier, now time.Time) error {
 	for _, w := range pol.Windows {
 		if w.Kind != "mid_year_application" {
 			continue
 		}
 		if w.Starts == "" {
 			return invalid("application", "the policy allows no mid-year application: "+w.Title,
-				fmt.Sprintf("%s is verstreken en tussentijds aanvragen is volgens het inkoopbeleid niet mogelijk: %s.", upperFirst(dl.Dutch()), w.Title))
+				fmt.Sprintf("Het contractjaar is begonnen en tussentijds aanvragen is volgens het inkoopbeleid niet mogelijk: %s.", w.Title))
 		}
 		local := now.In(nl.Amsterdam)
 		day := policy.Date{Time: time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)}
@@ -216,7 +216,7 @@ func midYear(pol *policy.Compiled, r *Round, d *Dossier, now time.Time, dl Deadl
 		return nil
 	}
 	return invalid("application", "the policy has no mid-year application",
-		fmt.Sprintf("%s is verstreken en het inkoopbeleid noemt geen tussentijdse aanvraag.", upperFirst(dl.Dutch())))
+		"Het contractjaar is begonnen en het inkoopbeleid noemt geen tussentijdse aanvraag.")
 }
 
 // startDate is when a contract approved on day starts, by a window's `starts`.

@@ -402,3 +402,41 @@ func TestRemindersSevenAndTwoDaysBefore(t *testing.T) {
 		}
 	}
 }
+
+func TestOnlyTheProvidersBeheerderOrContractmanagerApplies(t *testing.T) {
+	f := setup(t, "sqlite")
+	ctx := context.Background()
+	r := f.open(t, "caresq-zbc-2026", 2026)
+	for name, tc := range map[string]struct {
+		who  identity.Principal
+		code apperr.Code
+	}{
+		"the invuller may not apply":                 {providerUser("kliniek-a", identity.RoleFiller), apperr.Forbidden},
+		"another provider's beheerder: not found":    {adminOf("kliniek-b"), apperr.NotFound},
+		"an insurer's inkoper does not apply":        {buyerEucare, apperr.NotFound},
+		"a part the policy does not have is refused": {adminOf("kliniek-a"), apperr.Invalid},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := round.Application{ProviderID: "kliniek-a"}
+			if tc.code == apperr.Invalid {
+				a.Parts = []string{"informeren-transformatieplannen"}
+			}
+			_, err := f.svc.Apply(ctx, tc.who, r.ID, a)
+			wantCode(t, err, tc.code)
+		})
+	}
+	if page, _ := f.svc.Dossiers(ctx, buyerEucare, r.ID, round.DossierFilter{}, round.Page{}); page.Total != 0 {
+		t.Errorf("refused applications created %d dossiers", page.Total)
+	}
+	f.apply(t, r.ID, "kliniek-a")
+	_, err := f.svc.Apply(ctx, adminOf("kliniek-a"), r.ID, round.Application{ProviderID: "kliniek-a"})
+	wantCode(t, err, apperr.Conflict)
+}
+
+func TestAMidYearApplicationWhereThePolicyNamesNoneIsRefused(t *testing.T) {
+	f := setup(t, "sqlite")
+	r := f.open(t, "cz-msz-2024", 2024)
+	f.now = at(2024, 5, 1, 10, 0, 0)
+	_, err := f.svc.Apply(context.Background(), adminOf("kliniek-a"), r.ID, round.Application{ProviderID: "kliniek-a"})
+	wantCode(t, err, apperr.Invalid)
+}
