@@ -440,3 +440,14 @@ func TestAMidYearApplicationWhereThePolicyNamesNoneIsRefused(t *testing.T) {
 	_, err := f.svc.Apply(context.Background(), adminOf("kliniek-a"), r.ID, round.Application{ProviderID: "kliniek-a"})
 	wantCode(t, err, apperr.Invalid)
 }
+
+func TestAPartTheInsurerOffersIsNotAskedFor(t *testing.T) {
+	f := setup(t, "sqlite")
+	f.now = at(2021, 6, 1, 9, 0, 0)
+	r := f.open(t, "cz-hz-mdz-2022", 2022)
+	_, err := f.svc.Apply(context.Background(), adminOf("hap-nieuw"), r.ID, round.Application{ProviderID: "hap-nieuw", Parts: []string{"hds-representatie"}})
+	wantCode(t, err, apperr.Invalid)
+	if !strings.Contains(dutch(err), "biedt de zorgverzekeraar aan") {
+		t.Errorf("message = %q", dutch(err))
+	}
+}
