@@ -374,6 +374,13 @@ func TestRemindersSevenAndTwoDaysBefore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	dls, err := f.svc.ProviderDeadlines(ctx, providerUser("kliniek-a", identity.RoleSignatory))
+	if err != nil || len(dls) != 4 || dls[0].Deadline.Step != policy.StepApplication || dls[3].Deadline.Step != policy.StepPublication {
+		t.Errorf("provider deadlines = %+v, %v", dls, err)
+	}
+	if dls, _ := f.svc.ProviderDeadlines(ctx, adminOf("kliniek-b")); len(dls) != 0 {
+		t.Errorf("another provider's deadlines = %+v", dls)
+	}
 	// Signing by 11 November 2025.
 	for _, tc := range []struct {
 		now  time.Time
