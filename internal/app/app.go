@@ -14,6 +14,7 @@ import (
 	"zorginkoop/internal/notify"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/round"
 	"zorginkoop/internal/store"
 )
 
@@ -28,6 +29,7 @@ type Services struct {
 	Assessments *assessment.Service // running and reading assessments
 	Documents   *document.Service   // evidence and documents of dossiers
 	Notices     *notify.Service     // inbox notices, their e-mail (outbox) and reminders
+	Rounds      *round.Service      // purchasing rounds, dossiers, deadlines; its Hooks are wired by the caller
 }
 
 // Config are the settings of the services beyond the database and the library.
@@ -70,6 +72,7 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 		// (nil: documents fail with an Internal error).
 		Documents: document.NewService(db, nil, trail, db, now, document.Options{MaxSize: cfg.MaxUpload}),
 		Notices:   notify.NewService(db, trail, db, cfg.Mail, now, notify.Options{BaseURL: cfg.BaseURL}),
+		Rounds:    round.NewService(lib, db, db, trail, db, now),
 	}
 }
 

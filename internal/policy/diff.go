@@ -72,6 +72,9 @@ type DateChange struct {
 	What string `json:"what"`
 	Old  string `json:"old,omitempty"`
 	New  string `json:"new,omitempty"`
+	// OldStep and NewStep are the Dutch names of a milestone's round step, set when it changed.
+	OldStep string `json:"old_step,omitempty"`
+	NewStep string `json:"new_step,omitempty"`
 }
 
 // Compare computes the diff from old to new.
@@ -279,15 +282,15 @@ func leaves(n *Node) []*Leaf {
 }
 
 func compareDates(old, new *Compiled) []DateChange {
-	type dated struct{ what, date string }
+	type dated struct{ what, date, step string }
 	collect := func(c *Compiled) map[string]dated {
 		m := map[string]dated{}
 		for _, ms := range c.Timeline {
-			m["timeline:"+ms.ID] = dated{ms.What, nl.Date(ms.Date.Time)}
+			m["timeline:"+ms.ID] = dated{ms.What, nl.Date(ms.Date.Time), StepNames[ms.Step]}
 		}
 		for _, w := range c.Windows {
-			m["window-opens:"+w.ID] = dated{w.Title + " (opent)", nl.Date(w.Opens.Time)}
-			m["window-closes:"+w.ID] = dated{w.Title + " (sluit)", nl.Date(w.Closes.Time)}
+			m["window-opens:"+w.ID] = dated{w.Title + " (opent)", nl.Date(w.Opens.Time), ""}
+			m["window-closes:"+w.ID] = dated{w.Title + " (sluit)", nl.Date(w.Closes.Time), ""}
 		}
 		return m
 	}
@@ -301,8 +304,12 @@ func compareDates(old, new *Compiled) []DateChange {
 		nv := n[k]
 		if ov, ok := o[k]; !ok {
 			add(k, DateChange{What: nv.what, New: nv.date})
-		} else if ov.date != nv.date {
-			add(k, DateChange{What: nv.what, Old: ov.date, New: nv.date})
+		} else if ov.date != nv.date || ov.step != nv.step {
+			dc := DateChange{What: nv.what, Old: ov.date, New: nv.date}
+			if ov.step != nv.step {
+				dc.OldStep, dc.NewStep = orNone(ov.step), orNone(nv.step)
+			}
+			add(k, dc)
 		}
 	}
 	for _, k := range sortedKeys(o) {
@@ -394,8 +401,13 @@ func (d Diff) Write(w io.Writer) {
 				fmt.Fprintf(w, "  + %s: %s\n", c.What, c.New)
 			case c.New == "":
 				fmt.Fprintf(w, "  - %s: was %s\n", c.What, c.Old)
-			default:
+			case c.Old != c.New:
 				fmt.Fprintf(w, "  ~ %s: was %s, wordt %s\n", c.What, c.Old, c.New)
+			default:
+				fmt.Fprintf(w, "  ~ %s: %s\n", c.What, c.New)
+			}
+			if c.OldStep != "" {
+				fmt.Fprintf(w, "      stap: was %s, wordt %s\n", c.OldStep, c.NewStep)
 			}
 		}
 	}
@@ -421,4 +433,12 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// orNone names a missing step.
+func orNone(step string) string {
+	if step == "" {
+		return "geen"
+	}
+	return step
 }

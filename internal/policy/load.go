@@ -546,9 +546,11 @@ func validateParts(p *Policy, v *validator, checkCareTypes func(string, []string
 
 func validateTimeline(p *Policy, v *validator) {
 	seen := map[string]bool{}
+	steps := map[Step]string{}
 	for i, m := range p.Timeline {
 		f := fmt.Sprintf("timeline[%d]", i)
 		v.id(f+".id", m.ID, seen)
+		validateStep(m, f+".step", steps, v)
 		v.required(f+".what", m.What)
 		if _, ok := MilestoneKindNames[m.Kind]; !ok {
 			v.bad(f+".kind", "milestone kind %q is not one of opening, deadline, publication, third_party_decision, event", m.Kind)
@@ -561,6 +563,24 @@ func validateTimeline(p *Policy, v *validator) {
 			v.bad(f+".date", "a date is required")
 		}
 		v.required(f+".source", m.Source)
+	}
+}
+
+func validateStep(m Milestone, f string, steps map[Step]string, v *validator) {
+	if m.Step == "" {
+		return
+	}
+	if _, ok := StepNames[m.Step]; !ok {
+		v.bad(f, "step %q is not one of application, questionnaire, offer, quote, signing, publication", m.Step)
+		return
+	}
+	if other, dup := steps[m.Step]; dup {
+		v.bad(f, "step %q is already the step of milestone %q: a step has at most one milestone", m.Step, other)
+		return
+	}
+	steps[m.Step] = m.ID
+	if want, ok := stepKinds[m.Step]; ok && m.Kind != want {
+		v.bad(f, "step %q belongs on a milestone of kind %s, not %s", m.Step, want, m.Kind)
 	}
 }
 

@@ -135,6 +135,46 @@ type Milestone struct {
 	Hard      bool          `yaml:"hard" json:"hard"` // only where the text leaves no room
 	Source    string        `yaml:"source" json:"source"`
 	Note      string        `yaml:"note" json:"note,omitempty"`
+	// Step is the step of the purchasing round the date is for, where the text says so
+	// (the round enforces it); empty for every other date.
+	Step Step `yaml:"step" json:"step,omitempty"`
+}
+
+// Step is a step of the purchasing round that a milestone dates.
+type Step string
+
+const (
+	StepApplication   Step = "application"   // last date for a provider without a contract to apply
+	StepQuestionnaire Step = "questionnaire" // last date to answer the uitvraag
+	StepOffer         Step = "offer"         // the insurer sends its offers
+	StepQuote         Step = "quote"         // the provider submits its offerte
+	StepSigning       Step = "signing"       // uiterste tekendatum
+	StepPublication   Step = "publication"   // publication of the contracted providers
+)
+
+// Steps are the steps in the order a round runs them.
+var Steps = []Step{StepApplication, StepQuestionnaire, StepOffer, StepQuote, StepSigning, StepPublication}
+
+// StepNames are the Dutch names of the steps.
+var StepNames = map[Step]string{
+	StepApplication: "aanmelden", StepQuestionnaire: "uitvraag beantwoorden", StepOffer: "aanbod verzekeraar",
+	StepQuote: "offerte indienen", StepSigning: "ondertekenen", StepPublication: "publicatie",
+}
+
+// stepKinds is the milestone kind each step must have.
+var stepKinds = map[Step]MilestoneKind{
+	StepApplication: Deadline, StepQuestionnaire: Deadline, StepQuote: Deadline, StepSigning: Deadline,
+	StepPublication: Publication,
+}
+
+// Milestone returns the milestone of a step, if the policy dates it.
+func (p *Policy) Milestone(s Step) (Milestone, bool) {
+	for _, m := range p.Timeline {
+		if m.Step == s {
+			return m, true
+		}
+	}
+	return Milestone{}, false
 }
 
 // MilestoneKind says what a milestone is.
@@ -266,6 +306,24 @@ func (d *Date) UnmarshalYAML(n *yaml.Node) error {
 }
 
 func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// UnmarshalJSON reads a date as MarshalJSON writes it: "2024-01-31", or "" for none.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if s == "" {
+		*d = Date{}
+		return nil
+	}
+	p, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = p
+	return nil
+}
 
 // Term is an answer term: N calendar days, working days, weeks or months.
 type Term struct {

@@ -242,3 +242,55 @@ func TestDiffNamesPartsAddedAndRequirementsThatMove(t *testing.T) {
 		t.Errorf("diff does not say the requirement moved:\n%s", out.String())
 	}
 }
+
+func TestMilestoneStepIsValidated(t *testing.T) {
+	lib, err := policy.LoadBase(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := "\n  - {id: teken, kind: deadline, what: Tekenen, actor: zorgaanbieder, date: 2023-11-01, source: test.txt §6, step: STEP2}"
+	for name, tc := range map[string]struct{ step, extra, want string }{
+		"an unknown step is refused":                 {"ooit", "", `test.yaml:22: timeline[0].step: step "ooit" is not one of application`},
+		"publication only on kind publication":       {"publication", "", `timeline[0].step: step "publication" belongs on a milestone of kind publication, not deadline`},
+		"a step has at most one milestone":           {"quote", strings.Replace(second, "STEP2", "quote", 1), `timeline[1].step: step "quote" is already the step of milestone "offerte"`},
+		"a deadline step on an opening is refused":   {"quote", strings.Replace(strings.Replace(second, "STEP2", "signing", 1), "kind: deadline", "kind: opening", 1), `timeline[1].step: step "signing" belongs on a milestone of kind deadline, not opening`},
+		"a known step on the right kind is accepted": {"quote", strings.Replace(second, "STEP2", "signing", 1), ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			src := strings.Replace(validPolicy, "source: test.txt §6}", "source: test.txt §6, step: "+tc.step+"}"+tc.extra, 1)
+			c, err := lib.Parse("test.yaml", []byte(src))
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m, ok := c.Milestone(policy.StepSigning); !ok || m.ID != "teken" {
+					t.Errorf("signing milestone = %v, %v", m, ok)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestDiffShowsAChangedStep(t *testing.T) {
+	lib, err := policy.LoadBase(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := lib.Parse("old.yaml", []byte(validPolicy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, err := lib.Parse("new.yaml", []byte(strings.Replace(validPolicy, "source: test.txt §6}", "source: test.txt §6, step: quote}", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	lib.Compare(old, cur).Write(&b)
+	if !strings.Contains(b.String(), "stap: was geen, wordt offerte indienen") {
+		t.Errorf("diff does not show the step:\n%s", b.String())
+	}
+}

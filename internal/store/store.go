@@ -15,6 +15,7 @@ import (
 	"zorginkoop/internal/notify"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/round"
 	"zorginkoop/internal/store/postgres"
 	"zorginkoop/internal/store/sqlite"
 )
@@ -29,6 +30,7 @@ type DB interface {
 	audit.Store
 	document.Store
 	notify.Store
+	round.Store
 	// InTx runs fn in one write transaction carried in its context, which every write
 	// of the stores above joins: see sqlstore.DB.InTx. StageProviders belongs outside it
 	// (it would hold SQLite's one writer throughout); its Commit inside.

@@ -33,6 +33,7 @@ func TestStore(t *testing.T) {
 	storetest.RunIdentity(t, empty)
 	storetest.RunDocuments(t, empty)
 	storetest.RunNotices(t, empty)
+	storetest.RunRounds(t, empty)
 }
 
 func TestOpenTwiceAppliesMigrationsOnce(t *testing.T) {

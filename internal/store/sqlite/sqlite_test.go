@@ -38,6 +38,7 @@ func TestStore(t *testing.T) {
 	storetest.RunIdentity(t, empty)
 	storetest.RunDocuments(t, empty)
 	storetest.RunNotices(t, empty)
+	storetest.RunRounds(t, empty)
 }
 
 func TestOpenCreatesTheDataDirectoryAndReopensWithItsData(t *testing.T) {
