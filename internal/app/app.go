@@ -11,6 +11,7 @@ import (
 	"zorginkoop/internal/audit"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
+	"zorginkoop/internal/pricelist"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/store"
 )
@@ -24,6 +25,10 @@ type Services struct {
 	Policies    *policy.Service     // policies: published, drafts, publishing
 	Providers   *provider.Service   // reading, importing and validating providers
 	Assessments *assessment.Service // running and reading assessments
+	// PriceLists: price lists per dossier and part, their negotiation, xlsx in and out.
+	// Its hooks (the dossier lookup and the stage changes of internal/round) are wired
+	// by the lead; unwired, its calls fail with an Internal error.
+	PriceLists *pricelist.Service
 }
 
 // Config are the settings of the services beyond the database and the library.
@@ -60,6 +65,7 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 		Policies:    policies,
 		Providers:   provider.NewService(db, ProviderReference(lib), trail, db),
 		Assessments: assessment.NewService(lib, db, db, trail, db, now, opt),
+		PriceLists:  pricelist.NewService(db, trail, db, now, pricelist.Hooks{}),
 	}
 }
 

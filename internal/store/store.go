@@ -12,6 +12,7 @@ import (
 	"zorginkoop/internal/audit"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
+	"zorginkoop/internal/pricelist"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/store/postgres"
 	"zorginkoop/internal/store/sqlite"
@@ -25,6 +26,7 @@ type DB interface {
 	policy.Store
 	assessment.Store
 	audit.Store
+	pricelist.Store
 	// InTx runs fn in one write transaction carried in its context, which every write
 	// of the stores above joins: see sqlstore.DB.InTx. StageProviders belongs outside it
 	// (it would hold SQLite's one writer throughout); its Commit inside.
