@@ -151,7 +151,7 @@ func (s *Service) Agreed(ctx context.Context, dossierID string) ([]PriceList, er
 // an offer stage (assessed, offered, negotiating), or with PriceListOnly in any stage but
 // draft and the closed ones.
 func (s *Service) Propose(ctx context.Context, actor identity.Principal, p Proposal) (*PriceList, error) {
-	d, err := s.readable(ctx, actor, p.DossierID)
+	d, err := s.party(ctx, actor, p.DossierID)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ func (s *Service) Propose(ctx context.Context, actor identity.Principal, p Propo
 // the list changed meanwhile, and when it is agreed. The first counter-proposal of the
 // dossier moves it to negotiating (Hooks.OnNegotiating).
 func (s *Service) Counter(ctx context.Context, actor identity.Principal, sub Submission) (*PriceList, error) {
-	d, err := s.readable(ctx, actor, sub.DossierID)
+	d, err := s.party(ctx, actor, sub.DossierID)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +244,7 @@ func (s *Service) Counter(ctx context.Context, actor identity.Principal, sub Sub
 // the other side: the price list is agreed and immutable from then on. When every price
 // list of the dossier is agreed, Hooks.OnAgreed moves the dossier to agreed.
 func (s *Service) Accept(ctx context.Context, actor identity.Principal, dossierID, part string, basedOn int) (*PriceList, error) {
-	d, err := s.readable(ctx, actor, dossierID)
+	d, err := s.party(ctx, actor, dossierID)
 	if err != nil {
 		return nil, err
 	}
@@ -387,9 +387,9 @@ func unwired(hook string) error {
 	return &apperr.Error{Code: apperr.Internal, Message: "pricelist: hook " + hook + " is not wired (app.New)"}
 }
 
-// readable looks the dossier up and checks that actor may read its price lists: NotFound
-// for who is no party, Forbidden for a party's staff who see no prices.
-func (s *Service) readable(ctx context.Context, actor identity.Principal, dossierID string) (Dossier, error) {
+// party looks the dossier up for a party of it: NotFound for who is no party, so that
+// another tenant's dossier does not leak.
+func (s *Service) party(ctx context.Context, actor identity.Principal, dossierID string) (Dossier, error) {
 	if actor.IsAnonymous() {
 		return Dossier{}, identity.LoginRequired("see price lists")
 	}
@@ -403,6 +403,16 @@ func (s *Service) readable(ctx context.Context, actor identity.Principal, dossie
 	}
 	if err != nil {
 		return Dossier{}, fmt.Errorf("dossier %s: %w", dossierID, err)
+	}
+	return d, nil
+}
+
+// readable is party, and checks that actor may read the dossier's price lists: Forbidden
+// for a party's staff who see no prices.
+func (s *Service) readable(ctx context.Context, actor identity.Principal, dossierID string) (Dossier, error) {
+	d, err := s.party(ctx, actor, dossierID)
+	if err != nil {
+		return d, err
 	}
 	if !MayRead(actor, d) {
 		return Dossier{}, &apperr.Error{Code: apperr.Forbidden, Message: "prices are shown only to the staff who negotiate or sign",

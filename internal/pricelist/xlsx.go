@@ -490,8 +490,12 @@ func (sr *sheetReader) whole(row, col int, v string, lo, hi int64, required bool
 // or basedOn when it has none; a workbook of another dossier or part is refused. A
 // malformed workbook is refused with every problem and nothing is stored.
 func (s *Service) CounterUpload(ctx context.Context, actor identity.Principal, dossierID, part string, basedOn int, r io.Reader, note string) (*PriceList, error) {
-	if _, err := s.readable(ctx, actor, dossierID); err != nil {
+	d, err := s.party(ctx, actor, dossierID)
+	if err != nil {
 		return nil, err
+	}
+	if _, ok := MayNegotiate(actor, d); !ok {
+		return s.Counter(ctx, actor, Submission{DossierID: dossierID, Part: part}) // refused and recorded there
 	}
 	u, err := Import(r)
 	if err != nil {
