@@ -346,7 +346,7 @@ func readLines(f *excelize.File) ([]Line, apperr.List) {
 	if err := rows.Error(); err != nil {
 		return nil, apperr.List{fileError("the sheet cannot be read: "+err.Error(), "Het blad kan niet worden gelezen.").(*apperr.Error)}
 	}
-	if row <= 1 {
+	if row == 0 {
 		return nil, apperr.List{fileError("the sheet has no header row and no lines",
 			"Het blad is leeg: verwacht een kopregel ("+strings.Join(Header, ", ")+") en een regel per product.").(*apperr.Error)}
 	}
