@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -66,6 +67,7 @@ type env struct {
 	negotiating int
 	agreed      int
 	hookErr     error
+	mu          sync.Mutex // guards dossier and the counters for concurrent calls
 }
 
 func open(t *testing.T, engine string) *env {
@@ -87,17 +89,23 @@ func open(t *testing.T, engine string) *env {
 	clock := func() time.Time { return now }
 	e.svc = pricelist.NewService(db, audit.NewLog(db, clock), db, clock, pricelist.Hooks{
 		Dossier: func(_ context.Context, id string) (pricelist.Dossier, error) {
+			e.mu.Lock()
+			defer e.mu.Unlock()
 			if id != e.dossier.ID {
 				return pricelist.Dossier{}, apperr.NotFoundf("dossier %s does not exist", id)
 			}
 			return e.dossier, nil
 		},
 		OnNegotiating: func(context.Context, string) error {
+			e.mu.Lock()
+			defer e.mu.Unlock()
 			e.negotiating++
 			e.dossier.Stage = pricelist.StageNegotiating
 			return e.hookErr
 		},
 		OnAgreed: func(context.Context, string) error {
+			e.mu.Lock()
+			defer e.mu.Unlock()
 			e.agreed++
 			return e.hookErr
 		},

@@ -28,8 +28,10 @@ const (
 	MaxLines    = 10000 // product lines per price list (a hospital's list has some 4,500)
 	MaxCategory = 6     // CZ's categories 1 to 6
 	MaxCodeLen  = 20
-	// MaxCents is the largest tariff or ceiling: € 10.000.000.000,00, far above any real
-	// amount, so that sums of tariff × volume never overflow.
+	// MaxTariff is the largest tariff (€ 100.000.000,00) and MaxCents the largest ceiling
+	// (€ 10.000.000.000,00), far above any real amount; with MaxVolume a line's tariff ×
+	// volume fits an int64 (see Total).
+	MaxTariff int64 = 10_000_000_000
 	MaxCents  int64 = 1_000_000_000_000
 	MaxVolume       = 100_000_000
 )
@@ -112,9 +114,9 @@ func (l Line) Validate(prefix string) apperr.List {
 	if e := text.Check(prefix+"description", l.Description, text.Line); e != nil {
 		errs = append(errs, e)
 	}
-	if l.Tariff <= 0 || l.Tariff > MaxCents {
-		bad("tariff", fmt.Sprintf("tariff must be more than 0 and at most %d cents", MaxCents),
-			fmt.Sprintf("Het tarief moet hoger zijn dan € 0,00 en hoogstens %s.", nl.Money(MaxCents)))
+	if l.Tariff <= 0 || l.Tariff > MaxTariff {
+		bad("tariff", fmt.Sprintf("tariff must be more than 0 and at most %d cents", MaxTariff),
+			fmt.Sprintf("Het tarief moet hoger zijn dan € 0,00 en hoogstens %s.", nl.Money(MaxTariff)))
 	}
 	if l.Volume < 0 || l.Volume > MaxVolume {
 		bad("volume", fmt.Sprintf("volume must be between 0 and %d", MaxVolume),

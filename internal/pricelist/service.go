@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -102,7 +103,11 @@ func (s *Service) PriceList(ctx context.Context, actor identity.Principal, dossi
 	if _, err := s.readable(ctx, actor, dossierID); err != nil {
 		return nil, err
 	}
-	return s.Store.PriceList(ctx, dossierID, part)
+	pl, err := s.Store.PriceList(ctx, dossierID, part)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil, noList(part)
+	}
+	return pl, err
 }
 
 // PriceLists returns every price list of the dossier, ordered by part.
@@ -288,11 +293,16 @@ func (s *Service) Accept(ctx context.Context, actor identity.Principal, dossierI
 	return &out, nil
 }
 
-// Total is the sum of tariff × volume in cents.
+// Total is the sum of tariff × volume in cents, for valid lines (each product fits an
+// int64); it stops at math.MaxInt64 rather than overflow.
 func Total(lines []Line) int64 {
 	var t int64
 	for _, l := range lines {
-		t += l.Tariff * int64(l.Volume)
+		p := l.Tariff * int64(l.Volume)
+		if p < 0 || t > math.MaxInt64-p {
+			return math.MaxInt64
+		}
+		t += p
 	}
 	return t
 }

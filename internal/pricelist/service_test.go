@@ -327,3 +327,39 @@ func TestOnlyThePartiesStaffWhoNegotiateSeeAndChangePrices(t *testing.T) {
 		}
 	})
 }
+
+func TestOfTwoSimultaneousCounterProposalsOnOneVersionExactlyOneIsStored(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.propose(t, base)
+		actors := []identity.Principal{contractmanager, beheerderX, inkoper, contractbeheerder}
+		errs := make(chan error, len(actors))
+		for i, a := range actors {
+			go func() {
+				ls := lines()
+				ls[0].Tariff = int64(2000 + i)
+				_, err := e.svc.Counter(context.Background(), a, pricelist.Submission{DossierID: dossierID, Part: base, BasedOn: 1, Lines: ls})
+				errs <- err
+			}()
+		}
+		var stored, conflicts int
+		for range actors {
+			switch err := <-errs; {
+			case err == nil:
+				stored++
+			case apperr.CodeOf(err) == apperr.Conflict:
+				if _, ok := pricelist.UnsavedOf(err); !ok {
+					t.Errorf("conflict without the unsaved lines: %v", err)
+				}
+				conflicts++
+			default:
+				t.Errorf("Counter: %v", err)
+			}
+		}
+		if stored != 1 || conflicts != len(actors)-1 {
+			t.Fatalf("%d stored, %d conflicts", stored, conflicts)
+		}
+		if got := e.stored(t, base); got.Version != 2 || len(e.entries(t, pricelist.ActionCounter)) != 1 {
+			t.Fatalf("stored: %+v", got)
+		}
+	})
+}

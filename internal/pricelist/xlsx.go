@@ -424,10 +424,10 @@ func (sr *sheetReader) line(row int, cells []string) (Line, bool) {
 	if e := text.Check("description", l.Description, text.Line); e != nil {
 		sr.bad(row, columns[1], e.Message, fmt.Sprintf("de omschrijving is ongeldig (hoogstens %d tekens, geen stuurtekens).", text.Line))
 	}
-	l.Tariff = sr.amount(row, 2, cell(2), true)
+	l.Tariff = sr.amount(row, 2, cell(2), true, MaxTariff)
 	l.Volume = int(sr.whole(row, 3, cell(3), 0, MaxVolume, true))
 	l.Category = int(sr.whole(row, 4, cell(4), 1, MaxCategory, false))
-	l.Ceiling = sr.amount(row, 5, cell(5), false)
+	l.Ceiling = sr.amount(row, 5, cell(5), false, MaxCents)
 	return l, len(sr.errs)+sr.more == n
 }
 
@@ -442,8 +442,9 @@ func (sr *sheetReader) numeric(row, col int, v string) bool {
 	return err == nil && (t == excelize.CellTypeUnset || t == excelize.CellTypeNumber)
 }
 
-// amount reads an amount in euros into cents, > 0; an empty optional cell is 0.
-func (sr *sheetReader) amount(row, col int, v string, required bool) int64 {
+// amount reads an amount in euros into cents, > 0 and at most limit; an empty optional
+// cell is 0.
+func (sr *sheetReader) amount(row, col int, v string, required bool, limit int64) int64 {
 	c := columns[col]
 	if v == "" {
 		if required {
@@ -457,8 +458,8 @@ func (sr *sheetReader) amount(row, col int, v string, required bool) int64 {
 		sr.bad(row, c, fmt.Sprintf("%q has more than two decimals", v), fmt.Sprintf("'%s' heeft meer dan twee decimalen.", v))
 	case err != nil:
 		sr.bad(row, c, fmt.Sprintf("%q is not an amount", v), fmt.Sprintf("'%s' is geen bedrag (schrijf bijvoorbeeld 1.234,56).", v))
-	case cents <= 0 || cents > MaxCents:
-		sr.bad(row, c, fmt.Sprintf("%q must be more than 0", v), fmt.Sprintf("'%s' moet een bedrag hoger dan € 0,00 zijn.", v))
+	case cents <= 0 || cents > limit:
+		sr.bad(row, c, fmt.Sprintf("%q must be more than 0", v), fmt.Sprintf("'%s' moet een bedrag hoger dan € 0,00 en hoogstens %s zijn.", v, nl.Money(limit)))
 	default:
 		return cents
 	}

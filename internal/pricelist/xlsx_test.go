@@ -114,7 +114,7 @@ func TestAMalformedSheetIsRefusedWithRowAndColumnAndNothingIsRead(t *testing.T) 
 		{"negative volume", [][]any{header(), {"13000", "Consult", 12.5, -1}},
 			[]string{"Rij 2, kolom D (Volume): '-1' is geen geheel getal"}, []int{2}},
 		{"zero tariff", [][]any{header(), {"13000", "Consult", 0, 1}},
-			[]string{"Rij 2, kolom C (Tarief): '0' moet een bedrag hoger dan € 0,00 zijn"}, []int{2}},
+			[]string{"Rij 2, kolom C (Tarief): '0' moet een bedrag hoger dan € 0,00 en hoogstens € 100.000.000,00 zijn"}, []int{2}},
 		{"three decimals", [][]any{header(), {"13000", "Consult", "12,345", 1}},
 			[]string{"Rij 2, kolom C (Tarief): '12,345' heeft meer dan twee decimalen"}, []int{2}},
 		{"category out of range", [][]any{header(), {"13000", "Consult", 12.5, 1, 7}},
