@@ -28,6 +28,9 @@ const (
 	// lists (then it says there are more).
 	MaxImportBytes = 5 << 20
 	MaxErrors      = 200
+	// MaxRows is the most rows Import reads, blank ones and refused ones included, so that
+	// a small file of a million rows is refused at once.
+	MaxRows = MaxLines + 1000
 	// unzip limits against a small file that unpacks to gigabytes
 	maxUnzip    = 64 << 20
 	maxUnzipXML = 32 << 20
@@ -311,6 +314,7 @@ func readLines(f *excelize.File) ([]Line, apperr.List) {
 		lines []Line
 		seen  = map[string]int{}
 		row   int
+		data  int // rows with something in them, after the header
 	)
 	for rows.Next() {
 		row++
@@ -324,10 +328,14 @@ func readLines(f *excelize.File) ([]Line, apperr.List) {
 			}
 			continue
 		}
+		if row > MaxRows {
+			return nil, apperr.List{fileError(fmt.Sprintf("the sheet has more than %d rows", MaxRows),
+				fmt.Sprintf("Het blad heeft meer dan %s rijen; een prijslijst heeft hoogstens %s regels.", nl.Int(MaxRows), nl.Int(MaxLines))).(*apperr.Error)}
+		}
 		if blank(cells) {
 			continue
 		}
-		if len(lines) >= MaxLines {
+		if data++; data > MaxLines {
 			return nil, apperr.List{fileError(fmt.Sprintf("the sheet has more than %d lines", MaxLines),
 				fmt.Sprintf("Het blad heeft meer dan %s regels; een prijslijst heeft er hoogstens %s.", nl.Int(MaxLines), nl.Int(MaxLines))).(*apperr.Error)}
 		}

@@ -3,6 +3,7 @@ package pricelist_test
 import (
 	"bytes"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -205,6 +206,17 @@ func TestARowAfterEmptyRowsIsNamedByItsOwnNumber(t *testing.T) {
 	_, err := pricelist.Import(&b)
 	errs := apperr.Errors(err)
 	if len(errs) != 1 || errs[0].Line != 7 || errs[0].Dutch != "Rij 7, kolom C (Tarief): '12,3x' is geen bedrag (schrijf bijvoorbeeld 1.234,56)." {
+		t.Fatalf("Import = %v", dutchAll(errs))
+	}
+}
+
+func TestASheetWithTooManyLinesIsRefused(t *testing.T) {
+	rows := [][]any{header()}
+	for i := range pricelist.MaxLines + 1 {
+		rows = append(rows, []any{"x" + strconv.Itoa(i), "", "abc", 1}) // refused rows count too
+	}
+	_, err := pricelist.Import(bytes.NewReader(workbook(t, rows)))
+	if errs := apperr.Errors(err); len(errs) != 1 || !strings.Contains(errs[0].Dutch, "meer dan 10.000 regels") {
 		t.Fatalf("Import = %v", dutchAll(errs))
 	}
 }
