@@ -13,6 +13,7 @@ import (
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/notify"
 	"zorginkoop/internal/policy"
+	"zorginkoop/internal/pricelist"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/round"
 	"zorginkoop/internal/store"
@@ -30,6 +31,10 @@ type Services struct {
 	Documents   *document.Service   // evidence and documents of dossiers
 	Notices     *notify.Service     // inbox notices, their e-mail (outbox) and reminders
 	Rounds      *round.Service      // purchasing rounds, dossiers, deadlines; its Hooks are wired by the caller
+	// PriceLists: price lists per dossier and part, their negotiation, xlsx in and out.
+	// Its hooks (the dossier lookup and the stage changes of internal/round) are wired
+	// by the lead; unwired, its calls fail with an Internal error.
+	PriceLists *pricelist.Service
 }
 
 // Config are the settings of the services beyond the database and the library.
@@ -70,9 +75,10 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 		Assessments: assessment.NewService(lib, db, db, trail, db, now, opt),
 		// The dossier lookup of documents comes from the round area once it is wired
 		// (nil: documents fail with an Internal error).
-		Documents: document.NewService(db, nil, trail, db, now, document.Options{MaxSize: cfg.MaxUpload}),
-		Notices:   notify.NewService(db, trail, db, cfg.Mail, now, notify.Options{BaseURL: cfg.BaseURL}),
-		Rounds:    round.NewService(lib, db, db, trail, db, now),
+		Documents:  document.NewService(db, nil, trail, db, now, document.Options{MaxSize: cfg.MaxUpload}),
+		Notices:    notify.NewService(db, trail, db, cfg.Mail, now, notify.Options{BaseURL: cfg.BaseURL}),
+		Rounds:     round.NewService(lib, db, db, trail, db, now),
+		PriceLists: pricelist.NewService(db, trail, db, now, pricelist.Hooks{}),
 	}
 }
 

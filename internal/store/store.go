@@ -14,6 +14,7 @@ import (
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/notify"
 	"zorginkoop/internal/policy"
+	"zorginkoop/internal/pricelist"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/round"
 	"zorginkoop/internal/store/postgres"
@@ -31,6 +32,7 @@ type DB interface {
 	document.Store
 	notify.Store
 	round.Store
+	pricelist.Store
 	// InTx runs fn in one write transaction carried in its context, which every write
 	// of the stores above joins: see sqlstore.DB.InTx. StageProviders belongs outside it
 	// (it would hold SQLite's one writer throughout); its Commit inside.

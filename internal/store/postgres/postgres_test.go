@@ -34,6 +34,7 @@ func TestStore(t *testing.T) {
 	storetest.RunDocuments(t, empty)
 	storetest.RunNotices(t, empty)
 	storetest.RunRounds(t, empty)
+	storetest.RunPriceLists(t, empty)
 }
 
 func TestOpenTwiceAppliesMigrationsOnce(t *testing.T) {

@@ -39,6 +39,7 @@ func TestStore(t *testing.T) {
 	storetest.RunDocuments(t, empty)
 	storetest.RunNotices(t, empty)
 	storetest.RunRounds(t, empty)
+	storetest.RunPriceLists(t, empty)
 }
 
 func TestOpenCreatesTheDataDirectoryAndReopensWithItsData(t *testing.T) {
