@@ -12,6 +12,7 @@ import (
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/questionnaire"
 	"zorginkoop/internal/store"
 )
 
@@ -24,6 +25,9 @@ type Services struct {
 	Policies    *policy.Service     // policies: published, drafts, publishing
 	Providers   *provider.Service   // reading, importing and validating providers
 	Assessments *assessment.Service // running and reading assessments
+	// Questionnaires: the uitvraag of the round's dossiers. Its links to the round and the
+	// documents (questionnaire.Links) are set with SetLinks once those areas exist.
+	Questionnaires *questionnaire.Service
 }
 
 // Config are the settings of the services beyond the database and the library.
@@ -53,13 +57,16 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 	if cfg.SyncPolicies {
 		opt.Policies = policies
 	}
+	providers := provider.NewService(db, ProviderReference(lib), trail, db)
+	assessments := assessment.NewService(lib, db, db, trail, db, now, opt)
 	return &Services{
-		Library:     lib,
-		Audit:       trail,
-		Identity:    identity.NewService(db, trail, db, now, identity.Options{Mail: cfg.Mail, BaseURL: cfg.BaseURL}),
-		Policies:    policies,
-		Providers:   provider.NewService(db, ProviderReference(lib), trail, db),
-		Assessments: assessment.NewService(lib, db, db, trail, db, now, opt),
+		Library:        lib,
+		Audit:          trail,
+		Identity:       identity.NewService(db, trail, db, now, identity.Options{Mail: cfg.Mail, BaseURL: cfg.BaseURL}),
+		Policies:       policies,
+		Providers:      providers,
+		Assessments:    assessments,
+		Questionnaires: questionnaire.NewService(db, lib, providers, assessments, trail, db, now, questionnaire.Links{}),
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/questionnaire"
 	"zorginkoop/internal/store/postgres"
 	"zorginkoop/internal/store/sqlite"
 )
@@ -24,6 +25,7 @@ type DB interface {
 	identity.Store
 	policy.Store
 	assessment.Store
+	questionnaire.Store
 	audit.Store
 	// InTx runs fn in one write transaction carried in its context, which every write
 	// of the stores above joins: see sqlstore.DB.InTx. StageProviders belongs outside it
