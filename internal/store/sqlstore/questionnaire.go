@@ -141,7 +141,7 @@ func (db *DB) SaveSubmission(ctx context.Context, s questionnaire.Submission) er
 		insurer, submitted_by, submitted_at, fact_date, facts, outcome, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		s.DossierID, s.PolicyID, s.ProviderID, s.Insurer, s.SubmittedBy, db.Dialect.Time(s.SubmittedAt), s.FactDate,
 		string(facts), string(outcome), s.Warning)
-	if isUniqueViolation(err) {
+	if err != nil && isUniqueViolation(err) {
 		return &apperr.Error{Code: apperr.Conflict, Field: "dossier", Message: fmt.Sprintf("dossier %s has been submitted already", s.DossierID)}
 	}
 	if err != nil {
