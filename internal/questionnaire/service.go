@@ -143,8 +143,8 @@ type Form struct {
 	Submitted     *Submission // nil until submitted
 }
 
-// Form returns the questionnaire of a dossier with its answers, for its parties and the
-// operator.
+// Form returns the questionnaire of a dossier with its answers and evidence, for its
+// parties and the operator; the insurer's side sees the answers only once submitted.
 func (s *Service) Form(ctx context.Context, actor identity.Principal, dossierID string) (*Form, error) {
 	d, err := s.dossier(ctx, actor, dossierID)
 	if err != nil {
@@ -168,6 +168,11 @@ func (s *Service) Form(ctx context.Context, actor identity.Principal, dossierID 
 	}
 	if f.Submitted, err = s.submission(ctx, d.ID); err != nil {
 		return nil, err
+	}
+	if f.Submitted == nil && !actor.ActsForProvider(d.ProviderID) && !actor.IsOperator() {
+		// Drafts are the provider's work in progress: the insurer sees the answers once
+		// they are submitted.
+		f.Answers, f.Evidence = map[string]Answer{}, []Evidence{}
 	}
 	return f, nil
 }

@@ -62,6 +62,9 @@ func TestAnswersAreCheckedPerFactAndARejectedSaveChangesNothing(t *testing.T) {
 			if n := countEntries(f.entries(t, dossierX), questionnaire.ActionAnswers, false); n != 1 {
 				t.Errorf("%d audit entries of saved answers, want 1", n)
 			}
+			if form, err := f.svc.Form(ctx, f.who("eucare-inkoper"), dossierX); err != nil || len(form.Answers) != 0 {
+				t.Errorf("the insurer sees draft answers: %v %v", form, err)
+			}
 		})
 	})
 }
@@ -152,6 +155,9 @@ func TestSubmittingDeclaresTheAnswersAndAssessesAtOnce(t *testing.T) {
 			if err != nil || len(res.Parts) != 2 || res.Parts[0].OutcomeText != "komt in aanmerking" {
 				t.Errorf("Result for %s = %+v, %v", actor, res, err)
 			}
+		}
+		if form, err := f.svc.Form(ctx, f.who("eucare-inkoper"), dossierX); err != nil || len(form.Answers) == 0 || len(form.Evidence) == 0 || form.Submitted == nil {
+			t.Errorf("after submission the insurer does not see the answers and evidence: %v", err)
 		}
 		_, err := f.svc.Result(ctx, f.who("y-beheerder"), dossierX)
 		wantCode(t, "Result for another provider", err, apperr.NotFound)
