@@ -75,6 +75,9 @@ func (s *Service) SaveAnswers(ctx context.Context, actor identity.Principal, dos
 		keys[i] = a.Fact
 	}
 	return identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
+		if err := s.notSubmitted(ctx, d.ID); err != nil { // again, in the transaction
+			return err
+		}
 		if err := s.Store.SaveAnswers(ctx, saved); err != nil {
 			return err
 		}
@@ -205,6 +208,9 @@ func (s *Service) AttachEvidence(ctx context.Context, actor identity.Principal, 
 	ev := Evidence{DossierID: d.ID, RequirementID: requirementID, DocumentID: doc.ID, Name: doc.Name, SHA256: doc.SHA256,
 		AttachedBy: actor.UserID(), AttachedAt: s.Now()}
 	return identity.InTx(ctx, s.Tx, func(ctx context.Context) error {
+		if err := s.notSubmitted(ctx, d.ID); err != nil { // again, in the transaction
+			return err
+		}
 		if err := s.Store.AttachEvidence(ctx, ev); err != nil {
 			return err
 		}

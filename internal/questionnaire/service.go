@@ -106,6 +106,9 @@ func (s *Service) dossier(ctx context.Context, actor identity.Principal, id stri
 		return Dossier{}, unwired("Dossier")
 	}
 	d, err := s.Links.Dossier(ctx, id)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return Dossier{}, identity.Hide(fmt.Sprintf("dossier %q", id)) // the same words as for another's dossier
+	}
 	if err != nil {
 		return Dossier{}, err
 	}

@@ -266,3 +266,16 @@ func TestOnlyTheBeheerderSubmitsAndARefusedSubmissionChangesNothing(t *testing.T
 		})
 	})
 }
+
+func TestAnUnknownDossierIsNotFoundAndAnUnwiredServiceSaysSo(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	ctx := context.Background()
+	_, err := f.svc.Form(ctx, f.who("x-beheerder"), "dos-ffffffffffffffff")
+	wantCode(t, "Form of an unknown dossier", err, apperr.NotFound)
+	f.svc.SetLinks(questionnaire.Links{})
+	_, err = f.svc.Form(ctx, f.who("x-beheerder"), dossierX)
+	wantCode(t, "Form without the dossier lookup", err, apperr.Internal)
+	if !strings.Contains(err.Error(), "not wired") {
+		t.Errorf("error %v does not say what is missing", err)
+	}
+}
