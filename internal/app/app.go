@@ -15,6 +15,7 @@ import (
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/pricelist"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/questionnaire"
 	"zorginkoop/internal/round"
 	"zorginkoop/internal/store"
 )
@@ -35,6 +36,9 @@ type Services struct {
 	// Its hooks (the dossier lookup and the stage changes of internal/round) are wired
 	// by the lead; unwired, its calls fail with an Internal error.
 	PriceLists *pricelist.Service
+	// Questionnaires: the uitvraag of the round's dossiers. Its links to the round and the
+	// documents (questionnaire.Links) are set with SetLinks once those areas exist.
+	Questionnaires *questionnaire.Service
 }
 
 // Config are the settings of the services beyond the database and the library.
@@ -66,19 +70,22 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 	if cfg.SyncPolicies {
 		opt.Policies = policies
 	}
+	providers := provider.NewService(db, ProviderReference(lib), trail, db)
+	assessments := assessment.NewService(lib, db, db, trail, db, now, opt)
 	return &Services{
 		Library:     lib,
 		Audit:       trail,
 		Identity:    identity.NewService(db, trail, db, now, identity.Options{Mail: cfg.Mail, BaseURL: cfg.BaseURL}),
 		Policies:    policies,
-		Providers:   provider.NewService(db, ProviderReference(lib), trail, db),
-		Assessments: assessment.NewService(lib, db, db, trail, db, now, opt),
+		Providers:   providers,
+		Assessments: assessments,
 		// The dossier lookup of documents comes from the round area once it is wired
 		// (nil: documents fail with an Internal error).
-		Documents:  document.NewService(db, nil, trail, db, now, document.Options{MaxSize: cfg.MaxUpload}),
-		Notices:    notify.NewService(db, trail, db, cfg.Mail, now, notify.Options{BaseURL: cfg.BaseURL}),
-		Rounds:     round.NewService(lib, db, db, trail, db, now),
-		PriceLists: pricelist.NewService(db, trail, db, now, pricelist.Hooks{}),
+		Documents:      document.NewService(db, nil, trail, db, now, document.Options{MaxSize: cfg.MaxUpload}),
+		Notices:        notify.NewService(db, trail, db, cfg.Mail, now, notify.Options{BaseURL: cfg.BaseURL}),
+		Rounds:         round.NewService(lib, db, db, trail, db, now),
+		PriceLists:     pricelist.NewService(db, trail, db, now, pricelist.Hooks{}),
+		Questionnaires: questionnaire.NewService(db, lib, providers, assessments, trail, db, now, questionnaire.Links{}),
 	}
 }
 

@@ -71,7 +71,7 @@ type Register struct {
 	Total       int // providers in the register
 	InCareTypes int // of them, with one of the care types asked about
 	// Changed is when providers were last imported or had facts, part choices or
-	// contracts changed: the time of the newest ActionImport, ActionFacts or
+	// contracts changed: the time of the newest ActionImport, ActionFacts, ActionDeclare or
 	// ActionDealings entry that was not refused (every change of the
 	// register is recorded in the same transaction). Zero: never.
 	Changed time.Time

@@ -17,6 +17,7 @@ import (
 	"zorginkoop/internal/pricelist"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/round"
+	"zorginkoop/internal/questionnaire"
 	"zorginkoop/internal/store/postgres"
 	"zorginkoop/internal/store/sqlite"
 )
@@ -28,6 +29,7 @@ type DB interface {
 	identity.Store
 	policy.Store
 	assessment.Store
+	questionnaire.Store
 	audit.Store
 	document.Store
 	notify.Store

@@ -35,6 +35,7 @@ func TestStore(t *testing.T) {
 	storetest.RunNotices(t, empty)
 	storetest.RunRounds(t, empty)
 	storetest.RunPriceLists(t, empty)
+	storetest.RunQuestionnaire(t, empty)
 }
 
 func TestOpenTwiceAppliesMigrationsOnce(t *testing.T) {

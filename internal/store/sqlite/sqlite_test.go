@@ -40,6 +40,7 @@ func TestStore(t *testing.T) {
 	storetest.RunNotices(t, empty)
 	storetest.RunRounds(t, empty)
 	storetest.RunPriceLists(t, empty)
+	storetest.RunQuestionnaire(t, empty)
 }
 
 func TestOpenCreatesTheDataDirectoryAndReopensWithItsData(t *testing.T) {

@@ -385,7 +385,7 @@ func (db *DB) Register(ctx context.Context, careTypes []string) (provider.Regist
 			return r, fmt.Errorf("count providers: %w", err)
 		}
 	}
-	for _, action := range []string{provider.ActionImport, provider.ActionFacts, provider.ActionDealings, provider.ActionDelete} {
+	for _, action := range []string{provider.ActionImport, provider.ActionFacts, provider.ActionDealings, provider.ActionDelete, provider.ActionDeclare} {
 		var seq int64
 		var at Timestamp
 		err := tx.QueryRowContext(ctx, db.Q(`SELECT seq, at FROM audit_log WHERE seq =

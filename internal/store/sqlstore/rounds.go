@@ -13,18 +13,6 @@ import (
 	"zorginkoop/internal/round"
 )
 
-// reader is what a read runs on: the context's write transaction when InTx carries one
-// (so that a service reads what it is about to change), else the read pool.
-func (db *DB) reader(ctx context.Context) interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-} {
-	if tx, _ := db.Tx(ctx); tx != nil {
-		return tx
-	}
-	return db.Read
-}
-
 // CreateRound stores a new round.
 func (db *DB) CreateRound(ctx context.Context, r *round.Round) error {
 	dates, err := json.Marshal(r.Dates)
