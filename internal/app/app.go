@@ -72,20 +72,23 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 	}
 	providers := provider.NewService(db, ProviderReference(lib), trail, db)
 	assessments := assessment.NewService(lib, db, db, trail, db, now, opt)
+	rounds := round.NewService(lib, db, db, trail, db, now)
+	notices := notify.NewService(db, trail, db, cfg.Mail, now, notify.Options{BaseURL: cfg.BaseURL})
+	links := roundLinks{rounds: rounds, notices: notices, lib: lib}
+	rounds.Hooks = links.roundHooks()
+	documents := document.NewService(db, links.documentDossier, trail, db, now, document.Options{MaxSize: cfg.MaxUpload})
 	return &Services{
-		Library:     lib,
-		Audit:       trail,
-		Identity:    identity.NewService(db, trail, db, now, identity.Options{Mail: cfg.Mail, BaseURL: cfg.BaseURL}),
-		Policies:    policies,
-		Providers:   providers,
-		Assessments: assessments,
-		// The dossier lookup of documents comes from the round area once it is wired
-		// (nil: documents fail with an Internal error).
-		Documents:      document.NewService(db, nil, trail, db, now, document.Options{MaxSize: cfg.MaxUpload}),
-		Notices:        notify.NewService(db, trail, db, cfg.Mail, now, notify.Options{BaseURL: cfg.BaseURL}),
-		Rounds:         round.NewService(lib, db, db, trail, db, now),
-		PriceLists:     pricelist.NewService(db, trail, db, now, pricelist.Hooks{}),
-		Questionnaires: questionnaire.NewService(db, lib, providers, assessments, trail, db, now, questionnaire.Links{}),
+		Library:        lib,
+		Audit:          trail,
+		Identity:       identity.NewService(db, trail, db, now, identity.Options{Mail: cfg.Mail, BaseURL: cfg.BaseURL}),
+		Policies:       policies,
+		Providers:      providers,
+		Assessments:    assessments,
+		Rounds:         rounds,
+		Notices:        notices,
+		Documents:      documents,
+		PriceLists:     pricelist.NewService(db, trail, db, now, links.priceListHooks()),
+		Questionnaires: questionnaire.NewService(db, lib, providers, assessments, trail, db, now, links.questionnaireLinks(documents)),
 	}
 }
 

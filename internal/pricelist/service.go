@@ -52,6 +52,10 @@ type Hooks struct {
 	// part must therefore be proposed with the offer, since a dossier once agreed takes no
 	// new proposals.
 	OnAgreed func(ctx context.Context, dossierID string) error
+	// OnRound is told of every stored change of a price list (optional): action is
+	// ActionPropose, ActionCounter or ActionAccept and pl the list after it; the lead
+	// wires the notices to the other side.
+	OnRound func(ctx context.Context, pl PriceList, action string) error
 }
 
 // Service applies the rules of price lists. Build it with NewService.
@@ -182,7 +186,10 @@ func (s *Service) Propose(ctx context.Context, actor identity.Principal, p Propo
 		}
 		after := map[string]any{"version": 1, "status": Proposed, "price_list_only": p.PriceListOnly, "lines": len(p.Lines),
 			"changes": Diff(nil, p.Lines)}
-		return s.record(ctx, actor, d, p.Part, ActionPropose, nil, after, p.Note, false)
+		if err := s.record(ctx, actor, d, p.Part, ActionPropose, nil, after, p.Note, false); err != nil {
+			return err
+		}
+		return s.told(ctx, pl, ActionPropose)
 	})
 	if err != nil {
 		return nil, err
@@ -232,6 +239,9 @@ func (s *Service) Counter(ctx context.Context, actor identity.Principal, sub Sub
 		before := map[string]any{"version": prev, "status": pl.Status}
 		after := map[string]any{"version": out.Version, "status": Countered, "side": side, "lines": len(sub.Lines), "changes": Changes(diff)}
 		if err := s.record(ctx, actor, d, sub.Part, ActionCounter, before, after, sub.Note, false); err != nil {
+			return err
+		}
+		if err := s.told(ctx, out, ActionCounter); err != nil {
 			return err
 		}
 		if d.Stage != StageNegotiating {
@@ -285,6 +295,9 @@ func (s *Service) Accept(ctx context.Context, actor identity.Principal, dossierI
 		if err := s.record(ctx, actor, d, part, ActionAccept, before, after, "", false); err != nil {
 			return err
 		}
+		if err := s.told(ctx, out, ActionAccept); err != nil {
+			return err
+		}
 		return s.agreeDossier(ctx, d.ID)
 	})
 	if err != nil {
@@ -305,6 +318,14 @@ func Total(lines []Line) int64 {
 		t += p
 	}
 	return t
+}
+
+// told calls Hooks.OnRound, when wired, with the list after a change.
+func (s *Service) told(ctx context.Context, pl PriceList, action string) error {
+	if s.OnRound == nil {
+		return nil
+	}
+	return s.OnRound(ctx, pl, action)
 }
 
 // agreeDossier calls OnAgreed when every price list of the dossier is agreed.

@@ -195,3 +195,12 @@ func (d *Dossier) OfferedParts() []string {
 	}
 	return out
 }
+
+// PartIDs are the ids of every part of the dossier, the base contract first.
+func (d *Dossier) PartIDs() []string {
+	out := make([]string, len(d.Parts))
+	for i, p := range d.Parts {
+		out[i] = p.Part
+	}
+	return out
+}

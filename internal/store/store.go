@@ -16,8 +16,8 @@ import (
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/pricelist"
 	"zorginkoop/internal/provider"
-	"zorginkoop/internal/round"
 	"zorginkoop/internal/questionnaire"
+	"zorginkoop/internal/round"
 	"zorginkoop/internal/store/postgres"
 	"zorginkoop/internal/store/sqlite"
 )
