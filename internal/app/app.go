@@ -9,6 +9,7 @@ import (
 
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/audit"
+	"zorginkoop/internal/contract"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
@@ -24,6 +25,9 @@ type Services struct {
 	Policies    *policy.Service     // policies: published, drafts, publishing
 	Providers   *provider.Service   // reading, importing and validating providers
 	Assessments *assessment.Service // running and reading assessments
+	// Contracts generates, signs and publishes contracts; its lookups of the round and
+	// the price lists are wired with Contracts.SetLookups (nil until then: Internal errors).
+	Contracts *contract.Service
 }
 
 // Config are the settings of the services beyond the database and the library.
@@ -60,6 +64,7 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 		Policies:    policies,
 		Providers:   provider.NewService(db, ProviderReference(lib), trail, db),
 		Assessments: assessment.NewService(lib, db, db, trail, db, now, opt),
+		Contracts:   contract.NewService(db, lib, db, trail, db, now, contract.Lookups{}),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/audit"
+	"zorginkoop/internal/contract"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
@@ -25,6 +26,7 @@ type DB interface {
 	policy.Store
 	assessment.Store
 	audit.Store
+	contract.Store
 	// InTx runs fn in one write transaction carried in its context, which every write
 	// of the stores above joins: see sqlstore.DB.InTx. StageProviders belongs outside it
 	// (it would hold SQLite's one writer throughout); its Commit inside.
