@@ -215,7 +215,7 @@ func (db *DB) SavePublished(ctx context.Context, p contract.PublishedContract) e
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			p.ContractID, p.Insurer, jsonText(p.Labels), jsonText(p.PolicyTypes), p.PolicyID, jsonText(p.Parts), p.ProviderID,
 			p.ProviderName, jsonText(p.Locations), jsonText(p.Years), first, last, db.Dialect.Time(p.PublishedAt))
-		if isUniqueViolation(err) {
+		if err != nil && isUniqueViolation(err) {
 			return &apperr.Error{Code: apperr.Conflict, Message: "the contract is published already"}
 		}
 		if err != nil {
