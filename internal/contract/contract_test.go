@@ -27,7 +27,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 const (
 	policyID = "cz-hz-mdz-2022"
 	insurer  = "cz-groep"
-	provider = "hap-de-linde" // KvK 12345678 in apptest.Providers
+	providerID = "hap-de-linde" // KvK 12345678 in apptest.Providers
 	basePart = "huisartsenovereenkomst"
 	addPart  = "prestatie-praktijkmanager"
 )
@@ -103,7 +103,7 @@ func (f *fixture) lookups() contract.Lookups {
 // publication on 12 November 2021.
 func (f *fixture) addDossier(t *testing.T, id string) contract.Dossier {
 	d := contract.Dossier{ID: id, RoundID: policyID + "-2022", PolicyID: policyID, Year: 2022, Insurer: insurer,
-		ProviderID: provider, Parts: []string{basePart, addPart}, Stage: contract.StageAgreed}
+		ProviderID: providerID, Parts: []string{basePart, addPart}, Stage: contract.StageAgreed}
 	f.dossiers[id] = d
 	f.prices[id+"/"+basePart] = []contract.PriceLine{
 		{Code: "13001", Description: "Inschrijving per verzekerde per kwartaal", TariffCents: 123456, Volume: 10, Category: 1, CeilingCents: 1500000},
@@ -128,8 +128,8 @@ func providerUser(id, providerID string, roles ...identity.Role) identity.Princi
 var (
 	buyer        = insurerUser("u-inkoper", identity.RoleBuyer)
 	manager      = insurerUser("u-contractbeheerder", identity.RoleContractManager)
-	signatory    = providerUser("u-tekenbevoegde", provider, identity.RoleSignatory)
-	filler       = providerUser("u-invuller", provider, identity.RoleFiller, identity.RoleProviderContractManager, identity.RoleAdmin)
+	signatory    = providerUser("u-tekenbevoegde", providerID, identity.RoleSignatory)
+	filler       = providerUser("u-invuller", providerID, identity.RoleFiller, identity.RoleProviderContractManager, identity.RoleAdmin)
 	otherSigner  = providerUser("u-ander", "hap-failliet", identity.RoleSignatory)
 	otherInsurer = identity.Principal{User: &identity.User{ID: "u-zz", OrgID: "org-zz", Name: "ZZ", Roles: []identity.Role{identity.RoleContractManager}},
 		Org: &identity.Organisation{ID: "org-zz", Kind: identity.Insurer, Name: "Zorg en Zekerheid", Insurers: []string{"zorg-en-zekerheid"}}}
@@ -416,7 +416,7 @@ func TestPublicationOnThePublicationDate(t *testing.T) {
 			t.Fatalf("published list %d of %d", len(list), total)
 		}
 		p := list[0]
-		if p.ProviderID != provider || len(p.Labels) != 3 || p.Parts[1] != addPart || len(p.Locations) != 1 ||
+		if p.ProviderID != providerID || len(p.Labels) != 3 || p.Parts[1] != addPart || len(p.Locations) != 1 ||
 			p.Locations[0].City != "Eindhoven" || p.Years[0] != 2022 {
 			t.Errorf("published %+v", p)
 		}
