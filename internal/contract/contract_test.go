@@ -25,11 +25,11 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 const (
-	policyID = "cz-hz-mdz-2022"
-	insurer  = "cz-groep"
+	policyID   = "cz-hz-mdz-2022"
+	insurer    = "cz-groep"
 	providerID = "hap-de-linde" // KvK 12345678 in apptest.Providers
-	basePart = "huisartsenovereenkomst"
-	addPart  = "prestatie-praktijkmanager"
+	basePart   = "huisartsenovereenkomst"
+	addPart    = "prestatie-praktijkmanager"
 )
 
 // fixture is a seeded database with a contract service whose lookups are test doubles.

@@ -193,7 +193,9 @@ func TestKillChildSigns(t *testing.T) {
 		PriceList: func(context.Context, string, string) ([]contract.PriceLine, error) {
 			return []contract.PriceLine{{Code: "13001", Description: "Inschrijving", TariffCents: 1234, Volume: 100}}, nil
 		},
-		Deadline: func(context.Context, string, string) (contract.Deadline, bool, error) { return contract.Deadline{}, false, nil },
+		Deadline: func(context.Context, string, string) (contract.Deadline, bool, error) {
+			return contract.Deadline{}, false, nil
+		},
 	})
 	for i := 0; i < 100000; i++ {
 		c, err := svc.Generate(ctx, buyer, fmt.Sprintf("dos-kill-%s-%06d", run, i))
@@ -218,4 +220,3 @@ func (fixedProvider) Provider(context.Context, string) (*provider.Provider, erro
 	return &provider.Provider{ID: providerID, Name: "Huisartsenpraktijk De Linde", KvK: "12345678",
 		AGBCodes: []provider.AGBCode{{Code: "01012345", Kind: provider.AGBPractice}}}, nil
 }
-

@@ -36,6 +36,7 @@ func TestStore(t *testing.T) {
 	storetest.RunPolicies(t, empty)
 	storetest.RunAssessments(t, empty)
 	storetest.RunIdentity(t, empty)
+	storetest.RunContracts(t, empty)
 }
 
 func TestOpenCreatesTheDataDirectoryAndReopensWithItsData(t *testing.T) {
