@@ -367,6 +367,15 @@ func TestSigningDeadline(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
+					var sign audit.Entry
+					for _, e := range entries(t, f, d.ID) {
+						if e.Action == contract.ActionSign {
+							sign = e
+						}
+					}
+					if late := strings.Contains(sign.Reason, "zachte"); late != !tc.hard {
+						t.Errorf("signature entry reason %q: a signature after a soft deadline records the warning, and only then", sign.Reason)
+					}
 					return
 				}
 				wantCode(t, err, apperr.Conflict)
@@ -462,4 +471,30 @@ func TestOnlyThePartiesAndTheOperatorRead(t *testing.T) {
 		_, err := f.svc.Document(ctx, buyer, c.ID, "docx")
 		wantCode(t, err, apperr.Invalid)
 	})
+}
+
+// The service cannot be built without its store, trail, transactions or clock.
+func TestNewServiceRefusesAMissingDependency(t *testing.T) {
+	env := apptest.New(t)
+	db, lib, trail, now := env.DB, env.Library, env.Audit, time.Now
+	tests := []struct {
+		name, want string
+		build      func()
+	}{
+		{"without a store", "store is nil", func() { contract.NewService(nil, lib, db, trail, db, now, contract.Lookups{}) }},
+		{"without a library", "lib is nil", func() { contract.NewService(db, nil, db, trail, db, now, contract.Lookups{}) }},
+		{"without a trail", "trail is nil", func() { contract.NewService(db, lib, db, nil, db, now, contract.Lookups{}) }},
+		{"without transactions", "tx is nil", func() { contract.NewService(db, lib, db, trail, nil, now, contract.Lookups{}) }},
+		{"without a clock", "now is nil", func() { contract.NewService(db, lib, db, trail, db, nil, contract.Lookups{}) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				if msg, _ := recover().(string); !strings.Contains(msg, tt.want) {
+					t.Errorf("panic %q, want one saying %q", msg, tt.want)
+				}
+			}()
+			tt.build()
+		})
+	}
 }

@@ -28,11 +28,12 @@ func (s *Service) Sign(ctx context.Context, actor identity.Principal, contractID
 	side, allowed, party := signingSide(actor, c)
 	if !party || !allowed {
 		reason := "ondertekenen mag alleen de tekenbevoegde van de zorgaanbieder of de contractbeheerder van de zorgverzekeraar"
-		s.denied(ctx, actor, ActionSign, c, c.Insurer, reason)
+		s.denied(ctx, actor, ActionSign, c, scopeOf(actor, c), reason)
 		return nil, identity.Deny("only the provider's tekenbevoegde and the insurer's contractbeheerder sign a contract",
 			"Alleen de tekenbevoegde van de zorgaanbieder en de contractbeheerder van de zorgverzekeraar ondertekenen het contract.")
 	}
-	if err := s.checkDeadline(ctx, actor, c); err != nil {
+	late, err := s.checkDeadline(ctx, actor, c)
+	if err != nil {
 		return nil, err
 	}
 	err = identity.InTx(ctx, s.tx, func(ctx context.Context) error {
@@ -42,7 +43,7 @@ func (s *Service) Sign(ctx context.Context, actor identity.Principal, contractID
 		if err != nil {
 			return err
 		}
-		return s.sign(ctx, actor, c, side, documentSHA256)
+		return s.sign(ctx, actor, c, side, documentSHA256, late)
 	})
 	if err != nil {
 		return nil, err
@@ -50,7 +51,7 @@ func (s *Service) Sign(ctx context.Context, actor identity.Principal, contractID
 	return c, nil
 }
 
-func (s *Service) sign(ctx context.Context, actor identity.Principal, c *Contract, side Side, documentSHA256 string) error {
+func (s *Service) sign(ctx context.Context, actor identity.Principal, c *Contract, side Side, documentSHA256, late string) error {
 	if err := signable(c, side, documentSHA256); err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func (s *Service) sign(ctx context.Context, actor identity.Principal, c *Contrac
 	c.Status, c.UpdatedAt = status, sig.SignedAt
 	after := map[string]any{"side": side, "version": sig.Version, "document_sha256": sig.DocumentSHA256,
 		"kvk": sig.KvK, "user_id": sig.UserID, "user_name": sig.UserName, "status": status}
-	if err := s.record(ctx, actor, ActionSign, c, c.Insurer, after, "", false); err != nil {
+	if err := s.record(ctx, actor, ActionSign, c, scopeOf(actor, c), after, late, false); err != nil {
 		return err
 	}
 	if status == Signed {
@@ -96,19 +97,32 @@ func signable(c *Contract, side Side, documentSHA256 string) error {
 }
 
 // checkDeadline refuses a signature after a hard signing deadline, and audits the
-// refusal. A soft deadline does not refuse.
-func (s *Service) checkDeadline(ctx context.Context, actor identity.Principal, c *Contract) error {
+// refusal. After a soft deadline it returns the warning the signature's audit entry
+// records.
+func (s *Service) checkDeadline(ctx context.Context, actor identity.Principal, c *Contract) (late string, err error) {
 	d, ok, err := s.deadline(ctx, c.DossierID, StepSigning)
-	if err != nil || !ok || !d.Hard || !d.Passed(s.now()) {
-		return err
+	if err != nil || !ok || !d.Passed(s.now()) {
+		return "", err
 	}
 	what := d.What
 	if what == "" {
 		what = "de ondertekening"
 	}
+	if !d.Hard {
+		return fmt.Sprintf("Ondertekend na de (zachte) termijn voor %s van %s.", what, nl.Date(d.Date.Time)), nil
+	}
 	dutch := fmt.Sprintf("De termijn voor %s is verstreken: die liep tot en met %s (23:59:59).", what, nl.Date(d.Date.Time))
-	s.denied(ctx, actor, ActionSign, c, c.Insurer, dutch)
-	return conflict(fmt.Sprintf("the signing deadline (%s) has passed", d.Date), dutch)
+	s.denied(ctx, actor, ActionSign, c, scopeOf(actor, c), dutch)
+	return "", conflict(fmt.Sprintf("the signing deadline (%s) has passed", d.Date), dutch)
+}
+
+// scopeOf is whose data an action on c is in the audit trail: the provider's for its
+// users, else the insurer's.
+func scopeOf(actor identity.Principal, c *Contract) string {
+	if actor.ActsForProvider(c.ProviderID) {
+		return c.ProviderID
+	}
+	return c.Insurer
 }
 
 // kvk is the KvK number of the signing organisation: the organisation's own, else for
