@@ -498,3 +498,38 @@ func TestNewServiceRefusesAMissingDependency(t *testing.T) {
 		})
 	}
 }
+
+func TestTwoSignaturesOfOneSideAtOnceStoreOne(t *testing.T) {
+	engines(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		d := f.addDossier(t, "dos-0000000000000008")
+		c := r(f.svc.Generate(ctx, buyer, d.ID)).must(t)
+		second := providerUser("u-tekenbevoegde-2", providerID, identity.RoleSignatory)
+		errs := make(chan error, 2)
+		var wg sync.WaitGroup
+		for _, p := range []identity.Principal{signatory, second} {
+			wg.Go(func() {
+				_, err := f.svc.Sign(ctx, p, c.ID, c.DocumentSHA256)
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		var ok, conflicts int
+		for err := range errs {
+			switch apperr.CodeOf(err) {
+			case apperr.Conflict:
+				conflicts++
+			default:
+				if err != nil {
+					t.Fatal(err)
+				}
+				ok++
+			}
+		}
+		got := r(f.svc.Contract(ctx, manager, c.ID)).must(t)
+		if ok != 1 || conflicts != 1 || len(got.Signatures) != 1 || count(entries(t, f, d.ID), contract.ActionSign, false) != 1 {
+			t.Errorf("%d signed, %d conflicts, %d stored signatures", ok, conflicts, len(got.Signatures))
+		}
+	})
+}

@@ -45,7 +45,7 @@ func PDF(c Content, at time.Time) ([]byte, error) {
 	f.SetModificationDate(at.UTC().Truncate(time.Second))
 	f.SetCatalogSort(true)
 	f.SetProducer("zorginkoop", true)
-	f.SetTitle("Overeenkomst "+c.PolicyTitle, true)
+	f.SetTitle(documentTitle(c), true)
 	f.SetMargins(pageMargin, pageMargin, pageMargin)
 	f.SetAutoPageBreak(true, 20)
 	f.AliasNbPages("{nb}")
@@ -99,9 +99,17 @@ func (w *pdfWriter) field(label, value string) {
 
 func (w *pdfWriter) header(c Content) {
 	w.SetFont("Helvetica", "B", 16)
-	w.MultiCell(0, 8, w.tr("Overeenkomst "+c.PolicyTitle), "", "L", false)
+	w.MultiCell(0, 8, w.tr(documentTitle(c)), "", "L", false)
 	w.SetFont("Helvetica", "", 10)
 	w.cell(0, 6, yearsText(c.Years)+" · opgesteld op "+dutchDate(c.Date), "L", 1)
+}
+
+// documentTitle is the base contract's title (the first part), else the policy's.
+func documentTitle(c Content) string {
+	if len(c.Parts) > 0 {
+		return c.Parts[0].Title
+	}
+	return "Overeenkomst " + c.PolicyTitle
 }
 
 func (w *pdfWriter) parties(c Content) {

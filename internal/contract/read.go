@@ -3,6 +3,7 @@ package contract
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/identity"
@@ -45,6 +46,12 @@ type Document struct {
 	ContentType string
 	SHA256      string // of the PDF; empty for the xlsx
 	Bytes       []byte
+}
+
+// WriteTo streams the document's bytes to w (an HTTP response).
+func (d *Document) WriteTo(w io.Writer) (int64, error) {
+	n, err := w.Write(d.Bytes)
+	return int64(n), err
 }
 
 // Document returns the contract's current document as PDF or xlsx, to its parties and
