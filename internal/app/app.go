@@ -9,6 +9,7 @@ import (
 
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/audit"
+	"zorginkoop/internal/contract"
 	"zorginkoop/internal/document"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/notify"
@@ -39,6 +40,9 @@ type Services struct {
 	// Questionnaires: the uitvraag of the round's dossiers. Its links to the round and the
 	// documents (questionnaire.Links) are set with SetLinks once those areas exist.
 	Questionnaires *questionnaire.Service
+	// Contracts generates, signs and publishes contracts; its lookups of the round and
+	// the price lists are wired with Contracts.SetLookups (nil until then: Internal errors).
+	Contracts *contract.Service
 }
 
 // Config are the settings of the services beyond the database and the library.
@@ -77,6 +81,7 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 	links := roundLinks{rounds: rounds, notices: notices, lib: lib}
 	rounds.Hooks = links.roundHooks()
 	documents := document.NewService(db, links.documentDossier, trail, db, now, document.Options{MaxSize: cfg.MaxUpload})
+	priceLists := pricelist.NewService(db, trail, db, now, links.priceListHooks())
 	return &Services{
 		Library:        lib,
 		Audit:          trail,
@@ -87,8 +92,9 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 		Rounds:         rounds,
 		Notices:        notices,
 		Documents:      documents,
-		PriceLists:     pricelist.NewService(db, trail, db, now, links.priceListHooks()),
+		PriceLists:     priceLists,
 		Questionnaires: questionnaire.NewService(db, lib, providers, assessments, trail, db, now, links.questionnaireLinks(documents)),
+		Contracts:      contract.NewService(db, lib, db, trail, db, now, links.contractLookups(priceLists)),
 	}
 }
 

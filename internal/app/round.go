@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"zorginkoop/internal/contract"
 	"zorginkoop/internal/document"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/notify"
@@ -127,10 +128,7 @@ func (l roundLinks) priceListRound(ctx context.Context, pl pricelist.PriceList, 
 		}
 		return l.tell(ctx, pl.DossierID, notify.KindCounterProposal, key, to)
 	case pricelist.ActionAccept:
-		if err := l.tell(ctx, pl.DossierID, notify.KindAccepted, key+":aanbieder", toProvider); err != nil {
-			return err
-		}
-		return l.tell(ctx, pl.DossierID, notify.KindAccepted, key+":verzekeraar", toInsurer)
+		return l.tellBoth(ctx, pl.DossierID, notify.KindAccepted, key)
 	}
 	return nil
 }
@@ -180,4 +178,64 @@ func (l roundLinks) documentRef(docs *document.Service) questionnaire.DocumentLo
 		}
 		return questionnaire.DocumentRef{ID: r.ID, DossierID: r.DossierID, Name: r.Name, SHA256: r.SHA256}, nil
 	}
+}
+
+// contractLookups give the contract area the accepted parts of a dossier, their agreed
+// price lists and the signing and publication dates; a signature by both parties moves
+// the dossier to signed, publication to published, and each tells both parties.
+func (l roundLinks) contractLookups(priceLists *pricelist.Service) contract.Lookups {
+	return contract.Lookups{
+		Dossier: func(ctx context.Context, id string) (contract.Dossier, error) {
+			d, err := l.rounds.Lookup(ctx, id)
+			if err != nil {
+				return contract.Dossier{}, err
+			}
+			return contract.Dossier{ID: d.ID, RoundID: d.RoundID, PolicyID: d.PolicyID, Year: d.Year, Insurer: d.Insurer,
+				ProviderID: d.ProviderID, Parts: d.AcceptedParts(), Stage: string(d.Stage)}, nil
+		},
+		PriceList: func(ctx context.Context, dossierID, part string) ([]contract.PriceLine, error) {
+			pls, err := priceLists.Agreed(ctx, dossierID)
+			if err != nil {
+				return nil, err
+			}
+			var out []contract.PriceLine
+			for _, pl := range pls {
+				if pl.Part != part {
+					continue
+				}
+				for _, ln := range pl.Lines {
+					out = append(out, contract.PriceLine{Code: ln.Code, Description: ln.Description, TariffCents: ln.Tariff,
+						Volume: ln.Volume, Category: ln.Category, CeilingCents: ln.Ceiling})
+				}
+			}
+			return out, nil
+		},
+		Deadline: func(ctx context.Context, dossierID, step string) (contract.Deadline, bool, error) {
+			dl, ok, err := l.rounds.DeadlineFor(ctx, dossierID, policy.Step(step))
+			if err != nil || !ok {
+				return contract.Deadline{}, ok, err
+			}
+			return contract.Deadline{What: dl.What, Date: dl.Due(), Hard: dl.Hard}, true, nil
+		},
+		OnSigned: func(ctx context.Context, id string) error {
+			if err := l.rounds.SetStage(ctx, id, round.Signed); err != nil {
+				return err
+			}
+			return l.tellBoth(ctx, id, notify.KindSigned, "signed:"+id)
+		},
+		OnPublished: func(ctx context.Context, id string) error {
+			if err := l.rounds.SetStage(ctx, id, round.Published); err != nil {
+				return err
+			}
+			return l.tellBoth(ctx, id, notify.KindPublished, "published:"+id)
+		},
+	}
+}
+
+// tellBoth sends a notice to both parties of the dossier, once per key and side.
+func (l roundLinks) tellBoth(ctx context.Context, dossierID string, kind notify.Kind, key string) error {
+	if err := l.tell(ctx, dossierID, kind, key+":aanbieder", toProvider); err != nil {
+		return err
+	}
+	return l.tell(ctx, dossierID, kind, key+":verzekeraar", toInsurer)
 }

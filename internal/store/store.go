@@ -10,6 +10,7 @@ import (
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/audit"
+	"zorginkoop/internal/contract"
 	"zorginkoop/internal/document"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/notify"
@@ -35,6 +36,7 @@ type DB interface {
 	notify.Store
 	round.Store
 	pricelist.Store
+	contract.Store
 	// InTx runs fn in one write transaction carried in its context, which every write
 	// of the stores above joins: see sqlstore.DB.InTx. StageProviders belongs outside it
 	// (it would hold SQLite's one writer throughout); its Commit inside.

@@ -36,6 +36,7 @@ func TestStore(t *testing.T) {
 	storetest.RunRounds(t, empty)
 	storetest.RunPriceLists(t, empty)
 	storetest.RunQuestionnaire(t, empty)
+	storetest.RunContracts(t, empty)
 }
 
 func TestOpenTwiceAppliesMigrationsOnce(t *testing.T) {

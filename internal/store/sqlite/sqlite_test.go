@@ -41,6 +41,7 @@ func TestStore(t *testing.T) {
 	storetest.RunRounds(t, empty)
 	storetest.RunPriceLists(t, empty)
 	storetest.RunQuestionnaire(t, empty)
+	storetest.RunContracts(t, empty)
 }
 
 func TestOpenCreatesTheDataDirectoryAndReopensWithItsData(t *testing.T) {
