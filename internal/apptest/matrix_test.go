@@ -27,6 +27,7 @@ import (
 	"zorginkoop/internal/apptest"
 	"zorginkoop/internal/httpauth"
 	"zorginkoop/internal/identity"
+	"zorginkoop/internal/nl"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/ratelimit"
 	"zorginkoop/internal/store/pgtest"
@@ -69,6 +70,13 @@ var groups = map[string][]string{
 	"a-org": {"a-inkoper", "a-contractbeheerder", "a-medisch-adviseur", "a-zorgbemiddelaar", "a-declaratiebeoordelaar",
 		"a-beheerder"}, // users of A itself, not of its purchasing party
 	"beheerders": {"a-beheerder", "x-beheerder", "y-beheerder"}, // each reads its own organisation's audit trail
+	// The purchasing round (round.MayReadAsInsurer, MayRunRound; pricelist.MayRead; questionnaire.MayAnswer).
+	"a-round":    {"a-inkoper", "a-contractbeheerder", "a-medisch-adviseur", "a-inkooporganisatie"}, // read A's rounds and dossiers
+	"a-nonround": {"a-zorgbemiddelaar", "a-declaratiebeoordelaar", "a-beheerder"},                   // A's side, no part in the round
+	"a-buyers":   {"a-inkoper", "a-inkooporganisatie"},                                              // run A's rounds
+	"a-prices":   {"a-inkoper", "a-contractbeheerder", "a-inkooporganisatie"},                       // see and negotiate A's prices
+	"x-answer":   {"x-beheerder", "x-invuller"},                                                     // answer X's questionnaires
+	"x-prices":   {"x-beheerder", "x-tekenbevoegde"},                                                // see X's prices
 }
 
 // leaks are the markers each actor must never receive (unless its own request holds them).
@@ -87,6 +95,25 @@ var leaks = func() map[string][]string {
 	for _, k := range groups["x"] {
 		m[k] = cat(apptest.MarkersDraftA, apptest.MarkersDraftB, apptest.MarkersY, apptest.MarkersYRevenueA, apptest.MarkersYRevenueB,
 			apptest.MarkersYContractA, apptest.MarkersYContractB)
+	}
+	// The round: another tenant's dossiers, prices, notes and documents; X's draft answers
+	// to the insurer; prices to the roles of a party that may not see them.
+	ax := cat(apptest.MarkersAXDraft, apptest.MarkersAXPrices, apptest.MarkersAXContract, apptest.MarkersAXNotes)
+	byY := cat(apptest.MarkersBYPrices, apptest.MarkersBYNotes)
+	m["anoniem"] = cat(m["anoniem"], ax, apptest.MarkersAYPrices, byY)
+	m["b-inkoper"] = cat(m["b-inkoper"], ax, apptest.MarkersAYPrices)
+	m["y-beheerder"] = cat(m["y-beheerder"], ax)
+	for _, k := range groups["a-side"] {
+		m[k] = cat(m[k], byY, apptest.MarkersAXDraft)
+		if !slices.Contains(groups["a-prices"], k) {
+			m[k] = cat(m[k], apptest.MarkersAXPrices, apptest.MarkersAYPrices)
+		}
+	}
+	for _, k := range groups["x"] {
+		m[k] = cat(m[k], byY, apptest.MarkersAYPrices)
+		if !slices.Contains(groups["x-prices"], k) {
+			m[k] = cat(m[k], apptest.MarkersAXPrices)
+		}
 	}
 	return m
 }()
@@ -577,9 +604,10 @@ func pageRows() []row {
 
 // matrix is the site over one engine's database, with the tenants.
 type matrix struct {
-	ts  *apptest.Tenants
-	srv *httptest.Server
-	n   atomic.Int64
+	ts     *apptest.Tenants
+	rounds *apptest.RoundObjects
+	srv    *httptest.Server
+	n      atomic.Int64
 }
 
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -588,6 +616,7 @@ func newMatrix(t *testing.T, engine string) *matrix {
 	t.Helper()
 	env := apptest.Open(t, engine)
 	ts := apptest.NewTenants(t, env)
+	rounds := ts.OpenRounds(t)
 	log := slog.New(slog.DiscardHandler)
 	generous := func() *ratelimit.Limiter { return ratelimit.New(100000, time.Minute, 0, nil) }
 	pages, err := web.New(ts.Identity.Services, web.Options{Log: log,
@@ -600,7 +629,7 @@ func newMatrix(t *testing.T, engine string) *matrix {
 	mux.Handle("/", pages)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &matrix{ts: ts, srv: srv}
+	return &matrix{ts: ts, rounds: rounds, srv: srv}
 }
 
 // answer is what came back.
@@ -778,7 +807,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := append(apiRows(), pageRows()...)
+	rows := slices.Concat(apiRows(), roundAPIRows(), pageRows(), roundPageRows())
 	checkEveryRouteHasARow(t, append(apiRoutes, pageRoutes...), rows)
 	for _, engine := range apptest.Engines {
 		t.Run(engine, func(t *testing.T) {
@@ -842,5 +871,363 @@ func checkEveryRouteHasARow(t *testing.T, routes []string, rows []row) {
 		if len(rw.want) != len(leaks) {
 			t.Errorf("row %s on %s: %d expectations for %d actors", rw.route, rw.object, len(rw.want), len(leaks))
 		}
+	}
+}
+
+// ---- the purchasing round (issue 10) ----
+//
+// The round's objects are made by apptest.OpenRounds: A's rounds with X's dossiers at each
+// stage, Y's price-list-only dossier with A, and Y's dossier with B up to its contract.
+// Who may do what follows the areas' authz.go: the insurer's inkoper runs the round,
+// its medisch adviseur handles review items, inkoper and contractbeheerder negotiate and
+// generate the contract, the contractbeheerder signs for the insurer; the provider's
+// beheerder (or contractmanager) applies, submits, quotes and negotiates, its invuller
+// answers, its tekenbevoegde signs. Another tenant's dossier does not exist (404); a role
+// of the party that may not act gets 403. Writes that would move a dossier on for good are
+// sent on objects where they are refused after the permission check (a stale version, a
+// dossier in another stage), so that every actor meets the same object; writes that can
+// be repeated (answers, uploads, reviews, decisions on an assessed dossier, quotes,
+// extensions, reading a notice) succeed for every actor allowed.
+
+// pick selects one of the round's objects.
+type pick func(o *apptest.RoundObjects) string
+
+var (
+	axNeg             pick = func(o *apptest.RoundObjects) string { return o.AXNegotiating }
+	axDraft           pick = func(o *apptest.RoundObjects) string { return o.AXDraft }
+	axSubmitted       pick = func(o *apptest.RoundObjects) string { return o.AXSubmitted }
+	axContract        pick = func(o *apptest.RoundObjects) string { return o.AXContract }
+	ay                pick = func(o *apptest.RoundObjects) string { return o.AY }
+	by                pick = func(o *apptest.RoundObjects) string { return o.BY }
+	contractAX        pick = func(o *apptest.RoundObjects) string { return o.ContractAX }
+	contractBY        pick = func(o *apptest.RoundObjects) string { return o.ContractBY }
+	documentAX        pick = func(o *apptest.RoundObjects) string { return o.DocumentAX }
+	documentBY        pick = func(o *apptest.RoundObjects) string { return o.DocumentBY }
+	noticeX           pick = func(o *apptest.RoundObjects) string { return o.NoticeX }
+	noticeA           pick = func(o *apptest.RoundObjects) string { return o.NoticeA }
+	noticeY           pick = func(o *apptest.RoundObjects) string { return o.NoticeY }
+	roundIDA               = apptest.RoundPolicyA + "-2022"
+	roundIDB               = apptest.RoundPolicyB + "-2024"
+	roundBasePart          = apptest.RoundBase
+	roundPriceLines        = []map[string]any{{"code": "CONSULT-NIEUW", "description": "Consult", "tariff_cents": 1050, "volume": 100}}
+	roundPriceText         = "CONSULT-NIEUW;Consult;10,50;100"
+	roundBadWorkbook       = "geen werkmap"
+	roundWrongSHA256       = strings.Repeat("0", 64)
+	roundExtendedDate      = "2021-12-15"
+)
+
+// at is a request to prefix + the object's id + suffix.
+func at(method, prefix string, obj pick, suffix string) func(*testing.T, *matrix, int) request {
+	return func(_ *testing.T, m *matrix, _ int) request {
+		return request{method: method, path: prefix + obj(m.rounds) + suffix}
+	}
+}
+
+// atJSON sends the JSON of body(objects) to prefix + the object's id + suffix.
+func atJSON(method, prefix string, obj pick, suffix string, body func(o *apptest.RoundObjects) any) func(*testing.T, *matrix, int) request {
+	return func(_ *testing.T, m *matrix, _ int) request {
+		b, err := json.Marshal(body(m.rounds))
+		if err != nil {
+			panic(err)
+		}
+		return request{method: method, path: prefix + obj(m.rounds) + suffix, contentType: "application/json", body: string(b)}
+	}
+}
+
+// fixed is a body that does not depend on the objects.
+func fixed(v any) func(*apptest.RoundObjects) any {
+	return func(*apptest.RoundObjects) any { return v }
+}
+
+// atForm posts form to prefix + the object's id + suffix.
+func atForm(prefix string, obj pick, suffix string, form url.Values) func(*testing.T, *matrix, int) request {
+	return func(t *testing.T, m *matrix, n int) request {
+		return postForm(prefix+obj(m.rounds)+suffix, form)(t, m, n)
+	}
+}
+
+// atFile posts form with a file to prefix + the object's id + suffix.
+func atFile(prefix string, obj pick, suffix string, form url.Values, file formFile) func(*testing.T, *matrix, int) request {
+	return func(t *testing.T, m *matrix, n int) request {
+		f := file
+		return request{method: "POST", path: prefix + obj(m.rounds) + suffix, body: form.Encode(), file: &f}
+	}
+}
+
+// evidencePDF is a small PDF for an upload of the matrix.
+var evidencePDF = []byte("%PDF-1.4\n1 0 obj << /Title (Matrix) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+func roundAPIRows() []row {
+	return []row{
+		// Rounds: every provider sees the rounds of published policies (to apply to); of
+		// the insurer's side the roles of the round; the round's dossiers only that side.
+		{route: "GET /api/rounds", object: "the rounds", req: get("/api/rounds"), want: want(200, "anon", login),
+			see: map[string][]string{"a-round": {roundIDA}, "b": {roundIDB}, "x": {roundIDA, roundIDB}}},
+		{route: "POST /api/rounds", object: "A's round of 2022, open already",
+			req:  postJSON("/api/rounds", map[string]any{"policy_id": apptest.RoundPolicyA, "year": 2022}),
+			want: want(403, "anon", login, "a-buyers", 409), writes: []mayChange{roundOpened, told}},
+		{route: "POST /api/rounds", object: "B's round of 2024, open already",
+			req:  postJSON("/api/rounds", map[string]any{"policy_id": apptest.RoundPolicyB, "year": 2024}),
+			want: want(403, "anon", login, "b", 409), writes: []mayChange{roundOpened, told}},
+		{route: "GET /api/rounds/{id}", object: "A's round", req: get("/api/rounds/" + roundIDA),
+			want: want(404, "anon", login, "a-round", 200, "x", 200, "y", 200, "op", 200), see: map[string][]string{"a-round": {roundIDA}}},
+		{route: "GET /api/rounds/{id}", object: "B's round", req: get("/api/rounds/" + roundIDB),
+			want: want(404, "anon", login, "b", 200, "x", 200, "y", 200, "op", 200)},
+		{route: "GET /api/rounds/{id}/dossiers", object: "A's round", req: get("/api/rounds/" + roundIDA + "/dossiers"),
+			want: want(404, "anon", login, "a-round", 200, "op", 200), see: map[string][]string{"a-round": {apptest.ProviderX, apptest.ProviderY}}},
+		{route: "GET /api/rounds/{id}/dossiers", object: "B's round", req: get("/api/rounds/" + roundIDB + "/dossiers"),
+			want: want(404, "anon", login, "b", 200, "op", 200), see: map[string][]string{"b": {apptest.ProviderY}}},
+		{route: "POST /api/rounds/{id}/extensions", object: "A's round",
+			req:  postJSON("/api/rounds/"+roundIDA+"/extensions", map[string]string{"step": "questionnaire", "date": roundExtendedDate, "reason": "Storing van het portaal"}),
+			want: want(404, "anon", login, "a-round", 403, "a-buyers", 204, "op", 403), writes: []mayChange{deadlineMoved}},
+		{route: "POST /api/rounds/{id}/extensions", object: "B's round",
+			req:  postJSON("/api/rounds/"+roundIDB+"/extensions", map[string]string{"step": "questionnaire", "date": roundExtendedDate, "reason": "Storing van het portaal"}),
+			want: want(404, "anon", login, "b", 204, "op", 403), writes: []mayChange{deadlineMoved}},
+		{route: "POST /api/rounds/{id}/applications", object: "X to A's round, applied already",
+			req:  postJSON("/api/rounds/"+roundIDA+"/applications", map[string]any{"provider_id": apptest.ProviderX}),
+			want: want(404, "anon", login, "x", 403, "x-beheerder", 409), writes: []mayChange{applied, told}},
+		// Dossiers.
+		{route: "GET /api/dossiers", object: "own dossiers", req: get("/api/dossiers"), want: want(200, "anon", login),
+			see: map[string][]string{"x": {roundIDA, apptest.RoundPolicyA + "-2025"}, "y": {roundIDA, roundIDB}}},
+		{route: "GET /api/dossiers/{id}", object: "X's dossier with A, negotiating", req: at("GET", "/api/dossiers/", axNeg, ""),
+			want: want(404, "anon", login, "a-round", 200, "a-nonround", 403, "x", 200, "op", 200),
+			see:  map[string][]string{"a-round": {apptest.ProviderX, apptest.MarkersAXNotes[0]}, "x": {apptest.MarkersAXNotes[0], apptest.MarkersAXNotes[1]}}},
+		{route: "GET /api/dossiers/{id}", object: "Y's dossier with B", req: at("GET", "/api/dossiers/", by, ""),
+			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200), see: map[string][]string{"y": {apptest.MarkersBYNotes[0]}}},
+		{route: "POST /api/dossiers/{id}/decisions", object: "X's submitted dossier with A",
+			req: atJSON("POST", "/api/dossiers/", axSubmitted, "/decisions",
+				fixed(map[string]string{"part": roundBasePart, "outcome": "accepted", "reason": "Voldoet aan de eisen"})),
+			want: want(404, "anon", login, "a-round", 403, "a-buyers", 200, "a-nonround", 403, "x", 403, "op", 403), writes: []mayChange{decided, told}},
+		{route: "POST /api/dossiers/{id}/decisions", object: "Y's dossier with B, agreed",
+			req: atJSON("POST", "/api/dossiers/", by, "/decisions",
+				fixed(map[string]string{"part": roundBasePart, "outcome": "accepted", "reason": "Voldoet aan de eisen"})),
+			want: want(404, "anon", login, "b", 409, "y", 403, "op", 403), writes: []mayChange{decided, told}},
+		{route: "POST /api/dossiers/{id}/offer", object: "X's dossier with A, negotiating",
+			req:  atJSON("POST", "/api/dossiers/", axNeg, "/offer", fixed(map[string]any{"parts": []string{roundBasePart}})),
+			want: want(404, "anon", login, "a-round", 403, "a-buyers", 409, "a-nonround", 403, "x", 403, "op", 403), writes: []mayChange{decided, told}},
+		{route: "POST /api/dossiers/{id}/quote", object: "X's dossier with A, negotiating",
+			req:  atJSON("POST", "/api/dossiers/", axNeg, "/quote", fixed(map[string]string{"text": apptest.MarkersAXNotes[1]})),
+			want: want(404, "anon", login, "a-round", 403, "a-nonround", 403, "x", 403, "x-beheerder", 200, "op", 403), writes: []mayChange{quoted, told}},
+		// The questionnaire: the parties read it (the insurer the answers once submitted);
+		// the provider's invuller and beheerder answer, its beheerder submits.
+		{route: "GET /api/dossiers/{id}/questionnaire", object: "X's draft with A", req: at("GET", "/api/dossiers/", axDraft, "/questionnaire"),
+			want: want(404, "anon", login, "a-side", 200, "x", 200, "op", 200), see: map[string][]string{"x": {apptest.MarkersAXDraft[0]}}},
+		{route: "GET /api/dossiers/{id}/questionnaire", object: "Y's dossier with B", req: at("GET", "/api/dossiers/", by, "/questionnaire"),
+			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200)},
+		{route: "PUT /api/dossiers/{id}/questionnaire/answers", object: "X's draft with A",
+			req:  atJSON("PUT", "/api/dossiers/", axDraft, "/questionnaire/answers", fixed(map[string]any{"answers": map[string]string{"omzet_totaal": "76.543.219,87"}})),
+			want: want(404, "anon", login, "a-side", 403, "x", 403, "x-answer", 204, "op", 403), writes: []mayChange{answered}},
+		{route: "POST /api/dossiers/{id}/questionnaire/evidence", object: "X's draft with A, X's document",
+			req: atJSON("POST", "/api/dossiers/", axDraft, "/questionnaire/evidence", func(o *apptest.RoundObjects) any {
+				return map[string]string{"requirement_id": apptest.RoundReview, "document_id": o.DocumentAX}
+			}),
+			want: want(404, "anon", login, "a-side", 403, "x", 403, "x-answer", 204, "op", 403), writes: []mayChange{answered}},
+		{route: "POST /api/dossiers/{id}/questionnaire/evidence", object: "X's draft with A, Y's document of B",
+			req: atJSON("POST", "/api/dossiers/", axDraft, "/questionnaire/evidence", func(o *apptest.RoundObjects) any {
+				return map[string]string{"requirement_id": apptest.RoundReview, "document_id": o.DocumentBY}
+			}),
+			want: want(404, "anon", login, "a-side", 403, "x", 403, "op", 403), writes: []mayChange{answered}},
+		{route: "POST /api/dossiers/{id}/questionnaire/submit", object: "X's dossier with A, submitted already",
+			req:  at("POST", "/api/dossiers/", axSubmitted, "/questionnaire/submit"),
+			want: want(404, "anon", login, "a-side", 403, "x", 403, "x-beheerder", 409, "op", 403), writes: []mayChange{submitted, providerRecord, told}},
+		{route: "GET /api/dossiers/{id}/outcome", object: "X's submitted dossier with A", req: at("GET", "/api/dossiers/", axSubmitted, "/outcome"),
+			want: want(404, "anon", login, "a-side", 200, "x", 200, "op", 200), see: map[string][]string{"x": {apptest.RoundReview}}},
+		{route: "GET /api/dossiers/{id}/reviews", object: "X's submitted dossier with A", req: at("GET", "/api/dossiers/", axSubmitted, "/reviews"),
+			want: want(404, "anon", login, "a-side", 200, "x", 403, "op", 200), see: map[string][]string{"a-medisch-adviseur": {apptest.RoundReview}}},
+		{route: "PUT /api/dossiers/{id}/reviews/{requirementID}", object: "X's submitted dossier with A",
+			req:  atJSON("PUT", "/api/dossiers/", axSubmitted, "/reviews/"+apptest.RoundReview, fixed(map[string]string{"verdict": "met", "reason": "In orde"})),
+			want: want(404, "anon", login, "a-side", 403, "a-medisch-adviseur", 200, "x", 403, "op", 403), writes: []mayChange{reviewed}},
+		// Documents: the parties read them; who may answer or decide uploads.
+		{route: "POST /api/dossiers/{id}/documents", object: "X's draft with A",
+			req: func(_ *testing.T, m *matrix, _ int) request {
+				return request{method: "POST", path: "/api/dossiers/" + m.rounds.AXDraft + "/documents?name=matrix.pdf", contentType: "application/pdf", body: string(evidencePDF)}
+			},
+			want: want(404, "anon", login, "a-side", 403, "a-round", 201, "x-answer", 201, "x-tekenbevoegde", 403, "op", 403), writes: []mayChange{documentStored}},
+		{route: "GET /api/dossiers/{id}/documents", object: "X's draft with A", req: at("GET", "/api/dossiers/", axDraft, "/documents"),
+			want: want(404, "anon", login, "a-side", 200, "x", 200, "op", 200), see: map[string][]string{"x": {apptest.MarkersAXNotes[2]}, "a-round": {apptest.MarkersAXNotes[2]}}},
+		{route: "GET /api/documents/{id}", object: "X's document with A", req: at("GET", "/api/documents/", documentAX, ""),
+			want: want(404, "anon", login, "a-side", 200, "x", 200, "op", 200)},
+		{route: "GET /api/documents/{id}", object: "Y's document with B", req: at("GET", "/api/documents/", documentBY, ""),
+			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200)},
+		// Price lists: of the parties only who negotiates or signs sees prices.
+		{route: "GET /api/dossiers/{id}/pricelists", object: "X's dossier with A, negotiating", req: at("GET", "/api/dossiers/", axNeg, "/pricelists"),
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 200, "x", 403, "x-prices", 200, "op", 200),
+			see:  map[string][]string{"a-prices": {"MATRIXAX1"}, "x-prices": {"MATRIXAX1"}}},
+		{route: "GET /api/dossiers/{id}/pricelists", object: "Y's dossier with B", req: at("GET", "/api/dossiers/", by, "/pricelists"),
+			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200), see: map[string][]string{"y": {"MATRIXBY1"}}},
+		{route: "GET /api/dossiers/{id}/pricelists/{part}", object: "X's dossier with A, negotiating", req: at("GET", "/api/dossiers/", axNeg, "/pricelists/"+roundBasePart),
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 200, "x", 403, "x-prices", 200, "op", 200),
+			see:  map[string][]string{"a-prices": {"MATRIXAX1"}}},
+		{route: "GET /api/dossiers/{id}/pricelists/{part}", object: "Y's price list only with A", req: at("GET", "/api/dossiers/", ay, "/pricelists/"+roundBasePart),
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 200, "y", 200, "op", 200), see: map[string][]string{"y": {"MATRIXAY1"}}},
+		{route: "POST /api/dossiers/{id}/pricelists/{part}", object: "X's dossier with A, proposed already",
+			req:  atJSON("POST", "/api/dossiers/", axNeg, "/pricelists/"+roundBasePart, fixed(map[string]any{"lines": roundPriceLines})),
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 409, "x", 403, "op", 403), writes: []mayChange{negotiated, told}},
+		{route: "POST /api/dossiers/{id}/pricelists/{part}/counter", object: "X's dossier with A, a stale version",
+			req:  atJSON("POST", "/api/dossiers/", axNeg, "/pricelists/"+roundBasePart+"/counter", fixed(map[string]any{"based_on": 1, "lines": roundPriceLines})),
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 409, "x", 403, "x-beheerder", 409, "op", 403), writes: []mayChange{negotiated, told}},
+		{route: "POST /api/dossiers/{id}/pricelists/{part}/accept", object: "X's dossier with A, a stale version",
+			req:  atJSON("POST", "/api/dossiers/", axNeg, "/pricelists/"+roundBasePart+"/accept", fixed(map[string]any{"based_on": 1})),
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 409, "x", 403, "x-beheerder", 409, "op", 403), writes: []mayChange{negotiated, told}},
+		{route: "POST /api/dossiers/{id}/pricelists/{part}/accept", object: "Y's dossier with B, agreed",
+			req:  atJSON("POST", "/api/dossiers/", by, "/pricelists/"+roundBasePart+"/accept", fixed(map[string]any{"based_on": 1})),
+			want: want(404, "anon", login, "b", 409, "y", 409, "op", 403), writes: []mayChange{negotiated, told}},
+		{route: "GET /api/dossiers/{id}/pricelists/{part}/xlsx", object: "X's dossier with A, negotiating",
+			req:  at("GET", "/api/dossiers/", axNeg, "/pricelists/"+roundBasePart+"/xlsx"),
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 200, "x", 403, "x-prices", 200, "op", 200),
+			see:  map[string][]string{"a-prices": {"MATRIXAX1"}, "x-prices": {"MATRIXAX1"}}},
+		{route: "PUT /api/dossiers/{id}/pricelists/{part}/xlsx", object: "X's dossier with A, not a workbook",
+			req: func(_ *testing.T, m *matrix, _ int) request {
+				return request{method: "PUT", path: "/api/dossiers/" + m.rounds.AXNegotiating + "/pricelists/" + roundBasePart + "/xlsx?based_on=2",
+					contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body: roundBadWorkbook}
+			},
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 422, "x", 403, "x-beheerder", 422, "op", 403), writes: []mayChange{negotiated, told}},
+		// Contracts: the parties read them; the insurer's inkoper or contractbeheerder
+		// generates (again: unchanged); the tekenbevoegde, then the contractbeheerder signs.
+		{route: "POST /api/dossiers/{id}/contract", object: "X's agreed dossier with A, generated already",
+			req:  at("POST", "/api/dossiers/", axContract, "/contract"),
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 200, "x", 403, "op", 403), writes: []mayChange{generated}},
+		{route: "GET /api/dossiers/{id}/contract", object: "X's agreed dossier with A", req: at("GET", "/api/dossiers/", axContract, "/contract"),
+			want: want(404, "anon", login, "a-side", 200, "x", 200, "op", 200), see: map[string][]string{"x-beheerder": {"MATRIXAXC"}, "a-inkoper": {"MATRIXAXC"}}},
+		{route: "GET /api/dossiers/{id}/contract", object: "Y's agreed dossier with B", req: at("GET", "/api/dossiers/", by, "/contract"),
+			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200)},
+		{route: "GET /api/contracts/{id}/pdf", object: "X's contract with A", req: at("GET", "/api/contracts/", contractAX, "/pdf"),
+			want: want(404, "anon", login, "a-side", 200, "x", 200, "op", 200)},
+		{route: "GET /api/contracts/{id}/pdf", object: "Y's contract with B", req: at("GET", "/api/contracts/", contractBY, "/pdf"),
+			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200)},
+		{route: "GET /api/contracts/{id}/xlsx", object: "X's contract with A", req: at("GET", "/api/contracts/", contractAX, "/xlsx"),
+			want: want(404, "anon", login, "a-side", 200, "x", 200, "op", 200), see: map[string][]string{"x-tekenbevoegde": {"MATRIXAXC"}}},
+		{route: "GET /api/contracts/{id}/xlsx", object: "Y's contract with B", req: at("GET", "/api/contracts/", contractBY, "/xlsx"),
+			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200)},
+		{route: "POST /api/contracts/{id}/signatures", object: "X's contract with A, another document's hash",
+			req:  atJSON("POST", "/api/contracts/", contractAX, "/signatures", fixed(map[string]string{"sha256": roundWrongSHA256})),
+			want: want(404, "anon", login, "a-side", 403, "a-contractbeheerder", 409, "x", 403, "x-tekenbevoegde", 409, "op", 403), writes: []mayChange{signed, told}},
+		{route: "POST /api/contracts/{id}/signatures", object: "Y's contract with B, another document's hash",
+			req:  atJSON("POST", "/api/contracts/", contractBY, "/signatures", fixed(map[string]string{"sha256": roundWrongSHA256})),
+			want: want(404, "anon", login, "b", 403, "y", 403, "op", 403), writes: []mayChange{signed, told}},
+		{route: "GET /api/published-contracts", object: "public", req: get("/api/published-contracts"), want: want(200)},
+		// Notices and the deadline feed.
+		{route: "GET /api/inbox", object: "own organisation's notices", req: get("/api/inbox"), want: want(200, "anon", login),
+			see: map[string][]string{"x": {apptest.ProviderX}, "y": {apptest.ProviderY}}},
+		{route: "POST /api/inbox/{id}/read", object: "a notice of X", req: at("POST", "/api/inbox/", noticeX, "/read"),
+			want: want(404, "anon", login, "x", 204), writes: []mayChange{ownNoticeRead}},
+		{route: "POST /api/inbox/{id}/read", object: "a notice of A", req: at("POST", "/api/inbox/", noticeA, "/read"),
+			want: want(404, "anon", login, "a-org", 204), writes: []mayChange{ownNoticeRead}},
+		{route: "GET /api/calendar.ics", object: "own deadlines", req: get("/api/calendar.ics"), want: want(200, "anon", login),
+			see: map[string][]string{"x": {"BEGIN:VCALENDAR", "Uiterste tekendatum"}}},
+		// The test clock: only the operator, only on a server that has one (the matrix's).
+		{route: "GET /api/clock", object: "the test clock", req: get("/api/clock"), want: want(403, "anon", login, "op", 200)},
+		{route: "PUT /api/clock", object: "the test clock, set to its time",
+			req: func(*testing.T, *matrix, int) request {
+				b, _ := json.Marshal(map[string]time.Time{"now": apptest.Now})
+				return request{method: "PUT", path: "/api/clock", contentType: "application/json", body: string(b)}
+			},
+			want: want(403, "anon", login, "op", 200)},
+	}
+}
+
+func roundPageRows() []row {
+	lines := url.Values{"regels": {roundPriceText}, "versie": {"1"}, "toelichting": {"Matrix"}}
+	return []row{
+		{route: "GET /rondes", object: "the rounds", req: get("/rondes"), want: want(200, "anon", login),
+			see: map[string][]string{"a-round": {roundIDA}, "b": {roundIDB}}},
+		{route: "POST /rondes", object: "A's round of 2022, open already",
+			req:  postForm("/rondes", url.Values{"beleid": {apptest.RoundPolicyA}, "jaar": {"2022"}}),
+			want: want(403, "anon", login, "a-buyers", 409), writes: []mayChange{roundOpened, told}},
+		{route: "GET /rondes/{id}", object: "A's round", req: get("/rondes/" + roundIDA),
+			want: want(404, "anon", login, "a-round", 200, "x", 200, "y", 200, "op", 200), see: map[string][]string{"a-round": {"Ypsilon"}}},
+		{route: "GET /rondes/{id}", object: "B's round", req: get("/rondes/" + roundIDB),
+			want: want(404, "anon", login, "b", 200, "x", 200, "y", 200, "op", 200)},
+		{route: "POST /rondes/{id}/verlenging", object: "A's round",
+			req:  postForm("/rondes/"+roundIDA+"/verlenging", url.Values{"stap": {"questionnaire"}, "datum": {roundExtendedDate}, "reden": {"Storing van het portaal"}}),
+			want: want(404, "anon", login, "a-round", 403, "a-buyers", 303, "op", 403), writes: []mayChange{deadlineMoved}},
+		{route: "GET /rondes/{id}/aanmelden", object: "A's round", req: get("/rondes/" + roundIDA + "/aanmelden"),
+			want: want(403, "anon", login, "x-beheerder", 200, "y", 200)},
+		{route: "POST /rondes/{id}/aanmelden", object: "X to A's round, applied already",
+			req:  postForm("/rondes/"+roundIDA+"/aanmelden", url.Values{"zorgaanbieder": {apptest.ProviderX}}),
+			want: want(404, "anon", login, "x", 403, "x-beheerder", 409), writes: []mayChange{applied, told}},
+		{route: "GET /dossiers/{id}", object: "X's dossier with A, negotiating", req: at("GET", "/dossiers/", axNeg, ""),
+			want: want(404, "anon", login, "a-round", 200, "a-nonround", 403, "x", 200, "op", 200),
+			see:  map[string][]string{"a-round": {"De Linde", apptest.MarkersAXNotes[0]}, "x": {apptest.MarkersAXNotes[0]}}},
+		{route: "GET /dossiers/{id}", object: "Y's dossier with B", req: at("GET", "/dossiers/", by, ""),
+			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200)},
+		{route: "POST /dossiers/{id}/beoordeling/{requirementID}", object: "X's submitted dossier with A",
+			req:  atForm("/dossiers/", axSubmitted, "/beoordeling/"+apptest.RoundReview, url.Values{"oordeel": {"met"}, "reden": {"In orde"}}),
+			want: want(404, "anon", login, "a-side", 403, "a-medisch-adviseur", 303, "x", 403, "op", 403), writes: []mayChange{reviewed}},
+		{route: "POST /dossiers/{id}/besluit", object: "X's submitted dossier with A",
+			req:  atForm("/dossiers/", axSubmitted, "/besluit", url.Values{"onderdeel": {roundBasePart}, "besluit": {"toekennen"}, "reden": {"Voldoet aan de eisen"}}),
+			want: want(404, "anon", login, "a-round", 403, "a-buyers", 303, "a-nonround", 403, "x", 403, "op", 403), writes: []mayChange{decided, told}},
+		{route: "POST /dossiers/{id}/aanbod", object: "X's dossier with A, negotiating",
+			req:  atForm("/dossiers/", axNeg, "/aanbod", url.Values{"onderdeel": {roundBasePart}}),
+			want: want(404, "anon", login, "a-round", 403, "a-buyers", 409, "a-nonround", 403, "x", 403, "op", 403), writes: []mayChange{decided, told}},
+		{route: "POST /dossiers/{id}/offerte", object: "X's dossier with A, negotiating",
+			req:  atForm("/dossiers/", axNeg, "/offerte", url.Values{"tekst": {apptest.MarkersAXNotes[1]}}),
+			want: want(404, "anon", login, "a-round", 403, "a-nonround", 403, "x", 403, "x-beheerder", 303, "op", 403), writes: []mayChange{quoted, told}},
+		{route: "GET /dossiers/{id}/prijslijst/{part}", object: "X's dossier with A, negotiating", req: at("GET", "/dossiers/", axNeg, "/prijslijst/"+roundBasePart),
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 200, "x", 403, "x-prices", 200, "op", 200),
+			see:  map[string][]string{"a-prices": {"MATRIXAX1"}, "x-prices": {"MATRIXAX1"}}},
+		{route: "GET /dossiers/{id}/prijslijst/{part}", object: "X's dossier with A, the xlsx", req: at("GET", "/dossiers/", axNeg, "/prijslijst/"+roundBasePart+".xlsx"),
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 200, "x", 403, "x-prices", 200, "op", 200),
+			see:  map[string][]string{"a-prices": {"MATRIXAX1"}}},
+		{route: "GET /dossiers/{id}/prijslijst/{part}", object: "Y's price list only with A", req: at("GET", "/dossiers/", ay, "/prijslijst/"+roundBasePart),
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 200, "y", 200, "op", 200), see: map[string][]string{"y": {"MATRIXAY1"}}},
+		{route: "POST /dossiers/{id}/prijslijst/{part}", object: "X's dossier with A, a counter-proposal on a stale version",
+			req:  atForm("/dossiers/", axNeg, "/prijslijst/"+roundBasePart, lines),
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 409, "x", 403, "x-beheerder", 409, "op", 403), writes: []mayChange{negotiated, told}},
+		{route: "POST /dossiers/{id}/prijslijst/{part}/akkoord", object: "X's dossier with A, a stale version",
+			req:  atForm("/dossiers/", axNeg, "/prijslijst/"+roundBasePart+"/akkoord", url.Values{"versie": {"1"}}),
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 409, "x", 403, "x-beheerder", 409, "op", 403), writes: []mayChange{negotiated, told}},
+		{route: "POST /dossiers/{id}/prijslijst/{part}/upload", object: "X's dossier with A, not a workbook",
+			req: atFile("/dossiers/", axNeg, "/prijslijst/"+roundBasePart+"/upload", url.Values{"versie": {"2"}},
+				formFile{field: "bestand", name: "prijslijst.xlsx", data: []byte(roundBadWorkbook)}),
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 400, "x", 403, "x-beheerder", 400, "op", 403), writes: []mayChange{negotiated, told}},
+		{route: "GET /dossiers/{id}/contract", object: "X's agreed dossier with A", req: at("GET", "/dossiers/", axContract, "/contract"),
+			want: want(404, "anon", login, "a-side", 200, "x", 200, "op", 200)},
+		{route: "GET /dossiers/{id}/contract", object: "Y's agreed dossier with B", req: at("GET", "/dossiers/", by, "/contract"),
+			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200)},
+		{route: "POST /dossiers/{id}/contract", object: "X's agreed dossier with A, generated already",
+			req:  atForm("/dossiers/", axContract, "/contract", url.Values{}),
+			want: want(404, "anon", login, "a-side", 403, "a-prices", 303, "x", 403, "op", 403), writes: []mayChange{generated}},
+		{route: "GET /contracten/{file}", object: "X's contract with A, the PDF", req: at("GET", "/contracten/", contractAX, ".pdf"),
+			want: want(404, "anon", login, "a-side", 200, "x", 200, "op", 200)},
+		{route: "GET /contracten/{file}", object: "X's contract with A, the xlsx", req: at("GET", "/contracten/", contractAX, ".xlsx"),
+			want: want(404, "anon", login, "a-side", 200, "x", 200, "op", 200), see: map[string][]string{"x-beheerder": {"MATRIXAXC"}}},
+		{route: "GET /contracten/{file}", object: "Y's contract with B, the PDF", req: at("GET", "/contracten/", contractBY, ".pdf"),
+			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200)},
+		{route: "POST /contracten/{id}/ondertekenen", object: "X's contract with A, another document's hash",
+			req:  atForm("/contracten/", contractAX, "/ondertekenen", url.Values{"sha256": {roundWrongSHA256}}),
+			want: want(404, "anon", login, "a-side", 403, "a-contractbeheerder", 409, "x", 403, "x-tekenbevoegde", 409, "op", 403), writes: []mayChange{signed, told}},
+		{route: "GET /dossiers/{id}/uitvraag", object: "X's draft with A", req: at("GET", "/dossiers/", axDraft, "/uitvraag"),
+			want: want(404, "anon", login, "a-side", 200, "x", 200, "op", 200), see: map[string][]string{"x": {apptest.MarkersAXDraft[1]}}},
+		{route: "GET /dossiers/{id}/uitvraag", object: "Y's dossier with B", req: at("GET", "/dossiers/", by, "/uitvraag"),
+			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200)},
+		{route: "POST /dossiers/{id}/uitvraag", object: "X's draft with A",
+			req:  atForm("/dossiers/", axDraft, "/uitvraag", url.Values{"antwoord-omzet_totaal": {"76.543.219,87"}}),
+			want: want(404, "anon", login, "a-side", 403, "x", 403, "x-answer", 303, "op", 403), writes: []mayChange{answered}},
+		{route: "POST /dossiers/{id}/uitvraag/bewijs", object: "X's draft with A",
+			req: atFile("/dossiers/", axDraft, "/uitvraag/bewijs", url.Values{"eis": {apptest.RoundReview}},
+				formFile{field: "bestand", name: "waarneemregeling.pdf", data: evidencePDF}),
+			want: want(404, "anon", login, "a-side", 403, "x", 403, "x-answer", 303, "op", 403), writes: []mayChange{answered, documentStored}},
+		{route: "POST /dossiers/{id}/uitvraag/indienen", object: "X's dossier with A, submitted already",
+			req:  atForm("/dossiers/", axSubmitted, "/uitvraag/indienen", url.Values{}),
+			want: want(404, "anon", login, "a-side", 403, "x", 403, "x-beheerder", 409, "op", 403), writes: []mayChange{submitted, providerRecord, told}},
+		{route: "GET /documenten/{id}", object: "X's document with A", req: at("GET", "/documenten/", documentAX, ""),
+			want: want(404, "anon", login, "a-side", 200, "x", 200, "op", 200)},
+		{route: "GET /documenten/{id}", object: "Y's document with B", req: at("GET", "/documenten/", documentBY, ""),
+			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200)},
+		{route: "GET /mijn-dossiers", object: "own dossiers", req: get("/mijn-dossiers"), want: want(200, "anon", login),
+			see: map[string][]string{"x": {"Testbeleid inkoopronde " + apptest.RoundPolicyA}}},
+		{route: "GET /mijn-dossiers.ics", object: "own deadlines", req: get("/mijn-dossiers.ics"), want: want(200, "anon", login),
+			see: map[string][]string{"x": {"BEGIN:VCALENDAR"}}},
+		{route: "GET /berichten", object: "own organisation's notices", req: get("/berichten"), want: want(200, "anon", login)},
+		{route: "POST /berichten/{id}/gelezen", object: "a notice of X", req: atForm("/berichten/", noticeX, "/gelezen", url.Values{}),
+			want: want(404, "anon", login, "x", 303), writes: []mayChange{ownNoticeRead}},
+		{route: "POST /berichten/{id}/gelezen", object: "a notice of Y", req: atForm("/berichten/", noticeY, "/gelezen", url.Values{}),
+			want: want(404, "anon", login, "y", 303), writes: []mayChange{ownNoticeRead}},
+		{route: "GET /platform/klok", object: "the test clock", req: get("/platform/klok"), want: want(403, "anon", login, "op", 200)},
+		{route: "POST /platform/klok", object: "the test clock, set to its time",
+			req: postForm("/platform/klok", url.Values{"datum": {apptest.Now.In(nl.Amsterdam).Format("2006-01-02")},
+				"tijd": {apptest.Now.In(nl.Amsterdam).Format("15:04")}}),
+			want: want(403, "anon", login, "op", 303)},
 	}
 }

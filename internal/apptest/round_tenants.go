@@ -252,14 +252,14 @@ func (f *roundFixture) answer(key, dossierID string, answers map[string]string) 
 	f.check("answers", f.ts.Env.Questionnaires.SaveAnswers(context.Background(), f.p(key), dossierID, answers))
 }
 
-// pdf is a small valid-looking PDF: the documents area sniffs the type from the bytes.
-func pdf(title string) []byte {
+// matrixPDF is a small valid-looking PDF: the documents area sniffs the type from the bytes.
+func matrixPDF(title string) []byte {
 	return []byte("%PDF-1.4\n1 0 obj << /Title (" + title + ") >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 }
 
 func (f *roundFixture) upload(key, dossierID, name string) string {
 	f.t.Helper()
-	d, err := f.ts.Env.Documents.Upload(context.Background(), f.p(key), dossierID, name, bytes.NewReader(pdf(name)))
+	d, err := f.ts.Env.Documents.Upload(context.Background(), f.p(key), dossierID, name, bytes.NewReader(matrixPDF(name)))
 	f.check("upload "+name, err)
 	return d.ID
 }
