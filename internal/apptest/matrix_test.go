@@ -105,7 +105,9 @@ var leaks = func() map[string][]string {
 	m["y-beheerder"] = cat(m["y-beheerder"], ax)
 	for _, k := range groups["a-side"] {
 		m[k] = cat(m[k], byY, apptest.MarkersAXDraft)
-		if !slices.Contains(groups["a-prices"], k) {
+		// Not A's beheerder: it reads its organisation's whole audit trail (the Logboek),
+		// price-list changes included.
+		if !slices.Contains(groups["a-prices"], k) && k != "a-beheerder" {
 			m[k] = cat(m[k], apptest.MarkersAXPrices, apptest.MarkersAYPrices)
 		}
 	}
@@ -1026,7 +1028,7 @@ func roundAPIRows() []row {
 			req: atJSON("POST", "/api/dossiers/", axDraft, "/questionnaire/evidence", func(o *apptest.RoundObjects) any {
 				return map[string]string{"requirement_id": apptest.RoundReview, "document_id": o.DocumentBY}
 			}),
-			want: want(404, "anon", login, "a-side", 403, "x", 403, "op", 403), writes: []mayChange{answered}},
+			want: want(404, "anon", login, "a-side", 403, "x-tekenbevoegde", 403, "op", 403), writes: []mayChange{answered}},
 		{route: "POST /api/dossiers/{id}/questionnaire/submit", object: "X's dossier with A, submitted already",
 			req:  at("POST", "/api/dossiers/", axSubmitted, "/questionnaire/submit"),
 			want: want(404, "anon", login, "a-side", 403, "x", 403, "x-beheerder", 409, "op", 403), writes: []mayChange{submitted, providerRecord, told}},
@@ -1101,7 +1103,7 @@ func roundAPIRows() []row {
 			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200)},
 		{route: "POST /api/contracts/{id}/signatures", object: "X's contract with A, another document's hash",
 			req:  atJSON("POST", "/api/contracts/", contractAX, "/signatures", fixed(map[string]string{"sha256": roundWrongSHA256})),
-			want: want(404, "anon", login, "a-side", 403, "a-contractbeheerder", 409, "x", 403, "x-tekenbevoegde", 409, "op", 403), writes: []mayChange{signed, told}},
+			want: want(404, "anon", login, "a-side", 403, "a-contractbeheerder", 409, "x", 403, "x-tekenbevoegde", 422, "op", 403), writes: []mayChange{signed, told}},
 		{route: "POST /api/contracts/{id}/signatures", object: "Y's contract with B, another document's hash",
 			req:  atJSON("POST", "/api/contracts/", contractBY, "/signatures", fixed(map[string]string{"sha256": roundWrongSHA256})),
 			want: want(404, "anon", login, "b", 403, "y", 403, "op", 403), writes: []mayChange{signed, told}},
@@ -1112,7 +1114,7 @@ func roundAPIRows() []row {
 		{route: "POST /api/inbox/{id}/read", object: "a notice of X", req: at("POST", "/api/inbox/", noticeX, "/read"),
 			want: want(404, "anon", login, "x", 204), writes: []mayChange{ownNoticeRead}},
 		{route: "POST /api/inbox/{id}/read", object: "a notice of A", req: at("POST", "/api/inbox/", noticeA, "/read"),
-			want: want(404, "anon", login, "a-org", 204), writes: []mayChange{ownNoticeRead}},
+			want: want(404, "anon", login, "a-side", 204), writes: []mayChange{ownNoticeRead}},
 		{route: "GET /api/calendar.ics", object: "own deadlines", req: get("/api/calendar.ics"), want: want(200, "anon", login),
 			see: map[string][]string{"x": {"BEGIN:VCALENDAR", "Uiterste tekendatum"}}},
 		// The test clock: only the operator, only on a server that has one (the matrix's).
@@ -1142,7 +1144,7 @@ func roundPageRows() []row {
 			req:  postForm("/rondes/"+roundIDA+"/verlenging", url.Values{"stap": {"questionnaire"}, "datum": {roundExtendedDate}, "reden": {"Storing van het portaal"}}),
 			want: want(404, "anon", login, "a-round", 403, "a-buyers", 303, "op", 403), writes: []mayChange{deadlineMoved}},
 		{route: "GET /rondes/{id}/aanmelden", object: "A's round", req: get("/rondes/" + roundIDA + "/aanmelden"),
-			want: want(403, "anon", login, "x-beheerder", 200, "y", 200)},
+			want: want(404, "anon", login, "x", 403, "x-beheerder", 200, "y", 200)},
 		{route: "POST /rondes/{id}/aanmelden", object: "X to A's round, applied already",
 			req:  postForm("/rondes/"+roundIDA+"/aanmelden", url.Values{"zorgaanbieder": {apptest.ProviderX}}),
 			want: want(404, "anon", login, "x", 403, "x-beheerder", 409), writes: []mayChange{applied, told}},
@@ -1182,7 +1184,7 @@ func roundPageRows() []row {
 				formFile{field: "bestand", name: "prijslijst.xlsx", data: []byte(roundBadWorkbook)}),
 			want: want(404, "anon", login, "a-side", 403, "a-prices", 400, "x", 403, "x-beheerder", 400, "op", 403), writes: []mayChange{negotiated, told}},
 		{route: "GET /dossiers/{id}/contract", object: "X's agreed dossier with A", req: at("GET", "/dossiers/", axContract, "/contract"),
-			want: want(404, "anon", login, "a-side", 200, "x", 200, "op", 200)},
+			want: want(404, "anon", login, "a-round", 200, "a-nonround", 403, "x", 200, "op", 200)},
 		{route: "GET /dossiers/{id}/contract", object: "Y's agreed dossier with B", req: at("GET", "/dossiers/", by, "/contract"),
 			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200)},
 		{route: "POST /dossiers/{id}/contract", object: "X's agreed dossier with A, generated already",
@@ -1196,7 +1198,7 @@ func roundPageRows() []row {
 			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200)},
 		{route: "POST /contracten/{id}/ondertekenen", object: "X's contract with A, another document's hash",
 			req:  atForm("/contracten/", contractAX, "/ondertekenen", url.Values{"sha256": {roundWrongSHA256}}),
-			want: want(404, "anon", login, "a-side", 403, "a-contractbeheerder", 409, "x", 403, "x-tekenbevoegde", 409, "op", 403), writes: []mayChange{signed, told}},
+			want: want(404, "anon", login, "a-side", 403, "a-contractbeheerder", 409, "x", 403, "x-tekenbevoegde", 400, "op", 403), writes: []mayChange{signed, told}},
 		{route: "GET /dossiers/{id}/uitvraag", object: "X's draft with A", req: at("GET", "/dossiers/", axDraft, "/uitvraag"),
 			want: want(404, "anon", login, "a-side", 200, "x", 200, "op", 200), see: map[string][]string{"x": {apptest.MarkersAXDraft[1]}}},
 		{route: "GET /dossiers/{id}/uitvraag", object: "Y's dossier with B", req: at("GET", "/dossiers/", by, "/uitvraag"),
@@ -1215,9 +1217,9 @@ func roundPageRows() []row {
 			want: want(404, "anon", login, "a-side", 200, "x", 200, "op", 200)},
 		{route: "GET /documenten/{id}", object: "Y's document with B", req: at("GET", "/documenten/", documentBY, ""),
 			want: want(404, "anon", login, "b", 200, "y", 200, "op", 200)},
-		{route: "GET /mijn-dossiers", object: "own dossiers", req: get("/mijn-dossiers"), want: want(200, "anon", login),
+		{route: "GET /mijn-dossiers", object: "own dossiers", req: get("/mijn-dossiers"), want: want(404, "anon", login, "x", 200, "y", 200),
 			see: map[string][]string{"x": {"Testbeleid inkoopronde " + apptest.RoundPolicyA}}},
-		{route: "GET /mijn-dossiers.ics", object: "own deadlines", req: get("/mijn-dossiers.ics"), want: want(200, "anon", login),
+		{route: "GET /mijn-dossiers.ics", object: "own deadlines", req: get("/mijn-dossiers.ics"), want: want(404, "anon", login, "x", 200, "y", 200),
 			see: map[string][]string{"x": {"BEGIN:VCALENDAR"}}},
 		{route: "GET /berichten", object: "own organisation's notices", req: get("/berichten"), want: want(200, "anon", login)},
 		{route: "POST /berichten/{id}/gelezen", object: "a notice of X", req: atForm("/berichten/", noticeX, "/gelezen", url.Values{}),

@@ -35,7 +35,7 @@ const (
 var (
 	// X's draft answer (omzet_totaal) in its unsubmitted questionnaire with A: only X
 	// sees it (the insurer sees answers once submitted).
-	MarkersAXDraft = []string{"7654321", "7.654.321"}
+	MarkersAXDraft = []string{"76543219", "76.543.219"}
 	// The price list A and X negotiate: only the parties' staff who negotiate or sign see
 	// it (not X's invuller, not A's medisch adviseur or other roles).
 	MarkersAXPrices = []string{"98765431", "987.654,31", "987654.31", "MATRIXAX1"}
@@ -147,7 +147,7 @@ func (ts *Tenants) OpenRounds(t *testing.T) *RoundObjects {
 
 	// X with A, 2023: a draft.
 	o.AXDraft = f.apply("x-beheerder", o.RoundA2, ProviderX, RoundModule)
-	f.answer("x-invuller", o.AXDraft, map[string]string{"omzet_totaal": "7.654.321,09"})
+	f.answer("x-invuller", o.AXDraft, map[string]string{"omzet_totaal": "76.543.219,87"})
 	o.DocumentAX = f.upload("x-invuller", o.AXDraft, MarkersAXNotes[2]+".pdf")
 
 	// X with A, 2024: submitted, its review item open.
