@@ -44,7 +44,6 @@ type Parties struct {
 
 // partySpecs are actorSpecs and the further roles the documents and notices tell apart.
 var partySpecs = append(append([]actorSpec(nil), actorSpecs...),
-	actorSpec{"x-contractmanager", OrgX, []identity.Role{identity.RoleProviderContractManager}},
 	actorSpec{"y-invuller", OrgY, []identity.Role{identity.RoleFiller}},
 )
 

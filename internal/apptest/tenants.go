@@ -114,6 +114,7 @@ var actorSpecs = []actorSpec{
 	{"x-beheerder", OrgX, []identity.Role{identity.RoleAdmin}},
 	{"x-invuller", OrgX, []identity.Role{identity.RoleFiller}},
 	{"x-tekenbevoegde", OrgX, []identity.Role{identity.RoleSignatory}},
+	{"x-contractmanager", OrgX, []identity.Role{identity.RoleProviderContractManager}},
 	{"y-beheerder", OrgY, []identity.Role{identity.RoleAdmin}},
 }
 
