@@ -75,8 +75,9 @@ var groups = map[string][]string{
 	"a-nonround": {"a-zorgbemiddelaar", "a-declaratiebeoordelaar", "a-beheerder"},                   // A's side, no part in the round
 	"a-buyers":   {"a-inkoper", "a-inkooporganisatie"},                                              // run A's rounds
 	"a-prices":   {"a-inkoper", "a-contractbeheerder", "a-inkooporganisatie"},                       // see and negotiate A's prices
-	"x-answer":   {"x-beheerder", "x-invuller"},                                                     // answer X's questionnaires
-	"x-prices":   {"x-beheerder", "x-tekenbevoegde"},                                                // see X's prices
+	"x-apply":    {"x-beheerder", "x-contractmanager"},                                              // apply, quote and negotiate for X
+	"x-answer":   {"x-beheerder", "x-invuller", "x-contractmanager"},                                // answer X's questionnaires
+	"x-prices":   {"x-beheerder", "x-tekenbevoegde", "x-contractmanager"},                           // see X's prices
 }
 
 // leaks are the markers each actor must never receive (unless its own request holds them).
