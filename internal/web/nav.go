@@ -3,11 +3,13 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"slices"
 
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/round"
 )
 
 // What the navigation shows depends on what the principal may use; the templates ask the
@@ -30,6 +32,10 @@ func (h *Handler) navFuncs() template.FuncMap {
 		"mayReadProviderRegister": provider.MayReadRegister,
 		// actsForSomeProvider: the principal works for at least one provider record.
 		"actsForSomeProvider": func(p identity.Principal) bool { return len(ownProviders(p)) > 0 },
+		// mayRunRounds: the principal works on the purchasing rounds of an insurer.
+		"mayRunRounds": func(p identity.Principal) bool {
+			return !p.IsAnonymous() && slices.ContainsFunc(p.Org.Insurers, func(ins string) bool { return round.MayReadAsInsurer(p, ins) })
+		},
 		// mayViewAuditTrail: the principal may read its organisation's audit trail (the
 		// operator: every trail).
 		"mayViewAuditTrail": func(p identity.Principal) bool { return p.MayViewAudit(p.OrgID()) },

@@ -93,6 +93,8 @@ func newHandler(s *app.Services, opt Options) (*Handler, error) {
 	h.handle("GET /logboek.csv", h.auditCSV)
 	h.handle("GET /inloggen/oidc/{org}", h.oidcStart)
 	h.handle("GET /inloggen/oidc/{org}/terug", h.oidcCallback)
+	h.roundRoutes()
+	h.dossierRoutes()
 	h.authRoutes()
 	h.userRoutes()
 	h.handle("/", func(w http.ResponseWriter, r *http.Request) error {
@@ -110,7 +112,7 @@ func (h *Handler) parseTemplates() error {
 		if name == "templates/layout.html" || name == "templates/partials.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(h.funcs()).Funcs(h.navFuncs()).ParseFS(files, "templates/layout.html", "templates/partials.html", name)
+		t, err := template.New("layout.html").Funcs(h.funcs()).Funcs(h.navFuncs()).Funcs(roundFuncs()).ParseFS(files, "templates/layout.html", "templates/partials.html", name)
 		if err != nil {
 			return err
 		}
