@@ -54,6 +54,7 @@ type roundsView struct {
 	Rows     []roundRow
 	Error    string
 	ErrorFor string // the round id of the form the error belongs to
+	ErrorRow bool   // the error shows beside its form; else at the top
 }
 
 func (h *Handler) roundsPage(w http.ResponseWriter, r *http.Request) error {
@@ -95,6 +96,7 @@ func (h *Handler) renderRounds(w http.ResponseWriter, r *http.Request, status in
 				continue // no round, and nothing this principal can do about it
 			default:
 				row.MayOpen = true
+				v.ErrorRow = v.ErrorRow || row.RoundID == errorFor
 				row.Steps = openSteps(c, row.RoundID == errorFor, entered)
 			}
 			v.Rows = append(v.Rows, row)
