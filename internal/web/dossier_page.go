@@ -123,12 +123,30 @@ func (h *Handler) renderDossier(w http.ResponseWriter, r *http.Request, status i
 	if v.Contract, err = h.Contracts.ContractForDossier(ctx, actor, dv.ID); err != nil && apperr.CodeOf(err) != apperr.NotFound {
 		return err
 	}
+	if !v.formShown(at) {
+		v.ErrorAt = "" // the error shows at the top of the page
+	}
 	if docs, err := h.Documents.List(ctx, actor, dv.ID, document.Page{Limit: 50}); err == nil {
 		v.Documents = &docs
 	} else if code := apperr.CodeOf(err); code != apperr.NotFound && code != apperr.Forbidden {
 		return err
 	}
 	return h.render(w, status, "dossier.html", "Dossier "+v.ProviderName+" – "+c.Title, v)
+}
+
+// formShown reports whether the page shows the form at, beside which its error belongs.
+func (v *dossierView) formShown(at string) bool {
+	switch {
+	case strings.HasPrefix(at, "beoordeling-"):
+		return v.MayReview
+	case strings.HasPrefix(at, "besluit-"):
+		return v.MayDecide
+	case at == "aanbod":
+		return v.MayOffer
+	case at == "offerte":
+		return v.MayQuote
+	}
+	return false
 }
 
 // dossierParts are the parts of the dossier in its order, each with its title, outcome and
