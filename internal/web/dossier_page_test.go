@@ -107,7 +107,7 @@ func TestTheInkoperDecidesPerPartAndSendsTheOffer(t *testing.T) {
 	if dec := d.Part(rDrugs).Decision; dec == nil || dec.Outcome != round.RefusedIt || !dec.Discretionary {
 		t.Fatalf("drugs decision %+v, want refused om moverende redenen", dec)
 	}
-	_, body = buyer.get(t, "/dossiers/" + id)
+	_, body = buyer.get(t, "/dossiers/"+id)
 	wantContains(t, body, "afgewezen om moverende redenen", "toegekend op 1 juni 2025: Voldoet aan de eisen", "Aanbod versturen")
 
 	resp, body = buyer.post(t, "/dossiers/"+id+"/aanbod", url.Values{"onderdeel": {rDrugs}})
@@ -123,4 +123,36 @@ func TestTheInkoperDecidesPerPartAndSendsTheOffer(t *testing.T) {
 	}
 	_, body = buyer.get(t, "/dossiers/"+id+"?gedaan=aanbod")
 	wantContains(t, body, "Het contractaanbod is verstuurd.", "aanbod verstuurd", `href="/dossiers/`+id+`/prijslijst/`+rBase+`"`)
+}
+
+func TestTheProviderSubmitsItsQuoteByTheRoundsDate(t *testing.T) {
+	e := newRoundEnv(t)
+	e.dates = []round.RoundDate{{Step: "quote", Date: mustDate(t, "2025-06-15"), Hard: true}}
+	id := e.assessed(t)
+	path := "/dossiers/" + id + "/offerte"
+	admin := e.session(t, kxAdmin)
+	_, body := admin.get(t, "/dossiers/"+id)
+	wantContains(t, body, "Uiterlijk 15 juni 2025 (harde datum) dient de zorgaanbieder een offerte in.", "Offerte indienen")
+	resp, body := admin.post(t, path, url.Values{"tekst": {"  "}})
+	wantStatus(t, resp, body, http.StatusBadRequest)
+	wantContains(t, body, "Vul de offerte in.")
+	for _, email := range []string{kxFiller, euBuyer} {
+		resp, body = e.session(t, email).post(t, path, url.Values{"tekst": {"Onze offerte"}})
+		wantStatus(t, resp, body, http.StatusForbidden)
+	}
+	if e.dossier(t, id).Quote != nil {
+		t.Fatal("a refused quote was recorded")
+	}
+	resp, body = admin.post(t, path, url.Values{"tekst": {"Wij bieden 120 heupprothesen aan."}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	_, body = e.session(t, euBuyer).get(t, "/dossiers/"+id)
+	wantContains(t, body, "Wij bieden 120 heupprothesen aan.")
+
+	e.now = e.now.AddDate(0, 0, 15) // 16 June: the hard date has passed
+	resp, body = admin.post(t, path, url.Values{"tekst": {"Een betere offerte"}})
+	wantStatus(t, resp, body, http.StatusBadRequest)
+	wantContains(t, body, "is verstreken: dit kan niet meer.", "Een betere offerte")
+	if q := e.dossier(t, id).Quote; q == nil || q.Text != "Wij bieden 120 heupprothesen aan." {
+		t.Fatalf("quote after a late one: %+v", q)
+	}
 }

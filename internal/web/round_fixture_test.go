@@ -12,6 +12,7 @@ import (
 	"zorginkoop/internal/apptest"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/nl"
+	"zorginkoop/internal/policy"
 	"zorginkoop/internal/pricelist"
 	"zorginkoop/internal/provider"
 	"zorginkoop/internal/questionnaire"
@@ -48,6 +49,7 @@ type roundEnv struct {
 	*testEnv
 	svc   *app.Services
 	now   time.Time
+	dates []round.RoundDate // the insurer's dates of the round openRound opens
 	users map[string]identity.Principal
 }
 
@@ -113,7 +115,7 @@ func (e *roundEnv) who(t *testing.T, email string) identity.Principal {
 
 func (e *roundEnv) openRound(t *testing.T) {
 	t.Helper()
-	if _, err := e.svc.Rounds.OpenRound(context.Background(), e.who(t, euBuyer), rPolicy, 2026, nil); err != nil {
+	if _, err := e.svc.Rounds.OpenRound(context.Background(), e.who(t, euBuyer), rPolicy, 2026, e.dates); err != nil {
 		t.Fatalf("open round: %v", err)
 	}
 }
@@ -238,6 +240,15 @@ func (e *roundEnv) session(t *testing.T, email string) *session { return e.sessi
 func (e *roundEnv) dossier(t *testing.T, id string) *round.Dossier {
 	t.Helper()
 	d, err := e.svc.Rounds.Lookup(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func mustDate(t *testing.T, s string) policy.Date {
+	t.Helper()
+	d, err := policy.ParseDate(s)
 	if err != nil {
 		t.Fatal(err)
 	}
