@@ -119,6 +119,10 @@ func TestBrowserEveryPageFitsTheWindowWithoutCSPViolations(t *testing.T) {
 		"/zorgaanbieders/{id}":         "hap-de-linde",
 		"/organisatie/gebruikers/{id}": e.ids.User(t, apptest.CZBuyerEmail).ID,
 	}
+	for k, v := range seedRound(t, e.ids.Services, e.ids) { // a round with a dossier up to its contract
+		fill[k] = v
+	}
+	fill["/contracten/{file}"] = "geen-contract" // the route downloads a PDF or xlsx; this is its HTML 404
 	var paths []string
 	for _, p := range layoutPaths(t, fill) {
 		if strings.HasSuffix(p, "/concept") || strings.HasSuffix(p, "/gevolgen") { // a draft's pages

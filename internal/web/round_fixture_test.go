@@ -254,3 +254,58 @@ func mustDate(t *testing.T, s string) policy.Date {
 	}
 	return d
 }
+
+// seedRound runs a round of apptest.Policy (CZ, 2022) with De Linde up to a generated
+// contract through svc, for tests that visit every page (the layout test): the values of
+// the round's path parameters.
+func seedRound(t *testing.T, svc *app.Services, ids *apptest.Identity) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	buyer := ids.Principal(t, ids.User(t, apptest.CZBuyerEmail))
+	admin := ids.Principal(t, ids.User(t, apptest.LindeEmail))
+	c, err := svc.Library.Policy(apptest.Policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := c.ContractYears[0]
+	rd, err := svc.Rounds.OpenRound(ctx, buyer, c.ID, year, nil)
+	if err != nil {
+		t.Fatalf("open round: %v", err)
+	}
+	res, err := svc.Rounds.Apply(ctx, admin, rd.ID, round.Application{ProviderID: "hap-de-linde"})
+	if err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	id := res.Dossier.ID
+	form, err := svc.Questionnaires.Form(ctx, admin, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers := map[string]string{}
+	for _, q := range form.Questionnaire.Questions() {
+		answers[q.Fact] = answerFor(q)
+	}
+	if err := svc.Questionnaires.SaveAnswers(ctx, admin, id, answers); err != nil {
+		t.Fatalf("answers: %v", err)
+	}
+	if _, err := svc.Questionnaires.Submit(ctx, admin, id); err != nil {
+		t.Fatalf("submit: %v", err)
+	}
+	if _, err := svc.Rounds.Decide(ctx, buyer, id, round.DecisionInput{Part: c.Base.ID, Outcome: round.Accepted, Reason: "Voldoet"}); err != nil {
+		t.Fatalf("decide: %v", err)
+	}
+	if _, err := svc.Rounds.Offer(ctx, buyer, id, []string{c.Base.ID}); err != nil {
+		t.Fatalf("offer: %v", err)
+	}
+	if _, err := svc.PriceLists.Propose(ctx, buyer, pricelist.Proposal{DossierID: id, Part: c.Base.ID, Lines: testLines}); err != nil {
+		t.Fatalf("propose: %v", err)
+	}
+	if _, err := svc.PriceLists.Accept(ctx, admin, id, c.Base.ID, 1); err != nil {
+		t.Fatalf("accept: %v", err)
+	}
+	con, err := svc.Contracts.Generate(ctx, buyer, id)
+	if err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	return map[string]string{"/rondes/{id}": rd.ID, "/dossiers/{id}": id, "/prijslijst/{part}": c.Base.ID, "/contracten/{file}": con.ID + ".pdf"}
+}
