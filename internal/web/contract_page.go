@@ -49,6 +49,9 @@ func (h *Handler) contractPage(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) renderContract(w http.ResponseWriter, r *http.Request, status int, dossierID, msg string) error {
 	actor := principal(r)
+	if actor.IsAnonymous() {
+		return identity.LoginRequired("see a purchasing round")
+	}
 	ctx := r.Context()
 	dv, err := h.Rounds.Dossier(ctx, actor, dossierID)
 	if err != nil {

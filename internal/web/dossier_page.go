@@ -9,6 +9,7 @@ import (
 	"zorginkoop/internal/contract"
 	"zorginkoop/internal/document"
 	"zorginkoop/internal/httpauth"
+	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/pricelist"
 	"zorginkoop/internal/questionnaire"
@@ -78,6 +79,9 @@ var dossierNotices = map[string]string{
 
 func (h *Handler) renderDossier(w http.ResponseWriter, r *http.Request, status int, at, msg string, form url.Values) error {
 	actor := principal(r)
+	if actor.IsAnonymous() {
+		return identity.LoginRequired("see a purchasing round")
+	}
 	ctx := r.Context()
 	dv, err := h.Rounds.Dossier(ctx, actor, r.PathValue("id"))
 	if err != nil {

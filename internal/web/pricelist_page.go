@@ -10,6 +10,7 @@ import (
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/httpauth"
+	"zorginkoop/internal/identity"
 	"zorginkoop/internal/nl"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/pricelist"
@@ -69,6 +70,9 @@ func (h *Handler) priceListPage(w http.ResponseWriter, r *http.Request) error {
 // renderPriceList shows the price list; with form, the user's refused submission.
 func (h *Handler) renderPriceList(w http.ResponseWriter, r *http.Request, status int, form *priceListView) error {
 	actor := principal(r)
+	if actor.IsAnonymous() {
+		return identity.LoginRequired("see a purchasing round")
+	}
 	ctx := r.Context()
 	part := r.PathValue("part")
 	dv, err := h.Rounds.Dossier(ctx, actor, r.PathValue("id"))

@@ -230,6 +230,9 @@ func (h *Handler) roundPage(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) renderRound(w http.ResponseWriter, r *http.Request, status int, msg string, form url.Values) error {
 	actor := principal(r)
+	if actor.IsAnonymous() {
+		return identity.LoginRequired("see a purchasing round")
+	}
 	rd, c, err := h.Rounds.ReadRound(r.Context(), actor, r.PathValue("id"))
 	if err != nil {
 		return err

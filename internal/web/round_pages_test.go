@@ -152,3 +152,19 @@ func TestTheRoundsEntryShowsForInsurerStaffOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestTheRoundsPagesAskAnAnonymousVisitorToLogIn(t *testing.T) {
+	e := newRoundEnv(t)
+	id := e.proposed(t)
+	for _, path := range []string{"/rondes", "/rondes/" + rRound, "/dossiers/" + id, "/dossiers/" + id + "/prijslijst/" + rBase,
+		"/dossiers/" + id + "/contract"} {
+		resp, err := noRedirect.Get(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/inloggen") {
+			t.Errorf("%s: status %d to %q, want the login page", path, resp.StatusCode, loc)
+		}
+	}
+}
