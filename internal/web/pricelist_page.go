@@ -157,7 +157,7 @@ func (h *Handler) submitPriceList(w http.ResponseWriter, r *http.Request) error 
 	what := "voorstel"
 	if err == nil {
 		if basedOn == 0 {
-			_, err = h.PriceLists.Propose(r.Context(), principal(r), pricelist.Proposal{DossierID: id, Part: part, Lines: lines, Note: note})
+			err = h.propose(r, pricelist.Proposal{DossierID: id, Part: part, Lines: lines, Note: note})
 		} else {
 			what = "tegenvoorstel"
 			_, err = h.PriceLists.Counter(r.Context(), principal(r), pricelist.Submission{DossierID: id, Part: part, BasedOn: basedOn, Lines: lines, Note: note})
@@ -167,6 +167,18 @@ func (h *Handler) submitPriceList(w http.ResponseWriter, r *http.Request) error 
 		return h.priceListRefused(w, r, err, text, note)
 	}
 	return priceListDone(w, r, what)
+}
+
+// propose makes the insurer's first proposal; for a dossier under a running multi-year
+// contract it is the new year's price list, without an offer.
+func (h *Handler) propose(r *http.Request, p pricelist.Proposal) error {
+	dv, err := h.Rounds.Dossier(r.Context(), principal(r), p.DossierID)
+	if err != nil {
+		return err
+	}
+	p.PriceListOnly = dv.Kind == round.KindPriceListOnly
+	_, err = h.PriceLists.Propose(r.Context(), principal(r), p)
+	return err
 }
 
 func (h *Handler) acceptPriceList(w http.ResponseWriter, r *http.Request) error {

@@ -12,7 +12,9 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"zorginkoop/internal/apptest"
+	"zorginkoop/internal/identity"
 	"zorginkoop/internal/pricelist"
+	"zorginkoop/internal/provider"
 	"zorginkoop/internal/round"
 )
 
@@ -169,4 +171,39 @@ func TestAPriceListDownloadsAndUploadsAsXLSX(t *testing.T) {
 	}
 	_, body = admin.get(t, path)
 	wantContains(t, body, "Meer volume", "Versie 2", "gewijzigd")
+}
+
+func TestARunningMultiYearContractGetsOnlyTheNewYearsPriceList(t *testing.T) {
+	e := newRoundEnv(t)
+	ctx := context.Background()
+	p := apptest.Providers()[0]
+	p.ID, p.Name, p.KvK = "hap-meerjarig", "Praktijk Meerjarig", "66666666"
+	p.AGBCodes = []provider.AGBCode{{Code: "01030003", Kind: provider.AGBPractice}}
+	p.Contracts = []provider.Contract{{Insurer: "cz-groep", Policy: "cz-hz-mdz-2021", Parts: []string{"s3-zorginnovatie"}, FirstYear: 2021, LastYear: 2023}}
+	ps := []provider.Provider{p}
+	if err := e.svc.Providers.Normalize(ps, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Providers.Import(ctx, identity.System(), ps, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	buyer := e.who(t, apptest.CZBuyerEmail)
+	if _, err := e.svc.Rounds.OpenRound(ctx, buyer, apptest.Policy, 2022, nil); err != nil {
+		t.Fatal(err)
+	}
+	page, err := e.svc.Rounds.Dossiers(ctx, buyer, apptest.Policy+"-2022", round.DossierFilter{ProviderID: p.ID}, round.Page{})
+	if err != nil || len(page.Items) != 1 || page.Items[0].Kind != round.KindPriceListOnly {
+		t.Fatalf("dossiers %+v, %v: want one price list only", page, err)
+	}
+	d := page.Items[0]
+	part := d.Parts[len(d.Parts)-1].Part
+	s := e.session(t, apptest.CZBuyerEmail)
+	_, body := s.get(t, "/dossiers/"+d.ID)
+	wantContains(t, body, `href="/dossiers/`+d.ID+`/prijslijst/`+part+`"`)
+	resp, body := s.post(t, "/dossiers/"+d.ID+"/prijslijst/"+part, url.Values{"regels": {"13001; Consult; 10,50; 1000"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	pl, err := e.svc.PriceLists.PriceList(ctx, buyer, d.ID, part)
+	if err != nil || !pl.PriceListOnly {
+		t.Fatalf("price list %+v, %v: want the new year's price list only", pl, err)
+	}
 }
