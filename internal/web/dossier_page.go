@@ -124,8 +124,12 @@ func (h *Handler) renderDossier(w http.ResponseWriter, r *http.Request, status i
 	}
 	v.MayQuote = v.QuoteStep != nil && round.MayApply(actor, dv.ProviderID) &&
 		(dv.Stage == round.Assessed || dv.Stage == round.Offered || dv.Stage == round.Negotiating)
-	if v.Contract, err = h.Contracts.ContractForDossier(ctx, actor, dv.ID); err != nil && apperr.CodeOf(err) != apperr.NotFound {
-		return err
+	// The contract block shows to those who may read its tariffs (contract.mayReadTerms).
+	if v.Contract, err = h.Contracts.ContractForDossier(ctx, actor, dv.ID); err != nil {
+		if code := apperr.CodeOf(err); code != apperr.NotFound && code != apperr.Forbidden {
+			return err
+		}
+		v.Contract = nil
 	}
 	if !v.formShown(at) {
 		v.ErrorAt = "" // the error shows at the top of the page
