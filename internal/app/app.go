@@ -61,8 +61,9 @@ type Config struct {
 	// SyncPolicies brings the library up to date with the database before each
 	// assessment, for servers where other instances save and publish policies.
 	SyncPolicies bool
-	// TestClock, when set, is the clock of every service (it overrides Now): the
-	// operator sets the platform date for trying out deadlines. Never on by default.
+	// TestClock, when set, is the clock of every service but identity's (it overrides
+	// Now; logins and sessions keep the real time): the operator sets the platform date
+	// for trying out deadlines. Never on by default.
 	TestClock *clock.Test
 }
 
@@ -75,6 +76,9 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 	if now == nil {
 		now = time.Now
 	}
+	// Logins, sessions and reset links keep the real time: setting the platform date
+	// ahead must not end everyone's session.
+	realNow := now
 	if cfg.TestClock != nil {
 		now = cfg.TestClock.Now
 	}
@@ -95,7 +99,7 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 	return &Services{
 		Library:        lib,
 		Audit:          trail,
-		Identity:       identity.NewService(db, trail, db, now, identity.Options{Mail: cfg.Mail, BaseURL: cfg.BaseURL}),
+		Identity:       identity.NewService(db, trail, db, realNow, identity.Options{Mail: cfg.Mail, BaseURL: cfg.BaseURL}),
 		Policies:       policies,
 		Providers:      providers,
 		Assessments:    assessments,

@@ -38,6 +38,7 @@ type applyView struct {
 	Parts     []applyPart
 	Deadline  *round.Deadline // the application date, when the round has one
 	Passed    bool            // the deadline has passed now
+	Late      string          // Dutch, once it has passed: "De uiterste datum voor aanmelden (…) is verstreken."
 	Error     string
 	Warning   string         // after a late application the policy takes with a warning
 	Dossier   *round.Dossier // the dossier applied for, with Warning
@@ -96,6 +97,9 @@ func (h *Handler) applyForm(r *http.Request) (*applyView, error) {
 		if d.Step == policy.StepApplication {
 			v.Deadline = &round.Deadline{Step: d.Step, What: d.What, Date: d.Date, Hard: d.Hard, Source: d.Source, MilestoneID: d.MilestoneID}
 			v.Passed = v.Deadline.Passed(h.Rounds.Now())
+			if dutch := v.Deadline.Dutch(); v.Passed && dutch != "" {
+				v.Late = strings.ToUpper(dutch[:1]) + dutch[1:] + " is verstreken."
+			}
 		}
 	}
 	return v, nil
