@@ -16,6 +16,7 @@ import (
 	"time"
 
 	ics "github.com/arran4/golang-ical"
+	"github.com/chromedp/chromedp"
 
 	"zorginkoop/internal/app"
 	"zorginkoop/internal/apptest"
@@ -426,4 +427,46 @@ func TestTheOperatorSetsThePlatformDate(t *testing.T) {
 	}
 	resp, body = c.submit("/platform/klok", "/platform/klok", url.Values{"datum": {"9 november"}})
 	wantStatus(t, resp, body, http.StatusBadRequest)
+}
+
+// The provider's round pages, with a dossier, evidence and a message, fit a 390 px phone
+// and a 1,280 px window without scrolling sideways.
+func TestBrowserProviderRoundPagesFitAPhone(t *testing.T) {
+	e := newRoundEnv(t)
+	id := e.applyAs(t, "x-beheerder", clinicX)
+	form, _ := e.questionsOf(t, id)
+	for _, sec := range form.Questionnaire.Sections {
+		for _, s := range sec.Evidence {
+			page := "/dossiers/" + id + "/uitvraag"
+			resp, body := e.as(t, "x-invuller").postFile(page, page+"/bewijs", url.Values{"eis": {s.RequirementID}},
+				"een-bewijsstuk-met-een-heel-lange-naam-die-op-een-telefoon-moet-afbreken.pdf", pdf)
+			wantStatus(t, resp, body, http.StatusSeeOther)
+		}
+	}
+	if err := e.svc.Notices.Send(context.Background(), notify.Notice{Kind: notify.KindOffer, Key: "offer:" + id, DossierID: id,
+		To: []notify.Party{{ProviderID: clinicX}}, Topic: "Caresq ZBC 2026 – Kliniek Xenon"}); err != nil {
+		t.Fatal(err)
+	}
+	p := newPageTab(t, e.srv.URL)
+	p.login("beheer@xenon.example", apptest.Password)
+	paths := []string{"/rondes/" + caresqRound + "/aanmelden", "/dossiers/" + id + "/uitvraag", "/mijn-dossiers", "/berichten"}
+	for _, size := range []struct{ w, h int64 }{{1280, 800}, {390, 844}} {
+		if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(size.w, size.h)); err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range paths {
+			if status := p.open(path); status != http.StatusOK {
+				t.Errorf("%s: status %d", path, status)
+			}
+			ctx, cancel := p.step()
+			rep, err := chromedp.Run(ctx, chromedp.Evaluate[layoutReport](overflowProbe))
+			cancel()
+			if err != nil {
+				t.Fatalf("measure %s: %v", path, err)
+			}
+			if rep.SW > int(size.w)+1 || rep.SW > rep.W+1 {
+				t.Errorf("%s at %d px: the page is %d px wide: %s", path, size.w, rep.SW, strings.Join(rep.Out, "; "))
+			}
+		}
+	}
 }

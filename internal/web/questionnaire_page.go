@@ -222,6 +222,9 @@ func (h *Handler) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 			Dutch: "Kies een bestand om te uploaden."}, nil, slot)
 	}
 	defer f.Close()
+	if err := h.mayAttach(r, slot); err != nil {
+		return h.questionnaireError(w, r, err, nil, slot)
+	}
 	doc, err := h.Documents.Upload(r.Context(), actor, id, hd.Filename, f)
 	if err == nil {
 		err = h.Questionnaires.AttachEvidence(r.Context(), actor, id, slot, doc.ID)
@@ -230,6 +233,29 @@ func (h *Handler) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		return h.questionnaireError(w, r, err, nil, slot)
 	}
 	http.Redirect(w, r, questionnaireURL(r, "bewijs"), http.StatusSeeOther)
+	return nil
+}
+
+// mayAttach checks what AttachEvidence would refuse before the file is stored, so that a
+// refused upload leaves no document behind: the caller answers the questionnaire, it is
+// not submitted yet, and the requirement asks for evidence.
+func (h *Handler) mayAttach(r *http.Request, slot string) error {
+	actor := principal(r)
+	form, err := h.Questionnaires.Form(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	switch _, ok := form.Questionnaire.Slot(slot); {
+	case !questionnaire.MayAnswer(actor, form.Dossier):
+		return &apperr.Error{Code: apperr.Forbidden, Message: "only the provider's invuller, beheerder or contractmanager attaches evidence",
+			Dutch: "Alleen de invuller, beheerder of contractmanager van de zorgaanbieder voegt bewijsstukken toe."}
+	case form.Submitted != nil:
+		return &apperr.Error{Code: apperr.Conflict, Message: "the questionnaire was submitted",
+			Dutch: "De uitvraag is al ingediend; er kunnen geen bewijsstukken meer bij."}
+	case !ok:
+		return &apperr.Error{Code: apperr.Invalid, Field: "eis", Message: "the requirement asks for no evidence",
+			Dutch: "Voor deze eis wordt in deze uitvraag geen bewijsstuk gevraagd."}
+	}
 	return nil
 }
 
