@@ -260,6 +260,12 @@ func TestEvidenceUploadIsSniffedAttachedAndOnlyForTheParties(t *testing.T) {
 	if docs, _ := e.svc.Documents.List(context.Background(), e.principal(t, "x-beheerder"), id, document.Page{}); docs.Total != 0 {
 		t.Fatalf("a program renamed .pdf was stored: %+v", docs)
 	}
+	// The insurer's side may read the dossier but attaches no evidence: nothing is stored.
+	resp, body = e.as(t, "eucare-inkoper").postFile(page, action, url.Values{"eis": {slot}}, "verklaring.pdf", pdf)
+	wantStatus(t, resp, body, http.StatusForbidden)
+	if docs, _ := e.svc.Documents.List(context.Background(), e.principal(t, "x-beheerder"), id, document.Page{}); docs.Total != 0 {
+		t.Fatalf("a refused upload was stored: %+v", docs)
+	}
 	resp, body = c.postFile(page, action, url.Values{"eis": {slot}}, "verklaring.pdf", pdf)
 	wantRedirect(t, resp, body, page+"?gedaan=bewijs")
 	docs, err := e.svc.Documents.List(context.Background(), e.principal(t, "x-beheerder"), id, document.Page{})
