@@ -39,6 +39,11 @@ func (h *Handler) navFuncs() template.FuncMap {
 		// mayViewAuditTrail: the principal may read its organisation's audit trail (the
 		// operator: every trail).
 		"mayViewAuditTrail": func(p identity.Principal) bool { return p.MayViewAudit(p.OrgID()) },
+		// hasInbox: the principal's organisation receives the round's messages (a
+		// provider's or an insurer's side).
+		"hasInbox": hasInbox,
+		// maySetClock: the principal may set the platform date of the test clock.
+		"maySetClock": func(p identity.Principal) bool { return p.IsOperator() },
 		// mayManageUsers: the principal manages the users of its organisation.
 		"mayManageUsers": func(p identity.Principal) bool { return !p.IsAnonymous() && p.MayManageUsers(p.OrgID()) },
 	}
@@ -118,4 +123,10 @@ func (h *Handler) myAssessments(w http.ResponseWriter, r *http.Request) error {
 		title = "Mijn beoordelingen"
 	}
 	return h.render(w, http.StatusOK, "my_assessments.html", title, v)
+}
+
+// hasInbox reports whether p's organisation gets messages about dossiers: it works for a
+// provider record or acts for an insurer.
+func hasInbox(p identity.Principal) bool {
+	return !p.IsAnonymous() && !p.IsOperator() && (len(ownProviders(p)) > 0 || p.ForSomeInsurer(func(string) bool { return true }))
 }

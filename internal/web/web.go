@@ -97,6 +97,7 @@ func newHandler(s *app.Services, opt Options) (*Handler, error) {
 	h.dossierRoutes()
 	h.authRoutes()
 	h.userRoutes()
+	h.providerRoundRoutes()
 	h.handle("/", func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.NotFoundf("no page at %s", r.URL.Path)
 	})
@@ -161,6 +162,12 @@ type page struct {
 	Data      any
 	Principal identity.Principal
 	CSRF      string
+	// TestClock is the banner of `serve --test-clock` ("" on a real clock): every page
+	// says which platform date the deadlines follow.
+	TestClock string
+	// Unread is the number of unread messages in the organisation's inbox, for the
+	// navigation.
+	Unread int
 }
 
 // requestWriter carries the request to render, so that every page shows the navigation
@@ -186,9 +193,10 @@ func (h *Handler) render(w http.ResponseWriter, status int, name, title string, 
 	if !ok {
 		return errors.New("no template " + name)
 	}
-	pg := page{Title: title, Data: data}
+	pg := page{Title: title, Data: data, TestClock: h.testClockBanner()}
 	if rw, ok := w.(*requestWriter); ok {
 		pg.Principal, pg.CSRF = identity.PrincipalFrom(rw.r.Context()), httpauth.CSRFToken(rw.r.Context())
+		pg.Unread = h.unread(rw.r.Context(), pg.Principal)
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, pg); err != nil {
