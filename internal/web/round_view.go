@@ -50,7 +50,7 @@ type roundView struct {
 	StageNames map[round.Stage]string
 }
 
-const dossiersPerPage = 25
+const roundDossiersPerPage = 25
 
 func (h *Handler) roundPage(w http.ResponseWriter, r *http.Request) error {
 	return h.renderRound(w, r, http.StatusOK, "", nil)
@@ -124,7 +124,7 @@ func (h *Handler) roundDashboard(r *http.Request, v *roundView) error {
 		page = n
 	}
 	ds, err := h.Rounds.Dossiers(r.Context(), actor, v.Round.ID, round.DossierFilter{Stage: round.Stage(v.Stage)},
-		round.Page{Limit: dossiersPerPage, Offset: (page - 1) * dossiersPerPage})
+		round.Page{Limit: roundDossiersPerPage, Offset: (page - 1) * roundDossiersPerPage})
 	if err != nil {
 		return err
 	}
@@ -144,11 +144,11 @@ func (h *Handler) roundDashboard(r *http.Request, v *roundView) error {
 	if page > 1 {
 		v.PrevURL = link(page - 1)
 	}
-	if page*dossiersPerPage < ds.Total {
+	if page*roundDossiersPerPage < ds.Total {
 		v.NextURL = link(page + 1)
 	}
 	if len(ds.Items) > 0 {
-		v.First = (page-1)*dossiersPerPage + 1
+		v.First = (page-1)*roundDossiersPerPage + 1
 		v.Last = v.First + len(ds.Items) - 1
 	}
 	return nil
