@@ -31,12 +31,12 @@ import (
 	"zorginkoop/internal/round"
 )
 
-// roundEnv is the pages over a seeded database whose services run on a test clock
+// providerRoundEnv is the pages over a seeded database whose services run on a test clock
 // (serve --test-clock), with Caresq's ZBC round for 2026 open: insurer eucare's inkoper,
 // provider X (kliniek-x) with a beheerder and an invuller, and provider Y (kliniek-y)
 // with a beheerder. The clock starts on 1 August 2025, before the application deadline
 // of 1 September 2025.
-type roundEnv struct {
+type providerRoundEnv struct {
 	app   *apptest.Env
 	svc   *app.Services
 	ids   *apptest.Identity
@@ -51,7 +51,7 @@ const (
 	clinicY     = "kliniek-y"
 )
 
-func newRoundEnv(t *testing.T) *roundEnv {
+func newProviderRoundEnv(t *testing.T) *providerRoundEnv {
 	t.Helper()
 	ctx := context.Background()
 	env := apptest.New(t)
@@ -74,7 +74,7 @@ func newRoundEnv(t *testing.T) *roundEnv {
 	ids.AddOrganisation(t, identity.Organisation{ID: "eucare", Kind: identity.Insurer, Name: "Eucare", Insurers: []string{"eucare"}})
 	ids.AddOrganisation(t, identity.Organisation{ID: "org-x", Kind: identity.Provider, Name: "Kliniek Xenon", Providers: []string{clinicX}})
 	ids.AddOrganisation(t, identity.Organisation{ID: "org-y", Kind: identity.Provider, Name: "Kliniek Ypsilon", Providers: []string{clinicY}})
-	e := &roundEnv{app: env, svc: svc, ids: ids, clock: clk, users: map[string]*identity.User{
+	e := &providerRoundEnv{app: env, svc: svc, ids: ids, clock: clk, users: map[string]*identity.User{
 		"eucare-inkoper": ids.AddUser(t, "eucare", "inkoper@eucare.example", "Ilse Inkoper", identity.RoleBuyer),
 		"x-beheerder":    ids.AddUser(t, "org-x", "beheer@xenon.example", "Xander Beheer", identity.RoleAdmin),
 		"x-invuller":     ids.AddUser(t, "org-x", "invul@xenon.example", "Xandra Invul", identity.RoleFiller),
@@ -92,13 +92,13 @@ func newRoundEnv(t *testing.T) *roundEnv {
 	return e
 }
 
-func (e *roundEnv) principal(t *testing.T, key string) identity.Principal {
+func (e *providerRoundEnv) principal(t *testing.T, key string) identity.Principal {
 	t.Helper()
 	return e.ids.Principal(t, e.users[key])
 }
 
 // as is a browser logged in as the user with key.
-func (e *roundEnv) as(t *testing.T, key string) *webClient {
+func (e *providerRoundEnv) as(t *testing.T, key string) *webClient {
 	t.Helper()
 	_, secret, _, err := e.svc.Identity.StartSession(context.Background(), e.users[key], "test")
 	if err != nil {
@@ -114,7 +114,7 @@ func (e *roundEnv) as(t *testing.T, key string) *webClient {
 var dossierPath = regexp.MustCompile(`^/dossiers/(dos-[0-9a-f]+)/uitvraag$`)
 
 // applyAs applies the user's provider record through the form and returns the dossier id.
-func (e *roundEnv) applyAs(t *testing.T, key, providerID string) string {
+func (e *providerRoundEnv) applyAs(t *testing.T, key, providerID string) string {
 	t.Helper()
 	page := "/rondes/" + caresqRound + "/aanmelden"
 	resp, body := e.as(t, key).submit(page, page, url.Values{"zorgaanbieder": {providerID}})
@@ -146,7 +146,7 @@ func (c *webClient) postFile(page, action string, fields url.Values, name string
 }
 
 func TestProviderAppliesToTheRoundAndGoesOnToTheQuestionnaire(t *testing.T) {
-	e := newRoundEnv(t)
+	e := newProviderRoundEnv(t)
 	page := "/rondes/" + caresqRound + "/aanmelden"
 	resp, body := e.as(t, "x-beheerder").get(page)
 	wantStatus(t, resp, body, http.StatusOK)
@@ -159,7 +159,7 @@ func TestProviderAppliesToTheRoundAndGoesOnToTheQuestionnaire(t *testing.T) {
 }
 
 func TestALateApplicationIsRefusedOnTheFormNamingTheDeadline(t *testing.T) {
-	e := newRoundEnv(t)
+	e := newProviderRoundEnv(t)
 	e.clock.Set(time.Date(2025, 9, 2, 0, 0, 1, 0, nl.Amsterdam))
 	page := "/rondes/" + caresqRound + "/aanmelden"
 	c := e.as(t, "y-beheerder")
@@ -176,7 +176,7 @@ func TestALateApplicationIsRefusedOnTheFormNamingTheDeadline(t *testing.T) {
 }
 
 func TestOnlyTheBeheerderOrContractmanagerApplies(t *testing.T) {
-	e := newRoundEnv(t)
+	e := newProviderRoundEnv(t)
 	page := "/rondes/" + caresqRound + "/aanmelden"
 	resp, body := e.as(t, "x-invuller").get(page)
 	wantStatus(t, resp, body, http.StatusForbidden)
@@ -187,7 +187,7 @@ func TestOnlyTheBeheerderOrContractmanagerApplies(t *testing.T) {
 }
 
 // questionsOf are the questions of the dossier's questionnaire.
-func (e *roundEnv) questionsOf(t *testing.T, id string) (*questionnaire.Form, []questionnaire.Question) {
+func (e *providerRoundEnv) questionsOf(t *testing.T, id string) (*questionnaire.Form, []questionnaire.Question) {
 	t.Helper()
 	form, err := e.svc.Questionnaires.Form(context.Background(), e.principal(t, "x-invuller"), id)
 	if err != nil {
@@ -197,7 +197,7 @@ func (e *roundEnv) questionsOf(t *testing.T, id string) (*questionnaire.Form, []
 }
 
 func TestAQuestionnaireWithAWrongAnswerSavesNothingAndShowsItBesideTheField(t *testing.T) {
-	e := newRoundEnv(t)
+	e := newProviderRoundEnv(t)
 	id := e.applyAs(t, "x-beheerder", clinicX)
 	_, qs := e.questionsOf(t, id)
 	var yesNo, other *questionnaire.Question
@@ -237,7 +237,7 @@ func TestAQuestionnaireWithAWrongAnswerSavesNothingAndShowsItBesideTheField(t *t
 var pdf = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 
 func TestEvidenceUploadIsSniffedAttachedAndOnlyForTheParties(t *testing.T) {
-	e := newRoundEnv(t)
+	e := newProviderRoundEnv(t)
 	id := e.applyAs(t, "x-beheerder", clinicX)
 	form, _ := e.questionsOf(t, id)
 	slot := ""
@@ -291,7 +291,7 @@ func TestEvidenceUploadIsSniffedAttachedAndOnlyForTheParties(t *testing.T) {
 
 // answerAll answers every question of the dossier as the invuller, so that it can be
 // submitted.
-func (e *roundEnv) answerAll(t *testing.T, id string) {
+func (e *providerRoundEnv) answerAll(t *testing.T, id string) {
 	t.Helper()
 	_, qs := e.questionsOf(t, id)
 	answers := map[string]string{}
@@ -320,7 +320,7 @@ func (e *roundEnv) answerAll(t *testing.T, id string) {
 }
 
 func TestOnlyTheBeheerderSubmitsAndThenSeesTheOutcomePerPart(t *testing.T) {
-	e := newRoundEnv(t)
+	e := newProviderRoundEnv(t)
 	id := e.applyAs(t, "x-beheerder", clinicX)
 	e.answerAll(t, id)
 	page, action := "/dossiers/"+id+"/uitvraag", "/dossiers/"+id+"/uitvraag/indienen"
@@ -338,7 +338,7 @@ func TestOnlyTheBeheerderSubmitsAndThenSeesTheOutcomePerPart(t *testing.T) {
 }
 
 func TestMyDossiersListsOnlyTheProvidersOwnAndItsCalendarParses(t *testing.T) {
-	e := newRoundEnv(t)
+	e := newProviderRoundEnv(t)
 	x := e.applyAs(t, "x-beheerder", clinicX)
 	y := e.applyAs(t, "y-beheerder", clinicY)
 	c := e.as(t, "x-invuller")
@@ -370,7 +370,7 @@ func TestMyDossiersListsOnlyTheProvidersOwnAndItsCalendarParses(t *testing.T) {
 }
 
 func TestTheInboxShowsOnlyTheOrganisationsMessagesAndMarksThemRead(t *testing.T) {
-	e := newRoundEnv(t)
+	e := newProviderRoundEnv(t)
 	x := e.applyAs(t, "x-beheerder", clinicX)
 	ctx := context.Background()
 	if err := e.svc.Notices.Send(ctx, notify.Notice{Kind: notify.KindOffer, Key: "offer:" + x, DossierID: x,
@@ -401,7 +401,7 @@ func TestTheInboxShowsOnlyTheOrganisationsMessagesAndMarksThemRead(t *testing.T)
 }
 
 func TestEveryPageShowsTheTestClockBannerOnlyWithATestClock(t *testing.T) {
-	e := newRoundEnv(t)
+	e := newProviderRoundEnv(t)
 	for _, path := range []string{"/", "/berichten", "/pagina-die-niet-bestaat"} {
 		_, body := e.as(t, "x-beheerder").get(path)
 		wantContains(t, body, "Testklok: de platformdatum is 1 augustus 2025")
@@ -418,7 +418,7 @@ func TestEveryPageShowsTheTestClockBannerOnlyWithATestClock(t *testing.T) {
 }
 
 func TestTheOperatorSetsThePlatformDate(t *testing.T) {
-	e := newRoundEnv(t)
+	e := newProviderRoundEnv(t)
 	resp, body := e.as(t, "x-beheerder").get("/platform/klok")
 	wantStatus(t, resp, body, http.StatusForbidden)
 	op := e.ids.User(t, apptest.OperatorEmail)
@@ -438,7 +438,7 @@ func TestTheOperatorSetsThePlatformDate(t *testing.T) {
 // The provider's round pages, with a dossier, evidence and a message, fit a 390 px phone
 // and a 1,280 px window without scrolling sideways.
 func TestBrowserProviderRoundPagesFitAPhone(t *testing.T) {
-	e := newRoundEnv(t)
+	e := newProviderRoundEnv(t)
 	id := e.applyAs(t, "x-beheerder", clinicX)
 	form, _ := e.questionsOf(t, id)
 	for _, sec := range form.Questionnaire.Sections {
