@@ -9,6 +9,7 @@ import (
 
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/audit"
+	"zorginkoop/internal/clock"
 	"zorginkoop/internal/contract"
 	"zorginkoop/internal/document"
 	"zorginkoop/internal/identity"
@@ -43,6 +44,10 @@ type Services struct {
 	// Contracts generates, signs and publishes contracts; its lookups of the round and
 	// the price lists are wired with Contracts.SetLookups (nil until then: Internal errors).
 	Contracts *contract.Service
+	// Clock is the settable test clock every service above reads its "now" from, when the
+	// server runs with one (serve --test-clock, Config.TestClock); nil otherwise, and then
+	// nobody can set the platform's date.
+	Clock *clock.Test
 }
 
 // Config are the settings of the services beyond the database and the library.
@@ -57,6 +62,9 @@ type Config struct {
 	// SyncPolicies brings the library up to date with the database before each
 	// assessment, for servers where other instances save and publish policies.
 	SyncPolicies bool
+	// TestClock, when set, is the clock of every service (Now is then ignored) and is
+	// offered to the operator through Services.Clock. Never set it in production.
+	TestClock *clock.Test
 }
 
 // New wires every service over db and lib. db is the store of every area, their
@@ -67,6 +75,9 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
+	}
+	if cfg.TestClock != nil {
+		now = cfg.TestClock.Now
 	}
 	trail := audit.NewLog(db, now)
 	policies := policy.NewService(lib, db, trail, db, now)
@@ -95,6 +106,7 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 		PriceLists:     priceLists,
 		Questionnaires: questionnaire.NewService(db, lib, providers, assessments, trail, db, now, links.questionnaireLinks(documents)),
 		Contracts:      contract.NewService(db, lib, db, trail, db, now, links.contractLookups(priceLists)),
+		Clock:          cfg.TestClock,
 	}
 }
 

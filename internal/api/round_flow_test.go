@@ -1,0 +1,330 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+	"github.com/xuri/excelize/v2"
+
+	"zorginkoop/internal/apptest"
+	"zorginkoop/internal/nl"
+)
+
+// TestARoundRunsEndToEndThroughTheAPIOnBothEngines walks the purchasing round of Caresq's
+// ZBC policy 2026 and of CZ's GP policy 2022 through the API alone, on SQLite and on
+// PostgreSQL: open, apply, answer, upload and attach evidence, submit, outcome per part,
+// the medisch adviseur's reviews, decisions, offer (e-mailed), a price list proposed,
+// countered through an xlsx round trip and accepted, the contract generated and signed
+// by both parties with the PDF's SHA-256, and published after the publication date. On
+// the way it proves the refusals: a late signature, the wrong role (403), another
+// tenant (404), a stale counter-proposal (409 with the lines back), bad input (400,
+// 422), no credentials (401) and a body too large (413). Every answer is checked against
+// openapi.json, and every operation of the round is answered with success at least once.
+func TestARoundRunsEndToEndThroughTheAPIOnBothEngines(t *testing.T) {
+	for _, engine := range apptest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			e := newRoundEnv(t, engine)
+			for _, rc := range apptest.RoundCases {
+				t.Run(rc.Policy, func(t *testing.T) {
+					e.t = t
+					walkRound(t, e, rc)
+				})
+			}
+			e.t = t
+			e.clockAndRefusals(t)
+			wantEveryOperationAnswered(t, e.contract, "round")
+		})
+	}
+}
+
+// answers are values that meet the seed policies' requirements for every fact the two
+// questionnaires ask: "ja" unless listed here.
+var answers = map[string]string{
+	"vermoeden_fraude": "nee", "in_faillissement": "nee", "in_liquidatie": "nee", "werkzaamheden_gestaakt": "nee",
+	"akkoord_schuldeisers": "nee", "faillissement_aangevraagd": "nee", "belastingachterstand": "nee",
+	"valse_verklaring": "nee", "inlichtingen_niet_verstrekt": "nee", "integriteitsonderzoek_beletselen": "nee",
+	"nieuwe_toetreder_huisartsenmarkt": "nee",
+}
+
+func answerFor(fact, typ string) string {
+	if v, ok := answers[fact]; ok {
+		return v
+	}
+	switch typ {
+	case "date":
+		return "2027-12-31"
+	case "number":
+		return "8,5"
+	case "money":
+		return "100.000,00"
+	}
+	return "ja"
+}
+
+func walkRound(t *testing.T, e *roundEnv, rc apptest.RoundCase) {
+	e.f.Clock.Set(rc.Start)
+	deadline := rc.Start.AddDate(0, 1, 0).Format(time.DateOnly) // a soft quote date the insurer sets
+	e.want(403, rc.ContractManager, "POST", "/api/rounds", fmt.Sprintf(`{"policy_id":%q,"year":%d}`, rc.Policy, rc.Year))
+	e.want(422, rc.Buyer, "POST", "/api/rounds", `{"year":2026}`)
+	e.want(400, rc.Buyer, "POST", "/api/rounds", `{"policy_id": 12}`)
+	rd := e.want(201, rc.Buyer, "POST", "/api/rounds",
+		fmt.Sprintf(`{"policy_id":%q,"year":%d,"dates":[{"step":"quote","date":%q}]}`, rc.Policy, rc.Year, deadline))
+	roundID := rd.str("id")
+	e.want(409, rc.Buyer, "POST", "/api/rounds", fmt.Sprintf(`{"policy_id":%q,"year":%d}`, rc.Policy, rc.Year))
+	if got := e.want(200, rc.Admin, "GET", "/api/rounds?limit=10", ""); !strings.Contains(string(got.raw), roundID) {
+		t.Errorf("the provider's list of rounds lacks %s: %s", roundID, got.raw)
+	}
+	if v := e.want(200, rc.Admin, "GET", "/api/rounds/"+roundID, ""); v.at("stages") != nil || len(v.at("timeline").([]any)) == 0 {
+		t.Errorf("a provider sees the funnel, or no timeline: %s", v.raw)
+	}
+	if v := e.want(200, rc.Buyer, "GET", "/api/rounds/"+roundID, ""); v.at("stages") == nil {
+		t.Errorf("the inkoper sees no funnel: %s", v.raw)
+	}
+	e.want(404, "zz-inkoper", "GET", "/api/rounds/"+roundID+"/dossiers", "")
+
+	// Application.
+	apply := fmt.Sprintf(`{"provider_id":%q}`, rc.ProviderID)
+	e.want(403, rc.Filler, "POST", "/api/rounds/"+roundID+"/applications", apply)
+	id := e.want(201, rc.Admin, "POST", "/api/rounds/"+roundID+"/applications", apply).str("dossier.id")
+	e.want(409, rc.Admin, "POST", "/api/rounds/"+roundID+"/applications", apply)
+	dossier := "/api/dossiers/" + id
+	for _, other := range []string{"zz-inkoper", "ypsilon-beheerder", otherProvider(rc)} {
+		e.want(404, other, "GET", dossier, "")
+		e.want(404, other, "GET", dossier+"/questionnaire", "")
+	}
+	e.want(200, rc.Admin, "GET", "/api/dossiers", "")
+	e.want(200, rc.Buyer, "GET", "/api/rounds/"+roundID+"/dossiers?stage=applied&limit=5", "")
+	e.want(422, rc.Buyer, "GET", "/api/rounds/"+roundID+"/dossiers?stage=misschien", "")
+	if ics := e.want(200, rc.Admin, "GET", "/api/calendar.ics", ""); !bytes.Contains(ics.raw, []byte("BEGIN:VCALENDAR")) {
+		t.Errorf("the calendar is not iCalendar: %s", ics.raw)
+	}
+
+	// Questionnaire: answers, evidence, submission.
+	form := e.want(200, rc.Filler, "GET", dossier+"/questionnaire", "")
+	given := map[string]string{}
+	var slots []string
+	for _, s := range form.at("questionnaire.sections").([]any) {
+		for _, q := range at(s, "questions").([]any) {
+			fact := at(q, "fact").(string)
+			given[fact] = answerFor(fact, at(q, "type").(string))
+		}
+		ev, _ := at(s, "evidence").([]any)
+		for _, slot := range ev {
+			slots = append(slots, at(slot, "requirement_id").(string))
+		}
+	}
+	for fact := range given {
+		e.want(422, rc.Filler, "PUT", dossier+"/questionnaire/answers", jsonText(t, map[string]any{"answers": map[string]string{fact: "misschien"}}))
+		break
+	}
+	e.want(204, rc.Filler, "PUT", dossier+"/questionnaire/answers", jsonText(t, map[string]any{"answers": given}))
+	up := e.do(rc.Filler, "POST", dossier+"/documents?name=verklaring.pdf", smallPDF(t), "application/pdf")
+	if up.status != 201 || up.str("content_type") != "application/pdf" {
+		t.Fatalf("upload: %d %s", up.status, up.raw)
+	}
+	docID := up.str("id")
+	for _, slot := range slots {
+		e.want(204, rc.Filler, "POST", dossier+"/questionnaire/evidence", jsonText(t, map[string]string{"requirement_id": slot, "document_id": docID}))
+	}
+	e.want(200, rc.Buyer, "GET", dossier+"/documents", "")
+	if dl := e.want(200, rc.Buyer, "GET", "/api/documents/"+docID, ""); dl.header.Get("X-Content-Type-Options") != "nosniff" ||
+		!strings.HasPrefix(dl.header.Get("Content-Disposition"), "attachment") || !bytes.HasPrefix(dl.raw, []byte("%PDF")) {
+		t.Errorf("download: headers %v", dl.header)
+	}
+	e.want(404, "zz-inkoper", "GET", "/api/documents/"+docID, "")
+	e.want(403, rc.Filler, "POST", dossier+"/questionnaire/submit", "")
+	sub := e.want(200, rc.Admin, "POST", dossier+"/questionnaire/submit", "")
+	if len(sub.at("outcome.parts").([]any)) == 0 {
+		t.Fatalf("no outcome per part: %s", sub.raw)
+	}
+	e.want(409, rc.Admin, "POST", dossier+"/questionnaire/submit", "")
+	e.want(200, rc.Admin, "GET", dossier+"/outcome", "")
+
+	// The medisch adviseur handles every item ter beoordeling.
+	e.want(403, rc.Admin, "GET", dossier+"/reviews", "")
+	reviews := e.want(200, rc.MedicalAdvisor, "GET", dossier+"/reviews", "")
+	for _, it := range reviews.at("reviews").([]any) {
+		path := dossier + "/reviews/" + at(it, "requirement_id").(string)
+		e.want(403, rc.Buyer, "PUT", path, `{"verdict":"met","reason":"Gecontroleerd"}`)
+		e.want(200, rc.MedicalAdvisor, "PUT", path, `{"verdict":"met","reason":"Gecontroleerd aan de hand van de verklaring"}`)
+	}
+
+	// Decisions per part and the offer.
+	view := e.want(200, rc.Buyer, "GET", dossier, "")
+	var parts []string
+	for _, p := range view.at("parts").([]any) {
+		parts = append(parts, at(p, "part").(string))
+	}
+	for _, p := range parts {
+		e.want(403, rc.MedicalAdvisor, "POST", dossier+"/decisions", jsonText(t, map[string]any{"part": p, "outcome": "accepted", "reason": "Voldoet"}))
+		e.want(200, rc.Buyer, "POST", dossier+"/decisions", jsonText(t, map[string]any{"part": p, "outcome": "accepted", "reason": "Voldoet aan het beleid"}))
+	}
+	e.want(200, rc.Buyer, "POST", dossier+"/offer", jsonText(t, map[string]any{"parts": parts}))
+	e.want(200, rc.Admin, "POST", dossier+"/quote", `{"text":"Wij bieden de zorg aan tegen de voorgestelde tarieven."}`)
+	if _, err := e.f.Notices.Deliver(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wantMail(t, e, rc.Admin, "Contractaanbod")
+
+	// The price list: proposed, countered through an xlsx round trip, accepted.
+	base := dossier + "/pricelists/" + parts[0]
+	lines := `[{"code":"A100","description":"Consult","tariff_cents":10000,"volume":120},{"code":"B200","description":"Behandeling","tariff_cents":250050,"volume":10}]`
+	e.want(403, rc.Admin, "POST", base, `{"lines":`+lines+`}`)
+	e.want(201, rc.Buyer, "POST", base, `{"lines":`+lines+`,"note":"Ons voorstel"}`)
+	e.want(200, rc.Admin, "GET", dossier+"/pricelists", "")
+	book := e.want(200, rc.Admin, "GET", base+"/xlsx", "")
+	changed := e.do(rc.Admin, "PUT", base+"/xlsx?note=Hoger+tarief+consult", raiseFirstTariff(t, book.raw), xlsxType)
+	if changed.status != 200 || changed.at("version") != float64(2) || changed.at("lines.0.tariff_cents") != float64(11250) {
+		t.Fatalf("xlsx counter-proposal: %d %s", changed.status, changed.raw)
+	}
+	stale := e.want(409, rc.ProviderContractManager, "POST", base+"/counter", `{"based_on":1,"lines":`+lines+`,"note":"Oud"}`)
+	if stale.at("unsaved.lines.1.code") != "B200" || stale.at("unsaved.current") != float64(2) {
+		t.Errorf("the stale counter-proposal's lines are not sent back: %s", stale.raw)
+	}
+	e.want(409, rc.ContractManager, "POST", base+"/accept", `{"based_on":1}`)
+	versions := 2
+	if rc.Policy == apptest.RoundPolicyCZ {
+		// CZ answers with a counter-proposal of its own, which the practice accepts.
+		e.want(200, rc.ContractManager, "POST", base+"/counter", `{"based_on":2,"lines":`+lines+`,"note":"Terug naar ons voorstel"}`)
+		e.want(200, rc.Admin, "POST", base+"/accept", `{"based_on":3}`)
+		versions = 3
+	} else {
+		e.want(200, rc.ContractManager, "POST", base+"/accept", `{"based_on":2}`)
+	}
+	if h := e.want(200, rc.Admin, "GET", base, ""); len(h.at("rounds").([]any)) != versions || h.at("price_list.status") != "agreed" {
+		t.Errorf("history: %s", h.raw)
+	}
+
+	// The contract, signed by both parties with the PDF's SHA-256.
+	e.want(403, rc.MedicalAdvisor, "POST", dossier+"/contract", "")
+	c := e.want(200, rc.ContractManager, "POST", dossier+"/contract", "")
+	contractID := c.str("id")
+	e.want(200, rc.Signatory, "GET", dossier+"/contract", "")
+	pdf := e.want(200, rc.Signatory, "GET", "/api/contracts/"+contractID+"/pdf", "")
+	sum := sha256.Sum256(pdf.raw)
+	hash := hex.EncodeToString(sum[:])
+	if hash != c.str("document_sha256") || pdf.header.Get("X-Content-SHA256") != hash {
+		t.Errorf("the PDF's SHA-256 %s differs from the contract's %s", hash, c.str("document_sha256"))
+	}
+	e.want(200, rc.Buyer, "GET", "/api/contracts/"+contractID+"/xlsx", "")
+	sign := jsonText(t, map[string]string{"sha256": hash})
+	if rc.Policy == apptest.RoundPolicyCaresq {
+		// 12 November 2025, one day after the hard signing deadline of 11 November.
+		e.f.Clock.Set(time.Date(2025, 11, 12, 10, 0, 0, 0, nl.Amsterdam))
+		late := e.want(409, rc.Signatory, "POST", "/api/contracts/"+contractID+"/signatures", sign)
+		if !strings.Contains(late.str("detail"), "2025-11-11") {
+			t.Errorf("the refusal does not name the deadline: %s", late.raw)
+		}
+		e.f.Clock.Set(time.Date(2025, 11, 11, 16, 0, 0, 0, nl.Amsterdam))
+	}
+	e.want(403, rc.Admin, "POST", "/api/contracts/"+contractID+"/signatures", sign)
+	e.want(404, "zz-inkoper", "POST", "/api/contracts/"+contractID+"/signatures", sign)
+	e.want(201, rc.Signatory, "POST", "/api/contracts/"+contractID+"/signatures", sign)
+	if v := e.want(201, rc.ContractManager, "POST", "/api/contracts/"+contractID+"/signatures", sign); v.str("status") != "signed" {
+		t.Errorf("after both signatures: %s", v.raw)
+	}
+
+	// Published on the publication date (12 November), without prices.
+	pubDate := time.Date(rc.Year-1, 11, 12, 0, 30, 0, 0, nl.Amsterdam)
+	e.f.Clock.Set(pubDate)
+	if n, err := e.f.Contracts.Publish(context.Background(), e.f.Clock.Now()); err != nil || n != 1 {
+		t.Fatalf("publish: %d, %v", n, err)
+	}
+	pub := e.want(200, "", "GET", "/api/published-contracts?insurer="+rc.Insurer, "")
+	if pub.at("contracts.0.provider_id") != rc.ProviderID || bytes.Contains(pub.raw, []byte("tariff")) || bytes.Contains(pub.raw, []byte("cents")) {
+		t.Errorf("published contracts: %s", pub.raw)
+	}
+	if v := e.want(200, rc.Admin, "GET", dossier, ""); v.str("stage") != "published" {
+		t.Errorf("the dossier's stage after publication: %s", v.str("stage"))
+	}
+	inbox := e.want(200, rc.Admin, "GET", "/api/inbox?limit=50", "")
+	if n, _ := inbox.at("total").(float64); n == 0 {
+		t.Fatalf("the provider's inbox is empty")
+	}
+	e.want(204, rc.Admin, "POST", "/api/inbox/"+inbox.str("items.0.id")+"/read", "")
+	e.want(404, "zz-inkoper", "POST", "/api/inbox/"+inbox.str("items.0.id")+"/read", "")
+	e.want(204, rc.Buyer, "POST", "/api/rounds/"+roundID+"/extensions",
+		jsonText(t, map[string]string{"dossier_id": id, "step": "quote", "date": rc.Start.AddDate(0, 2, 0).Format(time.DateOnly), "reason": "Storing in het portaal"}))
+}
+
+// otherProvider is the provider admin of the other round: another tenant here.
+func otherProvider(rc apptest.RoundCase) string {
+	if rc.Policy == apptest.RoundPolicyCaresq {
+		return apptest.RoundCases[1].Admin
+	}
+	return apptest.RoundCases[0].Admin
+}
+
+// clockAndRefusals: the test clock is the operator's alone, no credentials is 401, and a
+// document larger than the documents' limit is refused before it is read.
+func (e *roundEnv) clockAndRefusals(t *testing.T) {
+	e.want(200, "operator", "GET", "/api/clock", "")
+	e.want(403, "eucare-inkoper", "PUT", "/api/clock", `{"now":"2025-11-12T00:00:00+01:00"}`)
+	e.want(422, "operator", "PUT", "/api/clock", `{}`)
+	if v := e.want(200, "operator", "PUT", "/api/clock", `{"now":"2025-11-12T00:00:00+01:00"}`); !strings.HasPrefix(v.str("now"), "2025-11-1") {
+		t.Errorf("clock: %s", v.raw)
+	}
+	e.want(401, "", "GET", "/api/dossiers", "")
+	e.want(401, "", "GET", "/api/clock", "")
+	big := make([]byte, e.f.Documents.MaxSize()+1)
+	if a := e.do("kliniek-invuller", "POST", "/api/dossiers/dos-0000000000000000/documents?name=groot.pdf", big, "application/pdf"); a.status != 413 {
+		t.Errorf("a document over the limit: %d %s", a.status, a.raw)
+	}
+}
+
+// wantMail fails unless the user with key got an e-mail whose subject has subject.
+func wantMail(t *testing.T, e *roundEnv, key, subject string) {
+	t.Helper()
+	to := e.f.Email(key)
+	for _, m := range e.f.Mail.Messages() {
+		for _, rcpt := range m.To {
+			if rcpt == to && strings.Contains(m.Subject, subject) {
+				return
+			}
+		}
+	}
+	var got []string
+	for _, m := range e.f.Mail.Messages() {
+		got = append(got, fmt.Sprint(m.To, " ", m.Subject))
+	}
+	t.Errorf("no e-mail %q to %s; received: %v", subject, to, got)
+}
+
+// smallPDF is a real one-page PDF.
+func smallPDF(t *testing.T) []byte {
+	t.Helper()
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.AddPage()
+	pdf.SetFont("Helvetica", "", 12)
+	pdf.Cell(40, 10, "Verklaring kwaliteitsstandaarden")
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// raiseFirstTariff sets the first line's tariff in the downloaded workbook to € 112,50.
+func raiseFirstTariff(t *testing.T, book []byte) []byte {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(book))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.SetCellFloat("Prijslijst", "C2", 112.50, 2, 64); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
