@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"zorginkoop/internal/apptest"
+	"zorginkoop/internal/audit"
 	"zorginkoop/internal/nl"
 )
 
@@ -74,8 +75,12 @@ func walkRound(t *testing.T, e *roundEnv, rc apptest.RoundCase) {
 	e.want(403, rc.ContractManager, "POST", "/api/rounds", fmt.Sprintf(`{"policy_id":%q,"year":%d}`, rc.Policy, rc.Year))
 	e.want(422, rc.Buyer, "POST", "/api/rounds", `{"year":2026}`)
 	e.want(400, rc.Buyer, "POST", "/api/rounds", `{"policy_id": 12}`)
-	rd := e.want(201, rc.Buyer, "POST", "/api/rounds",
-		fmt.Sprintf(`{"policy_id":%q,"year":%d,"dates":[{"step":"quote","date":%q}]}`, rc.Policy, rc.Year, deadline))
+	dates := []map[string]any{{"step": "quote", "date": deadline}}
+	if rc.Policy == apptest.RoundPolicyCZ {
+		// CZ's policy gives no application date; the insurer sets a soft one, passed already.
+		dates = append(dates, map[string]any{"step": "application", "date": rc.Start.AddDate(0, 0, -1).Format(time.DateOnly)})
+	}
+	rd := e.want(201, rc.Buyer, "POST", "/api/rounds", jsonText(t, map[string]any{"policy_id": rc.Policy, "year": rc.Year, "dates": dates}))
 	roundID := rd.str("id")
 	e.want(409, rc.Buyer, "POST", "/api/rounds", fmt.Sprintf(`{"policy_id":%q,"year":%d}`, rc.Policy, rc.Year))
 	if got := e.want(200, rc.Admin, "GET", "/api/rounds?limit=10", ""); !strings.Contains(string(got.raw), roundID) {
@@ -90,9 +95,13 @@ func walkRound(t *testing.T, e *roundEnv, rc apptest.RoundCase) {
 	e.want(404, "zz-inkoper", "GET", "/api/rounds/"+roundID+"/dossiers", "")
 
 	// Application.
-	apply := fmt.Sprintf(`{"provider_id":%q}`, rc.ProviderID)
+	apply := jsonText(t, map[string]any{"provider_id": rc.ProviderID, "parts": rc.Parts})
 	e.want(403, rc.Filler, "POST", "/api/rounds/"+roundID+"/applications", apply)
-	id := e.want(201, rc.Admin, "POST", "/api/rounds/"+roundID+"/applications", apply).str("dossier.id")
+	applied := e.want(201, rc.Admin, "POST", "/api/rounds/"+roundID+"/applications", apply)
+	if (applied.str("warning") != "") != (rc.Policy == apptest.RoundPolicyCZ) {
+		t.Errorf("the warning of a passed soft application date: %q", applied.str("warning"))
+	}
+	id := applied.str("dossier.id")
 	e.want(409, rc.Admin, "POST", "/api/rounds/"+roundID+"/applications", apply)
 	dossier := "/api/dossiers/" + id
 	for _, other := range []string{"zz-inkoper", "ypsilon-beheerder", otherProvider(rc)} {
@@ -141,8 +150,8 @@ func walkRound(t *testing.T, e *roundEnv, rc apptest.RoundCase) {
 	e.want(404, "zz-inkoper", "GET", "/api/documents/"+docID, "")
 	e.want(403, rc.Filler, "POST", dossier+"/questionnaire/submit", "")
 	sub := e.want(200, rc.Admin, "POST", dossier+"/questionnaire/submit", "")
-	if len(sub.at("outcome.parts").([]any)) == 0 {
-		t.Fatalf("no outcome per part: %s", sub.raw)
+	if n := len(sub.at("outcome.parts").([]any)); n != 1+len(rc.Parts) {
+		t.Fatalf("an outcome for %d parts, want the base contract and %v: %s", n, rc.Parts, sub.raw)
 	}
 	e.want(409, rc.Admin, "POST", dossier+"/questionnaire/submit", "")
 	e.want(200, rc.Admin, "GET", dossier+"/outcome", "")
@@ -162,11 +171,25 @@ func walkRound(t *testing.T, e *roundEnv, rc apptest.RoundCase) {
 	for _, p := range view.at("parts").([]any) {
 		parts = append(parts, at(p, "part").(string))
 	}
-	for _, p := range parts {
-		e.want(403, rc.MedicalAdvisor, "POST", dossier+"/decisions", jsonText(t, map[string]any{"part": p, "outcome": "accepted", "reason": "Voldoet"}))
-		e.want(200, rc.Buyer, "POST", dossier+"/decisions", jsonText(t, map[string]any{"part": p, "outcome": "accepted", "reason": "Voldoet aan het beleid"}))
+	if len(parts) != 1+len(rc.Parts) {
+		t.Fatalf("the dossier's parts %v, want the base contract and %v", parts, rc.Parts)
 	}
-	e.want(200, rc.Buyer, "POST", dossier+"/offer", jsonText(t, map[string]any{"parts": parts}))
+	accepted := parts
+	for i, p := range parts {
+		e.want(403, rc.MedicalAdvisor, "POST", dossier+"/decisions", jsonText(t, map[string]any{"part": p, "outcome": "accepted", "reason": "Voldoet"}))
+		decision := map[string]any{"part": p, "outcome": "accepted", "reason": "Voldoet aan het beleid"}
+		if rc.Policy == apptest.RoundPolicyCZ && i > 0 {
+			// CZ refuses the extra part om moverende redenen; the base contract goes ahead.
+			decision = map[string]any{"part": p, "outcome": "refused", "discretionary": true}
+			accepted = parts[:1]
+		}
+		d := e.want(200, rc.Buyer, "POST", dossier+"/decisions", jsonText(t, decision))
+		if i > 0 && rc.Policy == apptest.RoundPolicyCZ && d.at("parts.1.decision.discretionary") != true {
+			t.Errorf("the refusal om moverende redenen is not recorded: %s", d.raw)
+		}
+	}
+	e.want(422, rc.Buyer, "POST", dossier+"/offer", `{"parts":["bestaat-niet"]}`)
+	e.want(200, rc.Buyer, "POST", dossier+"/offer", jsonText(t, map[string]any{"parts": accepted}))
 	e.want(200, rc.Admin, "POST", dossier+"/quote", `{"text":"Wij bieden de zorg aan tegen de voorgestelde tarieven."}`)
 	if _, err := e.f.Notices.Deliver(context.Background()); err != nil {
 		t.Fatal(err)
@@ -222,9 +245,16 @@ func walkRound(t *testing.T, e *roundEnv, rc apptest.RoundCase) {
 		if !strings.Contains(late.str("detail"), "2025-11-11") {
 			t.Errorf("the refusal does not name the deadline: %s", late.raw)
 		}
+		if v := e.want(200, rc.Signatory, "GET", dossier+"/contract", ""); len(v.at("signatures").([]any)) != 0 || v.str("status") != "awaiting_signatures" {
+			t.Errorf("the refused signature changed the contract: %s", v.raw)
+		}
+		wantDenied(t, e, id, "contract.sign")
 		e.f.Clock.Set(time.Date(2025, 11, 11, 16, 0, 0, 0, nl.Amsterdam))
 	}
 	e.want(403, rc.Admin, "POST", "/api/contracts/"+contractID+"/signatures", sign)
+	if v := e.want(422, rc.Signatory, "POST", "/api/contracts/"+contractID+"/signatures", jsonText(t, map[string]string{"sha256": strings.Repeat("0", 64)})); v.str("errors.0.field") != "sha256" {
+		t.Errorf("a signature of another document: %s", v.raw)
+	}
 	e.want(404, "zz-inkoper", "POST", "/api/contracts/"+contractID+"/signatures", sign)
 	e.want(201, rc.Signatory, "POST", "/api/contracts/"+contractID+"/signatures", sign)
 	if v := e.want(201, rc.ContractManager, "POST", "/api/contracts/"+contractID+"/signatures", sign); v.str("status") != "signed" {
@@ -279,6 +309,21 @@ func (e *roundEnv) clockAndRefusals(t *testing.T) {
 	}
 }
 
+// wantDenied fails unless the dossier's trail has a refused attempt at action.
+func wantDenied(t *testing.T, e *roundEnv, dossierID, action string) {
+	t.Helper()
+	es, err := e.f.Audit.Entries(context.Background(), audit.Operator, audit.Filter{Dossier: dossierID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, en := range es {
+		if en.Action == action && en.Denied {
+			return
+		}
+	}
+	t.Errorf("no refused %s in the trail of %s", action, dossierID)
+}
+
 // wantMail fails unless the user with key got an e-mail whose subject has subject.
 func wantMail(t *testing.T, e *roundEnv, key, subject string) {
 	t.Helper()
@@ -327,4 +372,19 @@ func raiseFirstTariff(t *testing.T, book []byte) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// Without a test clock the server has no clock routes: the operator's request is 404,
+// so a production server never lets anyone move its date.
+func TestTheClockRoutesDoNotExistWithoutATestClock(t *testing.T) {
+	e := newEnv(t)
+	for _, method := range []string{"GET", "PUT"} {
+		body := ""
+		if method == "PUT" {
+			body = `{"now":"2025-11-12T00:00:00+01:00"}`
+		}
+		if resp, v := e.call(t, method, "/api/clock", body); resp.StatusCode != 404 {
+			t.Errorf("%s /api/clock without a test clock: %d %v", method, resp.StatusCode, v)
+		}
+	}
 }

@@ -36,6 +36,7 @@ type RoundCase struct {
 	Insurer    string
 	ProviderID string
 	Start      time.Time // the clock when the case begins: before every deadline of the round
+	Parts      []string  // the parts the provider applies for besides the base contract
 	// Users by role: keys for RoundFixture.P and Token.
 	Buyer, ContractManager, MedicalAdvisor            string
 	Admin, Filler, Signatory, ProviderContractManager string
@@ -43,11 +44,11 @@ type RoundCase struct {
 
 // RoundCases are the two rounds the end-to-end tests walk.
 var RoundCases = []RoundCase{
-	{Policy: RoundPolicyCaresq, Year: 2026, Insurer: InsurerCaresq, ProviderID: ProviderZBC,
+	{Policy: RoundPolicyCaresq, Year: 2026, Insurer: InsurerCaresq, ProviderID: ProviderZBC, Parts: []string{"dure-geneesmiddelen"},
 		Start: time.Date(2025, 8, 1, 9, 0, 0, 0, nl.Amsterdam),
 		Buyer: "eucare-inkoper", ContractManager: "eucare-contractbeheerder", MedicalAdvisor: "eucare-medisch-adviseur",
 		Admin: "kliniek-beheerder", Filler: "kliniek-invuller", Signatory: "kliniek-tekenbevoegde", ProviderContractManager: "kliniek-contractmanager"},
-	{Policy: RoundPolicyCZ, Year: 2022, Insurer: InsurerA, ProviderID: ProviderX,
+	{Policy: RoundPolicyCZ, Year: 2022, Insurer: InsurerA, ProviderID: ProviderX, Parts: []string{"s3-vrije-prestaties"},
 		Start: time.Date(2021, 9, 1, 9, 0, 0, 0, nl.Amsterdam),
 		Buyer: "cz-inkoper", ContractManager: "cz-contractbeheerder", MedicalAdvisor: "cz-medisch-adviseur",
 		Admin: "linde-beheerder", Filler: "linde-invuller", Signatory: "linde-tekenbevoegde", ProviderContractManager: "linde-contractmanager"},
