@@ -62,12 +62,22 @@ func (a answer) str(path string) string {
 // contentType.
 func (e *roundEnv) do(key, method, path string, body []byte, contentType string) answer {
 	e.t.Helper()
+	var h map[string]string
+	if body != nil {
+		h = map[string]string{"Content-Type": contentType}
+	}
+	return e.doHeader(key, method, path, body, h)
+}
+
+// doHeader is do with the request headers given.
+func (e *roundEnv) doHeader(key, method, path string, body []byte, header map[string]string) answer {
+	e.t.Helper()
 	req, err := http.NewRequest(method, e.srv.URL+path, bytes.NewReader(body))
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", contentType)
+	for k, v := range header {
+		req.Header.Set(k, v)
 	}
 	if tok := e.token(key); tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)

@@ -139,6 +139,15 @@ func walkRound(t *testing.T, e *roundEnv, rc apptest.RoundCase) {
 		t.Fatalf("upload: %d %s", up.status, up.raw)
 	}
 	docID := up.str("id")
+	named := e.doHeader(rc.Filler, "POST", dossier+"/documents", []byte("Naam;Waarde\nbeddenhuis;ja\n"),
+		map[string]string{"Content-Type": "text/csv", "Content-Disposition": `attachment; filename="bijlage.csv"`})
+	if named.status != 201 || named.str("name") != "bijlage.csv" {
+		t.Errorf("an upload named by Content-Disposition: %d %s", named.status, named.raw)
+	}
+	if bad := e.do(rc.Filler, "POST", dossier+"/documents?name=verklaring.pdf", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00"), "application/pdf"); bad.status != 422 {
+		t.Errorf("a program named .pdf: %d %s", bad.status, bad.raw)
+	}
+	e.want(403, rc.Signatory, "POST", dossier+"/questionnaire/evidence", jsonText(t, map[string]string{"requirement_id": "x", "document_id": docID}))
 	for _, slot := range slots {
 		e.want(204, rc.Filler, "POST", dossier+"/questionnaire/evidence", jsonText(t, map[string]string{"requirement_id": slot, "document_id": docID}))
 	}
@@ -225,6 +234,12 @@ func walkRound(t *testing.T, e *roundEnv, rc apptest.RoundCase) {
 		t.Errorf("history: %s", h.raw)
 	}
 
+	for _, other := range []string{"zz-inkoper", otherProvider(rc)} {
+		e.want(404, other, "GET", base, "")
+		e.want(404, other, "GET", base+"/xlsx", "")
+		e.want(404, other, "POST", base+"/counter", `{"based_on":3,"lines":`+lines+`}`)
+	}
+
 	// The contract, signed by both parties with the PDF's SHA-256.
 	e.want(403, rc.MedicalAdvisor, "POST", dossier+"/contract", "")
 	c := e.want(200, rc.ContractManager, "POST", dossier+"/contract", "")
@@ -237,6 +252,8 @@ func walkRound(t *testing.T, e *roundEnv, rc apptest.RoundCase) {
 		t.Errorf("the PDF's SHA-256 %s differs from the contract's %s", hash, c.str("document_sha256"))
 	}
 	e.want(200, rc.Buyer, "GET", "/api/contracts/"+contractID+"/xlsx", "")
+	e.want(404, "zz-inkoper", "GET", "/api/contracts/"+contractID+"/pdf", "")
+	e.want(404, otherProvider(rc), "GET", dossier+"/contract", "")
 	sign := jsonText(t, map[string]string{"sha256": hash})
 	if rc.Policy == apptest.RoundPolicyCaresq {
 		// 12 November 2025, one day after the hard signing deadline of 11 November.
