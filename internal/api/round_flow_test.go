@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"zorginkoop/internal/apptest"
 	"zorginkoop/internal/audit"
 	"zorginkoop/internal/nl"
+	"zorginkoop/internal/policy"
 )
 
 // TestARoundRunsEndToEndThroughTheAPIOnBothEngines walks the purchasing round of Caresq's
@@ -403,5 +405,45 @@ func TestTheClockRoutesDoNotExistWithoutATestClock(t *testing.T) {
 		if resp, v := e.call(t, method, "/api/clock", body); resp.StatusCode != 404 {
 			t.Errorf("%s /api/clock without a test clock: %d %v", method, resp.StatusCode, v)
 		}
+	}
+}
+
+// Every seed policy's round shows the policy's timeline: each milestone with its date,
+// in date order, and the dates the insurer set beside them, marked as the insurer's.
+func TestEverySeedPolicysRoundShowsItsTimeline(t *testing.T) {
+	e := newRoundEnv(t, "sqlite")
+	for _, c := range e.f.Library.Policies() {
+		if c.Status != policy.Published || len(c.ContractYears) == 0 {
+			continue
+		}
+		t.Run(c.ID, func(t *testing.T) {
+			e.t = t
+			buyer := apptest.RoundBuyers[c.Insurer]
+			year := c.ContractYears[0]
+			set := fmt.Sprintf("%d-10-15", year-1)
+			r := e.want(201, buyer, "POST", "/api/rounds", jsonText(t, map[string]any{"policy_id": c.ID, "year": year,
+				"dates": []map[string]any{{"step": "quote", "date": set, "hard": true}}}))
+			v := e.want(200, buyer, "GET", "/api/rounds/"+r.str("id"), "")
+			var want []string
+			for _, m := range c.TimelineByDate() {
+				want = append(want, m.Date.String()+" "+m.What)
+			}
+			var got, dates, fromPolicy []string
+			for _, d := range v.at("timeline").([]any) {
+				line := at(d, "date").(string) + " " + at(d, "what").(string)
+				got, dates = append(got, line), append(dates, at(d, "date").(string))
+				if at(d, "source") == "beleid" {
+					fromPolicy = append(fromPolicy, line)
+				} else if at(d, "date") != set || at(d, "hard") != true || at(d, "step") != "quote" {
+					t.Errorf("the insurer's date: %v", d)
+				}
+			}
+			if strings.Join(fromPolicy, "\n") != strings.Join(want, "\n") {
+				t.Errorf("timeline from the policy:\n%s\nwant:\n%s", strings.Join(fromPolicy, "\n"), strings.Join(want, "\n"))
+			}
+			if len(got) != len(want)+1 || !slices.IsSorted(dates) {
+				t.Errorf("the timeline is not the policy's milestones and the insurer's date in date order:\n%s", strings.Join(got, "\n"))
+			}
+		})
 	}
 }

@@ -26,7 +26,12 @@ const (
 
 	OrgEucare  = "eucare-org"
 	OrgKliniek = "kliniek-zuidas-org"
+	OrgASR     = "asr-org"
 )
+
+// RoundBuyers are the keys of an inkoper of each insurer of the seed policies, by
+// registry insurer id: every seed policy's round can be opened in the fixture.
+var RoundBuyers = map[string]string{InsurerCaresq: "eucare-inkoper", InsurerA: "cz-inkoper", InsurerB: "zz-inkoper", "asr": "asr-inkoper"}
 
 // RoundCase is one round of the end-to-end tests: the policy and year, the insurer and
 // the provider, the keys of their users, and a moment before the round's first deadline.
@@ -72,6 +77,7 @@ var roundUsers = []actorSpec{
 	{"linde-tekenbevoegde", OrgX, []identity.Role{identity.RoleSignatory}},
 	{"zz-inkoper", OrgB, []identity.Role{identity.RoleBuyer}},
 	{"ypsilon-beheerder", OrgY, []identity.Role{identity.RoleAdmin}},
+	{"asr-inkoper", OrgASR, []identity.Role{identity.RoleBuyer}},
 }
 
 // RoundFixture is a seeded database (Open) whose services all run on a test clock and
@@ -120,6 +126,7 @@ func NewRoundFixture(t testing.TB, engine string) *RoundFixture {
 		{ID: OrgB, Kind: identity.Insurer, Name: "Zorg en Zekerheid", Insurers: []string{InsurerB}},
 		{ID: OrgX, Kind: identity.Provider, Name: "Huisartsenpraktijk De Linde", Providers: []string{ProviderX}},
 		{ID: OrgY, Kind: identity.Provider, Name: "Huisartsenpraktijk Ypsilon", Providers: []string{ProviderY}},
+		{ID: OrgASR, Kind: identity.Insurer, Name: "a.s.r.", Insurers: []string{"asr"}},
 	}
 	for _, o := range orgs {
 		if err := env.Identity.SaveOrganisation(ctx, f.Operator, o, nil); err != nil {
