@@ -79,7 +79,9 @@ func (h *Handler) signContract(w http.ResponseWriter, r *http.Request) error {
 	}
 	c, err := h.Contracts.Sign(r.Context(), principal(r), r.PathValue("id"), in.SHA256)
 	if err != nil {
-		return renameField(err, "document_sha256", "sha256") // the name in this request
+		return renameFields(err, func(f string) string { // the name in this request
+			return map[string]string{"document_sha256": "sha256"}[f]
+		})
 	}
 	return writeJSON(w, http.StatusCreated, contractJSON(c))
 }
@@ -118,25 +120,4 @@ func (h *Handler) publishedContracts(w http.ResponseWriter, r *http.Request) err
 			nonNil(c.Locations), nonNil(c.Years)
 	}
 	return writeJSON(w, http.StatusOK, out)
-}
-
-// renameField names the request's field in the errors where the service names its own.
-func renameField(err error, from, to string) error {
-	errs := apperr.Errors(err)
-	renamed := false
-	for _, e := range errs {
-		renamed = renamed || e.Field == from
-	}
-	if !renamed {
-		return err
-	}
-	out := make(apperr.List, len(errs))
-	for i, e := range errs {
-		c := *e
-		if c.Field == from {
-			c.Field = to
-		}
-		out[i] = &c
-	}
-	return out
 }

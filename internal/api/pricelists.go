@@ -178,7 +178,7 @@ func (h *Handler) proposePriceList(w http.ResponseWriter, r *http.Request) error
 	pl, err := h.PriceLists.Propose(r.Context(), principal(r), pricelist.Proposal{DossierID: r.PathValue("id"),
 		Part: r.PathValue("part"), Lines: linesOf(in.Lines), Note: in.Note, PriceListOnly: in.PriceListOnly})
 	if err != nil {
-		return err
+		return renameFields(err, lineFields)
 	}
 	return writeJSON(w, http.StatusCreated, priceListOf(pl))
 }
@@ -200,7 +200,7 @@ func (h *Handler) counterPriceList(w http.ResponseWriter, r *http.Request) error
 	pl, err := h.PriceLists.Counter(r.Context(), principal(r), pricelist.Submission{DossierID: r.PathValue("id"),
 		Part: r.PathValue("part"), BasedOn: in.BasedOn, Lines: linesOf(in.Lines), Note: in.Note})
 	if err != nil {
-		return err
+		return renameFields(err, lineFields)
 	}
 	return writeJSON(w, http.StatusOK, priceListOf(pl))
 }

@@ -211,10 +211,20 @@ func walkRound(t *testing.T, e *roundEnv, rc apptest.RoundCase) {
 	base := dossier + "/pricelists/" + parts[0]
 	lines := `[{"code":"A100","description":"Consult","tariff_cents":10000,"volume":120},{"code":"B200","description":"Behandeling","tariff_cents":250050,"volume":10}]`
 	e.want(403, rc.Admin, "POST", base, `{"lines":`+lines+`}`)
+	if v := e.want(422, rc.Buyer, "POST", base, `{"lines":[{"code":"A100","tariff_cents":0,"volume":1}]}`); v.str("errors.0.field") != "lines[0].tariff_cents" {
+		t.Errorf("a tariff of 0: %s", v.raw)
+	}
 	e.want(201, rc.Buyer, "POST", base, `{"lines":`+lines+`,"note":"Ons voorstel"}`)
 	e.want(200, rc.Admin, "GET", dossier+"/pricelists", "")
 	book := e.want(200, rc.Admin, "GET", base+"/xlsx", "")
-	changed := e.do(rc.Admin, "PUT", base+"/xlsx?note=Hoger+tarief+consult", raiseFirstTariff(t, book.raw), xlsxType)
+	malformed := e.do(rc.Admin, "PUT", base+"/xlsx", setCell(t, book.raw, "C3", "veel"), xlsxType)
+	if malformed.status != 422 || malformed.at("errors.0.line") != float64(3) || malformed.str("errors.0.field") == "" {
+		t.Errorf("a malformed sheet: %d %s", malformed.status, malformed.raw)
+	}
+	if v := e.want(200, rc.Admin, "GET", base, ""); v.at("price_list.version") != float64(1) {
+		t.Errorf("the malformed sheet changed the price list: %s", v.raw)
+	}
+	changed := e.do(rc.Admin, "PUT", base+"/xlsx?note=Hoger+tarief+consult", setCell(t, book.raw, "C2", 112.50), xlsxType)
 	if changed.status != 200 || changed.at("version") != float64(2) || changed.at("lines.0.tariff_cents") != float64(11250) {
 		t.Fatalf("xlsx counter-proposal: %d %s", changed.status, changed.raw)
 	}
@@ -375,15 +385,16 @@ func smallPDF(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-// raiseFirstTariff sets the first line's tariff in the downloaded workbook to € 112,50.
-func raiseFirstTariff(t *testing.T, book []byte) []byte {
+// setCell sets a cell of the price list sheet of a downloaded workbook, as a user would
+// in Excel (C2: the first line's tariff in euros).
+func setCell(t *testing.T, book []byte, cell string, value any) []byte {
 	t.Helper()
 	f, err := excelize.OpenReader(bytes.NewReader(book))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := f.SetCellFloat("Prijslijst", "C2", 112.50, 2, 64); err != nil {
+	if err := f.SetCellValue("Prijslijst", cell, value); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
