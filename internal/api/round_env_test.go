@@ -79,6 +79,10 @@ func (e *roundEnv) doHeader(key, method, path string, body []byte, header map[st
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
+	if header["Transfer-Encoding"] == "chunked" {
+		// A body of unknown length: the limit must hold while it is read.
+		req.Body, req.ContentLength = io.NopCloser(io.MultiReader(bytes.NewReader(body))), -1
+	}
 	if tok := e.token(key); tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}

@@ -332,9 +332,14 @@ func (e *roundEnv) clockAndRefusals(t *testing.T) {
 	}
 	e.want(401, "", "GET", "/api/dossiers", "")
 	e.want(401, "", "GET", "/api/clock", "")
-	big := make([]byte, e.f.Documents.MaxSize()+1)
+	big := append([]byte("%PDF-1.4\n"), make([]byte, e.f.Documents.MaxSize())...)
 	if a := e.do("kliniek-invuller", "POST", "/api/dossiers/dos-0000000000000000/documents?name=groot.pdf", big, "application/pdf"); a.status != 413 {
 		t.Errorf("a document over the limit: %d %s", a.status, a.raw)
+	}
+	dossiers := e.want(200, "kliniek-invuller", "GET", "/api/dossiers", "")
+	chunked := map[string]string{"Content-Type": "application/pdf", "Transfer-Encoding": "chunked"}
+	if a := e.doHeader("kliniek-invuller", "POST", "/api/dossiers/"+dossiers.str("dossiers.0.id")+"/documents?name=groot.pdf", big, chunked); a.status != 413 {
+		t.Errorf("a document over the limit, of undeclared length: %d %s", a.status, a.raw)
 	}
 }
 
