@@ -113,8 +113,9 @@ func walkRound(t *testing.T, e *roundEnv, rc apptest.RoundCase) {
 	e.want(200, rc.Admin, "GET", "/api/dossiers", "")
 	e.want(200, rc.Buyer, "GET", "/api/rounds/"+roundID+"/dossiers?stage=applied&limit=5", "")
 	e.want(422, rc.Buyer, "GET", "/api/rounds/"+roundID+"/dossiers?stage=misschien", "")
-	if ics := e.want(200, rc.Admin, "GET", "/api/calendar.ics", ""); !bytes.Contains(ics.raw, []byte("BEGIN:VCALENDAR")) {
-		t.Errorf("the calendar is not iCalendar: %s", ics.raw)
+	if ics := e.want(200, rc.Admin, "GET", "/api/calendar.ics", ""); !bytes.Contains(ics.raw, []byte("BEGIN:VCALENDAR")) ||
+		!bytes.Contains(ics.raw, []byte("https://zorginkoop.example/dossiers/"+id)) {
+		t.Errorf("the calendar is not iCalendar with the dossier's deadlines: %s", ics.raw)
 	}
 
 	// Questionnaire: answers, evidence, submission.
