@@ -243,7 +243,7 @@ func (a *app) appHandler(ctx context.Context, db store.DB, opt appOptions) (http
 	// Logged-in users are limited per user, with one budget for both doors.
 	apiLimits := api.DefaultLimits()
 	apiLimits.PerUser, apiLimits.Heavy = perUser, heavy
-	mux.Handle("/api/", web.Secure(api.New(svc, api.Options{Limits: apiLimits, Log: a.log})))
+	mux.Handle("/api/", web.Secure(api.New(svc, api.Options{Limits: apiLimits, Log: a.log, BaseURL: opt.BaseURL})))
 	mux.Handle("/", pages)
 	if strings.HasPrefix(opt.BaseURL, "https://") {
 		return httpauth.ServedOverHTTPS(mux), svc, nil
