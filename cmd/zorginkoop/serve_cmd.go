@@ -20,6 +20,7 @@ import (
 	wiring "zorginkoop/internal/app"
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/audit"
+	"zorginkoop/internal/clock"
 	"zorginkoop/internal/httpauth"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/mail"
@@ -48,6 +49,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	smtpUser := fs.String("smtp-user", a.envOr("SMTP_USER", ""), "SMTP login `name`, if the server needs one (ZORGINKOOP_SMTP_USER; the password only from ZORGINKOOP_SMTP_PASSWORD)")
 	headMail := fs.String("audit-head-mail", a.envOr("AUDIT_HEAD_MAIL", ""), "mail the audit trail's head (for audit verify --head) to this `address` at start and daily; it is logged either way (ZORGINKOOP_AUDIT_HEAD_MAIL)")
 	trustedProxies := fs.String("trusted-proxies", a.envOr("TRUSTED_PROXIES", ""), "reverse `proxies` (CIDR or address, comma-separated) whose X-Forwarded-For or Forwarded names the client, for rate limits and the log; from anyone else those headers are ignored (ZORGINKOOP_TRUSTED_PROXIES)")
+	testClock := fs.Bool("test-clock", a.envBool("TEST_CLOCK"), "run on a test clock whose platform date the operator sets (/platform/klok, the API); every page shows a banner. For trying out a round, never in production (ZORGINKOOP_TEST_CLOCK)")
 	pos, err := a.parse(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -95,7 +97,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return usagef("--user-rate and --heavy-per-user must be 1 or more, and --heavy-total at least --heavy-per-user")
 	}
 	handler, svc, err := a.appHandler(ctx, db, appOptions{BaseURL: *baseURL, Mail: mailer,
-		UserRate: *userRate, HeavyPerUser: *heavyPerUser, HeavyTotal: *heavyTotal})
+		UserRate: *userRate, HeavyPerUser: *heavyPerUser, HeavyTotal: *heavyTotal, TestClock: *testClock})
 	if err != nil {
 		return err
 	}
@@ -105,6 +107,8 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	heads := &audit.HeadPublisher{Log: svc.Audit, Logger: a.log, Mail: mailer, To: *headMail}
 	stopHeads := publishHeads(ctx, heads, 24*time.Hour)
 	defer stopHeads() // before the database closes
+	stopJobs := runJobs(ctx, svc, a.log, jobsInterval)
+	defer stopJobs() // before the database closes
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -193,6 +197,8 @@ type appOptions struct {
 	// The limits of logged-in users, shared by the API and the pages: requests per
 	// minute per user, heavy requests in flight per user and in all (0: the defaults).
 	UserRate, HeavyPerUser, HeavyTotal int
+	// TestClock runs the services on a clock the operator sets (serve --test-clock).
+	TestClock bool
 }
 
 // userLimits are the per-user limits of opt, one instance for both doors.
@@ -221,6 +227,10 @@ func (a *app) appHandler(ctx context.Context, db store.DB, opt appOptions) (http
 	}
 	cfg := a.servicesConfig()
 	cfg.Mail, cfg.BaseURL, cfg.SyncPolicies = opt.Mail, opt.BaseURL, true
+	if opt.TestClock {
+		cfg.TestClock = clock.NewTest()
+		a.log.Warn("--test-clock: the platform date is settable by the operator and every page shows a banner; never use this in production")
+	}
 	svc := wiring.New(db, lib, cfg)
 	perUser, heavy := opt.userLimits()
 	pages, err := web.New(svc, web.Options{Limits: web.Limits{PerUser: perUser, Heavy: heavy}, Log: a.log})
@@ -233,7 +243,7 @@ func (a *app) appHandler(ctx context.Context, db store.DB, opt appOptions) (http
 	// Logged-in users are limited per user, with one budget for both doors.
 	apiLimits := api.DefaultLimits()
 	apiLimits.PerUser, apiLimits.Heavy = perUser, heavy
-	mux.Handle("/api/", web.Secure(api.New(svc, api.Options{Limits: apiLimits, Log: a.log})))
+	mux.Handle("/api/", web.Secure(api.New(svc, api.Options{Limits: apiLimits, Log: a.log, BaseURL: opt.BaseURL})))
 	mux.Handle("/", pages)
 	if strings.HasPrefix(opt.BaseURL, "https://") {
 		return httpauth.ServedOverHTTPS(mux), svc, nil
@@ -329,6 +339,20 @@ func (a *app) mailer(addr, from, user string) (identity.Mailer, error) {
 		return nil, flagged(err, map[string]string{"host": "--smtp-addr", "port": "--smtp-addr", "from": "--smtp-from"})
 	}
 	return m, nil
+}
+
+// envBool is the switch in ZORGINKOOP_<key> (true, 1, false, 0, ...), false when it is
+// unset. A value that is not one is remembered for parse to refuse.
+func (a *app) envBool(key string) bool {
+	v := strings.TrimSpace(a.getenv("ZORGINKOOP_" + key))
+	if v == "" {
+		return false
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		a.envErr = usagef("ZORGINKOOP_%s=%q is not true or false", key, v)
+	}
+	return b
 }
 
 // envOr returns ZORGINKOOP_<key> or def.

@@ -13,6 +13,7 @@ import (
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/httpauth"
 	"zorginkoop/internal/identity"
+	"zorginkoop/internal/pricelist"
 	"zorginkoop/internal/ratelimit"
 	"zorginkoop/internal/text"
 )
@@ -29,6 +30,8 @@ const (
 var bodyLimits = map[string]int64{
 	"POST /api/policies":  MaxPolicyBytes,
 	"POST /api/providers": MaxProvidersBytes,
+	// An uploaded price list workbook; the documents' limit is Documents.MaxSize (limitBody).
+	"PUT /api/dossiers/{id}/pricelists/{part}/xlsx": pricelist.MaxImportBytes,
 }
 
 // Limits are the rate limits of the API. New fills a nil field from DefaultLimits.
@@ -72,6 +75,14 @@ var heavyRoutes = map[string]bool{
 	"GET /api/policies/{id}/impact":       true, // judges every provider twice
 	"GET /api/providers":                  true, // up to 500 providers with their parts
 	"POST /api/providers":                 true, // an import of up to 32 MB
+	// The round's files: workbooks read and written, PDFs made, calendars of every dossier.
+	"GET /api/dossiers/{id}/pricelists/{part}/xlsx": true,
+	"PUT /api/dossiers/{id}/pricelists/{part}/xlsx": true,
+	"POST /api/dossiers/{id}/contract":              true,
+	"GET /api/contracts/{id}/pdf":                   true,
+	"GET /api/contracts/{id}/xlsx":                  true,
+	"GET /api/calendar.ics":                         true,
+	uploadRoute:                                     true,
 }
 
 func (l *Limits) fill() {
@@ -91,6 +102,9 @@ func (l *Limits) fill() {
 type Options struct {
 	Limits Limits // rate limits; DefaultLimits for nil fields
 	Log    *slog.Logger
+	// BaseURL is where the web pages are served (https://zorginkoop.example), to make the
+	// links to dossiers in the calendar feed absolute; relative when empty.
+	BaseURL string
 }
 
 // Handler serves /api/. It adapts the services (wired by app.New, the same ones the pages
@@ -98,11 +112,12 @@ type Options struct {
 // there by httpauth) to the service, which decides what the caller may see and do.
 type Handler struct {
 	*app.Services
-	Limits Limits
-	Log    *slog.Logger
-	mux    *http.ServeMux
-	auth   http.Handler // mux behind the authentication middleware
-	routes []string     // the patterns registered, for the OpenAPI test
+	Limits  Limits
+	Log     *slog.Logger
+	BaseURL string // see Options.BaseURL, without a trailing slash
+	mux     *http.ServeMux
+	auth    http.Handler // mux behind the authentication middleware
+	routes  []string     // the patterns registered, for the OpenAPI test
 }
 
 //go:embed openapi.json
@@ -119,7 +134,7 @@ func New(s *app.Services, opt Options) *Handler {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
 	opt.Limits.fill()
-	h := &Handler{Services: s, Limits: opt.Limits, Log: opt.Log, mux: http.NewServeMux()}
+	h := &Handler{Services: s, Limits: opt.Limits, Log: opt.Log, BaseURL: strings.TrimSuffix(opt.BaseURL, "/"), mux: http.NewServeMux()}
 	h.handle("GET /api/openapi.json", h.openAPI)
 	h.handle("GET /api/insurers", h.listInsurers)
 	h.handle("GET /api/me", h.me)
@@ -138,6 +153,7 @@ func New(s *app.Services, opt Options) *Handler {
 	h.handle("GET /api/providers/{id}", h.getProvider)
 	h.handle("POST /api/providers", h.importProviders)
 	h.handle("GET /api/audit", h.listAudit)
+	h.roundRoutes()
 	h.methodNotAllowed()
 	h.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errNoRoute)
@@ -198,8 +214,12 @@ func (h *Handler) authFailed(w http.ResponseWriter, r *http.Request, err error) 
 // the handler's read fails with *http.MaxBytesError (413).
 func (h *Handler) limitBody(w http.ResponseWriter, r *http.Request) bool {
 	limit := int64(MaxBodyBytes)
-	if _, pattern := h.mux.Handler(r); bodyLimits[pattern] > 0 {
+	_, pattern := h.mux.Handler(r)
+	if bodyLimits[pattern] > 0 {
 		limit = bodyLimits[pattern]
+	}
+	if pattern == uploadRoute && h.Documents != nil {
+		limit = h.Documents.MaxSize() // the documents area's own limit, which it enforces too
 	}
 	if r.ContentLength > limit {
 		h.fail(w, r, &http.MaxBytesError{Limit: limit})

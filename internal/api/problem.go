@@ -18,6 +18,9 @@ type Problem struct {
 	Status int          `json:"status"`
 	Detail string       `json:"detail,omitempty"`
 	Errors []FieldError `json:"errors,omitempty"`
+	// Unsaved (409 on a price list): the submission that was not stored because the list
+	// changed meanwhile, so that nothing the caller typed is lost.
+	Unsaved *unsavedJSON `json:"unsaved,omitempty"`
 }
 
 // FieldError names one problem with the input.
@@ -94,6 +97,12 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 			p.Errors = append(p.Errors, FieldError{Field: e.Field, Line: e.Line, Message: e.Message})
 		}
 	}
+	if st == http.StatusConflict {
+		p.Unsaved = unsavedOf(err)
+	}
+	// A download may have set its own headers before it failed.
+	w.Header().Del("Content-Disposition")
+	w.Header().Del("Content-Length")
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if st == http.StatusUnauthorized {

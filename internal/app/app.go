@@ -9,6 +9,7 @@ import (
 
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/audit"
+	"zorginkoop/internal/clock"
 	"zorginkoop/internal/contract"
 	"zorginkoop/internal/document"
 	"zorginkoop/internal/identity"
@@ -43,6 +44,9 @@ type Services struct {
 	// Contracts generates, signs and publishes contracts; its lookups of the round and
 	// the price lists are wired with Contracts.SetLookups (nil until then: Internal errors).
 	Contracts *contract.Service
+	// Clock is the settable platform clock of `serve --test-clock` (Config.TestClock);
+	// nil on a real clock. The pages show a banner while it is set.
+	Clock *clock.Test
 }
 
 // Config are the settings of the services beyond the database and the library.
@@ -57,6 +61,10 @@ type Config struct {
 	// SyncPolicies brings the library up to date with the database before each
 	// assessment, for servers where other instances save and publish policies.
 	SyncPolicies bool
+	// TestClock, when set, is the clock of every service but identity's (it overrides
+	// Now; logins and sessions keep the real time): the operator sets the platform date
+	// for trying out deadlines. Never on by default.
+	TestClock *clock.Test
 }
 
 // New wires every service over db and lib. db is the store of every area, their
@@ -67,6 +75,12 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
+	}
+	// Logins, sessions and reset links keep the real time: setting the platform date
+	// ahead must not end everyone's session.
+	realNow := now
+	if cfg.TestClock != nil {
+		now = cfg.TestClock.Now
 	}
 	trail := audit.NewLog(db, now)
 	policies := policy.NewService(lib, db, trail, db, now)
@@ -85,7 +99,7 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 	return &Services{
 		Library:        lib,
 		Audit:          trail,
-		Identity:       identity.NewService(db, trail, db, now, identity.Options{Mail: cfg.Mail, BaseURL: cfg.BaseURL}),
+		Identity:       identity.NewService(db, trail, db, realNow, identity.Options{Mail: cfg.Mail, BaseURL: cfg.BaseURL}),
 		Policies:       policies,
 		Providers:      providers,
 		Assessments:    assessments,
@@ -95,6 +109,7 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 		PriceLists:     priceLists,
 		Questionnaires: questionnaire.NewService(db, lib, providers, assessments, trail, db, now, links.questionnaireLinks(documents)),
 		Contracts:      contract.NewService(db, lib, db, trail, db, now, links.contractLookups(priceLists)),
+		Clock:          cfg.TestClock,
 	}
 }
 

@@ -9,6 +9,22 @@ func mayRead(p identity.Principal, insurer, providerID string) bool {
 	return p.IsOperator() || p.ActsForInsurer(insurer) || p.ActsForProvider(providerID)
 }
 
+// mayReadTerms: of the parties, those who may see the contract's prices, as for its price
+// lists (pricelist.MayRead): the insurer's inkoper and contractbeheerder, the provider's
+// beheerder, contractmanager and tekenbevoegde (who reads what it signs), and the
+// operator. The contract carries the agreed tariffs, which are competition-sensitive.
+func mayReadTerms(p identity.Principal, insurer, providerID string) bool {
+	switch {
+	case p.IsOperator():
+		return true
+	case p.ActsForInsurer(insurer):
+		return p.Has(identity.RoleBuyer, identity.RoleContractManager)
+	case p.ActsForProvider(providerID):
+		return p.Has(identity.RoleAdmin, identity.RoleProviderContractManager, identity.RoleSignatory)
+	}
+	return false
+}
+
 // mayGenerate: the insurer's inkoper or contractbeheerder.
 func mayGenerate(p identity.Principal, insurer string) bool {
 	return p.ActsForInsurer(insurer) && p.Has(identity.RoleBuyer, identity.RoleContractManager)

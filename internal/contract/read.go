@@ -31,6 +31,10 @@ func (s *Service) visible(actor identity.Principal, c *Contract, err, notFound e
 	if !mayRead(actor, c.Insurer, c.ProviderID) {
 		return nil, notFound
 	}
+	if !mayReadTerms(actor, c.Insurer, c.ProviderID) {
+		return nil, &apperr.Error{Code: apperr.Forbidden, Message: "only the parties' purchasing, contract and signing staff read a contract",
+			Dutch: "Alleen de inkoper en contractbeheerder van de zorgverzekeraar en de beheerder, contractmanager en tekenbevoegde van de zorgaanbieder zien het contract en de tarieven."}
+	}
 	return c, nil
 }
 

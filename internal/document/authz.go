@@ -8,7 +8,7 @@ import "zorginkoop/internal/identity"
 // MayRead reports whether p may see the dossier's documents: its parties (the insurer's
 // side and the provider) and the operator.
 func MayRead(p identity.Principal, d Dossier) bool {
-	return p.IsOperator() || p.ActsForProvider(d.ProviderID) || p.ActsForInsurer(d.Insurer)
+	return p.IsOperator() || p.ActsForProvider(d.ProviderID) || p.HandlesDossiersOf(d.Insurer)
 }
 
 // UploadSide returns the side p uploads for in the dossier, and false when p may not

@@ -91,3 +91,12 @@ func PrincipalFrom(ctx context.Context) Principal {
 	p, _ := ctx.Value(ctxKey{}).(Principal)
 	return p
 }
+
+// HandlesDossiersOf reports whether p is of the insurer's staff who handle the dossiers of
+// its purchasing rounds: its inkoper, contractbeheerder and medisch adviseur (also of a
+// purchasing party buying for it). Every area of the round reads a dossier's insurer side
+// by this one rule, so that a dossier, its questionnaire and its documents are visible to
+// the same people.
+func (p Principal) HandlesDossiersOf(insurer string) bool {
+	return p.ActsForInsurer(insurer) && p.Has(RoleBuyer, RoleContractManager, RoleMedicalAdvisor)
+}

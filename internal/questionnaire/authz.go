@@ -7,9 +7,9 @@ import "zorginkoop/internal/identity"
 // operator, who reads) the dossier does not exist: NotFound, not Forbidden.
 
 // MayRead reports whether p may read the dossier's questionnaire, answers and outcome:
-// the provider, the insurer's side and the operator.
+// the provider, the insurer's staff who handle dossiers (HandlesDossiersOf) and the operator.
 func MayRead(p identity.Principal, d Dossier) bool {
-	return p.IsOperator() || p.ActsForProvider(d.ProviderID) || p.ActsForInsurer(d.Insurer)
+	return p.IsOperator() || p.ActsForProvider(d.ProviderID) || p.HandlesDossiersOf(d.Insurer)
 }
 
 // MayAnswer reports whether p may save draft answers and attach evidence: the provider's
@@ -29,7 +29,7 @@ func MaySubmit(p identity.Principal, d Dossier) bool {
 // MayReadReviews reports whether p may list the review items with their state: the
 // insurer's side and the operator. The provider sees the handled outcome in the result.
 func MayReadReviews(p identity.Principal, d Dossier) bool {
-	return p.IsOperator() || p.ActsForInsurer(d.Insurer)
+	return p.IsOperator() || p.HandlesDossiersOf(d.Insurer)
 }
 
 // MayHandleReview reports whether p may decide a review item: the insurer's medisch

@@ -14,7 +14,7 @@ func MayReadDossier(p identity.Principal, insurer, providerID string) bool {
 
 // MayReadAsInsurer reports whether p reads the insurer's rounds and dossiers.
 func MayReadAsInsurer(p identity.Principal, insurer string) bool {
-	return p.ActsForInsurer(insurer) && p.Has(identity.RoleBuyer, identity.RoleContractManager, identity.RoleMedicalAdvisor)
+	return p.HandlesDossiersOf(insurer)
 }
 
 // MayRunRound reports whether p opens rounds, decides, offers and extends deadlines for

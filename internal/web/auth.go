@@ -104,7 +104,32 @@ func (h *Handler) protect(pages http.Handler) http.Handler {
 	static := http.Handler(h.mux) // the mux serves /static/ itself
 	root.Handle("GET /static/", static)
 	root.Handle("/", auth.Handler(public(perUser(pages))))
-	return Secure(LimitBody(MaxFormBytes, h.fail, http.NewCrossOriginProtection().Handler(root)))
+	forms := LimitBody(MaxFormBytes, h.fail, http.NewCrossOriginProtection().Handler(root))
+	uploads := LimitBody(h.maxUploadBody(), h.fail, http.NewCrossOriginProtection().Handler(root))
+	return Secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isEvidenceUpload(r) {
+			uploads.ServeHTTP(w, r)
+			return
+		}
+		forms.ServeHTTP(w, r)
+	}))
+}
+
+// maxUploadBody is the largest body of an evidence upload: the largest document the
+// documents service takes, and room for the form around it.
+func (h *Handler) maxUploadBody() int64 {
+	if h.Documents == nil {
+		return MaxFormBytes
+	}
+	return h.Documents.MaxSize() + 64<<10
+}
+
+// isEvidenceUpload reports whether r is the questionnaire's evidence upload
+// (POST /dossiers/{id}/uitvraag/bewijs), whose body is a document, not a small form.
+func isEvidenceUpload(r *http.Request) bool {
+	rest, ok := strings.CutPrefix(r.URL.Path, "/dossiers/")
+	id, tail, _ := strings.Cut(rest, "/")
+	return ok && r.Method == http.MethodPost && id != "" && tail == "uitvraag/bewijs"
 }
 
 // anonymousGET keys the public rate limit: reads by visitors who are not logged in, by IP.

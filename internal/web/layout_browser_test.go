@@ -65,7 +65,7 @@ func layoutPaths(t *testing.T, fill map[string]string) []string {
 	var paths []string
 	for _, r := range routes {
 		path, ok := strings.CutPrefix(r, "GET ")
-		if !ok || strings.HasSuffix(path, ".csv") || strings.HasSuffix(path, ".xlsx") || strings.HasPrefix(path, "/inloggen/oidc/") {
+		if !ok || strings.HasSuffix(path, ".csv") || strings.HasSuffix(path, ".xlsx") || strings.HasSuffix(path, ".ics") || strings.HasPrefix(path, "/inloggen/oidc/") {
 			continue
 		}
 		paths = append(paths, fillPath(t, strings.TrimSuffix(path, "{$}"), fill))
@@ -118,7 +118,14 @@ func TestBrowserEveryPageFitsTheWindowWithoutCSPViolations(t *testing.T) {
 		"/beoordeling/{providerID}":    "hap-de-linde",
 		"/zorgaanbieders/{id}":         "hap-de-linde",
 		"/organisatie/gebruikers/{id}": e.ids.User(t, apptest.CZBuyerEmail).ID,
+		"/rondes/{id}":                 apptest.Policy + "-2022", // no round opened: the pages answer 404
+		"/dossiers/{id}":               "dos-0000000000000000",
+		"/documenten/{id}":             "doc-0000000000000000",
 	}
+	for k, v := range seedRound(t, e.ids.Services, e.ids) { // a round with a dossier up to its contract
+		fill[k] = v
+	}
+	fill["/contracten/{file}"] = "geen-contract" // the route downloads a PDF or xlsx; this is its HTML 404
 	var paths []string
 	for _, p := range layoutPaths(t, fill) {
 		if strings.HasSuffix(p, "/concept") || strings.HasSuffix(p, "/gevolgen") { // a draft's pages

@@ -3,11 +3,13 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"slices"
 
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/round"
 )
 
 // What the navigation shows depends on what the principal may use; the templates ask the
@@ -30,9 +32,18 @@ func (h *Handler) navFuncs() template.FuncMap {
 		"mayReadProviderRegister": provider.MayReadRegister,
 		// actsForSomeProvider: the principal works for at least one provider record.
 		"actsForSomeProvider": func(p identity.Principal) bool { return len(ownProviders(p)) > 0 },
+		// mayRunRounds: the principal works on the purchasing rounds of an insurer.
+		"mayRunRounds": func(p identity.Principal) bool {
+			return !p.IsAnonymous() && slices.ContainsFunc(p.Org.Insurers, func(ins string) bool { return round.MayReadAsInsurer(p, ins) })
+		},
 		// mayViewAuditTrail: the principal may read its organisation's audit trail (the
 		// operator: every trail).
 		"mayViewAuditTrail": func(p identity.Principal) bool { return p.MayViewAudit(p.OrgID()) },
+		// hasInbox: the principal's organisation receives the round's messages (a
+		// provider's or an insurer's side).
+		"hasInbox": hasInbox,
+		// maySetClock: the principal may set the platform date of the test clock.
+		"maySetClock": func(p identity.Principal) bool { return p.IsOperator() },
 		// mayManageUsers: the principal manages the users of its organisation.
 		"mayManageUsers": func(p identity.Principal) bool { return !p.IsAnonymous() && p.MayManageUsers(p.OrgID()) },
 	}
@@ -112,4 +123,10 @@ func (h *Handler) myAssessments(w http.ResponseWriter, r *http.Request) error {
 		title = "Mijn beoordelingen"
 	}
 	return h.render(w, http.StatusOK, "my_assessments.html", title, v)
+}
+
+// hasInbox reports whether p's organisation gets messages about dossiers: it works for a
+// provider record or acts for an insurer.
+func hasInbox(p identity.Principal) bool {
+	return !p.IsAnonymous() && !p.IsOperator() && (len(ownProviders(p)) > 0 || p.ForSomeInsurer(func(string) bool { return true }))
 }

@@ -93,8 +93,11 @@ func newHandler(s *app.Services, opt Options) (*Handler, error) {
 	h.handle("GET /logboek.csv", h.auditCSV)
 	h.handle("GET /inloggen/oidc/{org}", h.oidcStart)
 	h.handle("GET /inloggen/oidc/{org}/terug", h.oidcCallback)
+	h.roundRoutes()
+	h.dossierRoutes()
 	h.authRoutes()
 	h.userRoutes()
+	h.providerRoundRoutes()
 	h.handle("/", func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.NotFoundf("no page at %s", r.URL.Path)
 	})
@@ -110,7 +113,7 @@ func (h *Handler) parseTemplates() error {
 		if name == "templates/layout.html" || name == "templates/partials.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(h.funcs()).Funcs(h.navFuncs()).ParseFS(files, "templates/layout.html", "templates/partials.html", name)
+		t, err := template.New("layout.html").Funcs(h.funcs()).Funcs(h.navFuncs()).Funcs(roundFuncs()).ParseFS(files, "templates/layout.html", "templates/partials.html", name)
 		if err != nil {
 			return err
 		}
@@ -159,6 +162,12 @@ type page struct {
 	Data      any
 	Principal identity.Principal
 	CSRF      string
+	// TestClock is the banner of `serve --test-clock` ("" on a real clock): every page
+	// says which platform date the deadlines follow.
+	TestClock string
+	// Unread is the number of unread messages in the organisation's inbox, for the
+	// navigation.
+	Unread int
 }
 
 // requestWriter carries the request to render, so that every page shows the navigation
@@ -184,9 +193,10 @@ func (h *Handler) render(w http.ResponseWriter, status int, name, title string, 
 	if !ok {
 		return errors.New("no template " + name)
 	}
-	pg := page{Title: title, Data: data}
+	pg := page{Title: title, Data: data, TestClock: h.testClockBanner()}
 	if rw, ok := w.(*requestWriter); ok {
 		pg.Principal, pg.CSRF = identity.PrincipalFrom(rw.r.Context()), httpauth.CSRFToken(rw.r.Context())
+		pg.Unread = h.unread(rw.r.Context(), pg.Principal)
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, pg); err != nil {
