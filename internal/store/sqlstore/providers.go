@@ -124,7 +124,21 @@ func at[T any](s *[]T, pos int) *T {
 // factKeys, if not nil, limits the facts read to those keys.
 func (db *DB) stream(ctx context.Context, m match, want detail, fn func(*provider.Provider) error) error {
 	query, args := db.streamQuery(m, want)
-	rows, err := db.Read.QueryContext(ctx, query, args...)
+	var q querier = db.Read
+	if len(db.Dialect.StreamSettings) > 0 {
+		tx, err := db.Read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return fmt.Errorf("read providers: %w", err)
+		}
+		defer tx.Rollback() // read only: nothing to commit
+		for _, set := range db.Dialect.StreamSettings {
+			if _, err := tx.ExecContext(ctx, set); err != nil {
+				return fmt.Errorf("read providers: %s: %w", set, err)
+			}
+		}
+		q = tx
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("read providers: %w", err)
 	}
@@ -195,12 +209,31 @@ func (db *DB) stream(ctx context.Context, m match, want detail, fn func(*provide
 // and contracts, ordered by id.
 func (db *DB) EachProvider(ctx context.Context, sel provider.Selection, fn func(*provider.Provider) error) error {
 	var m match
+	var conds []func(col string) string
 	if len(sel.CareTypes) > 0 {
-		m.where = func(col string) string {
+		conds = append(conds, func(col string) string {
 			return col + ` IN (SELECT provider_id FROM provider_care_types WHERE care_type IN (` + placeholders(len(sel.CareTypes)) + `))`
-		}
+		})
 		for _, ct := range sel.CareTypes {
 			m.args = append(m.args, ct)
+		}
+	}
+	if sel.IDs != nil {
+		conds = append(conds, func(col string) string { return col + ` IN (` + placeholders(max(len(sel.IDs), 1)) + `)` })
+		for _, id := range sel.IDs {
+			m.args = append(m.args, id)
+		}
+		if len(sel.IDs) == 0 {
+			m.args = append(m.args, "") // no provider has the empty id
+		}
+	}
+	if len(conds) > 0 {
+		m.where = func(col string) string {
+			s := conds[0](col)
+			for _, c := range conds[1:] {
+				s += " AND " + c(col)
+			}
+			return s
 		}
 	}
 	return db.stream(ctx, m, detail{full: true, factKeys: sel.Facts, policy: sel.Policy, insurer: sel.Insurer}, fn)
@@ -353,7 +386,7 @@ func (db *DB) DeleteProviders(ctx context.Context, ids []string) (int, error) {
 			}
 			deleted += int(n)
 		}
-		return nil
+		return db.MarkChanged(ctx, tx, ids)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("delete providers: %w", err)
