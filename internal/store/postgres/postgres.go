@@ -47,7 +47,7 @@ var dialect = sqlstore.Dialect{
 	// (4 MB) that sort went to disk (39 MB at 20,000 providers), and JIT compiled 75
 	// functions for a query that spends its time reading rows, not evaluating expressions.
 	// See docs/performance.md.
-	StreamSettings: []string{"SET LOCAL work_mem = '256MB'", "SET LOCAL jit = off"},
+	StreamSettings: []string{"SET LOCAL work_mem = '512MB'", "SET LOCAL jit = off"},
 }
 
 // Open connects to dsn (URL or key=value) and migrates the database.

@@ -208,35 +208,7 @@ func (db *DB) stream(ctx context.Context, m match, want detail, fn func(*provide
 // EachProvider streams the selected providers with their (selected) facts, part choices
 // and contracts, ordered by id.
 func (db *DB) EachProvider(ctx context.Context, sel provider.Selection, fn func(*provider.Provider) error) error {
-	var m match
-	var conds []func(col string) string
-	if len(sel.CareTypes) > 0 {
-		conds = append(conds, func(col string) string {
-			return col + ` IN (SELECT provider_id FROM provider_care_types WHERE care_type IN (` + placeholders(len(sel.CareTypes)) + `))`
-		})
-		for _, ct := range sel.CareTypes {
-			m.args = append(m.args, ct)
-		}
-	}
-	if sel.IDs != nil {
-		conds = append(conds, func(col string) string { return col + ` IN (` + placeholders(max(len(sel.IDs), 1)) + `)` })
-		for _, id := range sel.IDs {
-			m.args = append(m.args, id)
-		}
-		if len(sel.IDs) == 0 {
-			m.args = append(m.args, "") // no provider has the empty id
-		}
-	}
-	if len(conds) > 0 {
-		m.where = func(col string) string {
-			s := conds[0](col)
-			for _, c := range conds[1:] {
-				s += " AND " + c(col)
-			}
-			return s
-		}
-	}
-	return db.stream(ctx, m, detail{full: true, factKeys: sel.Facts, policy: sel.Policy, insurer: sel.Insurer}, fn)
+	return db.stream(ctx, selectionMatch(sel), detail{full: true, factKeys: sel.Facts, policy: sel.Policy, insurer: sel.Insurer}, fn)
 }
 
 // Provider returns one provider with its facts, part choices and contracts, or NotFound.
@@ -434,4 +406,37 @@ func (db *DB) Register(ctx context.Context, careTypes []string) (provider.Regist
 		}
 	}
 	return r, nil
+}
+
+// selectionMatch limits the provider stream to the providers sel selects.
+func selectionMatch(sel provider.Selection) match {
+	var m match
+	var conds []func(col string) string
+	if len(sel.CareTypes) > 0 {
+		conds = append(conds, func(col string) string {
+			return col + ` IN (SELECT provider_id FROM provider_care_types WHERE care_type IN (` + placeholders(len(sel.CareTypes)) + `))`
+		})
+		for _, ct := range sel.CareTypes {
+			m.args = append(m.args, ct)
+		}
+	}
+	if sel.IDs != nil {
+		conds = append(conds, func(col string) string { return col + ` IN (` + placeholders(max(len(sel.IDs), 1)) + `)` })
+		for _, id := range sel.IDs {
+			m.args = append(m.args, id)
+		}
+		if len(sel.IDs) == 0 {
+			m.args = append(m.args, "") // no provider has the empty id
+		}
+	}
+	if len(conds) > 0 {
+		m.where = func(col string) string {
+			s := conds[0](col)
+			for _, c := range conds[1:] {
+				s += " AND " + c(col)
+			}
+			return s
+		}
+	}
+	return m
 }
