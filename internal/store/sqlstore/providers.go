@@ -55,9 +55,12 @@ func (m match) cond(col string, args *[]any) string {
 }
 
 // streamQuery builds one query giving every part of the matching providers as rows of
-// (provider_id, kind, pos, a..f), ordered by provider id. Both engines run it as a merge of
-// index scans: one pass, one snapshot, no query per provider. Within a provider the rows
-// may come in any order: each part goes to its place by pos.
+// (provider_id, kind, pos, a..f), ordered by provider id: one pass, one snapshot, no query
+// per provider. It is not a merge of index scans on PostgreSQL: for a policy's selection
+// (a large share of every table) the planner scans each table, hash-joins it with the care
+// types and sorts the union by id (EXPLAIN in docs/performance.md), which is why the stream
+// runs with the settings of Dialect.StreamSettings. Within a provider the rows may come in
+// any order: each part goes to its place by pos.
 func (db *DB) streamQuery(m match, d detail) (string, []any) {
 	var args []any
 	parts := []string{
@@ -93,8 +96,7 @@ func (db *DB) streamQuery(m match, d detail) (string, []any) {
 		}
 		parts = append(parts, facts, choices, contracts)
 	}
-	// Ordering by the id alone lets both engines merge the branches' index scans without
-	// sorting; adding kind and pos made SQLite sort every provider's rows.
+	// Ordering by the id alone: adding kind and pos made SQLite sort every provider's rows.
 	return db.Q(strings.Join(parts, "\nUNION ALL\n") + "\nORDER BY 1"), args
 }
 
