@@ -46,6 +46,9 @@ type FactCache struct {
 	bytes   int64              // held by all entries, and the interner
 	tick    int64              // use counter, for evicting the least recently used
 	in      interner           // the strings of the vocabulary, shared by all entries
+	// tooBig are the selections found not to fit: streamed from then on, without trying
+	// to load them again (a full read up to the limit) on every run.
+	tooBig map[string]bool
 }
 
 // cached is the selected providers of one selection, as of change number seq.
@@ -108,9 +111,12 @@ func (c *FactCache) current(ctx context.Context, sel provider.Selection) ([]*pro
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.tick++
+	if c.tooBig[key] {
+		return nil, errTooBig
+	}
 	e := c.entries[key]
 	if e == nil {
-		return c.load(ctx, key, sel)
+		return c.loadOrMark(ctx, key, sel)
 	}
 	e.used = c.tick
 	ch, err := c.changes.ProviderChanges(ctx, e.seq, reloadLimit)
@@ -119,7 +125,7 @@ func (c *FactCache) current(ctx context.Context, sel provider.Selection) ([]*pro
 	}
 	if ch.All {
 		c.drop(key)
-		return c.load(ctx, key, sel)
+		return c.loadOrMark(ctx, key, sel)
 	}
 	if len(ch.IDs) == 0 {
 		e.seq = ch.Seq
@@ -141,10 +147,29 @@ func (c *FactCache) current(ctx context.Context, sel provider.Selection) ([]*pro
 	}
 	c.bytes += bytes - e.bytes
 	e.ps, e.bytes, e.seq = next, bytes, ch.Seq
-	if c.bytes > c.limit {
-		c.evict(key)
+	if e.bytes > c.limit { // grown past the limit on its own: stream it from now on
+		c.drop(key)
+		c.markTooBig(key)
+		return nil, errTooBig
 	}
+	c.evict(key)
 	return next, nil
+}
+
+// loadOrMark loads the selection, remembering it as too big when it does not fit.
+func (c *FactCache) loadOrMark(ctx context.Context, key string, sel provider.Selection) ([]*provider.Provider, error) {
+	ps, err := c.load(ctx, key, sel)
+	if errors.Is(err, errTooBig) {
+		c.markTooBig(key)
+	}
+	return ps, err
+}
+
+func (c *FactCache) markTooBig(key string) {
+	if c.tooBig == nil {
+		c.tooBig = map[string]bool{}
+	}
+	c.tooBig[key] = true
 }
 
 // load reads the selection whole and keeps it if it fits, evicting the least recently
