@@ -37,6 +37,9 @@ type config struct {
 	Policies string
 	LogLevel string
 	KeepRuns int // stored assessment runs kept per policy
+	// FactCacheMB is the memory, in MiB, for the providers kept in memory for assessing
+	// (assessment.FactCache); 0 reads them from the database on every run.
+	FactCacheMB int
 }
 
 // flags returns a flag set with the global flags bound to a.cfg, defaulted from the environment.
@@ -59,6 +62,8 @@ func (a *app) flags(name string) *flag.FlagSet {
 	fs.StringVar(&a.cfg.LogLevel, "log-level", env("LOG_LEVEL", "info"), "log `level`: debug, info, warn or error (ZORGINKOOP_LOG_LEVEL)")
 	fs.IntVar(&a.cfg.KeepRuns, "keep-runs", a.envInt("KEEP_RUNS", assessment.DefaultKeepRuns),
 		"keep the newest `n` stored assessment runs per policy; saving a run deletes older ones (ZORGINKOOP_KEEP_RUNS)")
+	fs.IntVar(&a.cfg.FactCacheMB, "fact-cache-mb", a.envInt("FACT_CACHE_MB", assessment.DefaultFactCacheBytes>>20),
+		"keep providers' facts for assessing in at most `n` MiB of memory, current with the database; 0 reads them from the database every run (ZORGINKOOP_FACT_CACHE_MB)")
 	return fs
 }
 
@@ -103,6 +108,9 @@ func (a *app) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 	if a.cfg.KeepRuns < 1 {
 		return nil, usagef("--keep-runs must be 1 or more, got %d", a.cfg.KeepRuns)
+	}
+	if a.cfg.FactCacheMB < 0 {
+		return nil, usagef("--fact-cache-mb must be 0 or more, got %d", a.cfg.FactCacheMB)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(a.cfg.LogLevel)); err != nil {

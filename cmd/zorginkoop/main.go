@@ -40,6 +40,8 @@ Global flags (before or after the subcommand), and their environment variables:
   --policies DIR   ZORGINKOOP_POLICIES   load policy files from DIR instead of the shipped ones
   --log-level L    ZORGINKOOP_LOG_LEVEL  debug, info, warn or error (default info)
   --keep-runs N    ZORGINKOOP_KEEP_RUNS  stored assessment runs kept per policy (default 10)
+  --fact-cache-mb N ZORGINKOOP_FACT_CACHE_MB  memory for providers' facts kept for assessing
+                                         (default 1024; 0: read them from the database every run)
 `
 
 func main() {
@@ -95,7 +97,7 @@ func globalFlagsLast(args []string) []string {
 	var globals []string
 	for len(args) > 0 {
 		name, _, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
-		if !strings.HasPrefix(args[0], "-") || !slices.Contains([]string{"data-dir", "db", "policies", "log-level", "keep-runs"}, name) {
+		if !strings.HasPrefix(args[0], "-") || !slices.Contains([]string{"data-dir", "db", "policies", "log-level", "keep-runs", "fact-cache-mb"}, name) {
 			break
 		}
 		n := 2

@@ -16,7 +16,11 @@ func (a *app) services(db store.DB, lib *policy.Library) *wiring.Services {
 
 // servicesConfig is the configuration of the services that every command shares.
 func (a *app) servicesConfig() wiring.Config {
-	return wiring.Config{Now: a.now, KeepRuns: a.cfg.KeepRuns}
+	cache := int64(a.cfg.FactCacheMB) << 20
+	if cache == 0 {
+		cache = -1 // off
+	}
+	return wiring.Config{Now: a.now, KeepRuns: a.cfg.KeepRuns, FactCacheBytes: cache, Log: a.log}
 }
 
 // baseServices are the services for the commands that need no policies (users, audit):

@@ -5,6 +5,7 @@
 package app
 
 import (
+	"log/slog"
 	"time"
 
 	"zorginkoop/internal/assessment"
@@ -65,6 +66,11 @@ type Config struct {
 	// Now; logins and sessions keep the real time): the operator sets the platform date
 	// for trying out deadlines. Never on by default.
 	TestClock *clock.Test
+	// FactCacheBytes bounds the memory of the providers kept for assessing
+	// (assessment.FactCache): 0 is assessment.DefaultFactCacheBytes, below 0 keeps none
+	// and reads them from the database on every run.
+	FactCacheBytes int64
+	Log            *slog.Logger // where the services log; nil: nowhere
 }
 
 // New wires every service over db and lib. db is the store of every area, their
@@ -85,6 +91,12 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 	trail := audit.NewLog(db, now)
 	policies := policy.NewService(lib, db, trail, db, now)
 	opt := assessment.Options{Workers: cfg.Workers, KeepRuns: cfg.KeepRuns}
+	if cfg.FactCacheBytes >= 0 {
+		// The cache asks the database which providers changed before every run, so that
+		// a write through any service or any other instance is seen: no service needs to
+		// tell it.
+		opt.Facts = assessment.NewFactCache(db, db, cfg.FactCacheBytes, cfg.Log)
+	}
 	if cfg.SyncPolicies {
 		opt.Policies = policies
 	}

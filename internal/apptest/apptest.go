@@ -33,6 +33,9 @@ var Engines = []string{"sqlite", "postgres"}
 // recording in the database's audit trail.
 type Env struct {
 	DB store.DB
+	// DataDir and DSN are where DB is (one of them is set), for a second connection to the
+	// same database (OpenSecond).
+	DataDir, DSN string
 	// Services are wired by app.New on the fixed clock Now, policies kept in sync with
 	// the database. Their Identity has no mail; NewIdentity makes one on a clock.
 	*app.Services
@@ -81,7 +84,7 @@ func Open(t testing.TB, engine string) *Env {
 	if lib, err = policy.LoadStored(ctx, policies.FS, db); err != nil {
 		t.Fatal(err)
 	}
-	env := &Env{DB: db, Services: app.New(db, lib, app.Config{Now: func() time.Time { return Now }, SyncPolicies: true})}
+	env := &Env{DB: db, DataDir: dataDir, DSN: dsn, Services: app.New(db, lib, app.Config{Now: func() time.Time { return Now }, SyncPolicies: true})}
 	ps := Providers()
 	if err := env.Providers.Normalize(ps, nil); err != nil {
 		t.Fatalf("seed providers: %v", err)
@@ -132,4 +135,22 @@ func Providers() []provider.Provider {
 			AGBCodes:  []provider.AGBCode{{Code: "06010001", Kind: provider.AGBInstitution}},
 			CareTypes: []string{"ziekenhuis"}, Locations: loc("Breda")},
 	}
+}
+
+// OpenSecond opens a second connection to the env's database, as a second instance of the
+// application on the same database would, with the library loaded from it. It is closed
+// when the test ends.
+func (e *Env) OpenSecond(t testing.TB) (store.DB, *policy.Library) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, e.DataDir, e.DSN, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatalf("open a second connection: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	lib, err := policy.LoadStored(ctx, policies.FS, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, lib
 }

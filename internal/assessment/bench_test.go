@@ -219,7 +219,10 @@ func flatten(pol *policy.Compiled) *policy.Compiled {
 // sourceFor gives the selected providers, as the assessment service asks the store.
 type sourceFor func(sel provider.Selection) assessment.Source
 
-var stores sync.Map // engine name → sourceFor over a filled store
+var (
+	stores   sync.Map // engine name → sourceFor over a filled store
+	storeDBs sync.Map // engine name → the filled store.DB
+)
 
 func filledStore(b *testing.B, engine string, open func() (store.DB, error), ps []provider.Provider) sourceFor {
 	if s, ok := stores.Load(engine); ok {
@@ -240,6 +243,7 @@ func filledStore(b *testing.B, engine string, open func() (store.DB, error), ps 
 		}
 	})
 	stores.Store(engine, src)
+	storeDBs.Store(engine, db)
 	return src
 }
 

@@ -106,9 +106,11 @@ func (s *Service) Impact(ctx context.Context, actor identity.Principal, draftID 
 		return ImpactTotals{}, &apperr.Error{Code: apperr.Invalid, Message: fmt.Sprintf("no published policy of insurer %s and sector %s to compare %s with", draft.Insurer, draft.Sector, draftID),
 			Dutch: "Er is geen gepubliceerd zorginkoopbeleid van deze verzekeraar en sector om dit concept mee te vergelijken."}
 	}
-	return Compare(ctx, s.Library, old, draft, func(fn func(*provider.Provider) error) error {
-		return s.Providers.EachProvider(ctx, impactSelection(old, draft), fn)
-	}, fn)
+	src, err := s.source(ctx, impactSelection(old, draft))
+	if err != nil {
+		return ImpactTotals{}, err
+	}
+	return Compare(ctx, s.Library, old, draft, src, fn)
 }
 
 // Compare judges every provider from src under the version in force (old) and the draft in

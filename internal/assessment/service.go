@@ -43,6 +43,17 @@ type Options struct {
 	// a run deletes the older ones in the same transaction. The audit trail refers to runs
 	// by id only, so it stays whole.
 	KeepRuns int
+	// Facts, if set, keeps the providers runs read in memory, current with the database
+	// (NewFactCache); nil streams them from the database on every run.
+	Facts *FactCache
+}
+
+// source gives the providers sel selects, from the cache when there is one.
+func (s *Service) source(ctx context.Context, sel provider.Selection) (Source, error) {
+	if s.Facts != nil {
+		return s.Facts.Source(ctx, sel)
+	}
+	return func(fn func(*provider.Provider) error) error { return s.Providers.EachProvider(ctx, sel, fn) }, nil
 }
 
 // NewService returns the assessment service: it assesses the providers of providers
@@ -143,7 +154,11 @@ func (s *Service) Explain(ctx context.Context, actor identity.Principal, policyI
 		return err
 	}
 	as := New(s.Library, pol)
-	return s.Providers.EachProvider(ctx, Selection(pol), func(p *provider.Provider) error {
+	src, err := s.source(ctx, Selection(pol))
+	if err != nil {
+		return err
+	}
+	return src(func(p *provider.Provider) error {
 		r := as.Assess(p)
 		return fn(&r)
 	})
@@ -171,10 +186,10 @@ func (s *Service) mayRun(ctx context.Context, actor identity.Principal, policyID
 func (s *Service) judge(ctx context.Context, pol *policy.Compiled, progress func(done int)) (*Run, error) {
 	as := New(s.Library, pol)
 	run := &Run{RunCounts: RunCounts{PolicyID: pol.ID, StartedAt: s.Now()}}
-	src := func(fn func(*provider.Provider) error) error {
-		return s.Providers.EachProvider(ctx, Selection(pol), fn)
+	src, err := s.source(ctx, Selection(pol))
+	if err != nil {
+		return nil, err
 	}
-	var err error
 	run.Summaries, err = as.Run(ctx, src, s.Workers, progress)
 	if err != nil {
 		return nil, err

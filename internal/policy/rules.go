@@ -124,7 +124,14 @@ func celType(t provider.FactType) *cel.Type {
 func Value(t provider.FactType, canonical string) (ref.Val, error) {
 	switch t {
 	case provider.Bool:
-		return types.Bool(canonical == "true"), nil
+		// Only the canonical texts: any other stored text is unreadable (unknown), not false.
+		switch canonical {
+		case "true":
+			return types.True, nil
+		case "false":
+			return types.False, nil
+		}
+		return nil, fmt.Errorf("%q is not a canonical bool (true or false)", canonical)
 	case provider.Int, provider.Money:
 		n, err := strconv.ParseInt(canonical, 10, 64)
 		return types.Int(n), err

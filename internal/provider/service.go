@@ -109,6 +109,9 @@ type Selection struct {
 	Policy string
 	// Insurer limits the contracts read to those with this insurer; "" reads every one.
 	Insurer string
+	// IDs, if not nil, limits the providers read to these (of the care types above): a
+	// cache of providers reloads those that changed. Keep it short (hundreds).
+	IDs []string
 }
 
 // Reference is what provider records are checked against: the fact catalogue, the

@@ -27,6 +27,7 @@ import (
 // declared in the area (the SQL in sqlstore and the engines, the tests in storetest).
 type DB interface {
 	provider.Store
+	provider.ChangeLog // which providers were written since a change number
 	identity.Store
 	policy.Store
 	assessment.Store

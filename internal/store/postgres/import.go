@@ -41,7 +41,7 @@ type stagedImport struct {
 // replacing those with the same id: per chunk, one DELETE and one COPY per table.
 func (s *stagedImport) Commit(ctx context.Context) error {
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
-		return s.db.onTxConn(ctx, func(c *pgx.Conn) error {
+		err := s.db.onTxConn(ctx, func(c *pgx.Conn) error {
 			for start := 0; start < len(s.ps); start += chunk {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -58,6 +58,15 @@ func (s *stagedImport) Commit(ctx context.Context) error {
 			}
 			return ctx.Err() // a cancelled import must not commit
 		})
+		if err != nil {
+			return err
+		}
+		tx, _ := s.db.Tx(ctx)
+		ids := make([]string, len(s.ps))
+		for i := range s.ps {
+			ids[i] = s.ps[i].ID
+		}
+		return s.db.MarkChanged(ctx, tx, ids)
 	})
 	if err != nil {
 		return fmt.Errorf("replace providers: %w", err)

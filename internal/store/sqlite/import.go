@@ -125,7 +125,7 @@ func (s *stagedImport) Commit(ctx context.Context) error {
 				return fmt.Errorf("%s: %w", t.live, err)
 			}
 		}
-		return nil
+		return s.db.markStaged(ctx, tx, s.id)
 	})
 	if err != nil {
 		return fmt.Errorf("commit providers: %w", err)
@@ -294,6 +294,20 @@ func (s *stagingStmts) write(ctx context.Context, id int64, p *provider.Provider
 		if _, err := s.contract.ExecContext(ctx, id, p.ID, i, c.Insurer, c.Policy, sqlstore.ContractParts(c.Parts), c.FirstYear, c.LastYear); err != nil {
 			return fmt.Errorf("contracts[%d]: %w", i, err)
 		}
+	}
+	return nil
+}
+
+// markStaged marks the providers of import id as written under a new change number (see
+// sqlstore.DB.MarkChanged), from the staged rows rather than a list of bound ids.
+func (db *DB) markStaged(ctx context.Context, tx *sql.Tx, id int64) error {
+	seq, err := db.NextChangeSeq(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO provider_changes (provider_id, seq) SELECT id, ? FROM staged_providers
+		WHERE import_id = ? ON CONFLICT (provider_id) DO UPDATE SET seq = excluded.seq`, seq, id); err != nil {
+		return fmt.Errorf("mark changed providers: %w", err)
 	}
 	return nil
 }

@@ -55,9 +55,12 @@ func (m match) cond(col string, args *[]any) string {
 }
 
 // streamQuery builds one query giving every part of the matching providers as rows of
-// (provider_id, kind, pos, a..f), ordered by provider id. Both engines run it as a merge of
-// index scans: one pass, one snapshot, no query per provider. Within a provider the rows
-// may come in any order: each part goes to its place by pos.
+// (provider_id, kind, pos, a..f), ordered by provider id: one pass, one snapshot, no query
+// per provider. It is not a merge of index scans on PostgreSQL: for a policy's selection
+// (a large share of every table) the planner scans each table, hash-joins it with the care
+// types and sorts the union by id (EXPLAIN in docs/performance.md), which is why the stream
+// runs with the settings of Dialect.StreamSettings. Within a provider the rows may come in
+// any order: each part goes to its place by pos.
 func (db *DB) streamQuery(m match, d detail) (string, []any) {
 	var args []any
 	parts := []string{
@@ -93,8 +96,7 @@ func (db *DB) streamQuery(m match, d detail) (string, []any) {
 		}
 		parts = append(parts, facts, choices, contracts)
 	}
-	// Ordering by the id alone lets both engines merge the branches' index scans without
-	// sorting; adding kind and pos made SQLite sort every provider's rows.
+	// Ordering by the id alone: adding kind and pos made SQLite sort every provider's rows.
 	return db.Q(strings.Join(parts, "\nUNION ALL\n") + "\nORDER BY 1"), args
 }
 
@@ -124,7 +126,21 @@ func at[T any](s *[]T, pos int) *T {
 // factKeys, if not nil, limits the facts read to those keys.
 func (db *DB) stream(ctx context.Context, m match, want detail, fn func(*provider.Provider) error) error {
 	query, args := db.streamQuery(m, want)
-	rows, err := db.Read.QueryContext(ctx, query, args...)
+	var q querier = db.Read
+	if len(db.Dialect.StreamSettings) > 0 {
+		tx, err := db.Read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return fmt.Errorf("read providers: %w", err)
+		}
+		defer tx.Rollback() // read only: nothing to commit
+		for _, set := range db.Dialect.StreamSettings {
+			if _, err := tx.ExecContext(ctx, set); err != nil {
+				return fmt.Errorf("read providers: %s: %w", set, err)
+			}
+		}
+		q = tx
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("read providers: %w", err)
 	}
@@ -194,16 +210,7 @@ func (db *DB) stream(ctx context.Context, m match, want detail, fn func(*provide
 // EachProvider streams the selected providers with their (selected) facts, part choices
 // and contracts, ordered by id.
 func (db *DB) EachProvider(ctx context.Context, sel provider.Selection, fn func(*provider.Provider) error) error {
-	var m match
-	if len(sel.CareTypes) > 0 {
-		m.where = func(col string) string {
-			return col + ` IN (SELECT provider_id FROM provider_care_types WHERE care_type IN (` + placeholders(len(sel.CareTypes)) + `))`
-		}
-		for _, ct := range sel.CareTypes {
-			m.args = append(m.args, ct)
-		}
-	}
-	return db.stream(ctx, m, detail{full: true, factKeys: sel.Facts, policy: sel.Policy, insurer: sel.Insurer}, fn)
+	return db.stream(ctx, selectionMatch(sel), detail{full: true, factKeys: sel.Facts, policy: sel.Policy, insurer: sel.Insurer}, fn)
 }
 
 // Provider returns one provider with its facts, part choices and contracts, or NotFound.
@@ -353,7 +360,7 @@ func (db *DB) DeleteProviders(ctx context.Context, ids []string) (int, error) {
 			}
 			deleted += int(n)
 		}
-		return nil
+		return db.MarkChanged(ctx, tx, ids)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("delete providers: %w", err)
@@ -401,4 +408,37 @@ func (db *DB) Register(ctx context.Context, careTypes []string) (provider.Regist
 		}
 	}
 	return r, nil
+}
+
+// selectionMatch limits the provider stream to the providers sel selects.
+func selectionMatch(sel provider.Selection) match {
+	var m match
+	var conds []func(col string) string
+	if len(sel.CareTypes) > 0 {
+		conds = append(conds, func(col string) string {
+			return col + ` IN (SELECT provider_id FROM provider_care_types WHERE care_type IN (` + placeholders(len(sel.CareTypes)) + `))`
+		})
+		for _, ct := range sel.CareTypes {
+			m.args = append(m.args, ct)
+		}
+	}
+	if sel.IDs != nil {
+		conds = append(conds, func(col string) string { return col + ` IN (` + placeholders(max(len(sel.IDs), 1)) + `)` })
+		for _, id := range sel.IDs {
+			m.args = append(m.args, id)
+		}
+		if len(sel.IDs) == 0 {
+			m.args = append(m.args, "") // no provider has the empty id
+		}
+	}
+	if len(conds) > 0 {
+		m.where = func(col string) string {
+			s := conds[0](col)
+			for _, c := range conds[1:] {
+				s += " AND " + c(col)
+			}
+			return s
+		}
+	}
+	return m
 }

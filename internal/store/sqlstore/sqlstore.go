@@ -28,6 +28,10 @@ type Dialect struct {
 	// LockRows ends a SELECT that locks the rows it reads until the transaction ends
 	// (" FOR UPDATE"); empty when write transactions are serialised already (SQLite).
 	LockRows string
+	// StreamSettings are run at the start of the read-only transaction that streams
+	// providers (SET LOCAL ..., for that query alone); none: the stream reads outside a
+	// transaction.
+	StreamSettings []string
 }
 
 // DB runs the shared SQL. Read is used for reads; Write for writes (with SQLite, a pool of
