@@ -220,7 +220,13 @@ func TestAnUploadIsStoredWithItsSHA256AndAuditedAndReadsBackToTheParties(t *test
 		if doc.Name != "Verklaring omtrent gedrag.pdf" {
 			t.Errorf("name %q", doc.Name)
 		}
-		for _, key := range []string{"x-beheerder", "x-tekenbevoegde", "a-inkoper", "a-inkooporganisatie", "a-zorgbemiddelaar", "operator"} {
+		for _, key := range []string{"a-zorgbemiddelaar", "a-declaratiebeoordelaar", "a-beheerder"} {
+			// The insurer's roles that do not handle dossiers: refused, not told "no such".
+			if _, _, err := e.svc.Open(ctx, e.ps.P(key), doc.ID); apperr.CodeOf(err) != apperr.Forbidden {
+				t.Errorf("%s opens: %v, want Forbidden", key, err)
+			}
+		}
+		for _, key := range []string{"x-beheerder", "x-tekenbevoegde", "a-inkoper", "a-inkooporganisatie", "a-medisch-adviseur", "operator"} {
 			got, rc, err := e.svc.Open(ctx, e.ps.P(key), doc.ID)
 			if err != nil {
 				t.Fatalf("%s opens: %v", key, err)

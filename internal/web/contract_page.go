@@ -20,11 +20,11 @@ import (
 // contractbeheerder, each posting the SHA-256 of the document the page showed.
 
 func (h *Handler) contractRoutes() {
-	h.handle("GET /dossiers/{id}/contract", h.contractPage)
-	h.handle("POST /dossiers/{id}/contract", h.generateContract)
+	h.handleUser("GET /dossiers/{id}/contract", h.contractPage)
+	h.handleUser("POST /dossiers/{id}/contract", h.generateContract)
 	// {file} is "<id>.pdf" or "<id>.xlsx": a pattern's wildcard is a whole segment.
-	h.handle("GET /contracten/{file}", h.contractDocument)
-	h.handle("POST /contracten/{id}/ondertekenen", h.signContract)
+	h.handleUser("GET /contracten/{file}", h.contractDocument)
+	h.handleUser("POST /contracten/{id}/ondertekenen", h.signContract)
 }
 
 type contractView struct {

@@ -23,11 +23,11 @@ import (
 // posts to its own route; a refused one shows the page again with the Dutch reason.
 
 func (h *Handler) dossierRoutes() {
-	h.handle("GET /dossiers/{id}", h.dossierPage)
-	h.handle("POST /dossiers/{id}/beoordeling/{requirementID}", h.reviewItem)
-	h.handle("POST /dossiers/{id}/besluit", h.decidePart)
-	h.handle("POST /dossiers/{id}/aanbod", h.sendOffer)
-	h.handle("POST /dossiers/{id}/offerte", h.submitQuote)
+	h.handleUser("GET /dossiers/{id}", h.dossierPage)
+	h.handleUser("POST /dossiers/{id}/beoordeling/{requirementID}", h.reviewItem)
+	h.handleUser("POST /dossiers/{id}/besluit", h.decidePart)
+	h.handleUser("POST /dossiers/{id}/aanbod", h.sendOffer)
+	h.handleUser("POST /dossiers/{id}/offerte", h.submitQuote)
 	h.priceListRoutes()
 	h.contractRoutes()
 }

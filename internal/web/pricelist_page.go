@@ -24,10 +24,10 @@ import (
 
 func (h *Handler) priceListRoutes() {
 	// {part} is also "<part>.xlsx", the download: a pattern's wildcard is a whole segment.
-	h.handle("GET /dossiers/{id}/prijslijst/{part}", h.priceListPage)
-	h.handle("POST /dossiers/{id}/prijslijst/{part}", h.submitPriceList)
-	h.handle("POST /dossiers/{id}/prijslijst/{part}/akkoord", h.acceptPriceList)
-	h.handle("POST /dossiers/{id}/prijslijst/{part}/upload", h.uploadPriceList)
+	h.handleUser("GET /dossiers/{id}/prijslijst/{part}", h.priceListPage)
+	h.handleUser("POST /dossiers/{id}/prijslijst/{part}", h.submitPriceList)
+	h.handleUser("POST /dossiers/{id}/prijslijst/{part}/akkoord", h.acceptPriceList)
+	h.handleUser("POST /dossiers/{id}/prijslijst/{part}/upload", h.uploadPriceList)
 }
 
 type priceListView struct {

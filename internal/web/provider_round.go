@@ -18,19 +18,19 @@ import (
 // and show the answers.
 
 func (h *Handler) providerRoundRoutes() {
-	h.handle("GET /rondes/{id}/aanmelden", h.applyPage)
-	h.handle("POST /rondes/{id}/aanmelden", h.apply)
-	h.handle("GET /dossiers/{id}/uitvraag", h.questionnairePage)
-	h.handle("POST /dossiers/{id}/uitvraag", h.saveAnswers)
-	h.handle("POST /dossiers/{id}/uitvraag/bewijs", h.uploadEvidence)
-	h.handle("POST /dossiers/{id}/uitvraag/indienen", h.submitQuestionnaire)
-	h.handle("GET /documenten/{id}", h.downloadDocument)
-	h.handle("GET /mijn-dossiers", h.myDossiers)
-	h.handle("GET /mijn-dossiers.ics", h.myDeadlinesICS)
-	h.handle("GET /berichten", h.inboxPage)
-	h.handle("POST /berichten/{id}/gelezen", h.markRead)
-	h.handle("GET /platform/klok", h.clockPage)
-	h.handle("POST /platform/klok", h.setClock)
+	h.handleUser("GET /rondes/{id}/aanmelden", h.applyPage)
+	h.handleUser("POST /rondes/{id}/aanmelden", h.apply)
+	h.handleUser("GET /dossiers/{id}/uitvraag", h.questionnairePage)
+	h.handleUser("POST /dossiers/{id}/uitvraag", h.saveAnswers)
+	h.handleUser("POST /dossiers/{id}/uitvraag/bewijs", h.uploadEvidence)
+	h.handleUser("POST /dossiers/{id}/uitvraag/indienen", h.submitQuestionnaire)
+	h.handleUser("GET /documenten/{id}", h.downloadDocument)
+	h.handleUser("GET /mijn-dossiers", h.myDossiers)
+	h.handleUser("GET /mijn-dossiers.ics", h.myDeadlinesICS)
+	h.handleUser("GET /berichten", h.inboxPage)
+	h.handleUser("POST /berichten/{id}/gelezen", h.markRead)
+	h.handleUser("GET /platform/klok", h.clockPage)
+	h.handleUser("POST /platform/klok", h.setClock)
 }
 
 // testClockBanner is the banner of every page while the services run on a test clock.

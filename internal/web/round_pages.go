@@ -19,10 +19,10 @@ import (
 // is in round_view.go). The rules are the round service's.
 
 func (h *Handler) roundRoutes() {
-	h.handle("GET /rondes", h.roundsPage)
-	h.handle("POST /rondes", h.openRound)
-	h.handle("GET /rondes/{id}", h.roundPage)
-	h.handle("POST /rondes/{id}/verlenging", h.extendDeadline)
+	h.handleUser("GET /rondes", h.roundsPage)
+	h.handleUser("POST /rondes", h.openRound)
+	h.handleUser("GET /rondes/{id}", h.roundPage)
+	h.handleUser("POST /rondes/{id}/verlenging", h.extendDeadline)
 }
 
 // roundRow is one contract year of a published policy: its round when it is open, else
