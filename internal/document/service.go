@@ -49,8 +49,7 @@ func NewService(store Store, dossiers DossierLookup, a identity.Auditor, tx iden
 // MaxSize is the largest document accepted, in bytes.
 func (s *Service) MaxSize() int64 { return s.maxSize }
 
-// readable returns the dossier if p may read it; a party's user whose role may not, gets
-// the dossier with Forbidden (see IsParty); anyone else NotFound.
+// readable returns the dossier if p may read it, else NotFound.
 func (s *Service) readable(ctx context.Context, p identity.Principal, dossierID string) (Dossier, error) {
 	if s.dossier == nil {
 		return Dossier{}, &apperr.Error{Code: apperr.Internal, Message: "document: the dossier lookup is not wired"}
@@ -63,9 +62,6 @@ func (s *Service) readable(ctx context.Context, p identity.Principal, dossierID 
 		return Dossier{}, fmt.Errorf("dossier %s: %w", dossierID, err)
 	}
 	if !MayRead(p, d) {
-		if IsParty(p, d) {
-			return d, roleMayNotRead()
-		}
 		return Dossier{}, hideDossier(dossierID)
 	}
 	return d, nil
@@ -86,13 +82,10 @@ func hideDocument(id string) error {
 // MaxSize, and one whose bytes are not PDF, PNG, JPEG, xlsx, docx or UTF-8 text/CSV.
 func (s *Service) Upload(ctx context.Context, p identity.Principal, dossierID, name string, r io.Reader) (*Document, error) {
 	d, err := s.readable(ctx, p, dossierID)
-	name = CleanName(name)
-	if err != nil && IsParty(p, d) {
-		return nil, s.refuse(ctx, p, d, name) // a party's role that may not read: audited as refused
-	}
 	if err != nil {
 		return nil, err
 	}
+	name = CleanName(name)
 	side, ok := UploadSide(p, d)
 	if !ok {
 		return nil, s.refuse(ctx, p, d, name)

@@ -97,8 +97,7 @@ func unwired(name string) error {
 	return &apperr.Error{Code: apperr.Internal, Message: "questionnaire: the " + name + " link is not wired (see app.New)"}
 }
 
-// dossier returns the dossier if actor may read it; a party's user whose role may not is
-// refused (IsParty); for anyone else it does not exist.
+// dossier returns the dossier if actor may read it; for anyone else it does not exist.
 func (s *Service) dossier(ctx context.Context, actor identity.Principal, id string) (Dossier, error) {
 	if actor.IsAnonymous() {
 		return Dossier{}, identity.LoginRequired("see dossiers")
@@ -112,9 +111,6 @@ func (s *Service) dossier(ctx context.Context, actor identity.Principal, id stri
 	}
 	if err != nil {
 		return Dossier{}, err
-	}
-	if !MayRead(actor, d) && IsParty(actor, d) {
-		return Dossier{}, roleMayNotRead()
 	}
 	if !MayRead(actor, d) {
 		return Dossier{}, identity.Hide(fmt.Sprintf("dossier %q", id))

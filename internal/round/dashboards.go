@@ -130,15 +130,14 @@ func view(d *Dossier, dls map[policy.Step]Deadline) DossierView {
 }
 
 // Dossier returns one dossier with its deadlines and next action, for its parties and
-// the operator; Forbidden for a party's role without a part in the round, NotFound for
-// everyone else.
+// the operator; NotFound for everyone else.
 func (s *Service) Dossier(ctx context.Context, actor identity.Principal, id string) (*DossierView, error) {
 	d, err := s.Store.Dossier(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if !MayReadDossier(actor, d.Insurer, d.ProviderID) {
-		return nil, unreadable(actor, d)
+		return nil, notFoundDossier(id)
 	}
 	dls, err := s.dossierDeadlines(ctx, d)
 	if err != nil {

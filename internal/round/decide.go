@@ -31,15 +31,14 @@ type DecisionInput struct {
 }
 
 // forDossier loads a dossier inside the transaction and checks that actor may read it
-// (else NotFound, or Forbidden for a party's role without a part in the round: see
-// unreadable) and act on it as may says (else Forbidden).
+// (else NotFound) and act on it as may says (else Forbidden).
 func (s *Service) forDossier(ctx context.Context, actor identity.Principal, id string, may func(*Dossier) bool, dutch string) (*Dossier, error) {
 	d, err := s.Store.Dossier(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if !MayReadDossier(actor, d.Insurer, d.ProviderID) {
-		return nil, unreadable(actor, d)
+		return nil, notFoundDossier(id)
 	}
 	if !may(d) {
 		return nil, forbidden("not allowed on this dossier", dutch)
