@@ -288,7 +288,7 @@ func (w *roundWalk) walk(t *testing.T, rc apptest.RoundCase) {
 		if status := p.click(sel + ` button[type="submit"]`); status != 200 {
 			t.Fatalf("upload evidence for %s: status %d; page: %s", slot, status, p.text("main"))
 		}
-		p.wantText("main", []string{"Het bewijsstuk is toegevoegd."}, nil)
+		p.wantText("p.notice", []string{"Het bewijsstuk is toegevoegd."}, nil)
 		p.wantText(sel, []string{"verklaring.pdf", "SHA-256"}, []string{"Nog geen bewijsstuk"})
 	}
 
@@ -313,6 +313,7 @@ func (w *roundWalk) walk(t *testing.T, rc apptest.RoundCase) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("%d evidence slots, %d items ter beoordeling", len(slots), len(reviews))
 	p.open(dossierPath)
 	for _, it := range reviews {
 		sel := `[id="beoordeling-` + it.RequirementID + `"]`
@@ -322,7 +323,7 @@ func (w *roundWalk) walk(t *testing.T, rc apptest.RoundCase) {
 		if status := p.click(sel + ` button[type="submit"]`); status != 200 {
 			t.Fatalf("review %s: status %d; page: %s", it.RequirementID, status, p.text("main"))
 		}
-		p.wantText("main", []string{"De beoordeling is vastgelegd."}, nil)
+		p.wantText("p.notice", []string{"De beoordeling is vastgelegd."}, nil)
 		p.wantText(sel, []string{"Beoordeeld: voldoet", "Gecontroleerd aan de hand van de verklaring"}, nil)
 	}
 
@@ -409,15 +410,34 @@ func (w *roundWalk) walk(t *testing.T, rc apptest.RoundCase) {
 	p.wantText("main", []string{"Het tegenvoorstel is opgeslagen.", "€ 112,50", "Versie 2", "Hoger tarief consult"}, nil)
 	p.wantText("#status", []string{"tegenvoorstel"}, nil)
 
-	// The contractbeheerder accepts version 2.
+	// Caresq's contractbeheerder accepts version 2. CZ's answers with a counter-proposal
+	// of its own in the form, back to its tariff, which the practice's beheerder accepts.
 	w.as(t, rc.ContractManager)
 	p.open(plPath)
-	p.wantText("main", []string{"€ 112,50", "Versie 2 accepteren"}, nil)
-	if status := p.click(`form[action="` + plPath + `/akkoord"] button[type="submit"]`); status != 200 {
-		t.Fatalf("accept: status %d; page: %s", status, p.text("main"))
+	p.wantText("main", []string{"€ 112,50", "Versie 2 accepteren", "Gebaseerd op versie 2."}, nil)
+	accepter, version := rc.ContractManager, "3"
+	if rc.Policy == apptest.RoundPolicyCZ {
+		counter := `form[action="` + plPath + `"]`
+		p.setValue(counter+` textarea[name="regels"]`, "A100; Consult; 100,00; 120\nB200; Behandeling; 2500,50; 10")
+		p.setValue(counter+` textarea[name="toelichting"]`, "Terug naar ons voorstel")
+		if status := p.click(counter + ` button[type="submit"]`); status != 200 {
+			t.Fatalf("counter: status %d; page: %s", status, p.text("main"))
+		}
+		p.wantText("main", []string{"Het tegenvoorstel is opgeslagen.", "Versie 3", "Terug naar ons voorstel"}, nil)
+		accepter = rc.Admin
+		w.as(t, accepter)
+		p.open(plPath)
+	} else {
+		version = "2"
 	}
-	p.wantText("main", []string{"U heeft de prijslijst geaccepteerd."}, []string{"Tegenvoorstel doen"})
+	if status := p.click(`form[action="` + plPath + `/akkoord"] button[type="submit"]`); status != 200 {
+		t.Fatalf("accept version %s: status %d; page: %s", version, status, p.text("main"))
+	}
+	p.wantText("main", []string{"U heeft de prijslijst geaccepteerd.", version + ", van de zorg", "Geaccepteerd door"}, []string{"Tegenvoorstel doen"})
 	p.wantText("#status", []string{"overeengekomen"}, nil)
+	p.wantText("#versie-1", []string{"Versie 1", "Ons voorstel"}, nil) // the history keeps every version
+	p.wantText("#versie-2", []string{"Hoger tarief consult", "€ 100,00", "€ 112,50"}, nil)
+	w.as(t, rc.ContractManager)
 
 	// The contract is generated.
 	p.open(dossierPath)
