@@ -22,6 +22,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"zorginkoop/internal/apptest"
+	"zorginkoop/internal/audit"
 	"zorginkoop/internal/contract"
 	"zorginkoop/internal/httpauth"
 	"zorginkoop/internal/nl"
@@ -327,10 +328,11 @@ func (w *roundWalk) walk(t *testing.T, rc apptest.RoundCase) {
 		p.wantText(sel, []string{"Beoordeeld: voldoet", "Gecontroleerd aan de hand van de verklaring"}, nil)
 	}
 
-	// The inkoper decides per part (CZ refuses its extra part om moverende redenen) and
-	// sends the offer.
+	// The inkoper sees the evidence, decides per part (CZ refuses its extra part om
+	// moverende redenen) and sends the offer.
 	w.as(t, rc.Buyer)
 	p.open(dossierPath)
+	p.wantText("#documenten + *", []string{"verklaring.pdf", "application/pdf"}, nil)
 	parts := append([]string{base}, rc.Parts...)
 	for i, part := range parts {
 		sel := `[id="onderdeel-` + part + `"]`
@@ -361,9 +363,13 @@ func (w *roundWalk) walk(t *testing.T, rc apptest.RoundCase) {
 	}
 	wantRoundMail(t, f, rc.Admin, "Contractaanbod")
 
-	// The provider sees the offer and submits its quote.
+	// The provider sees the offer in its inbox and on its dossiers, and submits its quote.
 	w.as(t, rc.Admin)
-	p.open(dossierPath)
+	p.open("/berichten")
+	p.wantText("main", []string{"Contractaanbod", "Naar het dossier"}, nil)
+	p.open("/mijn-dossiers")
+	p.wantText("main", []string{pol.Title, "contractjaar " + itoa(rc.Year)}, nil)
+	p.click(`main a[href="` + dossierPath + `"]`)
 	p.wantText("#fase", []string{"aanbod verstuurd"}, nil)
 	if p.has(`form[action="` + dossierPath + `/offerte"]`) {
 		p.setValue(`form[action="`+dossierPath+`/offerte"] textarea[name="tekst"]`, "Wij bieden de zorg aan tegen de voorgestelde tarieven.")
@@ -463,6 +469,13 @@ func (w *roundWalk) walk(t *testing.T, rc apptest.RoundCase) {
 		t.Fatalf("the PDF's SHA-256 is %s; the page shows %s", got, hash)
 	}
 	sign := `form[action="/contracten/` + con.ID + `/ondertekenen"]`
+	w.as(t, rc.Admin)
+	p.open(dossierPath + "/contract")
+	if p.has(sign) {
+		t.Errorf("the beheerder, not tekenbevoegd, is offered the signature")
+	}
+	w.as(t, rc.Signatory)
+	p.open(dossierPath + "/contract")
 	if rc.Policy == apptest.RoundPolicyCaresq {
 		// 12 November 2025, a day after the hard signing deadline: refused, naming it.
 		w.setClock(t, time.Date(2025, 11, 12, 10, 0, 0, 0, nl.Amsterdam))
@@ -477,6 +490,7 @@ func (w *roundWalk) walk(t *testing.T, rc apptest.RoundCase) {
 		if c, err := f.Contracts.Contract(ctx, f.P(rc.Signatory), con.ID); err != nil || len(c.Signatures) != 0 {
 			t.Errorf("the refused signature changed the contract: %v", err)
 		}
+		wantDeniedIn(t, f, id, "contract.sign")
 		// The day of the deadline, in the afternoon.
 		w.setClock(t, time.Date(2025, 11, 11, 16, 0, 0, 0, nl.Amsterdam))
 		w.as(t, rc.Signatory)
@@ -584,4 +598,19 @@ func wantRoundMail(t *testing.T, f *apptest.RoundFixture, key, subject string) {
 		got = append(got, strings.Join(m.To, ",")+" "+m.Subject)
 	}
 	t.Errorf("no e-mail %q to %s; received: %v", subject, to, got)
+}
+
+// wantDeniedIn fails unless the dossier's trail has a refused attempt at action.
+func wantDeniedIn(t *testing.T, f *apptest.RoundFixture, dossierID, action string) {
+	t.Helper()
+	es, err := f.Audit.Entries(context.Background(), audit.Operator, audit.Filter{Dossier: dossierID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, en := range es {
+		if en.Action == action && en.Denied {
+			return
+		}
+	}
+	t.Errorf("no refused %s in the trail of %s", action, dossierID)
 }
