@@ -316,15 +316,19 @@ func (w *roundWalk) walk(t *testing.T, rc apptest.RoundCase) {
 	}
 	t.Logf("%d evidence slots, %d items ter beoordeling", len(slots), len(reviews))
 	p.open(dossierPath)
-	for _, it := range reviews {
+	for i, it := range reviews {
 		sel := `[id="beoordeling-` + it.RequirementID + `"]`
-		p.wantText(sel, []string{"Nog niet beoordeeld."}, nil)
+		if i == 0 { // the rest as the first: checked after saving only, to keep the walk short
+			p.wantText(sel, []string{"Nog niet beoordeeld."}, nil)
+		}
 		p.tick(sel + ` input[name="oordeel"][value="met"]`)
 		p.setValue(sel+` textarea[name="reden"]`, "Gecontroleerd aan de hand van de verklaring")
 		if status := p.click(sel + ` button[type="submit"]`); status != 200 {
 			t.Fatalf("review %s: status %d; page: %s", it.RequirementID, status, p.text("main"))
 		}
-		p.wantText("p.notice", []string{"De beoordeling is vastgelegd."}, nil)
+		if i == 0 {
+			p.wantText("p.notice", []string{"De beoordeling is vastgelegd."}, nil)
+		}
 		p.wantText(sel, []string{"Beoordeeld: voldoet", "Gecontroleerd aan de hand van de verklaring"}, nil)
 	}
 
