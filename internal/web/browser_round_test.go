@@ -375,7 +375,9 @@ func (w *roundWalk) walk(t *testing.T, rc apptest.RoundCase) {
 	p.wantText("main", []string{pol.Title, "contractjaar " + itoa(rc.Year)}, nil)
 	p.click(`main a[href="` + dossierPath + `"]`)
 	p.wantText("#fase", []string{"aanbod verstuurd"}, nil)
-	if p.has(`form[action="` + dossierPath + `/offerte"]`) {
+	if !p.has(`form[action="` + dossierPath + `/offerte"]`) {
+		t.Errorf("the provider is offered no quote form, although the round has a quote date")
+	} else {
 		p.setValue(`form[action="`+dossierPath+`/offerte"] textarea[name="tekst"]`, "Wij bieden de zorg aan tegen de voorgestelde tarieven.")
 		if status := p.click(`form[action="` + dossierPath + `/offerte"] button[type="submit"]`); status != 200 {
 			t.Fatalf("quote: status %d; page: %s", status, p.text("main"))
