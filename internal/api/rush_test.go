@@ -82,7 +82,7 @@ func newRushEnv(tb testing.TB, engine string, n int) *rushEnv {
 	e := &rushEnv{tb: tb, env: env, clock: c, pause: func() {}, resume: func() {}}
 	defer func() { tb.Logf("setup of %d providers in %s", n, time.Since(start).Round(time.Millisecond)) }()
 	op := e.operator(ctx)
-	e.importProviders(ctx, op, n)
+	e.importProviders(ctx, n)
 	e.addInsurer(ctx, op)
 	e.addProviderOrgs(ctx, op)
 	pol, err := env.Library.Policy(apptest.RoundPolicyCaresq)
@@ -113,7 +113,7 @@ func (e *rushEnv) operator(ctx context.Context) identity.Principal {
 	return p
 }
 
-func (e *rushEnv) importProviders(ctx context.Context, op identity.Principal, n int) {
+func (e *rushEnv) importProviders(ctx context.Context, n int) {
 	ps := make([]provider.Provider, n)
 	for i := range ps {
 		id := fmt.Sprintf("zbc-rush-%04d", i)
@@ -163,7 +163,6 @@ func (e *rushEnv) token(ctx context.Context, p identity.Principal) string {
 
 // apply applies for every provider and answers its questionnaire, on a few goroutines.
 func (e *rushEnv) apply(ctx context.Context) {
-	var answers map[string]string
 	e.each(func(p *rushProvider) error {
 		res, err := e.env.Rounds.Apply(ctx, p.admin, round.RoundID(apptest.RoundPolicyCaresq, 2026), round.Application{ProviderID: p.id})
 		if err != nil {
@@ -174,7 +173,7 @@ func (e *rushEnv) apply(ctx context.Context) {
 	})
 	form, err := e.env.Questionnaires.Form(ctx, e.providers[0].admin, e.providers[0].dossier)
 	must(e.tb, err)
-	answers = map[string]string{}
+	answers := map[string]string{}
 	for _, q := range form.Questionnaire.Questions() {
 		answers[q.Fact] = answerFor(q.Fact, string(q.Type))
 	}
