@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -25,12 +26,18 @@ var migrations embed.FS
 // instances starting at once.
 const migrationLock = 7_204_911_301
 
-// DB is an open PostgreSQL database.
+// DB is an open PostgreSQL database, over two connection pools as on SQLite: Write for
+// transactions and writes, Read for the reads outside them. A service reads through
+// db.Read while it holds a transaction (a provider's record inside a questionnaire's
+// submission, for one): from a single pool, as many concurrent transactions as the pool
+// has connections would each wait for a second connection that none gives back, and the
+// server would hang (the deadline-day rush of issue 10, internal/api/rush_test.go). With
+// two pools such a read waits only for other reads, which hold nothing else.
 type DB struct {
 	*sqlstore.DB
-	pool *pgxpool.Pool
-	sql  *sql.DB
-	log  *slog.Logger
+	pool, readPool *pgxpool.Pool
+	sql, readSQL   *sql.DB
+	log            *slog.Logger
 }
 
 var dialect = sqlstore.Dialect{
@@ -59,6 +66,26 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	if err != nil {
 		return nil, &apperr.Error{Code: apperr.Invalid, Field: "db", Message: "malformed PostgreSQL DSN: " + err.Error(), Err: err}
 	}
+	pool, err := connect(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	readPool, err := connect(ctx, cfg.Copy())
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	sdb, rdb := stdlib.OpenDBFromPool(pool), stdlib.OpenDBFromPool(readPool)
+	db := &DB{DB: &sqlstore.DB{Read: rdb, Write: sdb, Dialect: dialect}, pool: pool, readPool: readPool, sql: sdb, readSQL: rdb, log: log}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// connect opens a pool with cfg and checks that the server answers.
+func connect(ctx context.Context, cfg *pgxpool.Config) (*pgxpool.Pool, error) {
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
@@ -67,13 +94,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL %s/%s: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
 	}
-	sdb := stdlib.OpenDBFromPool(pool)
-	db := &DB{DB: &sqlstore.DB{Read: sdb, Write: sdb, Dialect: dialect}, pool: pool, sql: sdb, log: log}
-	if err := db.migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return db, nil
+	return pool, nil
 }
 
 func (db *DB) migrate(ctx context.Context) error {
@@ -103,9 +124,10 @@ func (db *DB) migrate(ctx context.Context) error {
 // Engine returns "postgres".
 func (db *DB) Engine() string { return "postgres" }
 
-// Close closes the pool.
+// Close closes both pools.
 func (db *DB) Close() error {
-	err := db.sql.Close()
+	err := errors.Join(db.sql.Close(), db.readSQL.Close())
 	db.pool.Close()
+	db.readPool.Close()
 	return err
 }

@@ -2,7 +2,11 @@ package postgres_test
 
 import (
 	"context"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/store"
@@ -73,4 +77,44 @@ func BenchmarkStore100k(b *testing.B) {
 	}
 	defer db.Close()
 	storetest.Benchmark(b, db, 100_000, 30)
+}
+
+// A read aside from a transaction (through db.Read, as the questionnaire's submission
+// reads the provider's record inside its transaction) does not wait for the connections
+// the transactions hold: with as many transactions open as the pool has connections, each
+// reading aside, all of them commit. From one pool they waited for each other until the
+// deadline (issue 10's deadline-day rush hung the server).
+func TestReadsInsideAsManyTransactionsAsConnectionsDoNotHang(t *testing.T) {
+	const conns = 2
+	dsn := pgtest.DSN(t)
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	db, err := postgres.Open(context.Background(), dsn+sep+"pool_max_conns="+strconv.Itoa(conns), nil)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	defer db.Close()
+	storetest.Fill(t, db, storetest.Synthetic(1, 2))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var began sync.WaitGroup
+	began.Add(conns)
+	errs := make(chan error, conns)
+	for range conns {
+		go func() {
+			errs <- db.InTx(ctx, func(ctx context.Context) error {
+				began.Done()
+				began.Wait() // every connection of the pool is in a transaction now
+				_, err := db.Provider(ctx, "p-000001")
+				return err
+			})
+		}()
+	}
+	for range conns {
+		if err := <-errs; err != nil {
+			t.Fatalf("a transaction that reads aside: %v", err)
+		}
+	}
 }
