@@ -11,9 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-pdf/fpdf"
-	"github.com/xuri/excelize/v2"
-
 	"zorginkoop/internal/apptest"
 	"zorginkoop/internal/audit"
 	"zorginkoop/internal/nl"
@@ -137,7 +134,7 @@ func walkRound(t *testing.T, e *roundEnv, rc apptest.RoundCase) {
 		break
 	}
 	e.want(204, rc.Filler, "PUT", dossier+"/questionnaire/answers", jsonText(t, map[string]any{"answers": given}))
-	up := e.do(rc.Filler, "POST", dossier+"/documents?name=verklaring.pdf", smallPDF(t), "application/pdf")
+	up := e.do(rc.Filler, "POST", dossier+"/documents?name=verklaring.pdf", apptest.SmallPDF(t), "application/pdf")
 	if up.status != 201 || up.str("content_type") != "application/pdf" {
 		t.Fatalf("upload: %d %s", up.status, up.raw)
 	}
@@ -218,14 +215,14 @@ func walkRound(t *testing.T, e *roundEnv, rc apptest.RoundCase) {
 	e.want(201, rc.Buyer, "POST", base, `{"lines":`+lines+`,"note":"Ons voorstel"}`)
 	e.want(200, rc.Admin, "GET", dossier+"/pricelists", "")
 	book := e.want(200, rc.Admin, "GET", base+"/xlsx", "")
-	malformed := e.do(rc.Admin, "PUT", base+"/xlsx", setCell(t, book.raw, "C3", "veel"), xlsxType)
+	malformed := e.do(rc.Admin, "PUT", base+"/xlsx", apptest.WithPriceListCell(t, book.raw, "C3", "veel"), xlsxType)
 	if malformed.status != 422 || malformed.at("errors.0.line") != float64(3) || malformed.str("errors.0.field") == "" {
 		t.Errorf("a malformed sheet: %d %s", malformed.status, malformed.raw)
 	}
 	if v := e.want(200, rc.Admin, "GET", base, ""); v.at("price_list.version") != float64(1) {
 		t.Errorf("the malformed sheet changed the price list: %s", v.raw)
 	}
-	changed := e.do(rc.Admin, "PUT", base+"/xlsx?note=Hoger+tarief+consult", setCell(t, book.raw, "C2", 112.50), xlsxType)
+	changed := e.do(rc.Admin, "PUT", base+"/xlsx?note=Hoger+tarief+consult", apptest.WithPriceListCell(t, book.raw, "C2", 112.50), xlsxType)
 	if changed.status != 200 || changed.at("version") != float64(2) || changed.at("lines.0.tariff_cents") != float64(11250) {
 		t.Fatalf("xlsx counter-proposal: %d %s", changed.status, changed.raw)
 	}
@@ -375,39 +372,6 @@ func wantMail(t *testing.T, e *roundEnv, key, subject string) {
 		got = append(got, fmt.Sprint(m.To, " ", m.Subject))
 	}
 	t.Errorf("no e-mail %q to %s; received: %v", subject, to, got)
-}
-
-// smallPDF is a real one-page PDF.
-func smallPDF(t *testing.T) []byte {
-	t.Helper()
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.AddPage()
-	pdf.SetFont("Helvetica", "", 12)
-	pdf.Cell(40, 10, "Verklaring kwaliteitsstandaarden")
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// setCell sets a cell of the price list sheet of a downloaded workbook, as a user would
-// in Excel (C2: the first line's tariff in euros).
-func setCell(t *testing.T, book []byte, cell string, value any) []byte {
-	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(book))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := f.SetCellValue("Prijslijst", cell, value); err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 // Without a test clock the server has no clock routes: the operator's request is 404,

@@ -18,8 +18,6 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-	"github.com/go-pdf/fpdf"
-	"github.com/xuri/excelize/v2"
 
 	"zorginkoop/internal/apptest"
 	"zorginkoop/internal/audit"
@@ -280,7 +278,7 @@ func (w *roundWalk) walk(t *testing.T, rc apptest.RoundCase) {
 		t.Fatalf("the questionnaire of %s asks for no evidence", rc.Policy)
 	}
 	pdfPath := filepath.Join(w.dir, "verklaring.pdf")
-	if err := os.WriteFile(pdfPath, browserPDF(t), 0o600); err != nil {
+	if err := os.WriteFile(pdfPath, apptest.SmallPDF(t), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, slot := range slots {
@@ -410,7 +408,7 @@ func (w *roundWalk) walk(t *testing.T, rc apptest.RoundCase) {
 		t.Errorf("the download is %s", hdr.Get("Content-Type"))
 	}
 	xlsxPath := filepath.Join(w.dir, "prijslijst-"+rc.Policy+".xlsx")
-	if err := os.WriteFile(xlsxPath, withCell(t, book, "C2", 112.50), 0o600); err != nil {
+	if err := os.WriteFile(xlsxPath, apptest.WithPriceListCell(t, book, "C2", 112.50), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	upload := `form[action="` + plPath + `/upload"]`
@@ -555,39 +553,6 @@ func (w *roundWalk) walk(t *testing.T, rc apptest.RoundCase) {
 			t.Errorf("the %s signature's hash %s is not the PDF's %s", s.Side, s.DocumentSHA256, hash)
 		}
 	}
-}
-
-// browserPDF is a real one-page PDF, the evidence the provider uploads.
-func browserPDF(t *testing.T) []byte {
-	t.Helper()
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.AddPage()
-	pdf.SetFont("Helvetica", "", 12)
-	pdf.Cell(40, 10, "Verklaring kwaliteitsstandaarden")
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// withCell sets a cell of the price list sheet of a downloaded workbook, as a user would
-// in Excel (C2: the first line's tariff in euros).
-func withCell(t *testing.T, book []byte, cell string, value any) []byte {
-	t.Helper()
-	x, err := excelize.OpenReader(bytes.NewReader(book))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
-	if err := x.SetCellValue("Prijslijst", cell, value); err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := x.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 // wantRoundMail fails unless the user with key got an e-mail whose subject has subject.
