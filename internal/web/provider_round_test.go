@@ -229,7 +229,7 @@ func TestAQuestionnaireWithAWrongAnswerSavesNothingAndShowsItBesideTheField(t *t
 	if form, _ := e.questionsOf(t, id); form.Answers[yesNo.Fact].Value != "false" || form.Answers[other.Fact].Value != "true" {
 		t.Errorf("saved answers = %+v", form.Answers)
 	}
-	resp, body = c.get(page)
+	_, body = c.get(page)
 	wantContains(t, body, `name="`+answerField+yesNo.Fact+`" value="nee"`)
 }
 
@@ -273,7 +273,7 @@ func TestEvidenceUploadIsSniffedAttachedAndOnlyForTheParties(t *testing.T) {
 		t.Fatalf("documents = %+v, %v", docs, err)
 	}
 	doc := docs.Documents[0]
-	resp, body = c.get(page)
+	_, body = c.get(page)
 	wantContains(t, body, "verklaring.pdf", doc.SHA256, "/documenten/"+doc.ID)
 
 	resp, body = e.as(t, "x-beheerder").get("/documenten/" + doc.ID)
@@ -327,7 +327,7 @@ func TestOnlyTheBeheerderSubmitsAndThenSeesTheOutcomePerPart(t *testing.T) {
 	resp, body := e.as(t, "x-invuller").submit(page, action, url.Values{})
 	wantStatus(t, resp, body, http.StatusForbidden)
 	c := e.as(t, "x-beheerder")
-	resp, body = c.get(page)
+	_, body = c.get(page)
 	wantContains(t, body, "Uitvraag indienen")
 	resp, body = c.submit(page, action, url.Values{})
 	wantRedirect(t, resp, body, page+"?gedaan=ingediend")
@@ -395,7 +395,7 @@ func TestTheInboxShowsOnlyTheOrganisationsMessagesAndMarksThemRead(t *testing.T)
 
 	resp, body = c.submit("/berichten", "/berichten/"+msg.ID+"/gelezen", url.Values{})
 	wantRedirect(t, resp, body, "/berichten")
-	resp, body = c.get("/berichten")
+	_, body = c.get("/berichten")
 	wantLacks(t, body, "Berichten (1)", `class="unread"`)
 	wantContains(t, body, msg.Subject)
 }
@@ -426,7 +426,7 @@ func TestTheOperatorSetsThePlatformDate(t *testing.T) {
 	c := e.as(t, "operator")
 	resp, body = c.submit("/platform/klok", "/platform/klok", url.Values{"datum": {"2025-11-09"}, "tijd": {"10:00"}})
 	wantRedirect(t, resp, body, "/platform/klok?gedaan=gezet")
-	resp, body = c.get("/platform/klok?gedaan=gezet")
+	_, body = c.get("/platform/klok?gedaan=gezet")
 	wantContains(t, body, "Testklok: de platformdatum is 9 november 2025", "De platformdatum is gezet")
 	if got := e.clock.Now().In(nl.Amsterdam); got.Format("2006-01-02 15") != "2025-11-09 10" {
 		t.Errorf("clock = %v", got)

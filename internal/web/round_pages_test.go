@@ -133,7 +133,7 @@ func TestTheInkoperExtendsADeadlineWithAReasonAndOthersCannot(t *testing.T) {
 	wantContains(t, body, "Alleen een inkoper van de zorgverzekeraar verlengt een uiterste datum.")
 	resp, body = e.session(t, apptest.ZZBuyerEmail).post(t, path, form)
 	wantStatus(t, resp, body, http.StatusNotFound)
-	resp, body = buyer.get(t, "/dossiers/"+id)
+	_, body = buyer.get(t, "/dossiers/"+id)
 	wantLacks(t, body, "verlengd van")
 
 	resp, body = buyer.post(t, path, form)
