@@ -26,6 +26,8 @@
 //     non-mandatory N field may be entirely blank); pattern EEJJMMDD fields
 //     hold a real calendar date (a non-mandatory one may be blank or all
 //     zeros); N/A patterns (e.g. NNNNAA) are checked per position when filled;
+//   - detail records are numbered 1, 2, 3, ... in "IDENTIFICATIE
+//     DETAILRECORD"; an annotation carries the number of the record before it;
 //   - the closing record: every "AANTAL <NAME>S" field equals the number of
 //     records of the type named <NAME> (0 for types absent from the table),
 //     "TOTAAL AANTAL DETAILRECORDS" equals all records except opening and
@@ -83,7 +85,7 @@ const (
 
 // Field is one data element of a record type.
 type Field struct {
-	Seq        string // Vektis sequence number, e.g. "0403"-style "403"
+	Seq        string // Vektis sequence number (Volgnummer), e.g. "403"
 	Name       string // element name, e.g. "BURGERSERVICENUMMER (BSN) VERZEKERDE"
 	Numeric    bool   // type N (else AN)
 	Length     int

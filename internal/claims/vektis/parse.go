@@ -139,6 +139,36 @@ type parser struct {
 	counts map[string]int
 	detail int
 	sums   map[string]int64 // signed sums per field name
+	tot    map[string]int
+	lastID int64 // last IDENTIFICATIE DETAILRECORD of a non-annotation record
+}
+
+// seqField names the detail-record sequence number: non-annotation detail
+// records number 1, 2, 3, ...; an annotation (comment) carries the number of
+// the record it annotates.
+const seqField = "IDENTIFICATIE DETAILRECORD"
+
+func (p *parser) checkSeq(rec Record) *Error {
+	f := rec.Type.Field(seqField)
+	if f == nil {
+		return nil
+	}
+	v := strings.TrimSpace(rec.raw[f.Start-1 : f.End])
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return p.errf(f.Start, f, "%q is not a sequence number", v)
+	}
+	if rec.Type.annot {
+		if n != p.lastID {
+			return p.errf(f.Start, f, "%s carries detail number %d, want %d (the record it comments on)", rec.Type.Name, n, p.lastID)
+		}
+		return nil
+	}
+	if n != p.lastID+1 {
+		return p.errf(f.Start, f, "detail record number %d, want %d (numbers start at 1 and go up by 1)", n, p.lastID+1)
+	}
+	p.lastID = n
+	return nil
 }
 
 func (p *parser) errf(pos int, f *Field, format string, a ...any) *Error {
@@ -196,6 +226,9 @@ func (p *parser) record(line []byte) *Error {
 		}
 		p.closed = true
 	} else if rt != l.Opening() {
+		if e := p.checkSeq(rec); e != nil {
+			return e
+		}
 		p.counts[rt.Code]++
 		p.detail++
 		if e := p.addSums(rec); e != nil {
@@ -323,7 +356,10 @@ func totals(l *Layout) map[string]int {
 func matchTotal(name, x string) bool { return name == x || strings.HasPrefix(name, x+" (") }
 
 func (p *parser) addSums(rec Record) *Error {
-	for x := range totals(p.l) {
+	if p.tot == nil {
+		p.tot = totals(p.l)
+	}
+	for x := range p.tot {
 		for i := range rec.Type.Fields {
 			f := &rec.Type.Fields[i]
 			if !matchTotal(f.Name, x) || !f.Numeric {

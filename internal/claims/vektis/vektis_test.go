@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -195,6 +196,8 @@ func TestBadInput(t *testing.T) {
 		{"pattern NNNNAA", mod(func(ls []string) []string { ls[1] = set(ls[1], 142, "12345B"); return ls }), Options{}, 2, 142, "POSTCODE (HUISADRES) VERZEKERDE", "pattern NNNNAA"},
 		{"bad debit/credit", mod(func(ls []string) []string { ls[3] = set(ls[3], 115, "X"); return ls }), Options{}, 4, 115, "INDICATIE DEBET/CREDIT (02)", "not D or C"},
 		{"comment before any detail", mod(func(ls []string) []string { ls[1], ls[6] = ls[6], ls[1]; return ls }), Options{}, 2, 1, "KENMERK RECORD", "before any detail"},
+		{"detail number gap", mod(func(ls []string) []string { ls[2] = set(ls[2], 3, "000000000009"); return ls }), Options{}, 3, 3, "IDENTIFICATIE DETAILRECORD", "want 2"},
+		{"comment number wrong", mod(func(ls []string) []string { ls[6] = set(ls[6], 3, "000000000004"); return ls }), Options{}, 7, 3, "IDENTIFICATIE DETAILRECORD", "want 5"},
 		{"UTF-8 BOM", append([]byte("\xef\xbb\xbf"), join(base)...), Options{}, 1, 1, "", "byte order mark"},
 		{"NUL byte", mod(func(ls []string) []string { ls[3] = set(ls[3], 300, "\x00"); return ls }), Options{}, 4, 300, "", "invalid byte 0x00"},
 		{"size cap", join(base), Options{MaxBytes: 2000}, 4, 1, "", "larger than the limit"},
@@ -263,4 +266,48 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func BenchmarkParse(b *testing.B) {
+	l := ZH308v90()
+	base := validRecords(b)
+	// Repeat the claim groups to a file of about 10,000 records.
+	var recs []Record
+	recs = append(recs, base[0])
+	id := 0
+	for len(recs) < 10000 {
+		for _, r := range base[1 : len(base)-1] {
+			if r.Type.annot {
+				recs = append(recs, setID(b, r, id))
+				continue
+			}
+			id++
+			recs = append(recs, setID(b, r, id))
+		}
+	}
+	cl, err := ClosingRecord(l, recs[1:])
+	if err != nil {
+		b.Fatal(err)
+	}
+	recs = append(recs, cl)
+	var buf bytes.Buffer
+	if err := Write(&buf, l, recs); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Parse(bytes.NewReader(buf.Bytes()), l, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(recs)*b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+func setID(tb testing.TB, r Record, id int) Record {
+	f := r.Type.Field(seqField)
+	v := strconv.Itoa(id)
+	v = strings.Repeat("0", f.Length-len(v)) + v
+	r.raw = r.raw[:f.Start-1] + v + r.raw[f.End:]
+	return r
 }
