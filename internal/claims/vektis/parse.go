@@ -140,6 +140,7 @@ type parser struct {
 	detail int
 	sums   map[string]int64 // signed sums per field name
 	tot    map[string]int
+	refs   map[*RecordType][]sumRef
 	lastID int64 // last IDENTIFICATIE DETAILRECORD of a non-annotation record
 }
 
@@ -355,35 +356,55 @@ func totals(l *Layout) map[string]int {
 
 func matchTotal(name, x string) bool { return name == x || strings.HasPrefix(name, x+" (") }
 
-func (p *parser) addSums(rec Record) *Error {
+type sumRef struct {
+	key  string // the X of the closing record's "TOTAAL X"
+	f    *Field
+	sign *Field // may be nil
+}
+
+// sumRefs returns, per record type, the amount fields that add up to a
+// closing total (computed once per parse and type).
+func (p *parser) sumRefs(rt *RecordType) []sumRef {
 	if p.tot == nil {
 		p.tot = totals(p.l)
+		p.refs = map[*RecordType][]sumRef{}
 	}
-	for x := range p.tot {
-		for i := range rec.Type.Fields {
-			f := &rec.Type.Fields[i]
-			if !matchTotal(f.Name, x) || !f.Numeric {
-				continue
+	if refs, ok := p.refs[rt]; ok {
+		return refs
+	}
+	var refs []sumRef
+	for i := range rt.Fields { // field order, so errors are deterministic
+		for x := range p.tot {
+			if f := &rt.Fields[i]; f.Numeric && matchTotal(f.Name, x) {
+				refs = append(refs, sumRef{key: x, f: f, sign: signOf(rt, i)})
 			}
-			v := strings.TrimSpace(rec.raw[f.Start-1 : f.End])
-			if v == "" {
-				continue
-			}
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return p.errf(f.Start, f, "amount %q is not a number", v)
-			}
-			if s := signOf(rec.Type, i); s != nil {
-				switch rec.raw[s.Start-1 : s.End] {
-				case "D":
-				case "C":
-					n = -n
-				default:
-					return p.errf(s.Start, s, "debit/credit indicator %q is not D or C", rec.raw[s.Start-1:s.End])
-				}
-			}
-			p.sums[x] += n
 		}
+	}
+	p.refs[rt] = refs
+	return refs
+}
+
+func (p *parser) addSums(rec Record) *Error {
+	for _, ref := range p.sumRefs(rec.Type) {
+		f := ref.f
+		v := strings.TrimSpace(rec.raw[f.Start-1 : f.End])
+		if v == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return p.errf(f.Start, f, "amount %q is not a number", v)
+		}
+		if s := ref.sign; s != nil {
+			switch rec.raw[s.Start-1 : s.End] {
+			case "D":
+			case "C":
+				n = -n
+			default:
+				return p.errf(s.Start, s, "debit/credit indicator %q is not D or C", rec.raw[s.Start-1:s.End])
+			}
+		}
+		p.sums[ref.key] += n
 	}
 	return nil
 }
