@@ -44,30 +44,6 @@ func TestARoundRunsEndToEndThroughTheAPIOnBothEngines(t *testing.T) {
 	}
 }
 
-// answers are values that meet the seed policies' requirements for every fact the two
-// questionnaires ask: "ja" unless listed here.
-var answers = map[string]string{
-	"vermoeden_fraude": "nee", "in_faillissement": "nee", "in_liquidatie": "nee", "werkzaamheden_gestaakt": "nee",
-	"akkoord_schuldeisers": "nee", "faillissement_aangevraagd": "nee", "belastingachterstand": "nee",
-	"valse_verklaring": "nee", "inlichtingen_niet_verstrekt": "nee", "integriteitsonderzoek_beletselen": "nee",
-	"nieuwe_toetreder_huisartsenmarkt": "nee",
-}
-
-func answerFor(fact, typ string) string {
-	if v, ok := answers[fact]; ok {
-		return v
-	}
-	switch typ {
-	case "date":
-		return "2027-12-31"
-	case "number":
-		return "8,5"
-	case "money":
-		return "100.000,00"
-	}
-	return "ja"
-}
-
 func walkRound(t *testing.T, e *roundEnv, rc apptest.RoundCase) {
 	e.f.Clock.Set(rc.Start)
 	deadline := rc.Start.AddDate(0, 1, 0).Format(time.DateOnly) // a soft quote date the insurer sets
@@ -122,7 +98,7 @@ func walkRound(t *testing.T, e *roundEnv, rc apptest.RoundCase) {
 	for _, s := range form.at("questionnaire.sections").([]any) {
 		for _, q := range at(s, "questions").([]any) {
 			fact := at(q, "fact").(string)
-			given[fact] = answerFor(fact, at(q, "type").(string))
+			given[fact] = apptest.RoundAnswer(fact, at(q, "type").(string))
 		}
 		ev, _ := at(s, "evidence").([]any)
 		for _, slot := range ev {

@@ -175,7 +175,7 @@ func (e *rushEnv) apply(ctx context.Context) {
 	must(e.tb, err)
 	answers := map[string]string{}
 	for _, q := range form.Questionnaire.Questions() {
-		answers[q.Fact] = answerFor(q.Fact, string(q.Type))
+		answers[q.Fact] = apptest.RoundAnswer(q.Fact, string(q.Type))
 	}
 	e.each(func(p *rushProvider) error { return e.env.Questionnaires.SaveAnswers(ctx, p.admin, p.dossier, answers) })
 }

@@ -178,3 +178,29 @@ func ZBCClinic() provider.Provider {
 		Locations: []provider.Location{{Name: "Kliniek Zuidas", Street: "Zuidplein 10", Postcode: "1077 XV", City: "Amsterdam"}},
 		Facts:     []provider.Fact{fact("in_faillissement", "nee")}}
 }
+
+// roundAnswers are the questionnaire answers that meet both round policies' requirements:
+// "ja" unless listed here or given by the fact's type (RoundAnswer).
+var roundAnswers = map[string]string{
+	"vermoeden_fraude": "nee", "in_faillissement": "nee", "in_liquidatie": "nee", "werkzaamheden_gestaakt": "nee",
+	"akkoord_schuldeisers": "nee", "faillissement_aangevraagd": "nee", "belastingachterstand": "nee",
+	"valse_verklaring": "nee", "inlichtingen_niet_verstrekt": "nee", "integriteitsonderzoek_beletselen": "nee",
+	"nieuwe_toetreder_huisartsenmarkt": "nee",
+}
+
+// RoundAnswer is the answer to the question on fact, of type typ, that meets the round
+// policies' requirements, written as a Dutch user types it.
+func RoundAnswer(fact, typ string) string {
+	if v, ok := roundAnswers[fact]; ok {
+		return v
+	}
+	switch typ {
+	case "date":
+		return "31-12-2027"
+	case "number":
+		return "8,5"
+	case "money":
+		return "100.000,00"
+	}
+	return "ja"
+}

@@ -143,30 +143,6 @@ func (w *roundWalk) fetch(t *testing.T, key, path string) ([]byte, http.Header) 
 	return b, resp.Header
 }
 
-// roundAnswers are the answers that meet both seed policies' requirements (as the API's
-// end-to-end test gives them): "ja" unless listed, or by type.
-var roundAnswers = map[string]string{
-	"vermoeden_fraude": "nee", "in_faillissement": "nee", "in_liquidatie": "nee", "werkzaamheden_gestaakt": "nee",
-	"akkoord_schuldeisers": "nee", "faillissement_aangevraagd": "nee", "belastingachterstand": "nee",
-	"valse_verklaring": "nee", "inlichtingen_niet_verstrekt": "nee", "integriteitsonderzoek_beletselen": "nee",
-	"nieuwe_toetreder_huisartsenmarkt": "nee",
-}
-
-func roundAnswer(fact, typ string) string {
-	if v, ok := roundAnswers[fact]; ok {
-		return v
-	}
-	switch typ {
-	case "date":
-		return "31-12-2027"
-	case "number":
-		return "8,5"
-	case "money":
-		return "100.000,00"
-	}
-	return "ja"
-}
-
 // TestBrowserWalksACompleteRound walks the purchasing round of Caresq's ZBC policy 2026
 // and of CZ's GP policy 2022 through the pages in headless Chromium, each step by the
 // user whose role it is: the inkoper opens the round; the provider's beheerder applies
@@ -264,7 +240,7 @@ func (w *roundWalk) walk(t *testing.T, rc apptest.RoundCase) {
 	var slots []string
 	for _, sec := range form.Questionnaire.Sections {
 		for _, q := range sec.Questions {
-			p.setValue(`input[name="`+answerField+q.Fact+`"]`, roundAnswer(q.Fact, string(q.Type)))
+			p.setValue(`input[name="`+answerField+q.Fact+`"]`, apptest.RoundAnswer(q.Fact, string(q.Type)))
 		}
 		for _, s := range sec.Evidence {
 			slots = append(slots, s.RequirementID)
