@@ -9,7 +9,6 @@ import (
 	"context"
 	"time"
 
-	"zorginkoop/internal/nl"
 	"zorginkoop/internal/policy"
 )
 
@@ -225,20 +224,8 @@ type Deadline struct {
 	Hard bool
 }
 
-// End is the first instant after the deadline: midnight in Amsterdam after its date.
-func (d Deadline) End() time.Time {
-	y, m, day := d.Date.Date()
-	return time.Date(y, m, day+1, 0, 0, 0, 0, nl.Amsterdam)
-}
-
-// Start is the first instant of the deadline's date in Amsterdam.
-func (d Deadline) Start() time.Time {
-	y, m, day := d.Date.Date()
-	return time.Date(y, m, day, 0, 0, 0, 0, nl.Amsterdam)
-}
-
 // Passed reports whether now is after the deadline's last second.
-func (d Deadline) Passed(now time.Time) bool { return !now.Before(d.End()) }
+func (d Deadline) Passed(now time.Time) bool { return !now.Before(d.Date.Over()) }
 
 // The lookups of other areas the service needs, wired by the lead (app.New).
 type (

@@ -27,7 +27,7 @@ func (s *Service) Publish(ctx context.Context, now time.Time) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		if !ok || now.Before(d.Start()) {
+		if !ok || now.Before(d.Date.Begins()) {
 			continue
 		}
 		err = s.publish(ctx, c, now)

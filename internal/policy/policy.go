@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+	"zorginkoop/internal/nl"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -285,6 +286,17 @@ func ParseDate(s string) (Date, error) {
 	}
 	return Date{t}, nil
 }
+
+// Begins is the first instant of the civil date in Europe/Amsterdam, where the policies'
+// dates are kept.
+func (d Date) Begins() time.Time {
+	y, m, day := d.Date()
+	return time.Date(y, m, day, 0, 0, 0, 0, nl.Amsterdam)
+}
+
+// Over is the first instant after the civil date in Europe/Amsterdam: a deadline on d
+// has passed from then on (it ends at 23:59:59 there).
+func (d Date) Over() time.Time { return d.Begins().AddDate(0, 0, 1) }
 
 func (d Date) String() string {
 	if d.IsZero() {

@@ -46,18 +46,10 @@ func (d Deadline) Due() policy.Date {
 }
 
 // Ends is the last moment of the deadline: 23:59:59 Europe/Amsterdam on its due date.
-func (d Deadline) Ends() time.Time { return endOf(d.Due()) }
-
-func endOf(date policy.Date) time.Time {
-	y, m, day := date.Date()
-	return time.Date(y, m, day, 23, 59, 59, 0, nl.Amsterdam)
-}
+func (d Deadline) Ends() time.Time { return d.Due().Over().Add(-time.Second) }
 
 // Passed reports whether now is after the deadline: from 00:00:00 Amsterdam the next day.
-func (d Deadline) Passed(now time.Time) bool {
-	y, m, day := d.Due().Date()
-	return !now.Before(time.Date(y, m, day+1, 0, 0, 0, 0, nl.Amsterdam))
-}
+func (d Deadline) Passed(now time.Time) bool { return !now.Before(d.Due().Over()) }
 
 // Dutch names the deadline with its date: "De uiterste datum voor aanmelden (1 september
 // 2025)".
