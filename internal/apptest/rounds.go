@@ -2,6 +2,7 @@ package apptest
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"zorginkoop/internal/mail/smtptest"
 	"zorginkoop/internal/nl"
 	"zorginkoop/internal/provider"
+	"zorginkoop/internal/questionnaire"
 )
 
 // The purchasing rounds of the end-to-end tests (API and pages): Caresq's ZBC policy 2026
@@ -203,4 +205,34 @@ func RoundAnswer(fact, typ string) string {
 		return "100.000,00"
 	}
 	return "ja"
+}
+
+// AnswerFor is an answer to q that its fact's type and range accept, written as a Dutch
+// user types it: for tests of the questionnaire that do not care whether it meets the
+// policy (RoundAnswer does).
+func AnswerFor(q questionnaire.Question) string {
+	switch q.Fact {
+	case "vermoeden_fraude":
+		return "nee"
+	case "zorgkaart_score":
+		return "8,1"
+	}
+	switch q.Type {
+	case provider.Bool:
+		return "ja"
+	case provider.Int, provider.Number:
+		if q.Min != nil {
+			return strconv.FormatFloat(*q.Min+1, 'f', -1, 64)
+		}
+		return "1"
+	case provider.Percent:
+		return "50"
+	case provider.Money:
+		return "100.000,00"
+	case provider.Date:
+		return "31-12-2027"
+	case provider.List:
+		return "a;b"
+	}
+	return "tekst"
 }

@@ -3,7 +3,6 @@ package questionnaire_test
 import (
 	"context"
 	"errors"
-	"strconv"
 	"sync"
 	"testing"
 
@@ -174,36 +173,9 @@ func (f *fixture) fullAnswers(t *testing.T, dossierID string) map[string]string 
 		if _, known := stored[q.Fact]; known {
 			continue
 		}
-		out[q.Fact] = answerFor(q)
+		out[q.Fact] = apptest.AnswerFor(q)
 	}
 	return out
-}
-
-func answerFor(q questionnaire.Question) string {
-	switch q.Fact {
-	case "vermoeden_fraude":
-		return "nee"
-	case "zorgkaart_score":
-		return "8,1"
-	}
-	switch q.Type {
-	case provider.Bool:
-		return "ja"
-	case provider.Int, provider.Number:
-		if q.Min != nil {
-			return strconv.FormatFloat(*q.Min+1, 'f', -1, 64)
-		}
-		return "1"
-	case provider.Percent:
-		return "50"
-	case provider.Money:
-		return "100.000,00"
-	case provider.Date:
-		return "31-12-2027"
-	case provider.List:
-		return "a;b"
-	}
-	return "tekst"
 }
 
 // attachAll uploads (in the fixture) and attaches a document for every evidence slot.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
-	"strconv"
 	"testing"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/pricelist"
 	"zorginkoop/internal/provider"
-	"zorginkoop/internal/questionnaire"
 	"zorginkoop/internal/round"
 )
 
@@ -151,7 +149,7 @@ func (e *roundEnv) assessed(t *testing.T) string {
 	answers := map[string]string{}
 	for _, q := range form.Questionnaire.Questions() {
 		if !known[q.Fact] {
-			answers[q.Fact] = answerFor(q)
+			answers[q.Fact] = apptest.AnswerFor(q)
 		}
 	}
 	if err := e.svc.Questionnaires.SaveAnswers(ctx, e.who(t, kxFiller), id, answers); err != nil {
@@ -161,33 +159,6 @@ func (e *roundEnv) assessed(t *testing.T) string {
 		t.Fatalf("submit: %v", err)
 	}
 	return id
-}
-
-func answerFor(q questionnaire.Question) string {
-	switch q.Fact {
-	case "vermoeden_fraude":
-		return "nee"
-	case "zorgkaart_score":
-		return "8,1"
-	}
-	switch q.Type {
-	case provider.Bool:
-		return "ja"
-	case provider.Int, provider.Number:
-		if q.Min != nil {
-			return strconv.FormatFloat(*q.Min+1, 'f', -1, 64)
-		}
-		return "1"
-	case provider.Percent:
-		return "50"
-	case provider.Money:
-		return "100.000,00"
-	case provider.Date:
-		return "31-12-2027"
-	case provider.List:
-		return "a;b"
-	}
-	return "tekst"
 }
 
 // offered accepts both parts and sends the offer.
@@ -283,7 +254,7 @@ func seedRound(t *testing.T, svc *app.Services, ids *apptest.Identity) map[strin
 	}
 	answers := map[string]string{}
 	for _, q := range form.Questionnaire.Questions() {
-		answers[q.Fact] = answerFor(q)
+		answers[q.Fact] = apptest.AnswerFor(q)
 	}
 	if err := svc.Questionnaires.SaveAnswers(ctx, admin, id, answers); err != nil {
 		t.Fatalf("answers: %v", err)
