@@ -38,6 +38,51 @@ type Policy struct {
 	ContractForms []ContractForm `yaml:"contract_forms" json:"contract_forms"`
 	Windows       []Window       `yaml:"windows" json:"windows"`
 	Contacts      []Contact      `yaml:"contacts" json:"contacts,omitempty"`
+	// Claims are the rules the policy sets for claims (declaraties) under its contracts.
+	Claims ClaimRules `yaml:"claims" json:"claims,omitzero"`
+}
+
+// ClaimRules are what a policy says about claims under its contracts: each only where
+// the text says so, with its wording and source.
+type ClaimRules struct {
+	// HoldUntilSigned: claims for a contract year are processed only once purchasing
+	// with the provider is complete (a.s.r.: "Pas als het inkooptraject met u volledig
+	// is afgerond, nemen we de declaraties over het betreffende contractjaar in
+	// behandeling"). Nil when the text says nothing of it.
+	HoldUntilSigned *ClaimText `yaml:"hold_until_signed" json:"hold_until_signed,omitempty"`
+	// SupplementaryOutsideCeiling: care covered by supplementary insurance is outside
+	// the financial framework and the revenue ceiling (CZ). Nil when the text is silent.
+	SupplementaryOutsideCeiling *ClaimText `yaml:"supplementary_outside_ceiling" json:"supplementary_outside_ceiling,omitempty"`
+	// Authorisations are the prior authorisations and approvals a claim line needs.
+	Authorisations []ClaimAuthorisation `yaml:"authorisations" json:"authorisations,omitempty"`
+}
+
+// ClaimText is a claim rule's wording in the policy and where it says so.
+type ClaimText struct {
+	Text   string `yaml:"text" json:"text"`
+	Source string `yaml:"source" json:"source"`
+}
+
+// ClaimAuthorisation is an authorisation (machtiging) or prior approval (toestemming)
+// that the policy requires before care is claimed, and which claim lines it applies to.
+// A line matches when every selector that is set matches (codes by prefix).
+type ClaimAuthorisation struct {
+	ID     string `yaml:"id" json:"id"`
+	Kind   string `yaml:"kind" json:"kind"` // machtiging | toestemming
+	Title  string `yaml:"title" json:"title"`
+	Text   string `yaml:"text" json:"text"`
+	Source string `yaml:"source" json:"source"`
+	// Codes are prefixes of the declaration code (PRESTATIECODE/DBC DECLARATIECODE) or
+	// the zorgproductcode.
+	Codes []string `yaml:"codes" json:"codes,omitempty"`
+	// Zorgtypes are ZORGTYPECODE values (for a DBC: "21" is a follow-up trajectory).
+	Zorgtypes []string `yaml:"zorgtypes" json:"zorgtypes,omitempty"`
+	// Specialisms are the 4-digit specialism codes of the performer (0327
+	// revalidatiegeneeskunde).
+	Specialisms []string `yaml:"specialisms" json:"specialisms,omitempty"`
+	// Marked: the rule applies to the price-list lines the contract marks as needing
+	// approval (claims.PriceLine.ApprovalRequired): Z&Z's new add-on drugs and indications.
+	Marked bool `yaml:"marked" json:"marked,omitempty"`
 }
 
 // SourceRef names the published text a policy file encodes.

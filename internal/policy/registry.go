@@ -38,6 +38,9 @@ func (i *Insurer) Prefixes() []string {
 type Label struct {
 	ID   string `yaml:"id" json:"id"`
 	Name string `yaml:"name" json:"name"`
+	// UZOVI is the label's 4-digit UZOVI number, the insurer code a claim file is
+	// addressed with.
+	UZOVI string `yaml:"uzovi" json:"uzovi,omitempty"`
 }
 
 // PurchasingParty buys care on behalf of insurers (inkooporganisatie).
