@@ -224,3 +224,47 @@ func TestShippedPoliciesClaimRules(t *testing.T) {
 }
 
 func normalize(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// `policy diff` names the claim rules that came, went or changed, in words.
+func TestDiffNamesClaimRules(t *testing.T) {
+	lib := base(t)
+	parse := func(name, src string) *policy.Compiled {
+		t.Helper()
+		c, err := lib.Parse(name, []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	without, with := parse("old.yaml", validPolicy), parse("new.yaml", validPolicy+claimsSection)
+	changed := parse("changed.yaml", strings.NewReplacer(`specialisms: ["0327"]`, `specialisms: ["0327", "0330"]`,
+		"Wij vergoeden een middel alleen na schriftelijk akkoord.", "Wij vergoeden een middel alleen na ons akkoord.").Replace(validPolicy+claimsSection))
+	for _, tc := range []struct {
+		name     string
+		old, new *policy.Compiled
+		want     []string
+	}{
+		{"added", without, with, []string{"Claim rules",
+			"  + " + policy.HoldUntilSignedTitle + " (hold_until_signed)\n",
+			"  + " + policy.SupplementaryOutsideCeilingTitle + " (supplementary_outside_ceiling)\n",
+			"  + Machtiging vervolg-DBC MSR (msr-vervolg-dbc, machtiging; zorgtype 21; specialisme 0327)\n",
+			"  + Nieuwe add-on geneesmiddelen (add-on, toestemming; declaratiecode begint met Z, 190; prijslijstregels gemarkeerd als toestemming vereist)\n"}},
+		{"removed", with, without, []string{"  - Machtiging vervolg-DBC MSR (msr-vervolg-dbc, machtiging; zorgtype 21; specialisme 0327)\n",
+			"  - " + policy.HoldUntilSignedTitle + " (hold_until_signed)\n"}},
+		{"changed", with, changed, []string{"  ~ Machtiging vervolg-DBC MSR (msr-vervolg-dbc)\n      regel: was machtiging; zorgtype 21; specialisme 0327, wordt machtiging; zorgtype 21; specialisme 0327, 0330\n",
+			"  ~ Nieuwe add-on geneesmiddelen (add-on)\n      tekst gewijzigd, nu: Wij vergoeden een middel alleen na ons akkoord.\n"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b strings.Builder
+			lib.Compare(tc.old, tc.new).Write(&b)
+			for _, w := range tc.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("diff lacks %q:\n%s", w, b.String())
+				}
+			}
+		})
+	}
+	if d := lib.Compare(with, with); len(d.Claims) != 0 {
+		t.Errorf("a policy differs from itself in its claim rules: %+v", d.Claims)
+	}
+}
