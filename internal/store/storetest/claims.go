@@ -405,8 +405,9 @@ func checkFileTotals(t *testing.T, db store.DB, id string, lines []claims.Line) 
 func testClaimLines(t *testing.T, db store.DB) {
 	ctx := context.Background()
 	lines := ClaimLines("f-1", "cz-groep", "p-1", 257)
-	lines[3].Begin, lines[3].End = 20190601, 20190601 // outside the yearly partitions
-	lines[4].Begin, lines[4].End = 0, 0               // no date: year 0
+	lines[3].Begin, lines[3].End = 20190601, 20190601                            // outside the yearly partitions
+	lines[4].Begin, lines[4].End = 0, 0                                          // no date: year 0
+	lines[6].Explanation = "tab\there, line\nbreak, back\\slash, \r, € 1.234,56" // COPY's text escapes
 	lines[5].Credit, lines[5].PrevReference, lines[5].ClaimedCents = true, lines[0].Reference, -lines[0].ClaimedCents
 	intake(t, db, claimFile("f-1", "sha-1", "F-1", claimAt), lines)
 	intake(t, db, claimFile("f-2", "sha-2", "F-2", claimAt), ClaimLines("f-2", "cz-groep", "p-1", 3))
