@@ -31,49 +31,10 @@ type RuleRef struct {
 	policy.ClaimAuthorisation
 }
 
-func (s *Service) Intake(ctx context.Context, actor identity.Principal, u Upload) (*File, error) {
-	return nil, notBuilt("Intake")
-}
-func (s *Service) Files(ctx context.Context, actor identity.Principal, f FileFilter, p Page) ([]File, int, error) {
-	return nil, 0, notBuilt("Files")
-}
-func (s *Service) File(ctx context.Context, actor identity.Principal, id string) (*File, error) {
-	return nil, notBuilt("File")
-}
-func (s *Service) Lines(ctx context.Context, actor identity.Principal, fileID string, outcome Outcome, p Page) ([]Line, int, error) {
-	return nil, 0, notBuilt("Lines")
-}
-func (s *Service) WriteReturn(ctx context.Context, actor identity.Principal, fileID, format string, w io.Writer) error {
-	return notBuilt("WriteReturn")
-}
-func (s *Service) InsuredClaims(ctx context.Context, actor identity.Principal, insurer, bsn string, p Page) ([]Line, int, error) {
-	return nil, 0, notBuilt("InsuredClaims")
-}
 func (s *Service) ImportContracts(ctx context.Context, actor identity.Principal, insurer string, r io.Reader) (int, error) {
 	return 0, notBuilt("ImportContracts")
 }
 func (s *Service) ContractTemplate(w io.Writer) error { return notBuilt("ContractTemplate") }
-func (s *Service) Contracts(ctx context.Context, actor identity.Principal, f ContractFilter, p Page) ([]Contract, int, error) {
-	return nil, 0, notBuilt("Contracts")
-}
-func (s *Service) Contract(ctx context.Context, actor identity.Principal, id string) (*Contract, error) {
-	return nil, notBuilt("Contract")
-}
-func (s *Service) ContractSigned(ctx context.Context, contractID string) error {
-	return nil
-}
-func (s *Service) ImportInsured(ctx context.Context, actor identity.Principal, insurer string, r io.Reader) (int, error) {
-	return 0, notBuilt("ImportInsured")
-}
-func (s *Service) InsuredList(ctx context.Context, actor identity.Principal, insurer string, p Page) ([]Insured, int, error) {
-	return nil, 0, notBuilt("InsuredList")
-}
-func (s *Service) SetPercentage(ctx context.Context, actor identity.Principal, insurer, policyType string, percent int) error {
-	return notBuilt("SetPercentage")
-}
-func (s *Service) Percentages(ctx context.Context, actor identity.Principal, insurer string) (map[string]int, error) {
-	return nil, notBuilt("Percentages")
-}
 func (s *Service) RequestAuthorisation(ctx context.Context, actor identity.Principal, r AuthRequest) (*Authorisation, error) {
 	return nil, notBuilt("RequestAuthorisation")
 }

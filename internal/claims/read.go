@@ -63,9 +63,9 @@ func allZeros(s string) bool {
 // lineReader groups a file's records into claim lines: a prestatierecord (04) with the
 // tariefrecords (06) that follow it, until the next 04, 02 or the closing record.
 type lineReader struct {
-	s   *vektis.Scanner
-	p   prestatieFields
-	t   tariefFields
+	s    *vektis.Scanner
+	p    prestatieFields
+	t    tariefFields
 	cur  Line // the open line
 	open bool // whether cur is open
 	// last values of the fields that repeat from line to line: a value equal to the
