@@ -2,7 +2,6 @@ package claims
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -80,9 +79,6 @@ func missing(name string) error {
 	return &apperr.Error{Code: apperr.Internal, Message: "claims service: the " + name + " lookup is not wired"}
 }
 
-func notBuilt(what string) error {
-	return &apperr.Error{Code: apperr.Internal, Message: fmt.Sprintf("claims service: %s is not built yet", what)}
-}
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
