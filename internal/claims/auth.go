@@ -248,4 +248,3 @@ func (s *Service) Overview(ctx context.Context, actor identity.Principal, f Over
 	}
 	return s.store.Overview(ctx, f)
 }
-

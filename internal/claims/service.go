@@ -79,7 +79,6 @@ func missing(name string) error {
 	return &apperr.Error{Code: apperr.Internal, Message: "claims service: the " + name + " lookup is not wired"}
 }
 
-
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 // record writes an audit entry.
