@@ -216,7 +216,7 @@ func TestAStructuralErrorRefusesTheWholeFileAndStoresNothing(t *testing.T) {
 		if !errors.As(err, &ve) || ve.Line == 0 {
 			t.Fatalf("the cause names the line: %v", err)
 		}
-		// A wrong closing total.
+		// A bad code in the closing record.
 		bad := bytes.Clone(data)
 		bad[len(bad)-3-553] ^= 1
 		_, err = f.intake(zuidAdmin, "kapot2.zh308", bad)
