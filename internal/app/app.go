@@ -161,4 +161,3 @@ func partIDs(pol *policy.Policy) []string {
 	}
 	return ids
 }
-
