@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/apptest"
@@ -492,4 +494,20 @@ func TestTheInsuredImportIsAllOrNothingWithLineAndColumn(t *testing.T) {
 		_, err = f.svc.ImportInsured(f.ctx, euManager, eucare, strings.NewReader(insuredCSV))
 		wantCode(t, err, "forbidden")
 	})
+}
+
+func TestAFileOverTheLimitIsRefusedAsTooLargeAndAnEmptyOneAsInvalid(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	f.setupEucare()
+	small := claims.NewService(f.env.DB, f.lib, f.log, f.env.DB, func() time.Time { return now }, claims.Lookups{},
+		claims.Options{MaxFileBytes: 2000})
+	data := zh308(t, agbZuid, uzoviEu, "F-BIG", fileFrom, fileTo, []zhClaim{claim(bsnP1, "150000", "R01", "20260115", tariff)})
+	// Not seekable: spooled, and refused at the limit.
+	_, err := small.Intake(f.ctx, zuidAdmin, claims.Upload{Name: "groot.zh308", Body: io.MultiReader(bytes.NewReader(data))})
+	wantCode(t, err, "too_large")
+	_, err = f.intake(zuidAdmin, "leeg.zh308", nil)
+	wantCode(t, err, "invalid")
+	if _, total, _ := f.svc.Files(f.ctx, euAssessor, claims.FileFilter{Insurer: eucare}, claims.Page{}); total != 0 {
+		t.Fatalf("%d files stored", total)
+	}
 }
