@@ -106,6 +106,21 @@ type RecordType struct {
 	level  int  // nesting level among detail records, -1 for opening/closing
 	annot  bool // annotation (comment) record
 	order  int  // position in the table
+
+	// Precomputed by LoadLayout for the scanner's hot path.
+	checks []check  // the fields that need a check, in field order
+	seq    int      // index of IDENTIFICATIE DETAILRECORD, -1 if none
+	sums   []sumRef // amount fields that add up to a closing total
+	closes []closeCheck
+}
+
+// Index returns the index in rt.Fields of the field with the given name, -1
+// if the record type has none. Look it up once, then use Record.At.
+func (rt *RecordType) Index(name string) int {
+	if i, ok := rt.index[name]; ok {
+		return i
+	}
+	return -1
 }
 
 // Field returns the field with the given name, or nil.
@@ -124,6 +139,7 @@ type Layout struct {
 	CodeLength   int
 	Types        []*RecordType // in table order
 	byCode       map[string]*RecordType
+	totals       []string // the X of the closing record's "TOTAAL X" amount fields, in field order
 }
 
 // Type returns the record type with the given code, or nil.
@@ -274,6 +290,7 @@ func LoadLayout(r io.Reader) (*Layout, error) {
 			}
 		}
 	}
+	l.plan()
 	return l, nil
 }
 

@@ -55,40 +55,39 @@ func NewRecord(l *Layout, code string, values map[string]string) (Record, error)
 
 // ClosingRecord builds the closing record for the given detail records
 // (everything between opening and closing): counts per record type, total
-// detail records and the signed totals, as Parse checks them.
+// detail records and the signed totals, as the Scanner checks them.
 func ClosingRecord(l *Layout, details []Record) (Record, error) {
-	p := parser{l: l, counts: map[string]int{}, sums: map[string]int64{}}
+	t := newTally(l)
 	for _, r := range details {
-		p.counts[r.Type.Code]++
-		p.detail++
-		if e := p.addSums(r); e != nil {
-			return Record{}, e
+		if r.Type == nil || l.Type(r.Type.Code) != r.Type || len(r.raw) != l.RecordLength {
+			return Record{}, fmt.Errorf("vektis: detail record is not a %s record of %d positions", l.Standard, l.RecordLength)
+		}
+		if e := t.add(r.Type, []byte(r.raw)); e != nil {
+			return Record{}, fmt.Errorf("vektis: record %s field %s: %s", r.Type.Code, r.Type.Fields[e.field].Name, e.msg)
 		}
 	}
 	rt := l.Closing()
 	vals := map[string]string{}
-	for i, f := range rt.Fields {
-		switch {
-		case f.Name == "TOTAAL AANTAL DETAILRECORDS":
-			vals[f.Name] = strconv.Itoa(p.detail)
-		case strings.HasPrefix(f.Name, "AANTAL ") && strings.HasSuffix(f.Name, "RECORDS"):
-			name := strings.TrimSuffix(strings.TrimPrefix(f.Name, "AANTAL "), "S")
+	for _, c := range rt.closes {
+		f := rt.Fields[c.field]
+		switch c.kind {
+		case clDetails:
+			vals[f.Name] = strconv.Itoa(t.detail)
+		case clCount:
 			n := 0
-			for _, t := range l.Types {
-				if t.Name == name {
-					n = p.counts[t.Code]
-				}
+			if c.typ >= 0 {
+				n = t.counts[c.typ]
 			}
 			vals[f.Name] = strconv.Itoa(n)
-		case strings.HasPrefix(f.Name, "TOTAAL "):
-			s := p.sums[strings.TrimPrefix(f.Name, "TOTAAL ")]
+		case clTotal:
+			s := t.sums[c.slot]
 			sign := "D"
 			if s < 0 {
 				s, sign = -s, "C"
 			}
 			vals[f.Name] = strconv.FormatInt(s, 10)
-			if sf := signOf(rt, i); sf != nil {
-				vals[sf.Name] = sign
+			if c.sign >= 0 {
+				vals[rt.Fields[c.sign].Name] = sign
 			}
 		}
 	}
