@@ -151,10 +151,10 @@ func (b *Book) duplicate(l *Line) bool {
 		return false
 	}
 	prev, ok := b.seen[l.Reference]
-	inFile := ok
 	if !ok {
 		prev, ok = b.Stored[l.Reference]
 	}
+	inFile := prev.FileID == l.FileID
 	if !ok || prev.Outcome == Rejected || prev.FileID == l.FileID && prev.No == l.No {
 		return false
 	}
