@@ -258,18 +258,35 @@ const (
 // (Ã©, Ã¼, Â«), which Dutch names, addresses and codes never contain. Other
 // sequences contain a byte 0x80-0x9F and are refused as control bytes.
 func badByte(b []byte) (int, int) {
+	// Branch-free over the whole line: OR the per-word flags together, look
+	// byte by byte only when a flag is set.
+	// Given no byte >= 0x80 (x itself), x+1 sets a byte's high bit only for
+	// 0x7F and x-0x20 only borrows (setting a high bit) below a byte < 0x20.
+	var acc uint64
 	i := 0
+	for ; i+16 <= len(b); i += 16 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		z := binary.LittleEndian.Uint64(b[i+8:])
+		acc |= x | (x + lsb) | (x - lsb*0x20) | z | (z + lsb) | (z - lsb*0x20)
+	}
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
-		y := x ^ (lsb * 0x7f)
-		if (x|(x-lsb*0x20)&^x|(y-lsb)&^y)&msb == 0 {
-			continue
-		}
-		if j, n := badByteSlow(b, i, i+8); j >= 0 {
-			return j, n
-		}
+		acc |= x | (x + lsb) | (x - lsb*0x20)
 	}
-	return badByteSlow(b, i, len(b))
+	for ; i < len(b); i++ {
+		acc |= uint64(b[i]&0x80) | uint64(b2u(b[i] < 0x20 || b[i] == 0x7f))<<7
+	}
+	if acc&msb == 0 {
+		return -1, 0
+	}
+	return badByteSlow(b, 0, len(b))
+}
+
+func b2u(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 func badByteSlow(b []byte, from, to int) (int, int) {
@@ -490,46 +507,99 @@ func (s *Scanner) checkClosing(rt *RecordType, line []byte) *Error {
 }
 
 // checkFields runs the record type's field checks; on failure it returns
-// the index of the failing check and the error.
+// the index of the failing check and the error. Fields of up to 8 positions
+// are checked as one word (blank, all digits); longer ones word by word.
 func checkFields(rt *RecordType, line []byte) (int, *fieldErr) {
+	if len(line) < 8 {
+		return checkFieldsSlow(rt, line, 0)
+	}
 	for k := range rt.checks {
 		c := &rt.checks[k]
-		v := line[c.off:c.end]
-		if isBlank(v) {
-			if c.mand {
-				return k, &fieldErr{pos: c.off + 1, msg: "mandatory field is empty"}
-			}
-			continue
-		}
-		if c.numeric {
-			if i := nonDigit(v); i >= 0 {
-				return k, &fieldErr{pos: c.off + 1, msg: fmt.Sprintf("numeric field %q holds a non-digit at position %d", v, c.off+1+i)}
-			}
-		}
-		switch c.kind {
-		case ckDate:
-			if !c.mand && allZero(v) {
+		if c.n <= 8 {
+			x := binary.LittleEndian.Uint64(line[c.lo:]) >> c.sh & c.mask
+			if x == c.blank {
+				if c.mand {
+					return checkFieldsSlow(rt, line, k)
+				}
 				continue
 			}
-			if !validDate(v) {
-				return k, &fieldErr{pos: c.off + 1, msg: fmt.Sprintf("%q is not a valid date (%s)", v, c.pat)}
+			if c.kind == ckMandatory {
+				continue
 			}
-		case ckPattern:
-			for i, c2 := range v {
-				ok := true
-				switch c.pat[i] {
-				case 'N':
-					ok = c2 >= '0' && c2 <= '9'
-				case 'A':
-					ok = c2 >= 'A' && c2 <= 'Z' || c2 >= 'a' && c2 <= 'z'
+			if c.digits || c.kind == ckDate {
+				if x&c.hi != c.d30 || (x+c.d06)&c.hi != c.d30 {
+					return checkFieldsSlow(rt, line, k)
 				}
-				if !ok {
-					return k, &fieldErr{pos: c.off + 1, msg: fmt.Sprintf("%q does not match pattern %s at position %d", v, c.pat, c.off+1+i)}
+				if c.digits || !c.mand && x == c.d30 {
+					continue
 				}
 			}
+		} else if c.digits || c.kind == ckMandatory {
+			v := line[c.off:c.end]
+			if isBlank(v) {
+				if c.mand {
+					return checkFieldsSlow(rt, line, k)
+				}
+				continue
+			}
+			if c.kind == ckMandatory || nonDigit(v) < 0 {
+				continue
+			}
+			return checkFieldsSlow(rt, line, k)
+		}
+		if e := checkField(c, line[c.off:c.end]); e != nil {
+			return k, e
 		}
 	}
 	return 0, nil
+}
+
+func checkFieldsSlow(rt *RecordType, line []byte, from int) (int, *fieldErr) {
+	for k := from; k < len(rt.checks); k++ {
+		c := &rt.checks[k]
+		if e := checkField(c, line[c.off:c.end]); e != nil {
+			return k, e
+		}
+	}
+	return 0, nil
+}
+
+// checkField is one field's check, byte by byte, with the error message.
+func checkField(c *check, v []byte) *fieldErr {
+	if isBlank(v) {
+		if c.mand {
+			return &fieldErr{pos: c.off + 1, msg: "mandatory field is empty"}
+		}
+		return nil
+	}
+	if c.numeric {
+		if i := nonDigit(v); i >= 0 {
+			return &fieldErr{pos: c.off + 1, msg: fmt.Sprintf("numeric field %q holds a non-digit at position %d", v, c.off+1+i)}
+		}
+	}
+	switch c.kind {
+	case ckDate:
+		if !c.mand && allZero(v) {
+			return nil
+		}
+		if !validDate(v) {
+			return &fieldErr{pos: c.off + 1, msg: fmt.Sprintf("%q is not a valid date (%s)", v, c.pat)}
+		}
+	case ckPattern:
+		for i, c2 := range v {
+			ok := true
+			switch c.pat[i] {
+			case 'N':
+				ok = c2 >= '0' && c2 <= '9'
+			case 'A':
+				ok = c2 >= 'A' && c2 <= 'Z' || c2 >= 'a' && c2 <= 'z'
+			}
+			if !ok {
+				return &fieldErr{pos: c.off + 1, msg: fmt.Sprintf("%q does not match pattern %s at position %d", v, c.pat, c.off+1+i)}
+			}
+		}
+	}
+	return nil
 }
 
 // isBlank reports whether v is all spaces.
