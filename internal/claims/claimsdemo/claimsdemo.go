@@ -753,7 +753,12 @@ func (g *gen) write(ls []line) error {
 		}
 		g.sum.ClaimedCents += signed
 		if l.kind == Normal && l.ins != nil {
-			g.done = append(g.done, l)
+			// Keep a bounded sample of earlier lines: memory stays flat for any size.
+			if len(g.done) < maxDone {
+				g.done = append(g.done, l)
+			} else {
+				g.done[g.r.IntN(maxDone)] = l
+			}
 		}
 		if g.c.Plan {
 			g.sum.Plan = append(g.sum.Plan, Planned{Reference: l.ref, Kind: l.kind, BSN: l.bsn, Code: l.code, Begin: l.begin, Quantity: l.qty, ClaimedCents: signed})
@@ -761,6 +766,9 @@ func (g *gen) write(ls []line) error {
 	}
 	return nil
 }
+
+// maxDone bounds the earlier lines kept for duplicates and credits.
+const maxDone = 4096
 
 var surnames = []string{"de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Janssen", "Visser",
 	"Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker",
