@@ -16,7 +16,7 @@ var ErrTooLarge = errors.New("vektis: file too large")
 
 // scanBufSize is the Scanner's read buffer: memory stays at this size
 // whatever the input's length.
-const scanBufSize = 256 << 10
+const scanBufSize = 64 << 10
 
 // Scanner reads a file record by record, checking each one as it comes and
 // the file as a whole at its end (order, numbering, the closing record's
