@@ -66,6 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		"assess":    app.assess,
 		"users":     app.users,
 		"audit":     app.audit,
+		"claims":    app.claims,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
