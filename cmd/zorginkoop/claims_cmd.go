@@ -197,7 +197,8 @@ func (a *app) claimsImport(ctx context.Context, what string, args []string) erro
 	return nil
 }
 
-// demoClaimsProviders is how many demo providers get claim files: the first has
+// demoClaimsProviders is how many demo providers get claim files (INSURER-1.zh308 to
+// INSURER-4.zh308): the first has
 // contracts for all parts of each insurer's policy, the second lacks a part, the third
 // has the base contract only, the fourth none (non-contracted care).
 const demoClaimsProviders = 4
@@ -266,7 +267,7 @@ func (a *app) demoClaims(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		name := filepath.Join(*out, fmt.Sprintf("%s-%s.zh308", pl.insurer, pl.provider.ID))
+		name := filepath.Join(*out, fmt.Sprintf("%s-%d.zh308", pl.insurer, pl.index+1))
 		f, err := os.Create(name)
 		if err != nil {
 			return err
