@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -99,6 +100,22 @@ func (db *DB) onTxConn(ctx context.Context, fn func(c *pgx.Conn) error) error {
 		}
 		return fn(c.Conn())
 	})
+}
+
+// copyFrom is sqlstore.Dialect.CopyFrom: COPY on the pgx connection under conn, which
+// carries the context's database/sql transaction, so the rows are part of it.
+func copyFrom(ctx context.Context, conn *sql.Conn, table string, cols []string, rows sqlstore.RowSource) (int64, error) {
+	var n int64
+	err := conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", driverConn)
+		}
+		var err error
+		n, err = c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, rows)
+		return err
+	})
+	return n, err
 }
 
 func writeChunk(ctx context.Context, tx *pgx.Conn, ps []provider.Provider) error {
