@@ -328,16 +328,26 @@ func (d *claimsDemo) providers(ctx context.Context) error {
 			break
 		}
 	}
-	for _, p := range demoProviderSample(all, len(all)) {
+	// Those with an organisation and users (see demoAccounts) first: the first of them
+	// requests the demo authorisation, and a provider's user can log in to see its files.
+	var withUsers, others []provider.Provider
+	for _, p := range all {
 		for _, c := range p.AGBCodes {
 			if c.Kind == provider.AGBInstitution && len(c.Code) == 8 && d.agb[p.ID] == "" {
 				d.agb[p.ID] = c.Code
 			}
 		}
-		if d.agb[p.ID] != "" && len(d.ps) < demoClaimsProviders {
-			d.ps = append(d.ps, p)
+		if d.agb[p.ID] == "" {
+			continue
+		}
+		if _, err := d.db.UserByEmail(ctx, "beheerder@"+slug(p.Name)+".example"); err == nil {
+			withUsers = append(withUsers, p)
+		} else {
+			others = append(others, p)
 		}
 	}
+	d.ps = append(withUsers, others...)
+	d.ps = d.ps[:min(len(d.ps), demoClaimsProviders)]
 	if len(d.ps) == 0 {
 		return &apperr.Error{Code: apperr.Invalid, Message: "no demo providers with an AGB code in the database: run zorginkoop demo first"}
 	}
@@ -457,11 +467,13 @@ func (d *claimsDemo) authorisation(ctx context.Context, insurer string) error {
 	}
 	requester, err := d.principal(ctx, "beheerder@"+slug(p.Name)+".example")
 	if err != nil {
-		return err
+		fmt.Fprintf(d.a.stderr, "demo claims: no authorisation for %s: %v\n", insurer, err)
+		return nil
 	}
 	adviser, err := d.principal(ctx, "adviseur@"+insurer+".example")
 	if err != nil {
-		return err
+		fmt.Fprintf(d.a.stderr, "demo claims: no authorisation for %s: %v\n", insurer, err)
+		return nil
 	}
 	ins, _, err := d.svc.Claims.InsuredList(ctx, d.op, insurer, claims.Page{Limit: 1})
 	if err != nil || len(ins) == 0 {
@@ -484,7 +496,7 @@ func (d *claimsDemo) authorisation(ctx context.Context, insurer string) error {
 func (d *claimsDemo) principal(ctx context.Context, email string) (identity.Principal, error) {
 	u, err := d.db.UserByEmail(ctx, email)
 	if err != nil {
-		return identity.Principal{}, fmt.Errorf("demo user %s: %w (run zorginkoop demo first)", email, err)
+		return identity.Principal{}, fmt.Errorf("demo user %s: %v (run zorginkoop demo first)", email, err)
 	}
 	return d.svc.Identity.Principal(ctx, u)
 }
