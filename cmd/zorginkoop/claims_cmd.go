@@ -216,12 +216,13 @@ func (a *app) demoClaims(ctx context.Context, args []string) error {
 	out := fs.String("out", "claims", "write the ZH308 files to `dir`")
 	lines := fs.Int("lines", 1000, "claim `lines` per file")
 	seed := fs.Uint64("seed", 1, "`seed` of the generated files")
+	only := fs.String("insurer", "", "only the files for the insurer with this `id`")
 	pos, err := a.parse(fs, args)
 	if err != nil {
 		return flagError(err)
 	}
 	if len(pos) > 0 {
-		return usagef("usage: zorginkoop demo claims [--out DIR] [--lines N] [--seed 1]")
+		return usagef("usage: zorginkoop demo claims [--out DIR] [--lines N] [--seed 1] [--insurer ID]")
 	}
 	if *lines < 1 || *lines > 10_000_000 {
 		return usagef("--lines must be from 1 to 10000000")
@@ -249,7 +250,7 @@ func (a *app) demoClaims(ctx context.Context, args []string) error {
 		return err
 	}
 	for _, pol := range lib.Policies() {
-		if pol.Status != policy.Published || d.seen[pol.Insurer] {
+		if pol.Status != policy.Published || d.seen[pol.Insurer] || *only != "" && pol.Insurer != *only {
 			continue
 		}
 		d.seen[pol.Insurer] = true
