@@ -279,7 +279,17 @@ func badByte(b []byte) (int, int) {
 	if acc&msb == 0 {
 		return -1, 0
 	}
-	return badByteSlow(b, 0, len(b))
+	// Latin-1 text or something wrong: look byte by byte only at the words flagged.
+	for i = 0; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if (x|(x+lsb)|(x-lsb*0x20))&msb == 0 {
+			continue
+		}
+		if j, n := badByteSlow(b, i, i+8); j >= 0 {
+			return j, n
+		}
+	}
+	return badByteSlow(b, i, len(b))
 }
 
 func b2u(v bool) byte {
@@ -650,12 +660,18 @@ func allZero(v []byte) bool {
 // parseNum parses a right-aligned number, surrounding spaces allowed, at
 // most 18 digits.
 func parseNum(v []byte) (int64, bool) {
-	v = bytes.Trim(v, " ")
-	if len(v) == 0 || len(v) > 18 {
+	i, j := 0, len(v)
+	for i < j && v[i] == ' ' {
+		i++
+	}
+	for j > i && v[j-1] == ' ' {
+		j--
+	}
+	if i == j || j-i > 18 {
 		return 0, false
 	}
 	var n int64
-	for _, c := range v {
+	for _, c := range v[i:j] {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
