@@ -264,10 +264,14 @@ func badByte(b []byte) (int, int) {
 	// 0x7F and x-0x20 only borrows (setting a high bit) below a byte < 0x20.
 	var acc uint64
 	i := 0
-	for ; i+16 <= len(b); i += 16 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		z := binary.LittleEndian.Uint64(b[i+8:])
-		acc |= x | (x + lsb) | (x - lsb*0x20) | z | (z + lsb) | (z - lsb*0x20)
+	for w := b; len(w) >= 32; w = w[32:] {
+		x0 := binary.LittleEndian.Uint64(w[0:8])
+		x1 := binary.LittleEndian.Uint64(w[8:16])
+		x2 := binary.LittleEndian.Uint64(w[16:24])
+		x3 := binary.LittleEndian.Uint64(w[24:32])
+		acc |= x0 | (x0 + lsb) | (x0 - lsb*0x20) | x1 | (x1 + lsb) | (x1 - lsb*0x20) |
+			x2 | (x2 + lsb) | (x2 - lsb*0x20) | x3 | (x3 + lsb) | (x3 - lsb*0x20)
+		i += 32
 	}
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
