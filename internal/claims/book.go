@@ -38,8 +38,9 @@ type Book struct {
 	// seen are the lines adjudicated earlier in this batch, by reference (not the
 	// rejected ones: a rejected line may be claimed again). Earlier batches of the file
 	// are stored in the open transaction: Stored has them.
-	seen map[string]LineRef
-	buf  []byte
+	seen       map[string]LineRef
+	buf        []byte
+	priceTexts map[priceKey]string // explanations made, see price
 }
 
 // YearRules are the insurer's claim rules for a contract year.
