@@ -416,6 +416,11 @@ func (b *Book) supplementary(l *Line, ins *Insured, pl *PriceLine) {
 		return
 	}
 	l.Supplementary = true
+	key := suppKey{base: l.Explanation, group: pl.Group, year: l.Year()}
+	if t, ok := b.suppTexts[key]; ok {
+		l.Explanation = t
+		return
+	}
 	e := append(b.text(), l.Explanation...)
 	e = append(e, " Valt onder de aanvullende verzekering (productgroep "...)
 	e = append(e, pl.Group...)
@@ -426,6 +431,17 @@ func (b *Book) supplementary(l *Line, ins *Insured, pl *PriceLine) {
 	}
 	l.Explanation = string(e)
 	b.buf = e
+	if b.suppTexts == nil || len(b.suppTexts) >= maxPriceTexts {
+		b.suppTexts = make(map[suppKey]string, 256)
+	}
+	b.suppTexts[key] = l.Explanation
+}
+
+// suppKey is what an explanation with the supplementary note says: the explanation
+// without it, the product group and the year (whose policy text it quotes).
+type suppKey struct {
+	base, group string
+	year        int
 }
 
 // reject sets a rejection whose explanation is the concatenation of parts.

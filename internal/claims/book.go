@@ -41,6 +41,7 @@ type Book struct {
 	seen       map[string]LineRef
 	buf        []byte
 	priceTexts map[priceKey]string // explanations made, see price
+	suppTexts  map[suppKey]string  // explanations with the supplementary note, see supplementary
 }
 
 // YearRules are the insurer's claim rules for a contract year.

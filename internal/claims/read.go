@@ -70,7 +70,7 @@ type lineReader struct {
 	open bool // whether cur is open
 	// last values of the fields that repeat from line to line: a value equal to the
 	// last is taken over without a copy.
-	lastUZOVI, lastList, lastType, lastSpec, lastBSN, lastPolicy string
+	lastUZOVI, lastList, lastType, lastSpec, lastBSN, lastPolicy memo
 	// codes interns the declaration and product codes: a file has few distinct ones.
 	codes map[string]string
 }
@@ -122,13 +122,25 @@ func newLineReader(s *vektis.Scanner, l *vektis.Layout) *lineReader {
 	}
 }
 
-// same returns last when field i holds it (no copy), else a copy of the field's value.
-func same(r vektis.Record, i int, last *string) string {
-	if r.Is(i, *last) {
-		return *last
+// memo is the last value of a field that often repeats from line to line, with its raw
+// positions.
+type memo struct{ raw, val string }
+
+// same returns field i's value: the last one without a copy when the raw positions are
+// the same, else a copy.
+func same(r vektis.Record, i int, m *memo) string {
+	f := &r.Type.Fields[i]
+	raw := r.Raw()[f.Start-1 : f.End]
+	if raw == m.raw {
+		return m.val
 	}
-	*last = r.At(i)
-	return *last
+	m.val = r.At(i)
+	if m.val == raw {
+		m.raw = m.val // the value is the positions themselves: one copy serves both
+	} else {
+		m.raw = strings.Clone(raw) // raw is the Scanner's buffer
+	}
+	return m.val
 }
 
 // next reads records until a claim line is complete and fills *l with it; false at the
