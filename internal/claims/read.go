@@ -3,6 +3,7 @@ package claims
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"zorginkoop/internal/claims/vektis"
 )
@@ -73,6 +74,35 @@ type lineReader struct {
 	lastUZOVI, lastList, lastType, lastSpec, lastBSN, lastPolicy memo
 	// codes interns the declaration and product codes: a file has few distinct ones.
 	codes map[string]string
+	// arena holds the copies of the fields that differ on every line (the references):
+	// one allocation per arenaSize bytes instead of one per value.
+	arena []byte
+}
+
+const arenaSize = 64 << 10
+
+// at returns field i's value as At does, an ASCII value copied into the arena.
+func (lr *lineReader) at(r vektis.Record, i int) string {
+	f := &r.Type.Fields[i]
+	v := r.Raw()[f.Start-1 : f.End]
+	if f.Numeric {
+		v = strings.TrimLeft(v, " ")
+	}
+	v = strings.TrimRight(v, " ")
+	if v == "" {
+		return ""
+	}
+	for j := 0; j < len(v); j++ {
+		if v[j] >= 0x80 {
+			return r.At(i) // Latin-1: converted
+		}
+	}
+	if len(lr.arena)+len(v) > cap(lr.arena) {
+		lr.arena = make([]byte, 0, arenaSize)
+	}
+	start := len(lr.arena)
+	lr.arena = append(lr.arena, v...)
+	return unsafe.String(&lr.arena[start], len(v))
 }
 
 // maxInterned bounds the interned codes of a file.
@@ -191,7 +221,7 @@ func (lr *lineReader) start(r vektis.Record) {
 		BSN:           same(r, f.bsn, &lr.lastBSN),
 		UZOVI:         same(r, f.uzovi, &lr.lastUZOVI),
 		PolicyNumber:  same(r, f.polnr, &lr.lastPolicy),
-		AuthNumber:    r.At(f.auth),
+		AuthNumber:    lr.at(r, f.auth),
 		CodeList:      same(r, f.list, &lr.lastList),
 		Code:          lr.code(r, f.code),
 		ProductCode:   lr.code(r, f.product),
@@ -201,7 +231,7 @@ func (lr *lineReader) start(r vektis.Record) {
 		End:           Day(end),
 		Quantity:      int(qty),
 		Credit:        r.Is(f.dc, "C"),
-		Reference:     r.At(f.ref),
-		PrevReference: r.At(f.prev),
+		Reference:     lr.at(r, f.ref),
+		PrevReference: lr.at(r, f.prev),
 	}
 }
