@@ -20,6 +20,16 @@ type check struct {
 	numeric  bool
 	mand     bool
 	pat      string
+
+	// Word form for fields of up to 8 positions: the field is
+	// load64(record[lo:]) >> sh & mask; blank, d30, d06 and hi are the
+	// spaces, 0x30s, 0x06s and 0xF0s under the mask.
+	digits                bool // filled means all digits (N without pattern, or an all-N pattern)
+	n                     int
+	lo                    int
+	sh                    uint
+	mask, blank, d30, d06 uint64
+	hi                    uint64
 }
 
 type sumRef struct {
@@ -90,6 +100,14 @@ func (l *Layout) plan() {
 				c.kind = ckMandatory
 			default:
 				continue
+			}
+			c.n = f.Length
+			c.digits = c.kind == ckDigits || c.kind == ckPattern && strings.Trim(f.Pattern, "N") == ""
+			if c.n <= 8 && l.RecordLength >= 8 {
+				c.lo = min(c.off, l.RecordLength-8)
+				c.sh = uint(c.off-c.lo) * 8
+				c.mask = ^uint64(0) >> (64 - 8*c.n)
+				c.blank, c.d30, c.d06, c.hi = lsb*0x20&c.mask, lsb*0x30&c.mask, lsb*0x06&c.mask, lsb*0xf0&c.mask
 			}
 			rt.checks = append(rt.checks, c)
 		}

@@ -16,7 +16,7 @@ var ErrTooLarge = errors.New("vektis: file too large")
 
 // scanBufSize is the Scanner's read buffer: memory stays at this size
 // whatever the input's length.
-const scanBufSize = 256 << 10
+const scanBufSize = 64 << 10
 
 // Scanner reads a file record by record, checking each one as it comes and
 // the file as a whole at its end (order, numbering, the closing record's
@@ -258,11 +258,35 @@ const (
 // (Ã©, Ã¼, Â«), which Dutch names, addresses and codes never contain. Other
 // sequences contain a byte 0x80-0x9F and are refused as control bytes.
 func badByte(b []byte) (int, int) {
+	// Branch-free over the whole line: OR the per-word flags together, look
+	// byte by byte only when a flag is set.
+	// Given no byte >= 0x80 (x itself), x+1 sets a byte's high bit only for
+	// 0x7F and x-0x20 only borrows (setting a high bit) below a byte < 0x20.
+	var acc uint64
 	i := 0
+	for w := b; len(w) >= 32; w = w[32:] {
+		x0 := binary.LittleEndian.Uint64(w[0:8])
+		x1 := binary.LittleEndian.Uint64(w[8:16])
+		x2 := binary.LittleEndian.Uint64(w[16:24])
+		x3 := binary.LittleEndian.Uint64(w[24:32])
+		acc |= x0 | (x0 + lsb) | (x0 - lsb*0x20) | x1 | (x1 + lsb) | (x1 - lsb*0x20) |
+			x2 | (x2 + lsb) | (x2 - lsb*0x20) | x3 | (x3 + lsb) | (x3 - lsb*0x20)
+		i += 32
+	}
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
-		y := x ^ (lsb * 0x7f)
-		if (x|(x-lsb*0x20)&^x|(y-lsb)&^y)&msb == 0 {
+		acc |= x | (x + lsb) | (x - lsb*0x20)
+	}
+	for ; i < len(b); i++ {
+		acc |= uint64(b[i]&0x80) | uint64(b2u(b[i] < 0x20 || b[i] == 0x7f))<<7
+	}
+	if acc&msb == 0 {
+		return -1, 0
+	}
+	// Latin-1 text or something wrong: look byte by byte only at the words flagged.
+	for i = 0; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if (x|(x+lsb)|(x-lsb*0x20))&msb == 0 {
 			continue
 		}
 		if j, n := badByteSlow(b, i, i+8); j >= 0 {
@@ -270,6 +294,13 @@ func badByte(b []byte) (int, int) {
 		}
 	}
 	return badByteSlow(b, i, len(b))
+}
+
+func b2u(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 func badByteSlow(b []byte, from, to int) (int, int) {
@@ -490,46 +521,99 @@ func (s *Scanner) checkClosing(rt *RecordType, line []byte) *Error {
 }
 
 // checkFields runs the record type's field checks; on failure it returns
-// the index of the failing check and the error.
+// the index of the failing check and the error. Fields of up to 8 positions
+// are checked as one word (blank, all digits); longer ones word by word.
 func checkFields(rt *RecordType, line []byte) (int, *fieldErr) {
+	if len(line) < 8 {
+		return checkFieldsSlow(rt, line, 0)
+	}
 	for k := range rt.checks {
 		c := &rt.checks[k]
-		v := line[c.off:c.end]
-		if isBlank(v) {
-			if c.mand {
-				return k, &fieldErr{pos: c.off + 1, msg: "mandatory field is empty"}
-			}
-			continue
-		}
-		if c.numeric {
-			if i := nonDigit(v); i >= 0 {
-				return k, &fieldErr{pos: c.off + 1, msg: fmt.Sprintf("numeric field %q holds a non-digit at position %d", v, c.off+1+i)}
-			}
-		}
-		switch c.kind {
-		case ckDate:
-			if !c.mand && allZero(v) {
+		if c.n <= 8 {
+			x := binary.LittleEndian.Uint64(line[c.lo:]) >> c.sh & c.mask
+			if x == c.blank {
+				if c.mand {
+					return checkFieldsSlow(rt, line, k)
+				}
 				continue
 			}
-			if !validDate(v) {
-				return k, &fieldErr{pos: c.off + 1, msg: fmt.Sprintf("%q is not a valid date (%s)", v, c.pat)}
+			if c.kind == ckMandatory {
+				continue
 			}
-		case ckPattern:
-			for i, c2 := range v {
-				ok := true
-				switch c.pat[i] {
-				case 'N':
-					ok = c2 >= '0' && c2 <= '9'
-				case 'A':
-					ok = c2 >= 'A' && c2 <= 'Z' || c2 >= 'a' && c2 <= 'z'
+			if c.digits || c.kind == ckDate {
+				if x&c.hi != c.d30 || (x+c.d06)&c.hi != c.d30 {
+					return checkFieldsSlow(rt, line, k)
 				}
-				if !ok {
-					return k, &fieldErr{pos: c.off + 1, msg: fmt.Sprintf("%q does not match pattern %s at position %d", v, c.pat, c.off+1+i)}
+				if c.digits || !c.mand && x == c.d30 {
+					continue
 				}
 			}
+		} else if c.digits || c.kind == ckMandatory {
+			v := line[c.off:c.end]
+			if isBlank(v) {
+				if c.mand {
+					return checkFieldsSlow(rt, line, k)
+				}
+				continue
+			}
+			if c.kind == ckMandatory || nonDigit(v) < 0 {
+				continue
+			}
+			return checkFieldsSlow(rt, line, k)
+		}
+		if e := checkField(c, line[c.off:c.end]); e != nil {
+			return k, e
 		}
 	}
 	return 0, nil
+}
+
+func checkFieldsSlow(rt *RecordType, line []byte, from int) (int, *fieldErr) {
+	for k := from; k < len(rt.checks); k++ {
+		c := &rt.checks[k]
+		if e := checkField(c, line[c.off:c.end]); e != nil {
+			return k, e
+		}
+	}
+	return 0, nil
+}
+
+// checkField is one field's check, byte by byte, with the error message.
+func checkField(c *check, v []byte) *fieldErr {
+	if isBlank(v) {
+		if c.mand {
+			return &fieldErr{pos: c.off + 1, msg: "mandatory field is empty"}
+		}
+		return nil
+	}
+	if c.numeric {
+		if i := nonDigit(v); i >= 0 {
+			return &fieldErr{pos: c.off + 1, msg: fmt.Sprintf("numeric field %q holds a non-digit at position %d", v, c.off+1+i)}
+		}
+	}
+	switch c.kind {
+	case ckDate:
+		if !c.mand && allZero(v) {
+			return nil
+		}
+		if !validDate(v) {
+			return &fieldErr{pos: c.off + 1, msg: fmt.Sprintf("%q is not a valid date (%s)", v, c.pat)}
+		}
+	case ckPattern:
+		for i, c2 := range v {
+			ok := true
+			switch c.pat[i] {
+			case 'N':
+				ok = c2 >= '0' && c2 <= '9'
+			case 'A':
+				ok = c2 >= 'A' && c2 <= 'Z' || c2 >= 'a' && c2 <= 'z'
+			}
+			if !ok {
+				return &fieldErr{pos: c.off + 1, msg: fmt.Sprintf("%q does not match pattern %s at position %d", v, c.pat, c.off+1+i)}
+			}
+		}
+	}
+	return nil
 }
 
 // isBlank reports whether v is all spaces.
@@ -580,12 +664,18 @@ func allZero(v []byte) bool {
 // parseNum parses a right-aligned number, surrounding spaces allowed, at
 // most 18 digits.
 func parseNum(v []byte) (int64, bool) {
-	v = bytes.Trim(v, " ")
-	if len(v) == 0 || len(v) > 18 {
+	i, j := 0, len(v)
+	for i < j && v[i] == ' ' {
+		i++
+	}
+	for j > i && v[j-1] == ' ' {
+		j--
+	}
+	if i == j || j-i > 18 {
 		return 0, false
 	}
 	var n int64
-	for _, c := range v {
+	for _, c := range v[i:j] {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
