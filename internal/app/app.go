@@ -10,6 +10,7 @@ import (
 
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/audit"
+	"zorginkoop/internal/claims"
 	"zorginkoop/internal/clock"
 	"zorginkoop/internal/contract"
 	"zorginkoop/internal/document"
@@ -45,6 +46,9 @@ type Services struct {
 	// Contracts generates, signs and publishes contracts; its lookups of the round and
 	// the price lists are wired with Contracts.SetLookups (nil until then: Internal errors).
 	Contracts *contract.Service
+	// Claims: execution contracts, insured persons, authorisations, the intake and
+	// adjudication of claim files and their returns.
+	Claims *claims.Service
 	// Clock is the settable platform clock of `serve --test-clock` (Config.TestClock);
 	// nil on a real clock. The pages show a banner while it is set.
 	Clock *clock.Test
@@ -108,6 +112,7 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 	rounds.Hooks = links.roundHooks()
 	documents := document.NewService(db, links.documentDossier, trail, db, now, document.Options{MaxSize: cfg.MaxUpload})
 	priceLists := pricelist.NewService(db, trail, db, now, links.priceListHooks())
+	claimsService := claims.NewService(claimsStore(db), lib, trail, db, now, claims.Lookups{}, claims.Options{})
 	return &Services{
 		Library:        lib,
 		Audit:          trail,
@@ -121,6 +126,7 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 		PriceLists:     priceLists,
 		Questionnaires: questionnaire.NewService(db, lib, providers, assessments, trail, db, now, links.questionnaireLinks(documents)),
 		Contracts:      contract.NewService(db, lib, db, trail, db, now, links.contractLookups(priceLists)),
+		Claims:         claimsService,
 		Clock:          cfg.TestClock,
 	}
 }
@@ -155,3 +161,14 @@ func partIDs(pol *policy.Policy) []string {
 	}
 	return ids
 }
+
+// claimsStore is db's claims store. Until the engines implement claims.Store, a stand-in
+// whose every call panics (temporary: replaced by db itself when the store lands).
+func claimsStore(db store.DB) claims.Store {
+	if cs, ok := any(db).(claims.Store); ok {
+		return cs
+	}
+	return unbuiltClaimsStore{}
+}
+
+type unbuiltClaimsStore struct{ claims.Store }
