@@ -16,7 +16,9 @@ import (
 	"strings"
 	"time"
 
+	"zorginkoop/internal/claims"
 	"zorginkoop/internal/claims/vektis"
+	"zorginkoop/internal/identity"
 )
 
 // Folders under the watched directory.
@@ -190,4 +192,17 @@ func ErrorText(err error) string {
 	}
 	fmt.Fprintf(&b, "error: %s\n", err.Error())
 	return b.String()
+}
+
+// Intaker is what the watched folder needs of the claims service.
+type Intaker interface {
+	Intake(ctx context.Context, actor identity.Principal, u claims.Upload) (*claims.File, error)
+}
+
+// FromService takes files in through the claims service as the system, channel folder.
+func FromService(s Intaker) IntakeFunc {
+	return func(ctx context.Context, name string, body io.Reader) error {
+		_, err := s.Intake(ctx, identity.System(), claims.Upload{Name: name, Body: body, Channel: claims.ViaFolder})
+		return err
+	}
 }
