@@ -85,7 +85,7 @@ func (f ClaimFile) Bytes(t testing.TB) []byte {
 		}
 		for k, v := range map[string]string{"ZORGPRODUCTCODE": c.ProductCode, "ZORGTYPECODE": c.Zorgtype,
 			"ZORGVERLENERSSPECIFICATIE BEHANDELAAR/UITVOERDER (SUBBEROEPSGROEP)": c.Specialism,
-			"REFERENTIENUMMER VOORGAANDE GERELATEERDE PRESTATIERECORD": c.PrevReference} {
+			"REFERENTIENUMMER VOORGAANDE GERELATEERDE PRESTATIERECORD":           c.PrevReference} {
 			if v != "" {
 				pres[k] = v
 			}

@@ -103,6 +103,9 @@ func (h *Handler) ruleChoices() []ruleChoice {
 }
 
 func (h *Handler) requestAuthorisation(w http.ResponseWriter, r *http.Request) error {
+	if !mayUploadClaimsAsProvider(principal(r)) {
+		return forbidden("authorisations are requested by the provider's beheerder or contractmanager")
+	}
 	form := map[string]string{}
 	for _, k := range []string{"zorgaanbieder", "regel", "bsn", "code", "indicatie", "motivering"} {
 		form[k] = strings.TrimSpace(r.PostFormValue(k))
