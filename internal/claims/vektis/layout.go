@@ -3,12 +3,25 @@
 // CSV export of the specification spreadsheet). A new version of the
 // standard is a new table, not new code.
 //
-// What Parse enforces (structure only; content rules such as code-list
+// A Scanner reads a file record by record with flat memory (one read
+// buffer, no copy per record) and checks each record as it comes; Parse
+// keeps the records of a whole file and is built on the Scanner, so there is
+// one validation path. The checks are planned once per record type when the
+// layout is loaded (the fields that need a check, the amount fields that add
+// up to a closing total, the closing record's counts), and run on words of
+// eight bytes where they can.
+//
+// What the Scanner enforces (structure only; content rules such as code-list
 // membership, AGB/UZOVI validity or per-claim checks belong to adjudication):
 //
 //   - the input is ISO-8859-1 (ASCII is a subset): no UTF-8 byte order mark,
 //     no control characters (bytes 0x00-0x1F, 0x7F-0x9F) other than the line
-//     ending (LF or CRLF; the last line may lack one);
+//     ending (LF or CRLF; the last line may lack one). UTF-8 text is refused
+//     too: most multi-byte sequences contain a byte 0x80-0x9F (a C1 control),
+//     and the others (a lead byte 0xC2-0xDF followed by 0xA0-0xBF, or
+//     0xE0-0xEF followed by two continuation bytes, e.g. "é" as C3 A9) are
+//     refused as UTF-8 although each byte is a Latin-1 letter: "Ã©" or "Ã¼"
+//     does not occur in Dutch names, addresses or codes, UTF-8 does;
 //   - every record has exactly the layout's record length (610 for ZH308);
 //     a longer line is rejected after reading at most one buffer, so memory
 //     stays flat whatever the input;
@@ -23,7 +36,10 @@
 //     is an annotation: it may follow any detail record and does not change
 //     the nesting level;
 //   - mandatory (M) fields are not blank; N fields hold digits only (a
-//     non-mandatory N field may be entirely blank); pattern EEJJMMDD fields
+//     non-mandatory N field may be entirely blank), so a numeric field padded
+//     with spaces instead of zeros is refused. An AN field right-aligned
+//     instead of left-aligned is not detectable: leading spaces are part of
+//     its value as far as the layout can tell; pattern EEJJMMDD fields
 //     hold a real calendar date (a non-mandatory one may be blank or all
 //     zeros); N/A patterns (e.g. NNNNAA) are checked per position when filled;
 //   - detail records are numbered 1, 2, 3, ... in "IDENTIFICATIE
@@ -37,8 +53,10 @@
 //     in the field that follows the total.
 //
 // Parse returns either the whole file or an *Error; nothing is handed out
-// half. The file is held compactly (one string per record) and capped by
-// Options.MaxBytes.
+// half. A Scanner hands out records as they come, and its Err says at the
+// end whether the file as a whole is valid: a consumer that stores records
+// must undo them on an error. Both are capped by Options.MaxBytes (the
+// Scanner reads at most MaxBytes+1 bytes; the error wraps ErrTooLarge).
 package vektis
 
 import (
@@ -106,6 +124,21 @@ type RecordType struct {
 	level  int  // nesting level among detail records, -1 for opening/closing
 	annot  bool // annotation (comment) record
 	order  int  // position in the table
+
+	// Precomputed by LoadLayout for the scanner's hot path.
+	checks []check  // the fields that need a check, in field order
+	seq    int      // index of IDENTIFICATIE DETAILRECORD, -1 if none
+	sums   []sumRef // amount fields that add up to a closing total
+	closes []closeCheck
+}
+
+// Index returns the index in rt.Fields of the field with the given name, -1
+// if the record type has none. Look it up once, then use Record.At.
+func (rt *RecordType) Index(name string) int {
+	if i, ok := rt.index[name]; ok {
+		return i
+	}
+	return -1
 }
 
 // Field returns the field with the given name, or nil.
@@ -124,6 +157,7 @@ type Layout struct {
 	CodeLength   int
 	Types        []*RecordType // in table order
 	byCode       map[string]*RecordType
+	totals       []string // the X of the closing record's "TOTAAL X" amount fields, in field order
 }
 
 // Type returns the record type with the given code, or nil.
@@ -274,6 +308,7 @@ func LoadLayout(r io.Reader) (*Layout, error) {
 			}
 		}
 	}
+	l.plan()
 	return l, nil
 }
 
