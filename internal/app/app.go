@@ -112,7 +112,7 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 	rounds.Hooks = links.roundHooks()
 	documents := document.NewService(db, links.documentDossier, trail, db, now, document.Options{MaxSize: cfg.MaxUpload})
 	priceLists := pricelist.NewService(db, trail, db, now, links.priceListHooks())
-	claimsService := claims.NewService(claimsStore(db), lib, trail, db, now, claims.Lookups{}, claims.Options{})
+	claimsService := claims.NewService(claimsStore(db), lib, trail, db, now, links.claimsLookups(db), claims.Options{})
 	return &Services{
 		Library:        lib,
 		Audit:          trail,
@@ -125,7 +125,7 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 		Documents:      documents,
 		PriceLists:     priceLists,
 		Questionnaires: questionnaire.NewService(db, lib, providers, assessments, trail, db, now, links.questionnaireLinks(documents)),
-		Contracts:      contract.NewService(db, lib, db, trail, db, now, links.contractLookups(priceLists)),
+		Contracts:      contract.NewService(db, lib, db, trail, db, now, links.contractLookups(priceLists, db, claimsService)),
 		Claims:         claimsService,
 		Clock:          cfg.TestClock,
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"zorginkoop/internal/claims"
 	"zorginkoop/internal/contract"
 	"zorginkoop/internal/document"
 	"zorginkoop/internal/identity"
@@ -183,7 +184,7 @@ func (l roundLinks) documentRef(docs *document.Service) questionnaire.DocumentLo
 // contractLookups give the contract area the accepted parts of a dossier, their agreed
 // price lists and the signing and publication dates; a signature by both parties moves
 // the dossier to signed, publication to published, and each tells both parties.
-func (l roundLinks) contractLookups(priceLists *pricelist.Service) contract.Lookups {
+func (l roundLinks) contractLookups(priceLists *pricelist.Service, contracts contract.Store, cl *claims.Service) contract.Lookups {
 	return contract.Lookups{
 		Dossier: func(ctx context.Context, id string) (contract.Dossier, error) {
 			d, err := l.rounds.Lookup(ctx, id)
@@ -219,6 +220,15 @@ func (l roundLinks) contractLookups(priceLists *pricelist.Service) contract.Look
 		},
 		OnSigned: func(ctx context.Context, id string) error {
 			if err := l.rounds.SetStage(ctx, id, round.Signed); err != nil {
+				return err
+			}
+			// The signed contract is executed from now: claims held until purchasing
+			// was complete are adjudicated again, in this same transaction.
+			c, err := contracts.ContractByDossier(ctx, id)
+			if err != nil {
+				return err
+			}
+			if err := cl.ContractSigned(ctx, c.ID); err != nil {
 				return err
 			}
 			return l.tellBoth(ctx, id, notify.KindSigned, "signed:"+id)

@@ -20,7 +20,9 @@ const (
 	// Unauthenticated: no valid login, session or token (HTTP 401).
 	Unauthenticated Code = "unauthenticated"
 	// TooMany: too many attempts; try again later (HTTP 429).
-	TooMany  Code = "too_many"
+	TooMany Code = "too_many"
+	// TooLarge: the input is larger than allowed (HTTP 413).
+	TooLarge Code = "too_large"
 	Internal Code = "internal"
 )
 

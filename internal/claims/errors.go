@@ -3,6 +3,8 @@ package claims
 import (
 	"fmt"
 	"strings"
+
+	"zorginkoop/internal/apperr"
 )
 
 // ImportError is the refusal of a whole import (contracts xlsx, insured CSV): every
@@ -45,4 +47,17 @@ func (p Problem) String() string {
 		return fmt.Sprintf("line %d: %s", p.Row, p.Message)
 	}
 	return p.Message
+}
+
+// invalidImport is an *ImportError as an apperr Invalid error (errors.As finds both).
+type invalidImport struct {
+	ie    *ImportError
+	dutch string
+}
+
+func (e *invalidImport) Error() string { return e.ie.Error() }
+
+// Unwrap gives the apperr error (for the code and the Dutch text) and the ImportError.
+func (e *invalidImport) Unwrap() []error {
+	return []error{&apperr.Error{Code: apperr.Invalid, Field: "file", Message: e.ie.Error(), Dutch: e.dutch}, e.ie}
 }

@@ -2,11 +2,13 @@ package claims
 
 import (
 	"context"
-	"fmt"
+	"strings"
 	"time"
 
 	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/audit"
 	"zorginkoop/internal/identity"
+	"zorginkoop/internal/nl"
 	"zorginkoop/internal/policy"
 )
 
@@ -77,6 +79,57 @@ func missing(name string) error {
 	return &apperr.Error{Code: apperr.Internal, Message: "claims service: the " + name + " lookup is not wired"}
 }
 
-func notBuilt(what string) error {
-	return &apperr.Error{Code: apperr.Internal, Message: fmt.Sprintf("claims service: %s is not built yet", what)}
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// record writes an audit entry.
+func (s *Service) record(ctx context.Context, actor identity.Principal, action, subject, scope string, after any, reason string, denied bool) error {
+	return identity.Record(ctx, s.audit, actor, audit.Entry{Action: action, Subject: subject, Scope: scope,
+		After: audit.JSON(after), Reason: reason, Denied: denied})
 }
+
+// denied records a refused attempt in its own transaction; the refusal stands even if
+// recording it fails.
+func (s *Service) denied(ctx context.Context, actor identity.Principal, action, subject, scope, reason string) {
+	_ = identity.InTx(ctx, s.tx, func(ctx context.Context) error {
+		return s.record(ctx, actor, action, subject, scope, nil, reason, true)
+	})
+}
+
+// refuse is the refusal of what actor may not do: Forbidden (audited) when actor is of
+// the insurer or provider, else NotFound naming what.
+func (s *Service) refuse(ctx context.Context, actor identity.Principal, insurer, providerID, action, subject, what, msg, dutch string) error {
+	if !isParty(actor, insurer, providerID) {
+		return identity.Hide(what)
+	}
+	scope := insurer
+	if providerID != "" && actor.ActsForProvider(providerID) {
+		scope = providerID
+	}
+	s.denied(ctx, actor, action, subject, scope, dutch)
+	return identity.Deny(msg, dutch)
+}
+
+func invalid(field, msg, dutch string) error {
+	return &apperr.Error{Code: apperr.Invalid, Field: field, Message: msg, Dutch: dutch}
+}
+
+func conflict(msg, dutch string) error {
+	return &apperr.Error{Code: apperr.Conflict, Message: msg, Dutch: dutch}
+}
+
+// normal bounds a page.
+func (p Page) normal() Page {
+	if p.Limit <= 0 {
+		p.Limit = DefaultPage
+	}
+	if p.Limit > MaxPage {
+		p.Limit = MaxPage
+	}
+	if p.Offset < 0 {
+		p.Offset = 0
+	}
+	return p
+}
+
+// today is the clock's civil date in Amsterdam.
+func (s *Service) today() Day { return DayOf(s.now().In(nl.Amsterdam)) }

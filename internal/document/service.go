@@ -94,7 +94,7 @@ func (s *Service) Upload(ctx context.Context, p identity.Principal, dossierID, n
 	if err != nil {
 		return nil, err
 	}
-	typ := sniff(name, content)
+	typ := Sniff(name, content)
 	if typ == "" {
 		return nil, &apperr.Error{Code: apperr.Invalid, Field: "file",
 			Message: fmt.Sprintf("%s is not a PDF, PNG, JPEG, Excel (xlsx), Word (docx) or text/CSV file", name),

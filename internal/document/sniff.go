@@ -20,9 +20,9 @@ const (
 	TypeCSV  = "text/csv; charset=utf-8"
 )
 
-// sniff returns the content type of data, or "" when it is none of the allowed types.
+// Sniff returns the content type of data, or "" when it is none of the allowed types.
 // The name decides only between plain text and CSV, both harmless text.
-func sniff(name string, data []byte) string {
+func Sniff(name string, data []byte) string {
 	switch {
 	case bytes.HasPrefix(data, []byte("%PDF-")):
 		return TypePDF
