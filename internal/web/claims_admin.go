@@ -14,7 +14,6 @@ import (
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/claims"
 	"zorginkoop/internal/httpauth"
-	"zorginkoop/internal/identity"
 	"zorginkoop/internal/nl"
 	"zorginkoop/internal/policy"
 )
@@ -135,7 +134,7 @@ func (h *Handler) renderClaimContracts(w http.ResponseWriter, r *http.Request, s
 	}
 	v.CSRF, v.Insurer, v.Contracts = httpauth.CSRFToken(r.Context()), ins, cs
 	v.Pager = pagerWith("/declaraties/contracten", r.URL.Query(), n, total)
-	v.MayImport = p.Has(identity.RoleContractManager)
+	v.MayImport = claims.MayManageContracts(p, ins)
 	return h.render(w, status, "claims_contracts.html", "Contracten voor declaraties", v)
 }
 
@@ -198,7 +197,7 @@ func (h *Handler) renderInsured(w http.ResponseWriter, r *http.Request, status i
 	}
 	p := principal(r)
 	n, pg := pageArg(r)
-	v.CSRF, v.Insurer, v.MayImport = httpauth.CSRFToken(r.Context()), ins, p.Has(identity.RoleClaimsAssessor)
+	v.CSRF, v.Insurer, v.MayImport = httpauth.CSRFToken(r.Context()), ins, claims.MayUploadForInsurer(p, ins)
 	if bsn := strings.TrimSpace(r.URL.Query().Get("bsn")); bsn != "" {
 		v.BSN, v.Searched = bsn, true
 		lines, total, err := h.Claims.InsuredClaims(r.Context(), p, ins, bsn, pg)
@@ -281,7 +280,7 @@ func (h *Handler) renderPercentages(w http.ResponseWriter, r *http.Request, stat
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	v.CSRF, v.Insurer, v.MaySet = httpauth.CSRFToken(r.Context()), ins, p.Has(identity.RoleContractManager)
+	v.CSRF, v.Insurer, v.MaySet = httpauth.CSRFToken(r.Context()), ins, claims.MayManageContracts(p, ins)
 	return h.render(w, status, "claims_percentages.html", "Vergoeding niet-gecontracteerde zorg", v)
 }
 

@@ -30,7 +30,7 @@ func (h *Handler) authorisationRoutes() {
 }
 
 func mayUseAuthorisations(p identity.Principal) bool {
-	return mayUploadClaimsAsProvider(p) || p.IsOperator() || len(claimsInsurers(p)) > 0 && p.Has(identity.RoleMedicalAdvisor)
+	return p.IsOperator() || mayUploadClaimsAsProvider(p) || forSomeInsurer(p, claims.MayReadPersonal)
 }
 
 // ruleChoice is a claim authorisation rule of an insurer's published policy, for the
@@ -167,8 +167,8 @@ func (h *Handler) renderAuthorisation(w http.ResponseWriter, r *http.Request, st
 		return err
 	}
 	v.CSRF, v.A = httpauth.CSRFToken(r.Context()), a
-	v.MayDecide = a.Status == claims.Requested && p.ActsForInsurer(a.Insurer) && p.Has(identity.RoleMedicalAdvisor)
-	v.MayAdd = a.Status == claims.Requested && p.ActsForProvider(a.ProviderID) && p.Has(identity.RoleAdmin, identity.RoleProviderContractManager)
+	v.MayDecide = a.Status == claims.Requested && claims.MayDecide(p, a.Insurer)
+	v.MayAdd = a.Status == claims.Requested && claims.MayClaimFor(p, a.ProviderID)
 	v.Today = time.Now().In(amsterdam).Format(time.DateOnly)
 	return h.render(w, status, "claims_auth.html", kindTitle(a.Kind), v)
 }

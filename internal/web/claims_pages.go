@@ -81,28 +81,26 @@ func chosenInsurer(r *http.Request) string {
 	return ""
 }
 
-// Who sees which claims pages (the navigation and the forms; the service decides).
-func mayUseClaims(p identity.Principal) bool {
-	return mayUploadClaimsAsProvider(p) || len(claimsInsurers(p)) > 0 && p.Has(identity.RoleClaimsAssessor, identity.RoleMedicalAdvisor,
-		identity.RoleBuyer, identity.RoleContractManager) || p.IsOperator()
+// Who sees which claims pages: the claims area's rules (internal/claims/authz.go) for
+// some insurer or provider the principal works for; the service decides each request.
+func forSomeInsurer(p identity.Principal, may func(identity.Principal, string) bool) bool {
+	return slices.ContainsFunc(claimsInsurers(p), func(ins string) bool { return may(p, ins) })
 }
 
 func mayUploadClaimsAsProvider(p identity.Principal) bool {
-	return len(ownProviders(p)) > 0 && p.Has(identity.RoleAdmin, identity.RoleProviderContractManager)
+	return slices.ContainsFunc(ownProviders(p), func(id string) bool { return claims.MayClaimFor(p, id) })
 }
 
 func mayReadClaimFiles(p identity.Principal) bool {
-	return mayUploadClaimsAsProvider(p) || p.IsOperator() ||
-		len(claimsInsurers(p)) > 0 && p.Has(identity.RoleClaimsAssessor, identity.RoleMedicalAdvisor)
+	return p.IsOperator() || mayUploadClaimsAsProvider(p) || forSomeInsurer(p, claims.MayReadPersonal)
 }
 
 func mayUploadClaims(p identity.Principal) bool {
-	return mayUploadClaimsAsProvider(p) || len(claimsInsurers(p)) > 0 && p.Has(identity.RoleClaimsAssessor)
+	return mayUploadClaimsAsProvider(p) || forSomeInsurer(p, claims.MayUploadForInsurer)
 }
 
 func mayReadOverview(p identity.Principal) bool {
-	return p.IsOperator() || mayUploadClaimsAsProvider(p) || len(claimsInsurers(p)) > 0 &&
-		p.Has(identity.RoleBuyer, identity.RoleContractManager, identity.RoleClaimsAssessor, identity.RoleMedicalAdvisor)
+	return p.IsOperator() || mayUploadClaimsAsProvider(p) || forSomeInsurer(p, claims.MayReadOverview)
 }
 
 func isInsurerSide(p identity.Principal) bool { return len(claimsInsurers(p)) > 0 }

@@ -46,7 +46,6 @@ func (h *Handler) navFuncs() template.FuncMap {
 		"maySetClock": func(p identity.Principal) bool { return p.IsOperator() },
 		// mayManageUsers: the principal manages the users of its organisation.
 		// The claims pages (declaraties, machtigingen) by the claims area's role table.
-		"mayUseClaims":          mayUseClaims,
 		"mayReadClaimFiles":     mayReadClaimFiles,
 		"mayReadClaimsOverview": mayReadOverview,
 		"mayUseAuthorisations":  mayUseAuthorisations,
