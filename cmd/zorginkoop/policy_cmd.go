@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -226,6 +227,7 @@ func (a *app) policyShow(ctx context.Context, id string, asJSON bool) error {
 			fmt.Fprintln(w)
 		}
 	}
+	writeClaimRules(w, c)
 	if len(c.ContractForms) > 0 {
 		fmt.Fprintf(w, "\nContract forms\n")
 		for _, f := range c.ContractForms {
@@ -236,6 +238,24 @@ func (a *app) policyShow(ctx context.Context, id string, asJSON bool) error {
 		}
 	}
 	return nil
+}
+
+// writeClaimRules lists the rules the policy sets for claims, each with its source.
+func writeClaimRules(w io.Writer, c *policy.Compiled) {
+	if c.Claims.IsEmpty() {
+		return
+	}
+	fmt.Fprintf(w, "\nClaim rules\n")
+	if t := c.Claims.HoldUntilSigned; t != nil {
+		fmt.Fprintf(w, "  [hold until signed] %s\n      source: %s\n", policy.HoldUntilSignedTitle, c.Cite(t.Source))
+	}
+	if t := c.Claims.SupplementaryOutsideCeiling; t != nil {
+		fmt.Fprintf(w, "  [supplementary outside the ceiling] %s\n      source: %s\n", policy.SupplementaryOutsideCeilingTitle, c.Cite(t.Source))
+	}
+	for i := range c.Claims.Authorisations {
+		a := &c.Claims.Authorisations[i]
+		fmt.Fprintf(w, "  [%s] %s (%s)\n      applies to: %s\n      source: %s\n", a.Kind, a.Title, a.ID, a.Selectors(), c.Cite(a.Source))
+	}
 }
 
 // termUnits are the command line's names of a term's units, singular and plural.

@@ -24,6 +24,7 @@ type Diff struct {
 	FormsRemoved []string            `json:"contract_forms_removed"`
 	PartsAdded   []Part              `json:"parts_added"`
 	PartsRemoved []Part              `json:"parts_removed"`
+	Claims       []ClaimChange       `json:"claims"`
 }
 
 // RequirementChange is a requirement present in both versions that differs.
@@ -131,6 +132,7 @@ func (lib *Library) Compare(old, new *Compiled) Diff {
 		}
 	}
 	d.Dates = compareDates(old, new)
+	d.Claims = compareClaims(old.Claims, new.Claims)
 	oldForms, newForms := map[string]bool{}, map[string]bool{}
 	for _, f := range old.ContractForms {
 		oldForms[f.ID] = true
@@ -325,7 +327,7 @@ func compareDates(old, new *Compiled) []DateChange {
 // line's English headings (docs/language.md).
 func (d Diff) Write(w io.Writer) {
 	fmt.Fprintf(w, "Changes from %s to %s\n", d.Old, d.New)
-	if len(d.Added)+len(d.Removed)+len(d.Changed)+len(d.Dates)+len(d.FormsAdded)+len(d.FormsRemoved)+len(d.PartsAdded)+len(d.PartsRemoved) == 0 {
+	if len(d.Added)+len(d.Removed)+len(d.Changed)+len(d.Dates)+len(d.FormsAdded)+len(d.FormsRemoved)+len(d.PartsAdded)+len(d.PartsRemoved)+len(d.Claims) == 0 {
 		fmt.Fprintln(w, "\nNo changes.")
 		return
 	}
@@ -411,6 +413,7 @@ func (d Diff) Write(w io.Writer) {
 			}
 		}
 	}
+	writeClaims(w, d.Claims)
 	for _, f := range d.FormsAdded {
 		fmt.Fprintf(w, "\nNew contract form: %s\n", f)
 	}

@@ -130,10 +130,14 @@ func LoadBase(fsys fs.FS) (*Library, error) {
 		return nil, fmt.Errorf("read registry: %w", err)
 	}
 	lib.Registry = &Registry{}
-	if _, err := decodeStrict("registry.yaml", data, lib.Registry); err != nil {
+	regLines, err := decodeStrict("registry.yaml", data, lib.Registry)
+	if err != nil {
 		return nil, err
 	}
 	if err := lib.Registry.checkPrefixes(); err != nil {
+		return nil, err
+	}
+	if err := lib.Registry.checkUZOVI(regLines); err != nil {
 		return nil, err
 	}
 	factFiles, _ := fs.Glob(fsys, "facts/*.yaml")
@@ -430,6 +434,7 @@ func (lib *Library) validate(c *Compiled, v *validator) {
 	validateTimeline(p, v)
 	validateContractForms(p, v)
 	validateWindows(p, v)
+	validateClaims(p, v)
 }
 
 func (lib *Library) validateRequirements(c *Compiled, v *validator, checkCareTypes func(string, []string)) {
