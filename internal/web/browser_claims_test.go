@@ -105,7 +105,8 @@ func TestBrowserClaimsReturn(t *testing.T) {
 	}
 	p.open(returnPath)
 	p.wantText("#regel-4", []string{"goedgekeurd", "G01", "€ 1.234,56"}, []string{"aangehouden"})
-	p.wantText("#samenvatting", []string{"aangehouden"}, nil)
+	p.wantText("#uitkomst-held", []string{"aangehouden", "0"}, []string{"1"})
+	p.wantText("#uitkomst-approved", []string{"goedgekeurd", "2"}, nil)
 
 	// Caresq: the clinic's contract with Eucare for 2026, and a generated file with an
 	// MSR follow-up DBC that needs a machtiging.

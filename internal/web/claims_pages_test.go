@@ -108,8 +108,7 @@ func TestClaimsUploadShowsTheReturnWithDutchDatesAmountsAndReasons(t *testing.T)
 	if page.status != http.StatusOK {
 		t.Fatalf("return page: %d\n%.2000s", page.status, page.body)
 	}
-	// The file's only line repeats the reference of the line in the file the tenants
-	// sent before: a duplicate claim, rejected with A05.
+	// The file's one line: A's insured person, X's contracted code at the tariff.
 	wantText(t, page, "Retourinformatie linde-maart.asc", "14 maart 2021", "€ 4.242,17", "WEB-1", "retour.csv", "Per uitkomst")
 	csv := s.do(t, "x-beheerder", "GET", up.location+"/retour.csv", nil, "", nil)
 	if csv.status != http.StatusOK || !strings.Contains(csv.body, "regel;referentie;bsn") {
