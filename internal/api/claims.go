@@ -317,6 +317,9 @@ func (h *Handler) listClaimContracts(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	f := claims.ContractFilter{Insurer: insurerParam(r), ProviderID: r.URL.Query().Get("provider_id")}
+	if p := principal(r); f.Insurer == "" && !p.IsOperator() && len(p.Org.Insurers) == 0 {
+		return &apperr.Error{Code: apperr.Forbidden, Message: "execution contracts are read by the insurer's staff"}
+	}
 	cs, total, err := h.Claims.Contracts(r.Context(), principal(r), f, pg)
 	if err != nil {
 		return err
