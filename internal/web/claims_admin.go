@@ -107,6 +107,7 @@ func needInsurer(r *http.Request) (string, error) {
 // ---- contracts ----
 
 type claimContractsView struct {
+	Nav       []claimsLink
 	CSRF      string
 	Insurer   string
 	Contracts []claims.Contract
@@ -135,6 +136,7 @@ func (h *Handler) renderClaimContracts(w http.ResponseWriter, r *http.Request, s
 	v.CSRF, v.Insurer, v.Contracts = httpauth.CSRFToken(r.Context()), ins, cs
 	v.Pager = pagerWith("/declaraties/contracten", r.URL.Query(), n, total)
 	v.MayImport = claims.MayManageContracts(p, ins)
+	v.Nav = claimsLinks(p, "/declaraties/contracten")
 	return h.render(w, status, "claims_contracts.html", "Contracten voor declaraties", v)
 }
 
@@ -172,6 +174,7 @@ func (h *Handler) claimContractTemplate(w http.ResponseWriter, r *http.Request) 
 // ---- insured persons ----
 
 type insuredView struct {
+	Nav       []claimsLink
 	CSRF      string
 	Insurer   string
 	Insured   []claims.Insured
@@ -198,6 +201,7 @@ func (h *Handler) renderInsured(w http.ResponseWriter, r *http.Request, status i
 	p := principal(r)
 	n, pg := pageArg(r)
 	v.CSRF, v.Insurer, v.MayImport = httpauth.CSRFToken(r.Context()), ins, claims.MayUploadForInsurer(p, ins)
+	v.Nav = claimsLinks(p, "/declaraties/verzekerden")
 	if bsn := strings.TrimSpace(r.URL.Query().Get("bsn")); bsn != "" {
 		v.BSN, v.Searched = bsn, true
 		lines, total, err := h.Claims.InsuredClaims(r.Context(), p, ins, bsn, pg)
@@ -245,6 +249,7 @@ type percentageRow struct {
 }
 
 type percentagesView struct {
+	Nav     []claimsLink
 	CSRF    string
 	Insurer string
 	Rows    []percentageRow
@@ -281,6 +286,7 @@ func (h *Handler) renderPercentages(w http.ResponseWriter, r *http.Request, stat
 		v.Rows = append(v.Rows, row)
 	}
 	v.CSRF, v.Insurer, v.MaySet = httpauth.CSRFToken(r.Context()), ins, claims.MayManageContracts(p, ins)
+	v.Nav = claimsLinks(p, "/declaraties/vergoedingen")
 	return h.render(w, status, "claims_percentages.html", "Vergoeding niet-gecontracteerde zorg", v)
 }
 

@@ -40,6 +40,7 @@ type ruleChoice struct {
 }
 
 type authorisationsView struct {
+	Nav        []claimsLink
 	CSRF       string
 	List       []claims.Authorisation
 	Pager      pager
@@ -73,6 +74,7 @@ func (h *Handler) renderAuthorisations(w http.ResponseWriter, r *http.Request, s
 	}
 	v.CSRF, v.List, v.Pager = httpauth.CSRFToken(r.Context()), list, pagerWith("/machtigingen", r.URL.Query(), n, total)
 	v.MayRequest = mayUploadClaimsAsProvider(p)
+	v.Nav = claimsLinks(p, "/machtigingen")
 	if v.MayRequest {
 		v.Providers = ownProviders(p)
 		v.Rules = h.ruleChoices()

@@ -13,6 +13,7 @@ import (
 // and as charts drawn on the server (claims_chart.go).
 
 type claimsOverviewView struct {
+	Nav        []claimsLink
 	Rows       []claims.OverviewRow
 	ByProvider []overviewSum
 	ByPart     []overviewSum
@@ -42,7 +43,7 @@ func (h *Handler) claimsOverviewPage(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	v := claimsOverviewView{Rows: rows, Year: f.Year, Insurer: f.Insurer}
+	v := claimsOverviewView{Rows: rows, Year: f.Year, Insurer: f.Insurer, Nav: claimsLinks(p, "/declaraties/overzicht")}
 	v.ByProvider = sumBy(rows, func(o claims.OverviewRow) string { return o.ProviderID })
 	v.ByPart = sumBy(rows, func(o claims.OverviewRow) string {
 		if o.Part == "" {

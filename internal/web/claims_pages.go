@@ -140,6 +140,7 @@ func cloneValues(q url.Values) url.Values {
 // ---- files ----
 
 type claimFilesView struct {
+	Nav       []claimsLink
 	CSRF      string
 	Files     []claims.File
 	Pager     pager
@@ -184,7 +185,7 @@ func (h *Handler) renderClaimFiles(w http.ResponseWriter, r *http.Request, statu
 		return err
 	}
 	v := claimFilesView{CSRF: httpauth.CSRFToken(r.Context()), Files: files, Pager: pagerWith("/declaraties", r.URL.Query(), n, total),
-		MayUpload: mayUploadClaims(p), Insurer: isInsurerSide(p), MaxSize: sizeName(MaxClaimUploadBytes)}
+		MayUpload: mayUploadClaims(p), Insurer: isInsurerSide(p), MaxSize: sizeName(MaxClaimUploadBytes), Nav: claimsLinks(p, "/declaraties")}
 	if failed != nil {
 		v.Problems = problemLines(failed)
 		v.Error = "Het bestand is niet verwerkt."
@@ -313,3 +314,30 @@ func atoiOr(s string, def int) int {
 
 // forbidden is the refusal of a page to a principal without the role for it.
 func forbidden(msg string) error { return &apperr.Error{Code: apperr.Forbidden, Message: msg} }
+
+// claimsLink is a link of the claims pages' own navigation.
+type claimsLink struct {
+	Path, Name string
+	Current    bool
+}
+
+// claimsLinks are the claims pages p may use, current marked: the site's navigation
+// has one link to them, each page links the others.
+func claimsLinks(p identity.Principal, current string) []claimsLink {
+	var out []claimsLink
+	add := func(ok bool, path, name string) {
+		if ok {
+			out = append(out, claimsLink{Path: path, Name: name, Current: path == current})
+		}
+	}
+	add(mayReadClaimFiles(p), "/declaraties", "Declaratiebestanden")
+	add(mayReadOverview(p), "/declaraties/overzicht", "Overzicht")
+	add(mayUseAuthorisations(p), "/machtigingen", "Machtigingen")
+	add(forSomeInsurer(p, claims.MayReadContracts), "/declaraties/contracten", "Contracten")
+	add(forSomeInsurer(p, claims.MayReadPersonal), "/declaraties/verzekerden", "Verzekerden")
+	add(forSomeInsurer(p, claims.MayReadOverview), "/declaraties/vergoedingen", "Vergoedingen")
+	if len(out) < 2 {
+		return nil
+	}
+	return out
+}
