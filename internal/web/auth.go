@@ -46,6 +46,12 @@ var heavyRoutes = map[string]bool{
 	"GET /logboek.csv":                  true,
 	"GET /beleid/{id}/gevolgen":         true, // judges every provider twice
 	"GET /beleid/{id}/gevolgen.csv":     true,
+	"POST /declaraties":                 true, // a claim file, adjudicated line by line
+	"GET /declaraties/{id}/retour.csv":  true,
+	"GET /declaraties/{id}/retour.json": true,
+	"GET /declaraties/overzicht":        true, // aggregated over every line
+	"POST /declaraties/contracten":      true,
+	"POST /declaraties/verzekerden":     true,
 }
 
 // DefaultLimits are generous for people and tight for scripts.
