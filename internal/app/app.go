@@ -112,7 +112,7 @@ func New(db store.DB, lib *policy.Library, cfg Config) *Services {
 	rounds.Hooks = links.roundHooks()
 	documents := document.NewService(db, links.documentDossier, trail, db, now, document.Options{MaxSize: cfg.MaxUpload})
 	priceLists := pricelist.NewService(db, trail, db, now, links.priceListHooks())
-	claimsService := claims.NewService(claimsStore(db), lib, trail, db, now, links.claimsLookups(db), claims.Options{})
+	claimsService := claims.NewService(db, lib, trail, db, now, links.claimsLookups(db), claims.Options{})
 	return &Services{
 		Library:        lib,
 		Audit:          trail,
@@ -161,14 +161,3 @@ func partIDs(pol *policy.Policy) []string {
 	}
 	return ids
 }
-
-// claimsStore is db's claims store. Until the engines implement claims.Store, a stand-in
-// whose every call panics (temporary: replaced by db itself when the store lands).
-func claimsStore(db store.DB) claims.Store {
-	if cs, ok := any(db).(claims.Store); ok {
-		return cs
-	}
-	return unbuiltClaimsStore{}
-}
-
-type unbuiltClaimsStore struct{ claims.Store }

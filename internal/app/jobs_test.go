@@ -7,6 +7,7 @@ import (
 
 	"zorginkoop/internal/app"
 	"zorginkoop/internal/apptest"
+	"zorginkoop/internal/claims"
 	"zorginkoop/internal/clock"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/nl"
@@ -108,6 +109,14 @@ func jobsTest(t *testing.T, engine string) {
 	must("sign for the provider", err)
 	_, err = svc.Contracts.Sign(ctx, manager, c.ID, c.DocumentSHA256)
 	must("sign for the insurer", err)
+	// The signature made it the execution contract claims are adjudicated against (the
+	// OnSigned hook calls Claims.ContractSigned in the signing transaction).
+	ec, err := svc.Claims.Contract(ctx, manager, c.ID)
+	must("execution contract", err)
+	if ec.Source != claims.FromRound || ec.ProviderID != "kliniek-x" || ec.From != 20260101 || ec.To != 20261231 ||
+		len(ec.Lines) != 1 || ec.Lines[0].Code != "150000" || ec.Lines[0].TariffCents != 10_000 || ec.Lines[0].Part != base {
+		t.Errorf("execution contract after signing: %+v", ec)
+	}
 
 	clk.Set(time.Date(2025, 11, 11, 23, 0, 0, 0, nl.Amsterdam))
 	if rep, err := svc.RunJobs(ctx, svc.Rounds.Now()); err != nil || rep.Published != 0 {

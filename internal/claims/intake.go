@@ -36,6 +36,9 @@ func (s *Service) Intake(ctx context.Context, actor identity.Principal, u Upload
 		return nil, err
 	}
 	defer cleanup()
+	if size > s.opt.MaxFileBytes {
+		return nil, s.structural(u.Name, &vektis.Error{Line: 1, Pos: 1, Msg: "file too large", Err: vektis.ErrTooLarge})
+	}
 	l := vektis.ZH308v90()
 	sc := vektis.NewScanner(src, l, vektis.Options{MaxBytes: s.opt.MaxFileBytes})
 	if !sc.Scan() {

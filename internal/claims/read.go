@@ -70,7 +70,7 @@ type lineReader struct {
 	open bool // whether cur is open
 	// last values of the fields that repeat from line to line: a value equal to the
 	// last is taken over without a copy.
-	lastUZOVI, lastList, lastType, lastSpec string
+	lastUZOVI, lastList, lastType, lastSpec, lastBSN, lastPolicy string
 	// codes interns the declaration and product codes: a file has few distinct ones.
 	codes map[string]string
 }
@@ -176,9 +176,9 @@ func (lr *lineReader) start(r vektis.Record) {
 	qty, _ := r.Num(f.qty)
 	lr.cur = Line{
 		Record:        lr.s.Line(),
-		BSN:           r.At(f.bsn),
+		BSN:           same(r, f.bsn, &lr.lastBSN),
 		UZOVI:         same(r, f.uzovi, &lr.lastUZOVI),
-		PolicyNumber:  r.At(f.polnr),
+		PolicyNumber:  same(r, f.polnr, &lr.lastPolicy),
 		AuthNumber:    r.At(f.auth),
 		CodeList:      same(r, f.list, &lr.lastList),
 		Code:          lr.code(r, f.code),

@@ -10,6 +10,7 @@ import (
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/audit"
+	"zorginkoop/internal/claims"
 	"zorginkoop/internal/contract"
 	"zorginkoop/internal/document"
 	"zorginkoop/internal/identity"
@@ -38,6 +39,7 @@ type DB interface {
 	round.Store
 	pricelist.Store
 	contract.Store
+	claims.Store
 	// InTx runs fn in one write transaction carried in its context, which every write
 	// of the stores above joins: see sqlstore.DB.InTx. StageProviders belongs outside it
 	// (it would hold SQLite's one writer throughout); its Commit inside.

@@ -177,6 +177,11 @@ func (s *server) init() error {
 	if s.port, err = freePort(); err != nil {
 		return err
 	}
+	return s.start()
+}
+
+// start starts the initialised server on its port and waits until it accepts connections.
+func (s *server) start() error {
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
 		s.port, s.path("sock"))
 	if out, err := s.run("pg_ctl", "-D", s.path("data"), "-l", s.path("postgres.log"), "-w", "-t", "60", "-o", opts, "start"); err != nil {
@@ -184,6 +189,32 @@ func (s *server) init() error {
 		return fmt.Errorf("pg_ctl start: %w\n%s\n%s", err, out, log)
 	}
 	return s.waitReady()
+}
+
+// Restart stops this test binary's server and starts it again on the same port with the
+// same data, as an operator's restart (immediate false: "pg_ctl stop -m fast", which
+// ends every session, rolls back open transactions and writes a checkpoint) or a crash
+// (immediate true: "-m immediate", no checkpoint: the server recovers from its WAL on
+// start). Connections open before are broken. No other test may use the server
+// meanwhile, so a test that restarts it must not run in parallel with others of its
+// package. The server runs with synchronous_commit=off: for a crash to keep every
+// acknowledged commit, the test's database needs synchronous_commit=on (ALTER DATABASE
+// ... SET, for sessions that connect after it).
+func Restart(tb testing.TB, immediate bool) {
+	tb.Helper()
+	if srv == nil {
+		tb.Fatal("pgtest.Restart: no server started (call DSN first)")
+	}
+	mode := "fast"
+	if immediate {
+		mode = "immediate"
+	}
+	if out, err := srv.run("pg_ctl", "-D", srv.path("data"), "-m", mode, "-w", "-t", "60", "stop"); err != nil {
+		tb.Fatalf("pg_ctl stop -m %s: %v\n%s", mode, err, out)
+	}
+	if err := srv.start(); err != nil {
+		tb.Fatalf("restart PostgreSQL: %v", err)
+	}
 }
 
 func (s *server) waitReady() error {

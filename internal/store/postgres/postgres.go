@@ -55,6 +55,8 @@ var dialect = sqlstore.Dialect{
 	// functions for a query that spends its time reading rows, not evaluating expressions.
 	// See docs/performance.md.
 	StreamSettings: []string{"SET LOCAL work_mem = '512MB'", "SET LOCAL jit = off"},
+	// Claim lines are written with COPY in the intake's transaction (AddLines).
+	CopyFrom: copyFrom,
 }
 
 // Open connects to dsn (URL or key=value) and migrates the database.

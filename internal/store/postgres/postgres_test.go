@@ -2,13 +2,17 @@ package postgres_test
 
 import (
 	"context"
+	"maps"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/claims"
 	"zorginkoop/internal/store"
 	"zorginkoop/internal/store/pgtest"
 	"zorginkoop/internal/store/postgres"
@@ -41,6 +45,7 @@ func TestStore(t *testing.T) {
 	storetest.RunPriceLists(t, empty)
 	storetest.RunQuestionnaire(t, empty)
 	storetest.RunContracts(t, empty)
+	storetest.RunClaims(t, empty)
 }
 
 func TestOpenTwiceAppliesMigrationsOnce(t *testing.T) {
@@ -116,5 +121,54 @@ func TestReadsInsideAsManyTransactionsAsConnectionsDoNotHang(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Fatalf("a transaction that reads aside: %v", err)
 		}
+	}
+}
+
+// Claim lines land in the partition of their year (the year of their begin date): the
+// yearly ones exist for 2020..2030, any other year (and a line without a date, year 0)
+// goes to the DEFAULT partition, so an intake never needs DDL.
+func TestClaimLinesArePartitionedByYear(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	db, err := postgres.Open(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	lines := storetest.ClaimLines("f-1", "cz-groep", "p-1", 6) // begin dates alternate 2025, 2026
+	lines[4].Begin, lines[5].Begin = 20190301, 0
+	err = db.InTx(ctx, func(ctx context.Context) error {
+		f := &claims.File{ID: "f-1", Insurer: "cz-groep", ProviderID: "p-1", Sender: "06000001", Invoice: "F-1", SHA256: "sha-1",
+			Channel: claims.ViaAPI, ReceivedAt: time.Now()}
+		if err := db.CreateFile(ctx, f); err != nil {
+			return err
+		}
+		return db.AddLines(ctx, lines)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT tableoid::regclass::text, COUNT(*) FROM claim_lines GROUP BY 1 ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for rows.Next() {
+		var (
+			part string
+			n    int
+		)
+		if err := rows.Scan(&part, &n); err != nil {
+			t.Fatal(err)
+		}
+		got[part] = n
+	}
+	if want := map[string]int{"claim_lines_2025": 2, "claim_lines_2026": 2, "claim_lines_other": 2}; !maps.Equal(got, want) {
+		t.Errorf("lines per partition: %v, want %v", got, want)
 	}
 }

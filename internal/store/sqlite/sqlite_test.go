@@ -42,6 +42,7 @@ func TestStore(t *testing.T) {
 	storetest.RunPriceLists(t, empty)
 	storetest.RunQuestionnaire(t, empty)
 	storetest.RunContracts(t, empty)
+	storetest.RunClaims(t, empty)
 }
 
 func TestOpenCreatesTheDataDirectoryAndReopensWithItsData(t *testing.T) {

@@ -6,6 +6,7 @@
 package sqlstore
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"strconv"
@@ -32,6 +33,19 @@ type Dialect struct {
 	// providers (SET LOCAL ..., for that query alone); none: the stream reads outside a
 	// transaction.
 	StreamSettings []string
+	// CopyFrom writes rows into table with the engine's bulk protocol (PostgreSQL: COPY)
+	// on conn, the connection of the context's transaction, as part of that transaction;
+	// nil: the shared SQL inserts them with prepared multi-row INSERTs (SQLite).
+	CopyFrom func(ctx context.Context, conn *sql.Conn, table string, cols []string, rows RowSource) (int64, error)
+}
+
+// RowSource gives rows for Dialect.CopyFrom one at a time (the method set of pgx's
+// CopyFromSource): Values is called once after each Next that returned true, and its
+// slice may be reused for the next row.
+type RowSource interface {
+	Next() bool
+	Values() ([]any, error)
+	Err() error
 }
 
 // DB runs the shared SQL. Read is used for reads; Write for writes (with SQLite, a pool of
