@@ -21,6 +21,9 @@ import (
 // demo installs the shipped policies, replaces the demo providers and assesses them all.
 // Running it again gives the same data: policies and providers are replaced by id.
 func (a *app) demo(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "claims" {
+		return a.demoClaims(ctx, args[1:])
+	}
 	flags := a.flags("demo")
 	n := flags.Int("providers", 400, "generate `n` demo providers")
 	seed := flags.Int64("seed", 1, "`seed` of the generated population (the same seed gives the same providers)")

@@ -33,6 +33,11 @@ Usage:
                                                organisations and their users (see 'zorginkoop users')
   zorginkoop audit verify [--head SEQ:HASH] [--json]  check the audit trail's hash chain; prints its head
   zorginkoop audit list [--org ID] [--subject S] [--dossier D] [--limit 50] [--before SEQ] [--json]
+  zorginkoop claims intake FILE...             receive ZH308 claim files; prints the lines per outcome
+  zorginkoop claims contracts|insured --insurer ID FILE
+                                               import an insurer's contracts (.xlsx) or insured persons (CSV)
+  zorginkoop demo claims [--out DIR] [--lines N] [--insurer ID]
+                                               demo claims data and ZH308 files for the demo providers
 
 Global flags (before or after the subcommand), and their environment variables:
   --data-dir DIR   ZORGINKOOP_DATA_DIR   folder of the embedded SQLite database (default ./data)
@@ -66,6 +71,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		"assess":    app.assess,
 		"users":     app.users,
 		"audit":     app.audit,
+		"claims":    app.claims,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -274,7 +274,7 @@ func (r *readmeRun) zorginkoop(c readmeCmd) {
 	if len(args) > 0 {
 		cmd = args[0]
 	}
-	if cmd == "serve" || (cmd == "demo" || cmd == "providers") && c.exit == 0 {
+	if cmd == "serve" || (cmd == "demo" || cmd == "providers" || cmd == "claims") && c.exit == 0 {
 		r.stopServer() // they take the data directory's lock
 	}
 	if cmd == "serve" {
@@ -603,7 +603,8 @@ func readmeSynopsis(readme string) ([]synopsisLine, map[string]bool) {
 		if rest, ok := strings.CutPrefix(l, "zorginkoop "); ok {
 			words := strings.Fields(rest)
 			cmds := strings.Split(words[0], "|")
-			if len(words) > 1 && (words[0] == "policy" || words[0] == "users" || words[0] == "audit" || words[0] == "providers") {
+			if len(words) > 1 && (words[0] == "policy" || words[0] == "users" || words[0] == "audit" || words[0] == "providers" || words[0] == "claims" ||
+				words[0] == "demo" && words[1] == "claims") {
 				cmds = nil
 				for _, sub := range strings.Split(words[1], "|") {
 					cmds = append(cmds, words[0]+" "+sub)
@@ -634,7 +635,7 @@ func commandFlags(t *testing.T, cmd string) (map[string]bool, bool) {
 // audit`, `providers import`) name only flags their commands have.
 func TestUsageTextsNameRealFlags(t *testing.T) {
 	texts := map[string]string{"usage": usage, "usersUsage": usersUsage, "auditUsage": auditUsage, "providersUsage": providersUsage}
-	line := regexp.MustCompile(`^\s*(?:usage: )?(?:zorginkoop )?((?:users|audit|policy|providers) [a-z|-]+|serve|demo|assess)\b(.*)$`)
+	line := regexp.MustCompile(`^\s*(?:usage: )?(?:zorginkoop )?((?:users|audit|policy|providers|claims|demo) [a-z|-]+|serve|demo|assess)\b(.*)$`)
 	flagName := regexp.MustCompile(`--([a-z][a-z0-9-]*)`)
 	for _, name := range slices.Sorted(maps.Keys(texts)) {
 		for _, l := range strings.Split(texts[name], "\n") {

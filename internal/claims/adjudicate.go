@@ -151,10 +151,10 @@ func (b *Book) duplicate(l *Line) bool {
 		return false
 	}
 	prev, ok := b.seen[l.Reference]
-	inFile := ok
 	if !ok {
 		prev, ok = b.Stored[l.Reference]
 	}
+	inFile := prev.FileID == l.FileID
 	if !ok || prev.Outcome == Rejected || prev.FileID == l.FileID && prev.No == l.No {
 		return false
 	}
@@ -352,9 +352,26 @@ func (b *Book) granted(l *Line, rule string) bool {
 }
 
 // price: contracted = tariff × quantity; above it V02 to the contracted amount, equal G01,
-// below G02 at the claimed amount.
+// below G02 at the claimed amount. The explanation of the same price line, quantity and
+// amount is the same text: it is made once (most lines of a file are claimed at the
+// tariff of a few hundred products).
 func (b *Book) price(l *Line, c *BookContract, pl *PriceLine) {
 	l.ContractedCents = pl.TariffCents * int64(l.Quantity)
+	var o Outcome
+	var r Reason
+	switch {
+	case l.ClaimedCents > l.ContractedCents:
+		l.AllowedCents, o, r = l.ContractedCents, Reduced, ReasonAboveContract
+	case l.ClaimedCents == l.ContractedCents:
+		l.AllowedCents, o, r = l.ContractedCents, Approved, ReasonContracted
+	default:
+		l.AllowedCents, o, r = l.ClaimedCents, Approved, ReasonBelowContract
+	}
+	key := priceKey{pl: pl, qty: l.Quantity, claimed: l.ClaimedCents}
+	if e, ok := b.priceTexts[key]; ok {
+		l.Outcome, l.Reason, l.Rule, l.Explanation = o, r, RuleTariff, e
+		return
+	}
 	e := append(b.text(), "Gedeclareerd "...)
 	e = appendMoney(e, l.ClaimedCents)
 	e = append(e, "; gecontracteerd "...)
@@ -366,21 +383,30 @@ func (b *Book) price(l *Line, c *BookContract, pl *PriceLine) {
 	e = append(e, ", contract "...)
 	e = append(e, c.Reference...)
 	e = append(e, ")"...)
-	switch {
-	case l.ClaimedCents > l.ContractedCents:
-		l.AllowedCents = l.ContractedCents
+	switch r {
+	case ReasonAboveContract:
 		e = append(e, ": verlaagd tot het gecontracteerde bedrag."...)
-		b.set(l, Reduced, ReasonAboveContract, RuleTariff, e)
-	case l.ClaimedCents == l.ContractedCents:
-		l.AllowedCents = l.ContractedCents
+	case ReasonContracted:
 		e = append(e, ": goedgekeurd."...)
-		b.set(l, Approved, ReasonContracted, RuleTariff, e)
 	default:
-		l.AllowedCents = l.ClaimedCents
 		e = append(e, ": goedgekeurd tegen het lagere gedeclareerde bedrag."...)
-		b.set(l, Approved, ReasonBelowContract, RuleTariff, e)
 	}
+	b.set(l, o, r, RuleTariff, e)
+	if b.priceTexts == nil || len(b.priceTexts) >= maxPriceTexts {
+		b.priceTexts = make(map[priceKey]string, 256)
+	}
+	b.priceTexts[key] = l.Explanation
 }
+
+// priceKey is what a price explanation says.
+type priceKey struct {
+	pl      *PriceLine
+	qty     int
+	claimed int64
+}
+
+// maxPriceTexts bounds the explanations kept.
+const maxPriceTexts = 4096
 
 // supplementary marks a line whose product group the insured's supplementary insurance
 // covers: it does not count toward the revenue ceiling. The explanation says so, quoting
@@ -390,6 +416,11 @@ func (b *Book) supplementary(l *Line, ins *Insured, pl *PriceLine) {
 		return
 	}
 	l.Supplementary = true
+	key := suppKey{base: l.Explanation, group: pl.Group, year: l.Year()}
+	if t, ok := b.suppTexts[key]; ok {
+		l.Explanation = t
+		return
+	}
 	e := append(b.text(), l.Explanation...)
 	e = append(e, " Valt onder de aanvullende verzekering (productgroep "...)
 	e = append(e, pl.Group...)
@@ -400,6 +431,17 @@ func (b *Book) supplementary(l *Line, ins *Insured, pl *PriceLine) {
 	}
 	l.Explanation = string(e)
 	b.buf = e
+	if b.suppTexts == nil || len(b.suppTexts) >= maxPriceTexts {
+		b.suppTexts = make(map[suppKey]string, 256)
+	}
+	b.suppTexts[key] = l.Explanation
+}
+
+// suppKey is what an explanation with the supplementary note says: the explanation
+// without it, the product group and the year (whose policy text it quotes).
+type suppKey struct {
+	base, group string
+	year        int
 }
 
 // reject sets a rejection whose explanation is the concatenation of parts.

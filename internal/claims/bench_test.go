@@ -3,7 +3,9 @@ package claims
 import (
 	"bytes"
 	"strconv"
+	"syscall"
 	"testing"
+	"time"
 
 	"zorginkoop/internal/claims/vektis"
 	"zorginkoop/internal/policy"
@@ -57,6 +59,24 @@ func benchFile(b *testing.B, n int) ([]byte, []string) {
 	return buildZH308(b, zhHeader{Sender: "06010101", UZOVI: "3311", Invoice: "F1", From: "20260101", To: "20260131"}, cs), bsns
 }
 
+// cpuTime is the process's CPU time (user and system, all threads, GC included): on a
+// shared machine, lines per CPU second is what one core does, whatever else runs.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// report adds lines per second of wall time and per CPU second.
+func report(b *testing.B, lines int, cpu0 time.Duration) {
+	b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+		b.ReportMetric(float64(lines)*float64(b.N)/cpu, "lines/cpu-s")
+	}
+}
+
 // BenchmarkParseAndAdjudicate parses a ZH308 file held in memory with the vektis
 // Scanner, groups its records into claim lines and adjudicates each against a preloaded
 // book: no database. The issue asks for at least 1,000,000 lines per second per core.
@@ -70,6 +90,7 @@ func BenchmarkParseAndAdjudicate(b *testing.B) {
 	var counts [4]int
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for range b.N {
 		clear(book.seen)
 		s := vektis.NewScanner(bytes.NewReader(data), l, vektis.Options{MaxBytes: -1})
@@ -79,7 +100,9 @@ func BenchmarkParseAndAdjudicate(b *testing.B) {
 		for lr.next(&ln) {
 			book.Adjudicate(&ln)
 			counts[outcomeIndex(ln.Outcome)]++
-			got++
+			if got++; got%DefaultBatchLines == 0 {
+				book.NextBatch() // as the service does: earlier batches are in the store
+			}
 		}
 		if err := s.Err(); err != nil {
 			b.Fatal(err)
@@ -88,7 +111,7 @@ func BenchmarkParseAndAdjudicate(b *testing.B) {
 			b.Fatalf("%d lines, want %d", got, n)
 		}
 	}
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+	report(b, n, cpu0)
 	b.StopTimer()
 	if counts[0] == 0 || counts[1] == 0 || counts[2] == 0 {
 		b.Fatalf("outcomes %v: the benchmark must exercise approvals, reductions and rejections", counts)
@@ -103,6 +126,7 @@ func BenchmarkScanOnly(b *testing.B) {
 	l := vektis.ZH308v90()
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for range b.N {
 		s := vektis.NewScanner(bytes.NewReader(data), l, vektis.Options{MaxBytes: -1})
 		for s.Scan() {
@@ -111,7 +135,7 @@ func BenchmarkScanOnly(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+	report(b, n, cpu0)
 }
 
 // BenchmarkAdjudicateOnly adjudicates lines already read: what of
@@ -129,13 +153,16 @@ func BenchmarkAdjudicateOnly(b *testing.B) {
 		lines = append(lines, ln)
 	}
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for range b.N {
-		clear(book.seen)
 		for i := range lines {
 			book.Adjudicate(&lines[i])
+			if (i+1)%DefaultBatchLines == 0 {
+				book.NextBatch()
+			}
 		}
 	}
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+	report(b, n, cpu0)
 }
 
 func outcomeIndex(o Outcome) int {

@@ -35,10 +35,13 @@ type Book struct {
 	// Years are what the insurer's policies and the purchasing round say per contract
 	// year (see YearRules); a year missing is a year without rules and without purchasing.
 	Years map[int]*YearRules
-	// seen are the lines adjudicated earlier in this file, by reference (not the
-	// rejected ones: a rejected line may be claimed again).
-	seen map[string]LineRef
-	buf  []byte
+	// seen are the lines adjudicated earlier in this batch, by reference (not the
+	// rejected ones: a rejected line may be claimed again). Earlier batches of the file
+	// are stored in the open transaction: Stored has them.
+	seen       map[string]LineRef
+	buf        []byte
+	priceTexts map[priceKey]string // explanations made, see price
+	suppTexts  map[suppKey]string  // explanations with the supplementary note, see supplementary
 }
 
 // YearRules are the insurer's claim rules for a contract year.
@@ -103,13 +106,18 @@ func (b *Book) AddContract(c *Contract, pol *policy.Policy) *BookContract {
 	return bc
 }
 
-// ResetBatch forgets the batch's BSNs and references (kept: contracts, years, what was
-// seen earlier in the file), for the next batch's loads.
+// ResetBatch forgets the batch's BSNs and references (kept: contracts, years), for the
+// next batch's loads.
 func (b *Book) ResetBatch() {
 	clear(b.Insured)
 	clear(b.Auths)
 	clear(b.Stored)
+	b.NextBatch()
 }
+
+// NextBatch forgets the lines seen in the batch: the next batch finds them in the
+// store (Stored), so memory stays flat whatever the file's length.
+func (b *Book) NextBatch() { clear(b.seen) }
 
 // Seen records a line adjudicated outside Adjudicate (a line of the file re-read).
 func (b *Book) Seen(l *Line) { b.remember(l) }

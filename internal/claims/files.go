@@ -62,6 +62,9 @@ func (s *Service) File(ctx context.Context, actor identity.Principal, id string)
 // Lines returns a page of a file's lines (one outcome, or all with ""). An insurer user
 // reading them is audited.
 func (s *Service) Lines(ctx context.Context, actor identity.Principal, fileID string, outcome Outcome, p Page) ([]Line, int, error) {
+	if outcome != "" && outcome.Dutch() == string(outcome) {
+		return nil, 0, invalid("outcome", "unknown outcome", "Onbekende uitkomst.")
+	}
 	f, err := s.File(ctx, actor, fileID)
 	if err != nil {
 		return nil, 0, err

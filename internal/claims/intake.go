@@ -54,6 +54,10 @@ func (s *Service) Intake(ctx context.Context, actor identity.Principal, u Upload
 	}
 	err = identity.InTx(ctx, s.tx, func(ctx context.Context) error {
 		if err := s.store.CreateFile(ctx, f); err != nil {
+			if apperr.CodeOf(err) == apperr.Conflict { // the same file, received meanwhile
+				return &apperr.Error{Code: apperr.Conflict, Field: "file", Err: err, Message: "the file was received meanwhile",
+					Dutch: "Dit bestand is zojuist al ontvangen; het is niet nog eens verwerkt."}
+			}
 			return err
 		}
 		if err := s.adjudicateFile(ctx, f, hdr, sc, l); err != nil {

@@ -3,6 +3,7 @@ package claims
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"zorginkoop/internal/claims/vektis"
 )
@@ -70,9 +71,38 @@ type lineReader struct {
 	open bool // whether cur is open
 	// last values of the fields that repeat from line to line: a value equal to the
 	// last is taken over without a copy.
-	lastUZOVI, lastList, lastType, lastSpec, lastBSN, lastPolicy string
+	lastUZOVI, lastList, lastType, lastSpec, lastBSN, lastPolicy memo
 	// codes interns the declaration and product codes: a file has few distinct ones.
 	codes map[string]string
+	// arena holds the copies of the fields that differ on every line (the references):
+	// one allocation per arenaSize bytes instead of one per value.
+	arena []byte
+}
+
+const arenaSize = 64 << 10
+
+// at returns field i's value as At does, an ASCII value copied into the arena.
+func (lr *lineReader) at(r vektis.Record, i int) string {
+	f := &r.Type.Fields[i]
+	v := r.Raw()[f.Start-1 : f.End]
+	if f.Numeric {
+		v = strings.TrimLeft(v, " ")
+	}
+	v = strings.TrimRight(v, " ")
+	if v == "" {
+		return ""
+	}
+	for j := 0; j < len(v); j++ {
+		if v[j] >= 0x80 {
+			return r.At(i) // Latin-1: converted
+		}
+	}
+	if len(lr.arena)+len(v) > cap(lr.arena) {
+		lr.arena = make([]byte, 0, arenaSize)
+	}
+	start := len(lr.arena)
+	lr.arena = append(lr.arena, v...)
+	return unsafe.String(&lr.arena[start], len(v))
 }
 
 // maxInterned bounds the interned codes of a file.
@@ -122,13 +152,25 @@ func newLineReader(s *vektis.Scanner, l *vektis.Layout) *lineReader {
 	}
 }
 
-// same returns last when field i holds it (no copy), else a copy of the field's value.
-func same(r vektis.Record, i int, last *string) string {
-	if r.Is(i, *last) {
-		return *last
+// memo is the last value of a field that often repeats from line to line, with its raw
+// positions.
+type memo struct{ raw, val string }
+
+// same returns field i's value: the last one without a copy when the raw positions are
+// the same, else a copy.
+func same(r vektis.Record, i int, m *memo) string {
+	f := &r.Type.Fields[i]
+	raw := r.Raw()[f.Start-1 : f.End]
+	if raw == m.raw {
+		return m.val
 	}
-	*last = r.At(i)
-	return *last
+	m.val = r.At(i)
+	if m.val == raw {
+		m.raw = m.val // the value is the positions themselves: one copy serves both
+	} else {
+		m.raw = strings.Clone(raw) // raw is the Scanner's buffer
+	}
+	return m.val
 }
 
 // next reads records until a claim line is complete and fills *l with it; false at the
@@ -179,7 +221,7 @@ func (lr *lineReader) start(r vektis.Record) {
 		BSN:           same(r, f.bsn, &lr.lastBSN),
 		UZOVI:         same(r, f.uzovi, &lr.lastUZOVI),
 		PolicyNumber:  same(r, f.polnr, &lr.lastPolicy),
-		AuthNumber:    r.At(f.auth),
+		AuthNumber:    lr.at(r, f.auth),
 		CodeList:      same(r, f.list, &lr.lastList),
 		Code:          lr.code(r, f.code),
 		ProductCode:   lr.code(r, f.product),
@@ -189,7 +231,7 @@ func (lr *lineReader) start(r vektis.Record) {
 		End:           Day(end),
 		Quantity:      int(qty),
 		Credit:        r.Is(f.dc, "C"),
-		Reference:     r.At(f.ref),
-		PrevReference: r.At(f.prev),
+		Reference:     lr.at(r, f.ref),
+		PrevReference: lr.at(r, f.prev),
 	}
 }

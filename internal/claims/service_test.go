@@ -14,6 +14,7 @@ import (
 	"zorginkoop/internal/apptest"
 	"zorginkoop/internal/claims"
 	"zorginkoop/internal/claims/vektis"
+	"zorginkoop/internal/identity"
 )
 
 // Insured persons of Eucare: natura with supplementary cover for "fysio", combinatie
@@ -510,4 +511,34 @@ func TestAFileOverTheLimitIsRefusedAsTooLargeAndAnEmptyOneAsInvalid(t *testing.T
 	if _, total, _ := f.svc.Files(f.ctx, euAssessor, claims.FileFilter{Insurer: eucare}, claims.Page{}); total != 0 {
 		t.Fatalf("%d files stored", total)
 	}
+}
+
+func TestDuplicatesAndCreditsAcrossBatchesOfOneFile(t *testing.T) {
+	forEngines(t, func(t *testing.T, f *fixture) {
+		f.setupEucare()
+		small := claims.NewService(f.env.DB, f.lib, f.log, f.env.DB, func() time.Time { return now }, claims.Lookups{},
+			claims.Options{BatchLines: 2})
+		credit := claim(bsnP2, "150000", "C-1", "20260110", -tariff)
+		credit.Credit, credit.PrevRef = true, "B-1"
+		data := zh308(t, agbZuid, uzoviEu, "F-BATCH", fileFrom, fileTo, []zhClaim{
+			claim(bsnP2, "150000", "B-1", "20260110", tariff), claim(bsnP2, "150000", "B-2", "20260110", tariff),
+			claim(bsnP2, "150000", "B-1", "20260111", tariff), credit, claim(bsnP2, "150000", "B-5", "20260110", tariff)})
+		file, err := small.Intake(f.ctx, zuidAdmin, claims.Upload{Name: "batches.zh308", Body: bytes.NewReader(data)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls, _, err := f.svc.Lines(f.ctx, identity.System(), file.ID, "", claims.Page{})
+		if err != nil || len(ls) != 5 {
+			t.Fatalf("%d lines, %v", len(ls), err)
+		}
+		if ls[2].Reason != claims.ReasonDuplicate || !strings.Contains(ls[2].Explanation, "eerder in dit bestand") {
+			t.Errorf("line 3 repeats line 1 of an earlier batch: %s %s", ls[2].Reason, ls[2].Explanation)
+		}
+		if ls[3].Outcome != claims.Approved || ls[3].AllowedCents != -tariff {
+			t.Errorf("the credit of line 1 in a later batch: %s %d %s", ls[3].Reason, ls[3].AllowedCents, ls[3].Explanation)
+		}
+		if file.Lines != 5 || file.AllowedCents != 2*tariff {
+			t.Errorf("file %d lines allowed %d", file.Lines, file.AllowedCents)
+		}
+	})
 }

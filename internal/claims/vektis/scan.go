@@ -16,7 +16,7 @@ var ErrTooLarge = errors.New("vektis: file too large")
 
 // scanBufSize is the Scanner's read buffer: memory stays at this size
 // whatever the input's length.
-const scanBufSize = 256 << 10
+const scanBufSize = 64 << 10
 
 // Scanner reads a file record by record, checking each one as it comes and
 // the file as a whole at its end (order, numbering, the closing record's
@@ -264,10 +264,14 @@ func badByte(b []byte) (int, int) {
 	// 0x7F and x-0x20 only borrows (setting a high bit) below a byte < 0x20.
 	var acc uint64
 	i := 0
-	for ; i+16 <= len(b); i += 16 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		z := binary.LittleEndian.Uint64(b[i+8:])
-		acc |= x | (x + lsb) | (x - lsb*0x20) | z | (z + lsb) | (z - lsb*0x20)
+	for w := b; len(w) >= 32; w = w[32:] {
+		x0 := binary.LittleEndian.Uint64(w[0:8])
+		x1 := binary.LittleEndian.Uint64(w[8:16])
+		x2 := binary.LittleEndian.Uint64(w[16:24])
+		x3 := binary.LittleEndian.Uint64(w[24:32])
+		acc |= x0 | (x0 + lsb) | (x0 - lsb*0x20) | x1 | (x1 + lsb) | (x1 - lsb*0x20) |
+			x2 | (x2 + lsb) | (x2 - lsb*0x20) | x3 | (x3 + lsb) | (x3 - lsb*0x20)
+		i += 32
 	}
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
@@ -279,7 +283,17 @@ func badByte(b []byte) (int, int) {
 	if acc&msb == 0 {
 		return -1, 0
 	}
-	return badByteSlow(b, 0, len(b))
+	// Latin-1 text or something wrong: look byte by byte only at the words flagged.
+	for i = 0; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if (x|(x+lsb)|(x-lsb*0x20))&msb == 0 {
+			continue
+		}
+		if j, n := badByteSlow(b, i, i+8); j >= 0 {
+			return j, n
+		}
+	}
+	return badByteSlow(b, i, len(b))
 }
 
 func b2u(v bool) byte {
@@ -650,12 +664,18 @@ func allZero(v []byte) bool {
 // parseNum parses a right-aligned number, surrounding spaces allowed, at
 // most 18 digits.
 func parseNum(v []byte) (int64, bool) {
-	v = bytes.Trim(v, " ")
-	if len(v) == 0 || len(v) > 18 {
+	i, j := 0, len(v)
+	for i < j && v[i] == ' ' {
+		i++
+	}
+	for j > i && v[j-1] == ' ' {
+		j--
+	}
+	if i == j || j-i > 18 {
 		return 0, false
 	}
 	var n int64
-	for _, c := range v {
+	for _, c := range v[i:j] {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
