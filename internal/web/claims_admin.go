@@ -45,8 +45,11 @@ func importProblems(err error) []string {
 		if p.Sheet != "" {
 			where = append(where, "blad "+p.Sheet)
 		}
-		if p.Row > 0 {
+		switch {
+		case p.Row > 0 && p.Sheet != "":
 			where = append(where, "rij "+strconv.Itoa(p.Row))
+		case p.Row > 0:
+			where = append(where, "regel "+strconv.Itoa(p.Row)) // a CSV file's line
 		}
 		if p.Column != "" {
 			where = append(where, "kolom "+p.Column)

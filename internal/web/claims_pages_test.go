@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"zorginkoop/internal/apptest"
 	"zorginkoop/internal/httpauth"
 )
@@ -177,7 +179,42 @@ func TestClaimsImportErrorPageListsEveryProblemWithItsPlace(t *testing.T) {
 	if page.status != http.StatusBadRequest {
 		t.Fatalf("import with errors: %d, want 400\n%.2000s", page.status, page.body)
 	}
-	wantText(t, page, "er is niets opgeslagen", "rij 2", "rij 3")
+	wantText(t, page, "er is niets opgeslagen", "regel 2", "regel 3")
+}
+
+func TestClaimsContractImportErrorsNameSheetRowAndColumn(t *testing.T) {
+	s := newClaimsSite(t)
+	book := excelize.NewFile()
+	book.SetSheetName("Sheet1", "Contracten")
+	book.NewSheet("Prijslijst")
+	rows := map[string][][]any{
+		"Contracten": {{"contractnummer", "agb of zorgaanbieder-id", "polis-id", "ingangsdatum", "einddatum", "onderdelen"},
+			{"WEB-C1", apptest.ProviderX, "", "2021-01-01", "2021-12-31", apptest.RoundBase}},
+		"Prijslijst": {{"contractnummer", "onderdeel", "declaratiecode", "omschrijving", "tarief", "volume", "categorie", "productgroep", "toestemming vereist"},
+			{"WEB-C1", apptest.RoundBase, "150000", "Consult", "geen bedrag", "10", "", "", "nee"},
+			{"WEB-ONBEKEND", apptest.RoundBase, "150001", "Consult", "12,50", "10", "", "", "nee"}},
+	}
+	for sheet, rs := range rows {
+		for i, r := range rs {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			if err := book.SetSheetRow(sheet, cell, &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := book.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	page := s.do(t, "a-contractbeheerder", "POST", "/declaraties/contracten", url.Values{"verzekeraar": {apptest.InsurerA}}, "contracten.xlsx", buf.Bytes())
+	if page.status != http.StatusBadRequest {
+		t.Fatalf("import with errors: %d, want 400\n%.2000s", page.status, page.body)
+	}
+	wantText(t, page, "er is niets opgeslagen", "blad Prijslijst, rij 2, kolom E", "blad Prijslijst, rij 3, kolom A")
+	list := s.do(t, "a-contractbeheerder", "GET", "/declaraties/contracten", nil, "", nil)
+	if strings.Contains(list.body, "WEB-C1") {
+		t.Error("a refused import stored a contract")
+	}
 }
 
 func TestClaimsMedicalAdviserGrantsAnAuthorisationWithItsPeriod(t *testing.T) {
