@@ -14,7 +14,6 @@ import (
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/claims"
 	"zorginkoop/internal/httpauth"
-	"zorginkoop/internal/nl"
 	"zorginkoop/internal/policy"
 )
 
@@ -316,6 +315,3 @@ func (h *Handler) setPercentage(w http.ResponseWriter, r *http.Request) error {
 	}
 	return h.renderPercentages(w, r, status, percentagesView{Status: status, Error: problems})
 }
-
-// percent is n% the Dutch way.
-func percent(n int) string { return nl.Int(int64(n)) + "%" }
