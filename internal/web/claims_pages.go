@@ -257,10 +257,7 @@ func (h *Handler) claimFilePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := claimFileView{File: file, Lines: lines, Outcome: outcome,
 		Pager: pagerWith("/declaraties/"+url.PathEscape(file.ID), r.URL.Query(), n, total)}
-	v.Outcomes, err = h.outcomeSummary(r, file)
-	if err != nil {
-		return err
-	}
+	v.Outcomes = outcomeSummary(file)
 	for i := range v.Outcomes {
 		v.Outcomes[i].Selected = v.Outcomes[i].Outcome == outcome
 	}
@@ -269,12 +266,12 @@ func (h *Handler) claimFilePage(w http.ResponseWriter, r *http.Request) error {
 
 // outcomeSummary is the file's line count per outcome (the file's totals; amounts per
 // outcome are not kept per file, the overview has them per contract and part).
-func (h *Handler) outcomeSummary(_ *http.Request, f *claims.File) ([]outcomeLines, error) {
+func outcomeSummary(f *claims.File) []outcomeLines {
 	out := make([]outcomeLines, 0, len(claims.Outcomes))
 	for _, o := range claims.Outcomes {
 		out = append(out, outcomeLines{Outcome: o, Lines: f.Counts[o]})
 	}
-	return out, nil
+	return out
 }
 
 // claimReturn streams the file's return information as CSV or JSON.
