@@ -142,6 +142,24 @@ func (b *Book) credit(l *Line) {
 	e = appendMoney(e, l.AllowedCents)
 	e = append(e, '.')
 	b.set(l, Approved, ReasonContracted, RuleCredit, e)
+	// A reversal of care the supplementary insurance covered leaves the ceiling as the
+	// original did: it is marked the same way.
+	if ins := b.coverage(l); ins != nil {
+		if _, pl := b.contract(l); pl != nil {
+			b.supplementary(l, ins, pl)
+		}
+	}
+}
+
+// coverage is the insurer's coverage period of the BSN on the begin date, nil when none.
+func (b *Book) coverage(l *Line) *Insured {
+	ps := b.Insured[l.BSN]
+	for i := range ps {
+		if ps[i].Covers(l.Begin) {
+			return &ps[i]
+		}
+	}
+	return nil
 }
 
 // duplicate: A05 when the reference was claimed before (stored, or earlier in the file)
@@ -176,12 +194,9 @@ func (b *Book) duplicate(l *Line) bool {
 
 // insured: A04 unless a coverage period of the insurer covers the begin date.
 func (b *Book) insured(l *Line) *Insured {
-	ps := b.Insured[l.BSN]
-	for i := range ps {
-		if ps[i].Covers(l.Begin) {
-			l.PolicyNumber = ps[i].PolicyNumber
-			return &ps[i]
-		}
+	if ins := b.coverage(l); ins != nil {
+		l.PolicyNumber = ins.PolicyNumber
+		return ins
 	}
 	e := append(b.text(), "De verzekerde is op "...)
 	e = appendDay(e, l.Begin)

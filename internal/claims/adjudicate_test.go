@@ -211,6 +211,11 @@ func TestSupplementaryCoverIsMarkedAndQuotesThePolicy(t *testing.T) {
 	if !strings.Contains(l.Explanation, "aanvullende verzekering") || !strings.Contains(l.Explanation, "§ 2.2") {
 		t.Fatalf("explanation %q", l.Explanation)
 	}
+	credit := line(func(l *Line) { l.Reference, l.Credit, l.PrevReference, l.ClaimedCents = "R-C", true, "R-1", -100000 })
+	b.Adjudicate(&credit)
+	if !credit.Supplementary || credit.AllowedCents != -100000 {
+		t.Fatalf("the credit of a supplementary line: supplementary %v allowed %d", credit.Supplementary, credit.AllowedCents)
+	}
 	other := line(func(l *Line) { l.BSN = bsnRestitutie; l.Reference = "R-2" })
 	b.Adjudicate(&other)
 	if other.Supplementary {
