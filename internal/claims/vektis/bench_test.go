@@ -91,3 +91,28 @@ func BenchmarkScan(b *testing.B) {
 	}
 	_ = sum
 }
+
+// BenchmarkRecordChecks: the two halves of checking a prestatierecord, for profiling:
+// the byte check of the whole line (encoding, control bytes) and the field checks.
+//
+//	go test ./internal/claims/vektis -run '^$' -bench RecordChecks
+func BenchmarkRecordChecks(b *testing.B) {
+	line := []byte(lines(b)[2])
+	rt := ZH308v90().Type("04")
+	b.Run("bytes", func(b *testing.B) {
+		b.SetBytes(int64(len(line)))
+		for b.Loop() {
+			if i, _ := badByte(line); i >= 0 {
+				b.Fatal(i)
+			}
+		}
+	})
+	b.Run("fields", func(b *testing.B) {
+		b.SetBytes(int64(len(line)))
+		for b.Loop() {
+			if _, e := checkFields(rt, line); e != nil {
+				b.Fatal(e)
+			}
+		}
+	})
+}

@@ -127,6 +127,7 @@ type RecordType struct {
 
 	// Precomputed by LoadLayout for the scanner's hot path.
 	checks []check  // the fields that need a check, in field order
+	steps  []step   // the checks, adjacent mandatory digit fields merged into runs
 	seq    int      // index of IDENTIFICATIE DETAILRECORD, -1 if none
 	sums   []sumRef // amount fields that add up to a closing total
 	closes []closeCheck

@@ -32,6 +32,15 @@ type check struct {
 	hi                    uint64
 }
 
+// step is what checkFields does next: one check, or a run of adjacent mandatory
+// digit fields (dates among them) checked as one span.
+type step struct {
+	run      bool
+	k        int // the check (not a run), or the run's first check
+	off, end int // the run's span
+	dates    []int
+}
+
 type sumRef struct {
 	slot int // index in Layout.totals
 	f    int // amount field
@@ -111,6 +120,7 @@ func (l *Layout) plan() {
 			}
 			rt.checks = append(rt.checks, c)
 		}
+		rt.steps = planSteps(rt.checks)
 		if rt != cl && rt != l.Opening() {
 			for i, f := range rt.Fields {
 				if !f.Numeric {
@@ -146,4 +156,35 @@ func (l *Layout) plan() {
 			}
 		}
 	}
+}
+
+// planSteps merges adjacent mandatory digit fields (dates included) into runs: a run
+// that is all digits (and whose dates are valid) passes every check in it at once;
+// otherwise its checks run one by one from its first, for the exact error.
+func planSteps(cs []check) []step {
+	runnable := func(c *check) bool { return c.mand && (c.digits || c.kind == ckDate && c.numeric) }
+	var out []step
+	for k := 0; k < len(cs); {
+		c := &cs[k]
+		j := k + 1
+		if runnable(c) {
+			for j < len(cs) && runnable(&cs[j]) && cs[j].off == cs[j-1].end {
+				j++
+			}
+		}
+		if j-k < 2 {
+			out = append(out, step{k: k})
+			k++
+			continue
+		}
+		st := step{run: true, k: k, off: cs[k].off, end: cs[j-1].end}
+		for m := k; m < j; m++ {
+			if cs[m].kind == ckDate {
+				st.dates = append(st.dates, m)
+			}
+		}
+		out = append(out, st)
+		k = j
+	}
+	return out
 }

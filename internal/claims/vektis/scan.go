@@ -527,7 +527,20 @@ func checkFields(rt *RecordType, line []byte) (int, *fieldErr) {
 	if len(line) < 8 {
 		return checkFieldsSlow(rt, line, 0)
 	}
-	for k := range rt.checks {
+	for si := range rt.steps {
+		st := &rt.steps[si]
+		k := st.k
+		if st.run {
+			if nonDigit(line[st.off:st.end]) >= 0 {
+				return checkFieldsSlow(rt, line, k)
+			}
+			for _, d := range st.dates {
+				if c := &rt.checks[d]; !validDate(line[c.off:c.end]) {
+					return checkFieldsSlow(rt, line, k)
+				}
+			}
+			continue
+		}
 		c := &rt.checks[k]
 		if c.n <= 8 {
 			x := binary.LittleEndian.Uint64(line[c.lo:]) >> c.sh & c.mask
