@@ -20,6 +20,7 @@ import (
 	wiring "zorginkoop/internal/app"
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/audit"
+	"zorginkoop/internal/claims/inbox"
 	"zorginkoop/internal/clock"
 	"zorginkoop/internal/httpauth"
 	"zorginkoop/internal/identity"
@@ -50,6 +51,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	headMail := fs.String("audit-head-mail", a.envOr("AUDIT_HEAD_MAIL", ""), "mail the audit trail's head (for audit verify --head) to this `address` at start and daily; it is logged either way (ZORGINKOOP_AUDIT_HEAD_MAIL)")
 	trustedProxies := fs.String("trusted-proxies", a.envOr("TRUSTED_PROXIES", ""), "reverse `proxies` (CIDR or address, comma-separated) whose X-Forwarded-For or Forwarded names the client, for rate limits and the log; from anyone else those headers are ignored (ZORGINKOOP_TRUSTED_PROXIES)")
 	testClock := fs.Bool("test-clock", a.envBool("TEST_CLOCK"), "run on a test clock whose platform date the operator sets (/platform/klok, the API); every page shows a banner. For trying out a round, never in production (ZORGINKOOP_TEST_CLOCK)")
+	claimsInbox := fs.String("claims-inbox", a.envOr("CLAIMS_INBOX", ""), "take claim files (Vektis ZH308) from this `dir`: every file complete for one poll is received as the system and moved to verwerkt/, or to geweigerd/ with the error in a .fout.txt beside it (ZORGINKOOP_CLAIMS_INBOX)")
 	pos, err := a.parse(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -109,6 +111,11 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	defer stopHeads() // before the database closes
 	stopJobs := runJobs(ctx, svc, a.log, jobsInterval)
 	defer stopJobs() // before the database closes
+	stopInbox, err := watchClaimsInbox(ctx, *claimsInbox, svc, a.log)
+	if err != nil {
+		return err
+	}
+	defer stopInbox() // before the database closes
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -404,4 +411,27 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 			"bytes", rec.bytes, "duration", time.Since(start).Round(time.Microsecond), "client", ratelimit.ClientIP(r))
 	})
+}
+
+// watchClaimsInbox polls dir for claim files until the returned stop is called (nothing
+// without a dir). The folder's subfolders are made first: a folder that cannot be used
+// stops the start.
+func watchClaimsInbox(ctx context.Context, dir string, svc *wiring.Services, log *slog.Logger) (stop func(), err error) {
+	if dir == "" {
+		return func() {}, nil
+	}
+	w := &inbox.Watcher{Dir: dir, Intake: inbox.FromService(svc.Claims), Log: log}
+	if _, err := os.Stat(dir); err != nil {
+		return nil, usagef("--claims-inbox: %v", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := w.Run(ctx); err != nil {
+			log.Error("claims inbox stopped", "dir", dir, "err", err)
+		}
+	}()
+	log.Info("watching the claims inbox", "dir", dir)
+	return func() { cancel(); <-done }, nil
 }

@@ -83,6 +83,12 @@ var heavyRoutes = map[string]bool{
 	"GET /api/contracts/{id}/xlsx":                  true,
 	"GET /api/calendar.ics":                         true,
 	uploadRoute:                                     true,
+	claimFileRoute:                                  true, // a claim file of up to 2 GiB, adjudicated line by line
+	claimContractsRoute:                             true,
+	claimInsuredRoute:                               true,
+	"GET /api/claims/files/{id}/return.csv":         true,
+	"GET /api/claims/files/{id}/return.json":        true,
+	"GET /api/claims/overview":                      true, // aggregated in the database over every line
 }
 
 func (l *Limits) fill() {
@@ -154,6 +160,7 @@ func New(s *app.Services, opt Options) *Handler {
 	h.handle("POST /api/providers", h.importProviders)
 	h.handle("GET /api/audit", h.listAudit)
 	h.roundRoutes()
+	h.claimsRoutes()
 	h.methodNotAllowed()
 	h.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errNoRoute)
@@ -217,6 +224,9 @@ func (h *Handler) limitBody(w http.ResponseWriter, r *http.Request) bool {
 	_, pattern := h.mux.Handler(r)
 	if bodyLimits[pattern] > 0 {
 		limit = bodyLimits[pattern]
+	}
+	if n := h.claimsBodyLimit(pattern); n > 0 {
+		limit = n
 	}
 	if pattern == uploadRoute && h.Documents != nil {
 		limit = h.Documents.MaxSize() // the documents area's own limit, which it enforces too

@@ -62,6 +62,8 @@ func status(err error) int {
 		return http.StatusUnauthorized
 	case apperr.TooMany:
 		return http.StatusTooManyRequests
+	case apperr.TooLarge:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }

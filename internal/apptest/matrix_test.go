@@ -610,6 +610,7 @@ func pageRows() []row {
 type matrix struct {
 	ts     *apptest.Tenants
 	rounds *apptest.RoundObjects
+	claims *apptest.ClaimsObjects
 	srv    *httptest.Server
 	n      atomic.Int64
 }
@@ -621,6 +622,7 @@ func newMatrix(t *testing.T, engine string) *matrix {
 	env := apptest.Open(t, engine)
 	ts := apptest.NewTenants(t, env)
 	rounds := ts.OpenRounds(t)
+	claimObjects := ts.OpenClaims(t)
 	// A test clock for its doors (only the operator's), which the services do not read:
 	// they stay on apptest.Now.
 	ts.Identity.Services.Clock = clock.NewTest()
@@ -637,7 +639,7 @@ func newMatrix(t *testing.T, engine string) *matrix {
 	mux.Handle("/", pages)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &matrix{ts: ts, rounds: rounds, srv: srv}
+	return &matrix{ts: ts, rounds: rounds, claims: claimObjects, srv: srv}
 }
 
 // answer is what came back.
@@ -815,7 +817,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := slices.Concat(apiRows(), roundAPIRows(), pageRows(), roundPageRows())
+	rows := slices.Concat(apiRows(), roundAPIRows(), pageRows(), roundPageRows(), claimsAPIRows(), claimsPageRows())
 	checkEveryRouteHasARow(t, append(apiRoutes, pageRoutes...), rows)
 	for _, engine := range apptest.Engines {
 		t.Run(engine, func(t *testing.T) {

@@ -48,9 +48,16 @@ func recordedReasons(t *testing.T, root string) map[string]string {
 					add(n.Values[i])
 				}
 			}
-		case *ast.KeyValueExpr: // audit.Entry{Reason: "..."}
-			if id, ok := n.Key.(*ast.Ident); ok && id.Name == "Reason" {
-				add(n.Value)
+		case *ast.CompositeLit: // audit.Entry{Reason: "..."}; not another type's Reason (a claims.Decision's is the adviser's own words)
+			if !isAuditEntry(n.Type) {
+				return
+			}
+			for _, el := range n.Elts {
+				if kv, ok := el.(*ast.KeyValueExpr); ok {
+					if id, ok := kv.Key.(*ast.Ident); ok && id.Name == "Reason" {
+						add(kv.Value)
+					}
+				}
 			}
 		case *ast.CallExpr:
 			sel, ok := n.Fun.(*ast.SelectorExpr)
@@ -67,4 +74,16 @@ func recordedReasons(t *testing.T, root string) map[string]string {
 			}
 		}
 	})
+}
+
+// isAuditEntry reports whether a composite literal's type is audit.Entry (Entry inside
+// package audit).
+func isAuditEntry(typ ast.Expr) bool {
+	switch t := typ.(type) {
+	case *ast.SelectorExpr:
+		return t.Sel.Name == "Entry"
+	case *ast.Ident:
+		return t.Name == "Entry"
+	}
+	return false
 }

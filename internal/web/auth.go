@@ -46,6 +46,12 @@ var heavyRoutes = map[string]bool{
 	"GET /logboek.csv":                  true,
 	"GET /beleid/{id}/gevolgen":         true, // judges every provider twice
 	"GET /beleid/{id}/gevolgen.csv":     true,
+	"POST /declaraties":                 true, // a claim file, adjudicated line by line
+	"GET /declaraties/{id}/retour.csv":  true,
+	"GET /declaraties/{id}/retour.json": true,
+	"GET /declaraties/overzicht":        true, // aggregated over every line
+	"POST /declaraties/contracten":      true,
+	"POST /declaraties/verzekerden":     true,
 }
 
 // DefaultLimits are generous for people and tight for scripts.
@@ -106,7 +112,12 @@ func (h *Handler) protect(pages http.Handler) http.Handler {
 	root.Handle("/", auth.Handler(public(perUser(pages))))
 	forms := LimitBody(MaxFormBytes, h.fail, http.NewCrossOriginProtection().Handler(root))
 	uploads := LimitBody(h.maxUploadBody(), h.fail, http.NewCrossOriginProtection().Handler(root))
+	claimFiles := LimitBody(MaxClaimUploadBytes, h.fail, http.NewCrossOriginProtection().Handler(root))
 	return Secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isClaimsUpload(r) {
+			claimFiles.ServeHTTP(w, r)
+			return
+		}
 		if isEvidenceUpload(r) {
 			uploads.ServeHTTP(w, r)
 			return
@@ -122,6 +133,26 @@ func (h *Handler) maxUploadBody() int64 {
 		return MaxFormBytes
 	}
 	return h.Documents.MaxSize() + 64<<10
+}
+
+// maxFormMemory is how much of a multipart form is kept in memory; the rest of its files
+// is kept in temporary files while the request is handled.
+const maxFormMemory = 8 << 20
+
+// isClaimsUpload reports whether r posts a file of the claims pages: a claim file, a
+// contracts workbook, an insured CSV or an authorisation's document. The service applies
+// its own, smaller limits to each.
+func isClaimsUpload(r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return false
+	}
+	switch p := r.URL.Path; {
+	case p == "/declaraties", p == "/declaraties/contracten", p == "/declaraties/verzekerden", p == "/machtigingen":
+		return true
+	case strings.HasPrefix(p, "/machtigingen/") && strings.HasSuffix(p, "/documenten"):
+		return true
+	}
+	return false
 }
 
 // isEvidenceUpload reports whether r is the questionnaire's evidence upload
@@ -215,7 +246,7 @@ func parseForm(r *http.Request, max int64) error {
 	case strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
 		return r.ParseForm()
 	case strings.HasPrefix(ct, "multipart/form-data"):
-		return r.ParseMultipartForm(max)
+		return r.ParseMultipartForm(min(max, maxFormMemory)) // larger files wait on disk
 	}
 	return nil
 }

@@ -31,6 +31,7 @@ var answers = map[apperr.Code]errorPage{
 	apperr.TooMany: {Status: http.StatusTooManyRequests, Heading: "Te veel verzoeken",
 		Message: "U heeft in korte tijd te veel verzoeken gedaan. Probeer het later opnieuw."},
 	apperr.Conflict: {Status: http.StatusConflict, Heading: "Conflict", Message: "De gegevens zijn intussen gewijzigd. Probeer het opnieuw."},
+	apperr.TooLarge: {Status: http.StatusRequestEntityTooLarge, Heading: "Te veel gegevens", Message: "Het bestand is te groot en is niet verwerkt."},
 }
 
 // internalError is the answer to every other error: its cause goes to the log, never to

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"zorginkoop/internal/apptest"
+	"zorginkoop/internal/claims"
 	"zorginkoop/internal/identity"
 )
 
@@ -65,7 +67,7 @@ func layoutPaths(t *testing.T, fill map[string]string) []string {
 	var paths []string
 	for _, r := range routes {
 		path, ok := strings.CutPrefix(r, "GET ")
-		if !ok || strings.HasSuffix(path, ".csv") || strings.HasSuffix(path, ".xlsx") || strings.HasSuffix(path, ".ics") || strings.HasPrefix(path, "/inloggen/oidc/") {
+		if !ok || strings.HasSuffix(path, ".csv") || strings.HasSuffix(path, ".json") || strings.HasSuffix(path, ".xlsx") || strings.HasSuffix(path, ".ics") || strings.HasPrefix(path, "/inloggen/oidc/") {
 			continue
 		}
 		paths = append(paths, fillPath(t, strings.TrimSuffix(path, "{$}"), fill))
@@ -126,6 +128,16 @@ func TestBrowserEveryPageFitsTheWindowWithoutCSPViolations(t *testing.T) {
 		fill[k] = v
 	}
 	fill["/contracten/{file}"] = "geen-contract" // the route downloads a PDF or xlsx; this is its HTML 404
+	// A claim file of De Linde to CZ with its return, and an unknown authorisation (404).
+	linde := e.ids.Principal(t, e.ids.User(t, apptest.LindeEmail))
+	file, err := e.app.Claims.Intake(ctx, linde, claims.Upload{Name: "linde-2021-maart-met-een-lange-naam.asc",
+		Body: bytes.NewReader(apptest.ClaimFileAX(t, "LAYOUT-1")), Channel: claims.ViaWeb})
+	if err != nil {
+		t.Fatalf("claim file: %v", err)
+	}
+	fill["/declaraties/{id}"] = file.ID
+	fill["/machtigingen/{id}"] = "auth-0000000000000000"
+	fill["/documenten/{doc}"] = "adoc-0000000000000000"
 	var paths []string
 	for _, p := range layoutPaths(t, fill) {
 		if strings.HasSuffix(p, "/concept") || strings.HasSuffix(p, "/gevolgen") { // a draft's pages

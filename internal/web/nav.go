@@ -45,7 +45,11 @@ func (h *Handler) navFuncs() template.FuncMap {
 		// maySetClock: the principal may set the platform date of the test clock.
 		"maySetClock": func(p identity.Principal) bool { return p.IsOperator() },
 		// mayManageUsers: the principal manages the users of its organisation.
-		"mayManageUsers": func(p identity.Principal) bool { return !p.IsAnonymous() && p.MayManageUsers(p.OrgID()) },
+		// The claims pages (declaraties, machtigingen) by the claims area's role table.
+		"mayReadClaimFiles":     mayReadClaimFiles,
+		"mayReadClaimsOverview": mayReadOverview,
+		"mayUseAuthorisations":  mayUseAuthorisations,
+		"mayManageUsers":        func(p identity.Principal) bool { return !p.IsAnonymous() && p.MayManageUsers(p.OrgID()) },
 	}
 }
 

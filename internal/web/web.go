@@ -98,6 +98,7 @@ func newHandler(s *app.Services, opt Options) (*Handler, error) {
 	h.authRoutes()
 	h.userRoutes()
 	h.providerRoundRoutes()
+	h.claimsRoutes()
 	h.handle("/", func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.NotFoundf("no page at %s", r.URL.Path)
 	})
@@ -113,7 +114,7 @@ func (h *Handler) parseTemplates() error {
 		if name == "templates/layout.html" || name == "templates/partials.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(h.funcs()).Funcs(h.navFuncs()).Funcs(roundFuncs()).ParseFS(files, "templates/layout.html", "templates/partials.html", name)
+		t, err := template.New("layout.html").Funcs(h.funcs()).Funcs(h.navFuncs()).Funcs(roundFuncs()).Funcs(h.claimsFuncs()).ParseFS(files, "templates/layout.html", "templates/partials.html", name)
 		if err != nil {
 			return err
 		}

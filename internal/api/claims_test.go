@@ -1,0 +1,156 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"zorginkoop/internal/apptest"
+)
+
+// claimsEnv is the API over the tenants with their claims objects (apptest.OpenClaims);
+// every answer is checked against openapi.json.
+type claimsEnv struct {
+	ts  *apptest.Tenants
+	o   *apptest.ClaimsObjects
+	srv *httptest.Server
+}
+
+func newClaimsEnv(t *testing.T) *claimsEnv {
+	t.Helper()
+	env := apptest.New(t)
+	ts := apptest.NewTenants(t, env)
+	o := ts.OpenClaims(t)
+	h := New(ts.Identity.Services, Options{Log: slog.New(slog.DiscardHandler)})
+	srv := httptest.NewServer(newContract(t, h))
+	t.Cleanup(srv.Close)
+	return &claimsEnv{ts: ts, o: o, srv: srv}
+}
+
+func (e *claimsEnv) do(t *testing.T, key, method, path, contentType string, body []byte) answer {
+	t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if tok := e.ts.Actor(key).Token; tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	a := answer{status: resp.StatusCode, header: resp.Header, raw: raw}
+	if strings.Contains(resp.Header.Get("Content-Type"), "json") && len(raw) > 0 {
+		json.Unmarshal(raw, &a.v)
+	}
+	return a
+}
+
+func (e *claimsEnv) want(t *testing.T, status int, key, method, path, ct string, body []byte) answer {
+	t.Helper()
+	a := e.do(t, key, method, path, ct, body)
+	if a.status != status {
+		t.Fatalf("%s %s as %s: %d, want %d\n%.1500s", method, path, key, a.status, status, a.raw)
+	}
+	return a
+}
+
+func TestClaimsFileSentRawIsAdjudicatedAndItsReturnIsPaged(t *testing.T) {
+	e := newClaimsEnv(t)
+	f := e.want(t, 201, "x-beheerder", "POST", "/api/claims/files?name=api.asc", "application/octet-stream", apptest.ClaimFileAX(t, "API-1"))
+	id := f.str("id")
+	if f.str("provider_id") != apptest.ProviderX || f.str("insurer") != apptest.InsurerA || f.str("channel") != "api" {
+		t.Errorf("file: %s", f.raw)
+	}
+	if got := f.header.Get("Location"); got != "/api/claims/files/"+id {
+		t.Errorf("Location %q", got)
+	}
+	lines := e.want(t, 200, "x-beheerder", "GET", "/api/claims/files/"+id+"/lines?limit=1", "", nil)
+	if lines.at("total") != float64(1) || lines.str("items.0.bsn") != apptest.ClaimsBSNA || lines.str("items.0.reason") == "" {
+		t.Errorf("lines: %s", lines.raw)
+	}
+	csv := e.want(t, 200, "a-declaratiebeoordelaar", "GET", "/api/claims/files/"+id+"/return.csv", "", nil)
+	if !strings.Contains(string(csv.raw), "regel;referentie;bsn;datum;declaratiecode") {
+		t.Errorf("return CSV: %.300s", csv.raw)
+	}
+	js := e.want(t, 200, "x-contractmanager", "GET", "/api/claims/files/"+id+"/return.json", "", nil)
+	if !strings.Contains(string(js.raw), `"lines"`) {
+		t.Errorf("return JSON: %.300s", js.raw)
+	}
+}
+
+func TestClaimsFileSentAsMultipartIsTakenToo(t *testing.T) {
+	e := newClaimsEnv(t)
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	fw, _ := mw.CreateFormFile("file", "multi.asc")
+	fw.Write(apptest.ClaimFileAX(t, "API-M"))
+	mw.Close()
+	f := e.want(t, 201, "x-beheerder", "POST", "/api/claims/files", mw.FormDataContentType(), b.Bytes())
+	if f.str("name") != "multi.asc" || f.str("invoice") != "API-M" {
+		t.Errorf("file: %s", f.raw)
+	}
+}
+
+func TestClaimsDuplicateFileIs409AndAStructuralErrorIs422NamingTheLine(t *testing.T) {
+	e := newClaimsEnv(t)
+	file := apptest.ClaimFileAX(t, "API-D")
+	e.want(t, 201, "x-beheerder", "POST", "/api/claims/files?name=a.asc", "application/octet-stream", file)
+	e.want(t, 409, "x-beheerder", "POST", "/api/claims/files?name=b.asc", "application/octet-stream", file)
+	broken := bytes.Replace(apptest.ClaimFileAX(t, "API-E"), []byte("\r\n99"), []byte("\r\n98"), 1)
+	bad := e.want(t, 422, "x-beheerder", "POST", "/api/claims/files?name=c.asc", "application/octet-stream", broken)
+	if !strings.Contains(string(bad.raw), "line") {
+		t.Errorf("the problem does not name the line: %s", bad.raw)
+	}
+	list := e.want(t, 200, "x-beheerder", "GET", "/api/claims/files", "", nil)
+	if strings.Contains(string(list.raw), "API-E") {
+		t.Error("a refused file was stored")
+	}
+}
+
+func TestClaimsOtherTenantGets404AndAWrongRole403(t *testing.T) {
+	e := newClaimsEnv(t)
+	e.want(t, 404, "y-beheerder", "GET", "/api/claims/files/"+e.o.FileAX, "", nil)
+	e.want(t, 404, "b-inkoper", "GET", "/api/claims/files/"+e.o.FileAX+"/lines", "", nil)
+	e.want(t, 404, "x-beheerder", "GET", "/api/claims/authorisations/"+e.o.AuthBY, "", nil)
+	e.want(t, 403, "y-beheerder", "POST", "/api/claims/files?name=x.asc", "application/octet-stream", apptest.ClaimFileAX(t, "API-Y"))
+	e.want(t, 401, "anoniem", "GET", "/api/claims/files", "", nil)
+}
+
+func TestClaimsAuthorisationIsDecidedByTheMedicalAdviserOnly(t *testing.T) {
+	e := newClaimsEnv(t)
+	path := "/api/claims/authorisations/" + e.o.AuthAX + "/decision"
+	body := []byte(`{"grant":true,"reason":"Indicatie voldoet","valid_from":"2021-01-01","valid_to":"2021-12-31"}`)
+	e.want(t, 403, "x-beheerder", "POST", path, "application/json", body)
+	a := e.want(t, 200, "a-medisch-adviseur", "POST", path, "application/json", body)
+	if a.str("status") != "granted" || a.at("valid_from") != float64(20210101) {
+		t.Errorf("decided: %s", a.raw)
+	}
+	e.want(t, 409, "a-medisch-adviseur", "POST", path, "application/json", body)
+}
+
+func TestClaimsOverviewAndPercentagesAreTheInsurersOwn(t *testing.T) {
+	e := newClaimsEnv(t)
+	ov := e.want(t, 200, "a-inkoper", "GET", "/api/claims/overview", "", nil)
+	if !strings.Contains(string(ov.raw), apptest.ProviderX) || strings.Contains(string(ov.raw), apptest.ProviderY) {
+		t.Errorf("A's overview: %s", ov.raw)
+	}
+	e.want(t, 204, "a-contractbeheerder", "PUT", "/api/claims/percentages/natura", "application/json", []byte(`{"percent":75}`))
+	p := e.want(t, 200, "a-contractbeheerder", "GET", "/api/claims/percentages", "", nil)
+	if p.at("percentages.natura") != float64(75) {
+		t.Errorf("percentages: %s", p.raw)
+	}
+	e.want(t, 403, "a-inkoper", "PUT", "/api/claims/percentages/natura", "application/json", []byte(`{"percent":10}`))
+}
