@@ -244,27 +244,14 @@ func (a *app) demoClaims(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("load policies: %w", err)
 	}
-	svc := a.services(db, lib)
-	d := &claimsDemo{a: a, svc: svc, db: db, op: a.cliOperator(), now: a.now()}
-	if err := d.providers(ctx); err != nil {
+	d, err := a.claimsDemoData(ctx, db, a.services(db, lib), *only)
+	if err != nil {
 		return err
-	}
-	for _, pol := range lib.Policies() {
-		if pol.Status != policy.Published || d.seen[pol.Insurer] || *only != "" && pol.Insurer != *only {
-			continue
-		}
-		d.seen[pol.Insurer] = true
-		if err := d.insurer(ctx, pol); err != nil {
-			return fmt.Errorf("claims demo for %s: %w", pol.Insurer, err)
-		}
-	}
-	if len(d.plans) == 0 {
-		return &apperr.Error{Code: apperr.Invalid, Message: "no insurer with a published policy and a label with a UZOVI number: run zorginkoop demo first"}
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "FILE\tINSURER\tPROVIDER\tLINES\tCONTRACTS")
 	for i, pl := range d.plans {
-		c, err := d.config(ctx, pl, *lines, *seed+uint64(i)*7919)
+		c, err := d.config(ctx, pl, *lines, *seed+uint64(i)*7919, demoClaimsInvoice)
 		if err != nil {
 			return err
 		}
@@ -287,6 +274,42 @@ func (a *app) demoClaims(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "\nSend them:  zorginkoop claims intake %s\n", filepath.Join(*out, "*.zh308"))
 	return nil
+}
+
+// claimsDemoData makes sure the claims demo data exists for every insurer with a
+// published policy (only: that insurer) and plans a file per insurer and demo provider;
+// an Invalid error when there is nothing to plan (run zorginkoop demo first).
+func (a *app) claimsDemoData(ctx context.Context, db store.DB, svc *wiring.Services, only string) (*claimsDemo, error) {
+	d := &claimsDemo{a: a, svc: svc, db: db, op: a.cliOperator(), now: a.now()}
+	if err := d.providers(ctx); err != nil {
+		return nil, err
+	}
+	for _, pol := range svc.Library.Policies() {
+		if pol.Status != policy.Published || d.seen[pol.Insurer] || only != "" && pol.Insurer != only {
+			continue
+		}
+		d.seen[pol.Insurer] = true
+		if err := d.insurer(ctx, pol); err != nil {
+			return nil, fmt.Errorf("claims demo for %s: %w", pol.Insurer, err)
+		}
+	}
+	if len(d.plans) == 0 {
+		return nil, &apperr.Error{Code: apperr.Invalid, Message: "no insurer with a published policy and a label with a UZOVI number: run zorginkoop demo first"}
+	}
+	return d, nil
+}
+
+// The invoice numbers (FACTUURNUMMER DECLARANT) of the demo's claim files start with
+// demoClaimsInvoice for the files `demo claims` writes and with demoIntakeInvoice for
+// those `demo` takes in itself, so that the two never count as the same file.
+const (
+	demoClaimsInvoice = "D"
+	demoIntakeInvoice = "S"
+)
+
+// invoice is the invoice number of the demo file pl with the prefix.
+func (d *claimsDemo) invoice(pl demoFile, prefix string) string {
+	return fmt.Sprintf("%s%d%s%d", prefix, d.now.Year()%100, short(pl.insurer), pl.index+1)
 }
 
 type claimsDemo struct {
@@ -503,11 +526,11 @@ func (d *claimsDemo) principal(ctx context.Context, email string) (identity.Prin
 }
 
 // config is the generator's input for one file, from what is stored.
-func (d *claimsDemo) config(ctx context.Context, pl demoFile, lines int, seed uint64) (claimsdemo.Config, error) {
+func (d *claimsDemo) config(ctx context.Context, pl demoFile, lines int, seed uint64, invoicePrefix string) (claimsdemo.Config, error) {
 	today := claims.DayOf(d.now)
 	year := d.now.Year()
 	c := claimsdemo.Config{UZOVI: pl.uzovi, AGB: pl.agb, Seed: seed, Lines: lines, Today: today,
-		From: claims.Day(year*10000 + 101), To: today, Invoice: fmt.Sprintf("D%d%s%d", year%100, short(pl.insurer), pl.index+1)}
+		From: claims.Day(year*10000 + 101), To: today, Invoice: d.invoice(pl, invoicePrefix)}
 	if c.To > c.From {
 		c.To = claims.DayOf(d.now.AddDate(0, 0, -1))
 	}

@@ -39,7 +39,7 @@ func newClaimsEnv(t *testing.T, engine string, lines int) *claimsEnv {
 	} else {
 		e.args = []string{"--data-dir", t.TempDir()}
 	}
-	mustCLI(t, e.env, append([]string{"demo", "--providers", "40"}, e.args...)...)
+	mustCLI(t, e.env, append([]string{"demo", "--providers", "40", "--claim-lines", "0"}, e.args...)...) // no claim files of its own
 	mustCLI(t, e.env, append([]string{"demo", "claims", "--out", e.files, "--lines", strconv.Itoa(lines), "--insurer", claimsDemoInsurer}, e.args...)...)
 	return e
 }

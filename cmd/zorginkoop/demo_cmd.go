@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -11,6 +12,8 @@ import (
 
 	wiring "zorginkoop/internal/app"
 	"zorginkoop/internal/apperr"
+	"zorginkoop/internal/claims"
+	"zorginkoop/internal/claims/claimsdemo"
 	"zorginkoop/internal/demo"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
@@ -27,15 +30,19 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	flags := a.flags("demo")
 	n := flags.Int("providers", 400, "generate `n` demo providers")
 	seed := flags.Int64("seed", 1, "`seed` of the generated population (the same seed gives the same providers)")
+	claimLines := flags.Int("claim-lines", demoIntakeLines, "claim `lines` per demo claim file taken in at the end (0: no claim files)")
 	pos, err := a.parse(flags, args)
 	if err != nil {
 		return flagError(err)
 	}
 	if len(pos) > 0 {
-		return usagef("usage: zorginkoop demo [--providers 400] [--seed 1]")
+		return usagef("usage: zorginkoop demo [--providers 400] [--seed 1] [--claim-lines %d]", demoIntakeLines)
 	}
 	if *n < 1 || *n > demo.MaxProviders {
 		return usagef("--providers must be from 1 to %d", demo.MaxProviders)
+	}
+	if *claimLines < 0 || *claimLines > 100_000 {
+		return usagef("--claim-lines must be from 0 to 100000")
 	}
 	pfs := a.policyFS()
 	lib, err := policy.LoadBase(pfs)
@@ -101,6 +108,11 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if *claimLines > 0 {
+		if err := a.demoClaimFiles(ctx, db, *claimLines, uint64(*seed)); err != nil {
+			return err
+		}
+	}
 	if err := a.printDemoLogins(logins); err != nil {
 		return err
 	}
@@ -114,6 +126,76 @@ func (a *app) demo(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.stdout, "Assess from the shell:  zorginkoop assess --policy %s%s\n", pols[0].ID, where)
 	}
 	return nil
+}
+
+// demoIntakeLines is how many lines each claim file that demo takes in has.
+const demoIntakeLines = 200
+
+// demoClaimFiles does what `demo claims` does (execution contracts, insured persons,
+// percentages, one granted authorisation) and takes a generated file per insurer and demo
+// provider in at once, through the claims service as the operator, so that the claims
+// pages (/declaraties, a file's return, the overview) show data after `demo`. Its files
+// have their own invoice numbers (demoIntakeInvoice) and seed, so the files `demo claims`
+// writes are not duplicates of them. Run again, a file taken in before is not sent again:
+// its line shows it as stored. Without demo providers with an AGB code or an insurer with
+// a UZOVI number (a small population, policies of one's own) there are no claims.
+func (a *app) demoClaimFiles(ctx context.Context, db store.DB, lines int, seed uint64) error {
+	lib, err := a.storedLibrary(ctx, db)
+	if err != nil {
+		return fmt.Errorf("load policies: %w", err)
+	}
+	svc := a.services(db, lib)
+	fmt.Fprintln(a.stderr, "demo: preparing the claims demo data")
+	d, err := a.claimsDemoData(ctx, db, svc, "")
+	if apperr.CodeOf(err) == apperr.Invalid {
+		fmt.Fprintf(a.stderr, "demo: no claim files: %v\n", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stderr, "demo: taking in %s\n", counted(len(d.plans), "claim file"))
+	fmt.Fprintln(a.stdout, "\nClaim files taken in (see /declaraties):")
+	for i, pl := range d.plans {
+		f, err := d.intakeOnce(ctx, pl, lines, seed*1_000_003+uint64(i)*7919)
+		if err != nil {
+			return fmt.Errorf("demo claim file for %s and %s: %w", pl.insurer, pl.provider.ID, err)
+		}
+		fmt.Fprintf(a.stdout, "%s: file %s, %s: approved %d, reduced %d, rejected %d, held %d\n", f.Name, f.ID, counted(f.Lines, "line"),
+			f.Counts[claims.Approved], f.Counts[claims.Reduced], f.Counts[claims.Rejected], f.Counts[claims.Held])
+	}
+	return nil
+}
+
+// intakeOnce generates the demo's own file pl and takes it in, or returns the stored
+// file when it was taken in before (by its invoice number).
+func (d *claimsDemo) intakeOnce(ctx context.Context, pl demoFile, lines int, seed uint64) (*claims.File, error) {
+	invoice := d.invoice(pl, demoIntakeInvoice)
+	filter := claims.FileFilter{Insurer: pl.insurer, ProviderID: pl.provider.ID}
+	for p := (claims.Page{Limit: claims.MaxPage}); ; p.Offset += claims.MaxPage {
+		files, total, err := d.svc.Claims.Files(ctx, d.op, filter, p)
+		if err != nil {
+			return nil, err
+		}
+		for i := range files {
+			if files[i].Invoice == invoice {
+				return &files[i], nil
+			}
+		}
+		if len(files) == 0 || p.Offset+len(files) >= total {
+			break
+		}
+	}
+	c, err := d.config(ctx, pl, lines, seed, demoIntakeInvoice)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := claimsdemo.Write(&buf, c); err != nil {
+		return nil, err
+	}
+	name := fmt.Sprintf("demo-%s-%d.zh308", pl.insurer, pl.index+1)
+	return d.svc.Claims.Intake(ctx, d.op, claims.Upload{Name: name, Body: bytes.NewReader(buf.Bytes()), Channel: claims.ViaFolder})
 }
 
 // removeOldDemoProviders removes, as the operator, the stored providers an earlier demo

@@ -12,6 +12,7 @@ import (
 
 	"zorginkoop/internal/assessment"
 	"zorginkoop/internal/audit"
+	"zorginkoop/internal/claims"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/provider"
@@ -81,6 +82,7 @@ func TestDemoLoadsPoliciesProvidersAndAssessments(t *testing.T) {
 		}
 	}
 	users := checkDemoAccounts(t, dir, out)
+	claimFiles := checkDemoClaims(t, dir, out)
 	versions, installs := policyState(t, dir)
 	if installs != len(lib.Policies()) {
 		t.Errorf("%d policy.install entries in the audit trail, want one per shipped policy (%d)", installs, len(lib.Policies()))
@@ -97,6 +99,9 @@ func TestDemoLoadsPoliciesProvidersAndAssessments(t *testing.T) {
 	}
 	if n := providerCount(t, dir); n != 150 {
 		t.Errorf("after a second run the database holds %d providers, want 150", n)
+	}
+	if again := checkDemoClaims(t, dir, again); again != claimFiles {
+		t.Errorf("after a second run there are %d claim files, want the %d of the first", again, claimFiles)
 	}
 	if again := userCount(t, dir); again != users {
 		t.Errorf("after a second run there are %d users, want the %d of the first", again, users)
@@ -151,6 +156,39 @@ func TestDemoWithFewerProvidersLeavesExactlyTheNewPopulation(t *testing.T) {
 	if len(removals) != 1 || removals[0].UserID != identity.SystemUserID || !strings.Contains(string(removals[0].After), `"deleted":90`) {
 		t.Errorf("audit entries of the removal: %+v", removals)
 	}
+}
+
+// checkDemoClaims checks that demo took a claim file in per insurer and demo provider,
+// each printed with its outcomes, so that the claims pages show data, and returns how
+// many files are stored.
+func checkDemoClaims(t *testing.T, dir, out string) int {
+	t.Helper()
+	db, err := store.Open(context.Background(), dir, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	files, total, err := db.(claims.Store).Files(context.Background(), claims.FileFilter{}, claims.Page{Limit: claims.MaxPage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total < 4 || !strings.Contains(out, "Claim files taken in") {
+		t.Fatalf("demo took in %d claim files, want one per insurer and demo provider:\n%s", total, out)
+	}
+	insurers := map[string]bool{}
+	for _, f := range files {
+		insurers[f.Insurer] = true
+		if !strings.HasPrefix(f.Name, "demo-") || !strings.HasPrefix(f.Invoice, demoIntakeInvoice) || f.Lines != demoIntakeLines {
+			t.Errorf("claim file %s: name %q, invoice %q, %d lines", f.ID, f.Name, f.Invoice, f.Lines)
+		}
+		if !strings.Contains(out, "\n"+f.Name+": file "+f.ID+", 200 lines: approved ") {
+			t.Errorf("no line for claim file %s (%s) in:\n%s", f.Name, f.ID, out)
+		}
+	}
+	if len(insurers) < 2 {
+		t.Errorf("claim files to %d insurers, want every insurer with a published policy", len(insurers))
+	}
+	return total
 }
 
 // policyState returns the stored version of every policy and the number of policy.install
@@ -284,7 +322,7 @@ func lineWith(out, s string) string {
 }
 
 func TestDemoRefusesBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"demo", "--providers", "0"}, {"demo", "extra"}, {"demo", "--providers", "veel"}} {
+	for _, args := range [][]string{{"demo", "--providers", "0"}, {"demo", "extra"}, {"demo", "--providers", "veel"}, {"demo", "--claim-lines", "-1"}} {
 		dir := t.TempDir()
 		code, _, errOut := runCmd(t, append(args, "--data-dir", dir)...)
 		if code != 2 {

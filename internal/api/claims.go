@@ -46,7 +46,7 @@ func (h *Handler) claimsRoutes() {
 	h.handleUser("GET /api/claims/contracts/{id}", h.getClaimContract)
 	h.handleUser(claimInsuredRoute, h.importInsured)
 	h.handleUser("GET /api/claims/insured", h.listInsured)
-	h.handleUser("GET /api/claims/insured/{bsn}/lines", h.insuredLines)
+	h.handleUser("POST /api/claims/insured/lines", h.insuredLines)
 	h.handleUser("GET /api/claims/percentages", h.getPercentages)
 	h.handleUser("PUT /api/claims/percentages/{policy_type}", h.putPercentage)
 	h.handleUser("POST /api/claims/authorisations", h.requestAuthorisation)
@@ -173,7 +173,24 @@ func uploadBody(r *http.Request) (string, io.Reader, error) {
 	}
 }
 
+// ClaimUploadTime is how long the upload of a claim file (up to 2 GiB) may take: the
+// server's ReadTimeout (a minute) would cut it off, so this request gets this long to be
+// read and answered; every other request keeps the server's timeouts.
+const ClaimUploadTime = time.Hour
+
+// extendUploadDeadlines gives the request of w ClaimUploadTime to be read, and to be
+// answered after that. A writer without deadlines (httptest's recorder) is fine.
+func extendUploadDeadlines(w http.ResponseWriter) {
+	rc := http.NewResponseController(w)
+	now := time.Now()
+	if err := rc.SetReadDeadline(now.Add(ClaimUploadTime)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return
+	}
+	_ = rc.SetWriteDeadline(now.Add(ClaimUploadTime + 5*time.Minute))
+}
+
 func (h *Handler) uploadClaimFile(w http.ResponseWriter, r *http.Request) error {
+	extendUploadDeadlines(w) // the caller is authenticated (handleUser); the body is read below
 	name, body, err := uploadBody(r)
 	if err != nil {
 		return err
@@ -375,6 +392,8 @@ func (h *Handler) listInsured(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, listOf(list, total, pg))
 }
 
+// insuredLines answers POST /api/claims/insured/lines: the BSN is in the JSON body, never
+// in the URL (URLs land in access logs, proxies and browser history).
 func (h *Handler) insuredLines(w http.ResponseWriter, r *http.Request) error {
 	ins, err := needInsurerParam(r)
 	if err != nil {
@@ -384,7 +403,17 @@ func (h *Handler) insuredLines(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lines, total, err := h.Claims.InsuredClaims(r.Context(), principal(r), ins, r.PathValue("bsn"), pg)
+	var body struct {
+		BSN string `json:"bsn"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	bsn := strings.TrimSpace(body.BSN)
+	if bsn == "" {
+		return apperr.Invalidf("bsn", "bsn is required: the burgerservicenummer of the insured person")
+	}
+	lines, total, err := h.Claims.InsuredClaims(r.Context(), principal(r), ins, bsn, pg)
 	if err != nil {
 		return err
 	}

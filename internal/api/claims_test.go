@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"zorginkoop/internal/apptest"
 )
@@ -24,11 +25,22 @@ type claimsEnv struct {
 
 func newClaimsEnv(t *testing.T) *claimsEnv {
 	t.Helper()
+	return newClaimsEnvWith(t, nil)
+}
+
+// newClaimsEnvWith is newClaimsEnv with the server's http.Server set up by config before
+// it starts (its timeouts).
+func newClaimsEnvWith(t *testing.T, config func(*http.Server)) *claimsEnv {
+	t.Helper()
 	env := apptest.New(t)
 	ts := apptest.NewTenants(t, env)
 	o := ts.OpenClaims(t)
 	h := New(ts.Identity.Services, Options{Log: slog.New(slog.DiscardHandler)})
-	srv := httptest.NewServer(newContract(t, h))
+	srv := httptest.NewUnstartedServer(newContract(t, h))
+	if config != nil {
+		config(srv.Config)
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &claimsEnv{ts: ts, o: o, srv: srv}
 }
@@ -153,4 +165,92 @@ func TestClaimsOverviewAndPercentagesAreTheInsurersOwn(t *testing.T) {
 		t.Errorf("percentages: %s", p.raw)
 	}
 	e.want(t, 403, "a-inkoper", "PUT", "/api/claims/percentages/natura", "application/json", []byte(`{"percent":10}`))
+}
+
+func TestClaimsInsuredLinesTakeTheBSNInTheBodyNeverInTheURL(t *testing.T) {
+	e := newClaimsEnv(t)
+	e.want(t, 201, "x-beheerder", "POST", "/api/claims/files?name=api.asc", "application/octet-stream", apptest.ClaimFileAX(t, "API-BSN"))
+	path := "/api/claims/insured/lines?insurer=" + apptest.InsurerA
+	lines := e.want(t, 200, "a-declaratiebeoordelaar", "POST", path+"&limit=1", "application/json", []byte(`{"bsn":"`+apptest.ClaimsBSNA+`"}`))
+	if lines.at("total") == float64(0) || lines.str("items.0.bsn") != apptest.ClaimsBSNA || lines.at("limit") != float64(1) {
+		t.Errorf("lines: %s", lines.raw)
+	}
+	for _, c := range []struct {
+		body   string
+		status int
+		field  string
+	}{
+		{``, 400, ""},
+		{`{"bsn":`, 400, ""},
+		{`{"bsn":718293046}`, 400, "bsn"},
+		{`{"bsn":"718293046","extra":1}`, 400, "extra"},
+		{`{}`, 422, "bsn"},
+		{`{"bsn":"123456789"}`, 422, "bsn"},
+	} {
+		a := e.want(t, c.status, "a-declaratiebeoordelaar", "POST", path, "application/json", []byte(c.body))
+		if c.field != "" && !strings.Contains(string(a.raw), `"field":"`+c.field+`"`) {
+			t.Errorf("body %q: the problem does not name %q: %s", c.body, c.field, a.raw)
+		}
+	}
+	e.want(t, 404, "b-inkoper", "POST", path, "application/json", []byte(`{"bsn":"`+apptest.ClaimsBSNA+`"}`))
+}
+
+// slowBody hands out data in n chunks with pause before each but the first: a large
+// upload on a slow line.
+type slowBody struct {
+	data  []byte
+	chunk int
+	pause time.Duration
+	sent  bool
+}
+
+func (b *slowBody) Read(p []byte) (int, error) {
+	if len(b.data) == 0 {
+		return 0, io.EOF
+	}
+	if b.sent {
+		time.Sleep(b.pause)
+	}
+	b.sent = true
+	n := copy(p[:min(len(p), b.chunk)], b.data)
+	b.data = b.data[n:]
+	return n, nil
+}
+
+// sendSlowly posts body to path as key in 6 chunks over about a second; err is the
+// transport's when the server cut the request off.
+func (e *claimsEnv) sendSlowly(t *testing.T, key, path, contentType string, body []byte) (int, error) {
+	t.Helper()
+	req, err := http.NewRequest("POST", e.srv.URL+path, &slowBody{data: body, chunk: len(body)/6 + 1, pause: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = int64(len(body))
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Authorization", "Bearer "+e.ts.Actor(key).Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, nil
+}
+
+func TestClaimsFileUploadOutlastsTheServersReadTimeout(t *testing.T) {
+	const timeout = 300 * time.Millisecond // the upload takes about a second
+	e := newClaimsEnvWith(t, func(srv *http.Server) { srv.ReadTimeout, srv.WriteTimeout = timeout, timeout })
+	start := time.Now()
+	status, err := e.sendSlowly(t, "x-beheerder", "/api/claims/files?name=traag.asc", "application/octet-stream", apptest.ClaimFileAX(t, "API-TRAAG"))
+	if err != nil || status != http.StatusCreated {
+		t.Fatalf("slow claim file upload: status %d, error %v; want 201", status, err)
+	}
+	if took := time.Since(start); took < 3*timeout {
+		t.Fatalf("the upload took %v, not longer than the ReadTimeout %v: the test proves nothing", took, timeout)
+	}
+	// Every other request keeps the server's ReadTimeout: a slow insured CSV is cut off.
+	csv := []byte("polisnummer;bsn;label;polissoort;begindatum;einddatum;aanvullend\n" + strings.Repeat("X1;718293046;onbekend;natura;2026-01-01;;\n", 20))
+	if status, err := e.sendSlowly(t, "a-declaratiebeoordelaar", "/api/claims/insured?insurer="+apptest.InsurerA, "text/csv", csv); err == nil && status < 400 {
+		t.Errorf("a slow upload to another route got %d: the ReadTimeout no longer holds", status)
+	}
 }

@@ -101,7 +101,7 @@ func (c *contract) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec := httptest.NewRecorder()
-	c.next.ServeHTTP(rec, r)
+	c.next.ServeHTTP(&connRecorder{ResponseRecorder: rec, conn: w}, r)
 	if msg := c.check(r, rec); msg != "" {
 		c.t.Errorf("contract: %s %s answered %d: %s", r.Method, r.URL.RequestURI(), rec.Code, msg)
 	}
@@ -111,6 +111,16 @@ func (c *contract) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(rec.Code)
 	w.Write(rec.Body.Bytes())
 }
+
+// connRecorder records the answer and leaves the connection's deadlines to the server's
+// writer: http.ResponseController finds SetReadDeadline through Unwrap (a claim file's
+// upload extends them).
+type connRecorder struct {
+	*httptest.ResponseRecorder
+	conn http.ResponseWriter
+}
+
+func (r *connRecorder) Unwrap() http.ResponseWriter { return r.conn }
 
 // check returns what is wrong with the answer, or "".
 func (c *contract) check(r *http.Request, rec *httptest.ResponseRecorder) string {

@@ -69,6 +69,17 @@ func (m *Middleware) Handler(next http.Handler) http.Handler {
 	})
 }
 
+// Principal authenticates r as Handler would, without answering it: the logged-in
+// principal, or false for an anonymous request or credentials that do not authenticate.
+// For decisions taken before the body is read (see web's claim-file upload).
+func (m *Middleware) Principal(r *http.Request) (identity.Principal, bool) {
+	p, _, err := m.authenticate(r)
+	if err != nil || p.IsAnonymous() {
+		return identity.Anonymous, false
+	}
+	return p, true
+}
+
 // authenticate tries, in order: an API token, a verified client certificate, a session
 // cookie. No credentials at all is the anonymous principal, not an error.
 func (m *Middleware) authenticate(r *http.Request) (identity.Principal, *identity.Session, error) {

@@ -115,6 +115,13 @@ func (h *Handler) protect(pages http.Handler) http.Handler {
 	claimFiles := LimitBody(MaxClaimUploadBytes, h.fail, http.NewCrossOriginProtection().Handler(root))
 	return Secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isClaimsUpload(r) {
+			// The form is read here, before the handler runs: a claim file of a principal
+			// who may upload one gets its hour now (an anonymous sender keeps ReadTimeout).
+			if r.URL.Path == "/declaraties" {
+				if p, ok := auth.Principal(r); ok && mayUploadClaims(p) {
+					extendUploadDeadlines(w)
+				}
+			}
 			claimFiles.ServeHTTP(w, r)
 			return
 		}

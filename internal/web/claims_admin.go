@@ -27,6 +27,7 @@ func (h *Handler) claimsAdminRoutes() {
 	h.handleUser("GET /declaraties/contracten/sjabloon.xlsx", h.claimContractTemplate)
 	h.handleUser("GET /declaraties/verzekerden", h.insuredPage)
 	h.handleUser("POST /declaraties/verzekerden", h.importInsured)
+	h.handleUser("POST /declaraties/verzekerden/declaraties", h.insuredClaims)
 	h.handleUser("GET /declaraties/vergoedingen", h.percentagesPage)
 	h.handleUser("POST /declaraties/vergoedingen", h.setPercentage)
 }
@@ -175,6 +176,10 @@ func (h *Handler) claimContractTemplate(w http.ResponseWriter, r *http.Request) 
 
 // ---- insured persons ----
 
+// A person's claims are looked up with a POST form: the BSN is personal data and must
+// never be in a URL (URLs land in access logs, proxies and browser history), so the
+// lookup, its paging and the list's per-person buttons all send it in the body.
+
 type insuredView struct {
 	Nav       []claimsLink
 	CSRF      string
@@ -185,16 +190,48 @@ type insuredView struct {
 	Imported  int
 	Status    int
 	Problems  []string
-	BSN       string
-	Claims    []claims.Line
-	ClaimsPg  pager
-	Searched  bool
+	// The lookup of one person (POST /declaraties/verzekerden/declaraties).
+	BSN         string
+	Searched    bool
+	LookupError []string
+	Claims      []claims.Line
+	ClaimsPg    postPager
+}
+
+// postPager is the paging of a person's claims, shown in answer to a POST form: the
+// neighbours are buttons posting the page number with the form's other fields.
+type postPager struct {
+	Page, Pages, Total int
+	Prev, Next         *pageButton
+}
+
+// pageButton is a paging button of the lookup form.
+type pageButton struct {
+	CSRF, Insurer, BSN, Label string
+	Page                      int
+}
+
+func newPostPager(page, size, total int, form pageButton) postPager {
+	p := postPager{Page: page, Total: total, Pages: max((total+size-1)/size, 1)}
+	if page > 1 {
+		b := form
+		b.Page, b.Label = page-1, "‹ vorige"
+		p.Prev = &b
+	}
+	if page < p.Pages {
+		b := form
+		b.Page, b.Label = page+1, "volgende ›"
+		p.Next = &b
+	}
+	return p
 }
 
 func (h *Handler) insuredPage(w http.ResponseWriter, r *http.Request) error {
 	return h.renderInsured(w, r, http.StatusOK, insuredView{Imported: atoiOr(r.URL.Query().Get("ingelezen"), 0)})
 }
 
+// renderInsured is the list of the insurer's insured persons with the lookup and import
+// forms.
 func (h *Handler) renderInsured(w http.ResponseWriter, r *http.Request, status int, v insuredView) error {
 	ins, err := needInsurer(r)
 	if err != nil {
@@ -204,21 +241,47 @@ func (h *Handler) renderInsured(w http.ResponseWriter, r *http.Request, status i
 	n, pg := pageArg(r)
 	v.CSRF, v.Insurer, v.MayImport = httpauth.CSRFToken(r.Context()), ins, claims.MayUploadForInsurer(p, ins)
 	v.Nav = claimsLinks(p, "/declaraties/verzekerden")
-	if bsn := strings.TrimSpace(r.URL.Query().Get("bsn")); bsn != "" {
-		v.BSN, v.Searched = bsn, true
-		lines, total, err := h.Claims.InsuredClaims(r.Context(), p, ins, bsn, pg)
-		if err != nil {
-			return err
-		}
-		v.Claims, v.ClaimsPg = lines, pagerWith("/declaraties/verzekerden", r.URL.Query(), n, total)
-		return h.render(w, status, "claims_insured.html", "Declaraties van een verzekerde", v)
-	}
 	list, total, err := h.Claims.InsuredList(r.Context(), p, ins, pg)
 	if err != nil {
 		return err
 	}
 	v.Insured, v.Pager = list, pagerWith("/declaraties/verzekerden", r.URL.Query(), n, total)
 	return h.render(w, status, "claims_insured.html", "Verzekerden", v)
+}
+
+// insuredClaims shows one person's claim lines: the form's bsn, page pagina.
+func (h *Handler) insuredClaims(w http.ResponseWriter, r *http.Request) error {
+	ins, err := needInsurer(r)
+	if err != nil {
+		return err
+	}
+	p := principal(r)
+	bsn := strings.TrimSpace(r.PostFormValue("bsn"))
+	if bsn == "" {
+		return h.insuredLookupFailed(w, r, bsn, &apperr.Error{Code: apperr.Invalid, Field: "bsn", Message: "no BSN was sent",
+			Dutch: "Vul het burgerservicenummer in van de verzekerde wiens declaraties u wilt zien."})
+	}
+	n := max(atoiOr(r.PostFormValue("pagina"), 1), 1)
+	lines, total, err := h.Claims.InsuredClaims(r.Context(), p, ins, bsn, claims.Page{Offset: (n - 1) * claimsPage, Limit: claimsPage})
+	if err != nil {
+		return h.insuredLookupFailed(w, r, bsn, err)
+	}
+	csrf := httpauth.CSRFToken(r.Context())
+	v := insuredView{CSRF: csrf, Insurer: ins, MayImport: claims.MayUploadForInsurer(p, ins),
+		Nav: claimsLinks(p, "/declaraties/verzekerden"), BSN: bsn, Searched: true, Claims: lines,
+		ClaimsPg: newPostPager(n, claimsPage, total, pageButton{CSRF: csrf, Insurer: ins, BSN: bsn})}
+	noStore(w)
+	return h.render(w, http.StatusOK, "claims_insured.html", "Declaraties van een verzekerde", v)
+}
+
+// insuredLookupFailed shows the list with the lookup's problem next to its form, or
+// returns err when it is not the user's to correct.
+func (h *Handler) insuredLookupFailed(w http.ResponseWriter, r *http.Request, bsn string, err error) error {
+	status, problems, err := formFailure(err)
+	if err != nil {
+		return err
+	}
+	return h.renderInsured(w, r, status, insuredView{Status: status, BSN: bsn, LookupError: problems})
 }
 
 func (h *Handler) importInsured(w http.ResponseWriter, r *http.Request) error {

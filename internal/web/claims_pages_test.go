@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -27,6 +29,13 @@ type claimsSite struct {
 
 func newClaimsSite(t *testing.T) *claimsSite {
 	t.Helper()
+	return newClaimsSiteWith(t, nil)
+}
+
+// newClaimsSiteWith is newClaimsSite with the server's http.Server set up by config
+// before it starts (its timeouts).
+func newClaimsSiteWith(t *testing.T, config func(*http.Server)) *claimsSite {
+	t.Helper()
 	env := apptest.New(t)
 	ts := apptest.NewTenants(t, env)
 	o := ts.OpenClaims(t)
@@ -34,7 +43,11 @@ func newClaimsSite(t *testing.T) *claimsSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewUnstartedServer(h)
+	if config != nil {
+		config(srv.Config)
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &claimsSite{ts: ts, o: o, srv: srv}
 }
@@ -230,4 +243,142 @@ func TestClaimsMedicalAdviserGrantsAnAuthorisationWithItsPeriod(t *testing.T) {
 	}
 	page := s.do(t, "x-beheerder", "GET", path, nil, "", nil)
 	wantText(t, page, "toegekend", "Indicatie voldoet", "1 januari 2021 tot en met 31 december 2021")
+}
+
+// urlAttr is an attribute of a page that holds a URL.
+var urlAttr = regexp.MustCompile(`(?i)\b(?:href|action|formaction|src)\s*=\s*"([^"]*)"`)
+
+// wantNoBSNInURLs fails when a URL of the page (a link, a form's action) or its redirect
+// carries the BSN: URLs land in access logs, proxies and browser history.
+func wantNoBSNInURLs(t *testing.T, what string, page pageAnswer, bsn string) {
+	t.Helper()
+	if strings.Contains(page.location, bsn) {
+		t.Errorf("%s: the redirect %q carries the BSN", what, page.location)
+	}
+	for _, m := range urlAttr.FindAllStringSubmatch(page.body, -1) {
+		if strings.Contains(m[1], bsn) {
+			t.Errorf("%s: the URL %q carries the BSN", what, m[1])
+		}
+	}
+}
+
+func TestClaimsPagesNeverPutABSNInAURL(t *testing.T) {
+	s := newClaimsSite(t)
+	bsn := apptest.ClaimsBSNA
+	list := s.do(t, "a-declaratiebeoordelaar", "GET", "/declaraties/verzekerden", nil, "", nil)
+	if list.status != http.StatusOK || !strings.Contains(list.body, bsn) {
+		t.Fatalf("insured list: %d, want 200 listing %s\n%.2000s", list.status, bsn, list.body)
+	}
+	// The person's button posts the BSN in a hidden field.
+	if !strings.Contains(list.body, `action="/declaraties/verzekerden/declaraties"`) || !strings.Contains(list.body, `name="bsn" value="`+bsn+`"`) {
+		t.Errorf("the list has no POST button for %s\n%.3000s", bsn, list.body)
+	}
+	wantNoBSNInURLs(t, "insured list", list, bsn)
+
+	found := s.do(t, "a-declaratiebeoordelaar", "POST", "/declaraties/verzekerden/declaraties",
+		url.Values{"verzekeraar": {apptest.InsurerA}, "bsn": {bsn}}, "", nil)
+	if found.status != http.StatusOK {
+		t.Fatalf("lookup: %d\n%.2000s", found.status, found.body)
+	}
+	wantText(t, found, "Declaratieregels van BSN "+bsn, s.o.FileAX)
+	wantNoBSNInURLs(t, "a person's claims", found, bsn)
+
+	file := s.do(t, "a-declaratiebeoordelaar", "GET", "/declaraties/"+s.o.FileAX, nil, "", nil)
+	wantNoBSNInURLs(t, "a file's return", file, bsn)
+
+	// A lookup without a BSN or with a wrong one shows the list with the problem.
+	for _, b := range []string{"", "123456789"} {
+		bad := s.do(t, "a-declaratiebeoordelaar", "POST", "/declaraties/verzekerden/declaraties",
+			url.Values{"verzekeraar": {apptest.InsurerA}, "bsn": {b}}, "", nil)
+		if bad.status != http.StatusBadRequest || !strings.Contains(bad.body, `id="zoekfout"`) {
+			t.Errorf("lookup of %q: %d, want 400 with the problem\n%.2000s", b, bad.status, bad.body)
+		}
+	}
+	// A BSN in the query of the old address is not looked up.
+	old := s.do(t, "a-declaratiebeoordelaar", "GET", "/declaraties/verzekerden?bsn="+bsn, nil, "", nil)
+	if strings.Contains(old.body, "Declaratieregels van BSN") {
+		t.Error("GET ?bsn= still looks a person up")
+	}
+}
+
+func TestClaimsInsuredPagingPostsThePageNumber(t *testing.T) {
+	p := newPostPager(2, 50, 160, pageButton{CSRF: "c", Insurer: "i", BSN: "b"})
+	if p.Pages != 4 || p.Prev == nil || p.Prev.Page != 1 || p.Next == nil || p.Next.Page != 3 || p.Next.BSN != "b" {
+		t.Errorf("pager: %+v", p)
+	}
+	if p := newPostPager(1, 50, 10, pageButton{}); p.Prev != nil || p.Next != nil || p.Pages != 1 {
+		t.Errorf("one page: %+v", p)
+	}
+}
+
+// slowBody hands out data in n chunks with pause before each but the first: a large
+// upload on a slow line.
+type slowBody struct {
+	data  []byte
+	chunk int
+	pause time.Duration
+	sent  bool
+}
+
+func newSlowBody(data []byte, n int, pause time.Duration) *slowBody {
+	return &slowBody{data: data, chunk: len(data)/n + 1, pause: pause}
+}
+
+func (b *slowBody) Read(p []byte) (int, error) {
+	if len(b.data) == 0 {
+		return 0, io.EOF
+	}
+	if b.sent {
+		time.Sleep(b.pause)
+	}
+	b.sent = true
+	n := copy(p[:min(len(p), b.chunk)], b.data)
+	b.data = b.data[n:]
+	return n, nil
+}
+
+// postSlowly posts the claim file as the form's bestand in 6 chunks over about a second,
+// as key; err is the transport's when the server cut the request off.
+func (s *claimsSite) postSlowly(t *testing.T, key, path, name string, file []byte) (int, error) {
+	t.Helper()
+	secret, csrf := s.ts.Session(t, s.ts.Actor(key))
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField(httpauth.CSRFField, csrf)
+	mw.WriteField("verzekeraar", apptest.InsurerA)
+	fw, _ := mw.CreateFormFile("bestand", name)
+	fw.Write(file)
+	mw.Close()
+	req, err := http.NewRequest("POST", s.srv.URL+path, newSlowBody(b.Bytes(), 6, 200*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = int64(b.Len())
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.AddCookie(&http.Cookie{Name: httpauth.SessionCookie, Value: secret})
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, nil
+}
+
+func TestClaimsUploadOutlastsTheServersReadTimeout(t *testing.T) {
+	const timeout = 300 * time.Millisecond // the upload takes about a second
+	s := newClaimsSiteWith(t, func(srv *http.Server) { srv.ReadTimeout, srv.WriteTimeout = timeout, timeout })
+	start := time.Now()
+	status, err := s.postSlowly(t, "x-beheerder", "/declaraties", "traag.asc", apptest.ClaimFileAX(t, "WEB-TRAAG"))
+	if err != nil || status != http.StatusSeeOther {
+		t.Fatalf("slow claim file upload: status %d, error %v; want 303", status, err)
+	}
+	if took := time.Since(start); took < 3*timeout {
+		t.Fatalf("the upload took %v, not longer than the ReadTimeout %v: the test proves nothing", took, timeout)
+	}
+	// Every other request keeps the server's ReadTimeout: a slow contracts workbook is cut off.
+	if status, err := s.postSlowly(t, "a-contractbeheerder", "/declaraties/contracten", "traag.xlsx", []byte(strings.Repeat("x", 600))); err == nil && status < 400 {
+		t.Errorf("a slow upload to another form got %d: the ReadTimeout no longer holds", status)
+	}
 }
