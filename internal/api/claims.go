@@ -291,27 +291,37 @@ func (h *Handler) claimReturn(format string) func(http.ResponseWriter, *http.Req
 	}
 }
 
+// claimsOverview is a page of the overview per ?group= (provider: the largest claimed
+// amount first; part; detail: per provider, contract, part and year, the default).
 func (h *Handler) claimsOverview(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
+	offset, limit, errs := pageParams(q, claims.DefaultPage, claims.MaxPage)
+	pg := claims.Page{Offset: offset, Limit: limit}
+	by := claims.ByDetail
+	if v := q.Get("group"); v != "" {
+		if by = claims.Grouping(v); !by.Valid() {
+			errs = append(errs, apperr.Invalidf("group", "group %q is not one of provider, part, detail", v))
+		}
+	}
 	f := claims.OverviewFilter{Insurer: insurerParam(r), ProviderID: q.Get("provider_id")}
 	if v := q.Get("year"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1900 || n > 2999 {
-			return apperr.Invalidf("year", "year %q is not a year", v)
+			errs = append(errs, apperr.Invalidf("year", "year %q is not a year", v))
 		}
 		f.Year = n
+	}
+	if err := errs.Err(); err != nil {
+		return err
 	}
 	if own := ownProviders(principal(r)); f.Insurer == "" && f.ProviderID == "" && len(own) == 1 {
 		f.ProviderID = own[0]
 	}
-	rows, err := h.Claims.Overview(r.Context(), principal(r), f)
+	rows, total, err := h.Claims.Overview(r.Context(), principal(r), f, by, pg)
 	if err != nil {
 		return err
 	}
-	if rows == nil {
-		rows = []claims.OverviewRow{}
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"rows": rows})
+	return writeJSON(w, http.StatusOK, listOf(rows, total, pg))
 }
 
 // ---- contracts ----

@@ -156,7 +156,8 @@ func TestClaimsAuthorisationIsDecidedByTheMedicalAdviserOnly(t *testing.T) {
 func TestClaimsOverviewAndPercentagesAreTheInsurersOwn(t *testing.T) {
 	e := newClaimsEnv(t)
 	ov := e.want(t, 200, "a-inkoper", "GET", "/api/claims/overview", "", nil)
-	if !strings.Contains(string(ov.raw), apptest.ProviderX) || strings.Contains(string(ov.raw), apptest.ProviderY) {
+	if !strings.Contains(string(ov.raw), apptest.ProviderX) || strings.Contains(string(ov.raw), apptest.ProviderY) ||
+		ov.at("total") != float64(1) || ov.str("items.0.provider_id") != apptest.ProviderX || ov.str("items.0.contract_id") != e.o.ContractAX {
 		t.Errorf("A's overview: %s", ov.raw)
 	}
 	e.want(t, 204, "a-contractbeheerder", "PUT", "/api/claims/percentages/natura", "application/json", []byte(`{"percent":75}`))

@@ -230,21 +230,26 @@ func validDay(d Day) bool {
 	return DayOf(t) == d && d.Year() > 1900
 }
 
-// Overview returns the totals per provider, contract, part and year: the insurer's
+// Overview returns a page of the totals per provider, per part or per provider,
+// contract, part and year (by), and how many groups there are in all: the insurer's
 // overview readers see the insurer's rows, a provider's claimers their own rows.
-func (s *Service) Overview(ctx context.Context, actor identity.Principal, f OverviewFilter) ([]OverviewRow, error) {
+func (s *Service) Overview(ctx context.Context, actor identity.Principal, f OverviewFilter, by Grouping, p Page) ([]OverviewRow, int, error) {
 	if actor.IsAnonymous() {
-		return nil, identity.LoginRequired("read the claims overview")
+		return nil, 0, identity.LoginRequired("read the claims overview")
 	}
 	switch {
 	case actor.IsOperator():
 	case f.ProviderID != "" && MayClaimFor(actor, f.ProviderID):
 	case f.Insurer != "" && MayReadOverview(actor, f.Insurer):
 	case f.Insurer == "" && f.ProviderID == "":
-		return nil, invalid("insurer", "name the insurer or the provider", "Kies een zorgverzekeraar of zorgaanbieder.")
+		return nil, 0, invalid("insurer", "name the insurer or the provider", "Kies een zorgverzekeraar of zorgaanbieder.")
 	default:
-		return nil, s.refuse(ctx, actor, f.Insurer, f.ProviderID, ActionFileRead, "overview", "overview",
+		return nil, 0, s.refuse(ctx, actor, f.Insurer, f.ProviderID, ActionFileRead, "overview", "overview",
 			"your role may not read the claims overview", "Met uw rol kunt u het declaratieoverzicht niet inzien.")
 	}
-	return s.store.Overview(ctx, f)
+	if !by.Valid() {
+		return nil, 0, invalid("group", fmt.Sprintf("group %q is not one of provider, part, detail", by),
+			"Kies een indeling: per zorgaanbieder, per onderdeel of per contract.")
+	}
+	return s.store.Overview(ctx, f, by, p.normal())
 }

@@ -314,14 +314,34 @@ type Totals struct {
 	CeilingCents int64 `json:"ceiling_cents"`
 }
 
-// OverviewRow is the totals of one provider, contract and part for the insurer.
+// OverviewRow is the totals of one group of the insurer's lines: a provider, a part, or
+// a provider, contract, part and year (Grouping). The fields the grouping leaves out are
+// empty ("" and 0).
 type OverviewRow struct {
 	ProviderID string `json:"provider_id"`
 	ContractID string `json:"contract_id"` // "" for non-contracted lines
-	Part       string `json:"part"`
+	Part       string `json:"part"`        // "" for non-contracted lines
 	Year       int    `json:"year"`
 	Totals
 }
+
+// Grouping is what the overview sums the lines per.
+type Grouping string
+
+const (
+	// ByProvider: per provider, the largest claimed amount first (then by provider id).
+	ByProvider Grouping = "provider"
+	// ByPart: per part, ordered by part ("" for non-contracted lines comes first).
+	ByPart Grouping = "part"
+	// ByDetail: per provider, contract, part and year, ordered by those.
+	ByDetail Grouping = "detail"
+)
+
+// Groupings are the overview's groupings.
+var Groupings = []Grouping{ByProvider, ByPart, ByDetail}
+
+// Valid reports whether g is one of Groupings.
+func (g Grouping) Valid() bool { return g == ByProvider || g == ByPart || g == ByDetail }
 
 // OverviewFilter selects the insurer's overview rows.
 type OverviewFilter struct {

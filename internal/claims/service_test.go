@@ -155,7 +155,7 @@ func TestIntakeGivesEveryOutcomeAndReasonEndToEnd(t *testing.T) {
 		}
 
 		// The overview's ceiling leaves out the supplementary line R01.
-		rows, err := f.svc.Overview(f.ctx, euBuyer, claims.OverviewFilter{Insurer: eucare})
+		rows, _, err := f.svc.Overview(f.ctx, euBuyer, claims.OverviewFilter{Insurer: eucare}, claims.ByDetail, claims.Page{Limit: claims.MaxPage})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,6 +173,23 @@ func TestIntakeGivesEveryOutcomeAndReasonEndToEnd(t *testing.T) {
 		}
 		if ceiling != wantCeiling || ceiling != allowed-tariff || supp == 0 {
 			t.Errorf("overview ceiling %d allowed %d supplementary %d; want ceiling %d", ceiling, allowed, supp, wantCeiling)
+		}
+		// Per provider and per part the same sums, grouped; an unknown grouping names the field.
+		for _, by := range []claims.Grouping{claims.ByProvider, claims.ByPart} {
+			rows, total, err := f.svc.Overview(f.ctx, euBuyer, claims.OverviewFilter{Insurer: eucare}, by, claims.Page{Limit: 2 * claims.MaxPage})
+			if err != nil || total != len(rows) || total == 0 {
+				t.Fatalf("overview per %s: %d rows of %d, %v", by, len(rows), total, err)
+			}
+			var c int64
+			for _, r := range rows {
+				c += r.CeilingCents
+			}
+			if c != ceiling || by == claims.ByProvider && total != 1 {
+				t.Errorf("overview per %s: %d groups, ceiling %d, want %d", by, total, c, ceiling)
+			}
+		}
+		if _, _, err := f.svc.Overview(f.ctx, euBuyer, claims.OverviewFilter{Insurer: eucare}, "contract", claims.Page{}); apperr.CodeOf(err) != apperr.Invalid || len(apperr.Errors(err)) != 1 || apperr.Errors(err)[0].Field != "group" {
+			t.Errorf("overview per contract: %v, want Invalid naming group", err)
 		}
 
 		// Setting the percentage for natura-select releases R17 and recounts the file.

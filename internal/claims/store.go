@@ -98,7 +98,8 @@ type Store interface {
 	Lines(ctx context.Context, f LineFilter, p Page) ([]Line, int, error)
 	// EachLine calls fn with every line of the file in order, streamed; fn's error stops it.
 	EachLine(ctx context.Context, fileID string, fn func(*Line) error) error
-	// Overview returns the totals of the lines f selects per provider, contract, part
-	// and year, ordered by provider, contract, part and year (aggregated in the database).
-	Overview(ctx context.Context, f OverviewFilter) ([]OverviewRow, error)
+	// Overview returns a page of the totals of the lines f selects per group of the
+	// grouping, aggregated and ordered in the database (see Grouping), and how many
+	// groups there are in all. An unknown grouping is an apperr Invalid error.
+	Overview(ctx context.Context, f OverviewFilter, by Grouping, p Page) ([]OverviewRow, int, error)
 }

@@ -27,6 +27,7 @@ type bar struct {
 
 // chart is a titled set of bars.
 type chart struct {
+	ID    string // tells its title and description apart from another chart's on the page ("chart" when empty)
 	Title string
 	Bars  []bar
 }
@@ -48,9 +49,13 @@ func (c chart) svg() template.HTML {
 	}
 	h := chartTop + len(c.Bars)*(chartBarH+chartGap) + 30
 	var s strings.Builder
-	fmt.Fprintf(&s, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 %d %d" width="100%%" aria-labelledby="chart-title chart-desc">`, chartWidth, h)
-	fmt.Fprintf(&s, `<title id="chart-title">%s</title>`, esc(c.Title))
-	fmt.Fprintf(&s, `<desc id="chart-desc">%s</desc>`, esc(c.description()))
+	id := c.ID
+	if id == "" {
+		id = "chart"
+	}
+	fmt.Fprintf(&s, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 %d %d" width="100%%" aria-labelledby="%s-title %s-desc">`, chartWidth, h, esc(id), esc(id))
+	fmt.Fprintf(&s, `<title id="%s-title">%s</title>`, esc(id), esc(c.Title))
+	fmt.Fprintf(&s, `<desc id="%s-desc">%s</desc>`, esc(id), esc(c.description()))
 	span := float64(chartWidth - chartLabelW - 110)
 	for i, b := range c.Bars {
 		y := chartTop + i*(chartBarH+chartGap)

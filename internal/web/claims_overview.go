@@ -1,32 +1,55 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
-	"sort"
+	"net/url"
+	"strconv"
 
 	"zorginkoop/internal/claims"
+	"zorginkoop/internal/nl"
 )
 
-// The insurer's overview of claims: per provider, contract and part what was claimed,
-// approved, reduced, rejected and held, and what counts toward the ceiling; as tables
-// and as charts drawn on the server (claims_chart.go).
+// The insurer's overview of claims: per part, per provider and per provider, contract,
+// part and year what was claimed, approved, reduced, rejected and held, and what counts
+// toward the ceiling; as tables and as charts drawn on the server (claims_chart.go).
+// Every table is one page, summed, ordered and paged by the database: memory stays flat
+// however many providers the insurer has. The per-provider table and the detail table
+// page independently (?pagina= and ?detailpagina=), the links keep the other's page.
 
 type claimsOverviewView struct {
-	Nav        []claimsLink
-	Rows       []claims.OverviewRow
-	ByProvider []overviewSum
-	ByPart     []overviewSum
-	Charts     []template.HTML
-	Year       int
-	Insurer    string
+	Nav     []claimsLink
+	Year    int
+	Insurer string
+
+	ByPart      []overviewSum
+	PartsTotal  int
+	PartChart   template.HTML
+	PartCaption string
+
+	ByProvider      []overviewSum
+	ProvidersTotal  int
+	ProviderChart   template.HTML
+	ProviderCaption string
+	ProvidersPager  pager
+
+	Rows      []claims.OverviewRow
+	RowsTotal int
+	RowsPager pager
 }
 
-// overviewSum is the totals of a provider or a part over the rows.
+// overviewSum is the totals of a provider or a part.
 type overviewSum struct {
 	Label string
 	claims.Totals
 }
+
+// The query parameters of the two paged tables.
+const (
+	providersPageParam = "pagina"
+	detailPageParam    = "detailpagina"
+)
 
 func (h *Handler) claimsOverviewPage(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
@@ -39,59 +62,96 @@ func (h *Handler) claimsOverviewPage(w http.ResponseWriter, r *http.Request) err
 			f.ProviderID = own[0]
 		}
 	}
-	rows, err := h.Claims.Overview(r.Context(), p, f)
+	ctx := r.Context()
+	v := claimsOverviewView{Year: f.Year, Insurer: f.Insurer, Nav: claimsLinks(p, "/declaraties/overzicht")}
+
+	parts, total, err := h.Claims.Overview(ctx, p, f, claims.ByPart, claims.Page{Limit: claims.MaxPage})
 	if err != nil {
 		return err
 	}
-	v := claimsOverviewView{Rows: rows, Year: f.Year, Insurer: f.Insurer, Nav: claimsLinks(p, "/declaraties/overzicht")}
-	v.ByProvider = sumBy(rows, func(o claims.OverviewRow) string { return o.ProviderID })
-	v.ByPart = sumBy(rows, func(o claims.OverviewRow) string {
-		if o.Part == "" {
-			return "niet-gecontracteerd"
+	v.PartsTotal = total
+	for _, o := range parts {
+		label := o.Part
+		if label == "" {
+			label = "niet-gecontracteerd"
 		}
-		return o.Part
-	})
-	if len(rows) > 0 {
-		v.Charts = []template.HTML{
-			totalsChart("Declaraties per zorgaanbieder", v.ByProvider).svg(),
-			totalsChart("Declaraties per onderdeel", v.ByPart).svg(),
-		}
+		v.ByPart = append(v.ByPart, overviewSum{Label: label, Totals: o.Totals})
+	}
+	if len(parts) < total {
+		v.PartCaption = fmt.Sprintf("De eerste %s van %s onderdelen.", nl.Int(int64(len(parts))), nl.Int(int64(total)))
+	}
+
+	q := r.URL.Query()
+	n, pg := pageArgOn(r, providersPageParam)
+	providers, total, err := h.Claims.Overview(ctx, p, f, claims.ByProvider, pg)
+	if err != nil {
+		return err
+	}
+	v.ProvidersTotal = total
+	for _, o := range providers {
+		v.ByProvider = append(v.ByProvider, overviewSum{Label: o.ProviderID, Totals: o.Totals})
+	}
+	v.ProvidersPager = pagerOn("/declaraties/overzicht", q, providersPageParam, n, total, "per-zorgaanbieder")
+	if len(providers) > 0 {
+		v.ProviderCaption = fmt.Sprintf("Zorgaanbieders %s–%s van %s, grootste eerst.", nl.Int(int64(pg.Offset+1)),
+			nl.Int(int64(pg.Offset+len(providers))), nl.Int(int64(total)))
+	}
+
+	n, pg = pageArgOn(r, detailPageParam)
+	if v.Rows, v.RowsTotal, err = h.Claims.Overview(ctx, p, f, claims.ByDetail, pg); err != nil {
+		return err
+	}
+	v.RowsPager = pagerOn("/declaraties/overzicht", q, detailPageParam, n, v.RowsTotal, "per-contract")
+
+	if len(v.ByPart) > 0 {
+		v.PartChart = totalsChart("onderdelen", "Declaraties per onderdeel", v.ByPart).svg()
+	}
+	if len(v.ByProvider) > 0 {
+		v.ProviderChart = totalsChart("zorgaanbieders", "Declaraties per zorgaanbieder", v.ByProvider).svg()
 	}
 	return h.render(w, http.StatusOK, "claims_overview.html", "Overzicht declaraties", v)
 }
 
-func sumBy(rows []claims.OverviewRow, key func(claims.OverviewRow) string) []overviewSum {
-	idx := map[string]int{}
-	var out []overviewSum
-	for _, o := range rows {
-		k := key(o)
-		i, ok := idx[k]
-		if !ok {
-			i = len(out)
-			idx[k] = i
-			out = append(out, overviewSum{Label: k})
-		}
-		t := &out[i].Totals
-		t.Lines += o.Lines
-		t.ClaimedCents += o.ClaimedCents
-		t.AllowedCents += o.AllowedCents
-		t.Approved += o.Approved
-		t.Reduced += o.Reduced
-		t.Rejected += o.Rejected
-		t.Held += o.Held
-		t.RejectedCents += o.RejectedCents
-		t.HeldCents += o.HeldCents
-		t.SupplementaryCents += o.SupplementaryCents
-		t.CeilingCents += o.CeilingCents
+// pageArgOn is pageArg for the page number in the query parameter name.
+func pageArgOn(r *http.Request, name string) (int, claims.Page) {
+	n, err := strconv.Atoi(r.URL.Query().Get(name))
+	if err != nil || n < 1 {
+		n = 1
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Label < out[j].Label })
-	return out
+	return n, claims.Page{Offset: (n - 1) * claimsPage, Limit: claimsPage}
+}
+
+// pagerOn is pagerWith for a list paged by the query parameter name, one of several on
+// a page: the links keep the other parameters (the filter, the other lists' pages) and
+// jump to the list (#anchor).
+func pagerOn(path string, q url.Values, name string, page, total int, anchor string) pager {
+	p := pager{Page: page, Total: total, Pages: max((total+claimsPage-1)/claimsPage, 1)}
+	link := func(n int) string {
+		v := cloneValues(q)
+		v.Del(name)
+		if n > 1 {
+			v.Set(name, strconv.Itoa(n))
+		}
+		u := path
+		if e := v.Encode(); e != "" {
+			u += "?" + e
+		}
+		return u + "#" + anchor
+	}
+	if page > 1 {
+		p.PrevURL = link(min(page-1, p.Pages))
+	}
+	if page < p.Pages {
+		p.NextURL = link(page + 1)
+	}
+	return p
 }
 
 // totalsChart draws each sum's claimed amount split in what was allowed, what the
-// reduction withheld, what was rejected and what is held.
-func totalsChart(title string, sums []overviewSum) chart {
-	c := chart{Title: title}
+// reduction withheld, what was rejected and what is held. id tells the chart's title and
+// description apart from another chart's on the page.
+func totalsChart(id, title string, sums []overviewSum) chart {
+	c := chart{ID: id, Title: title}
 	for _, s := range sums {
 		withheld := s.ClaimedCents - s.AllowedCents - s.RejectedCents - s.HeldCents
 		c.Bars = append(c.Bars, bar{Label: s.Label, Segments: []barSegment{

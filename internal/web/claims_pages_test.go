@@ -164,12 +164,17 @@ func TestClaimsOverviewDrawsEscapedSVGChartsBesideATable(t *testing.T) {
 	if page.status != http.StatusOK {
 		t.Fatalf("overview: %d\n%.2000s", page.status, page.body)
 	}
-	wantText(t, page, "<svg", "Declaraties per zorgaanbieder", "Per zorgaanbieder", apptest.ProviderX, "Telt voor plafond")
+	wantText(t, page, "<svg", "Declaraties per zorgaanbieder", "Declaraties per onderdeel", "Per zorgaanbieder", "Per onderdeel",
+		apptest.ProviderX, apptest.RoundBase, "Telt voor plafond", "Zorgaanbieders 1–1 van 1, grootste eerst.",
+		`<title id="zorgaanbieders-title">`, `<title id="onderdelen-title">`)
 	if strings.Contains(page.body, "<script") {
 		t.Error("the overview uses script")
 	}
 	if strings.Contains(page.body, apptest.ClaimsBSNA) {
 		t.Error("the overview shows a BSN: it holds aggregates only")
+	}
+	if strings.Contains(page.body, "pagina 1 van") {
+		t.Error("one provider, yet the overview offers pages")
 	}
 }
 

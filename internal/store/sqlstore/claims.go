@@ -1062,20 +1062,38 @@ func (db *DB) EachLine(ctx context.Context, fileID string, fn func(*claims.Line)
 	return nil
 }
 
-// Overview returns the totals of the lines f selects per provider, contract, part and
-// year, ordered by those, aggregated in the database. Supplementary cents are the
-// allowed amounts of approved and reduced lines that supplementary insurance covers;
-// ceiling cents those of the others.
-func (db *DB) Overview(ctx context.Context, f claims.OverviewFilter) ([]claims.OverviewRow, error) {
+// overviewGroups are the columns each grouping of the overview groups by and its order.
+var overviewGroups = map[claims.Grouping]struct{ cols, order string }{
+	claims.ByProvider: {"provider_id", "claimed DESC, provider_id"},
+	claims.ByPart:     {"part", "part"},
+	claims.ByDetail:   {"provider_id, contract_id, part, year", "provider_id, contract_id, part, year"},
+}
+
+// Overview returns a page of the totals of the lines f selects per group of the
+// grouping, aggregated, ordered and paged in the database, and how many groups there are
+// in all. Supplementary cents are the allowed amounts of approved and reduced lines that
+// supplementary insurance covers; ceiling cents those of the others.
+func (db *DB) Overview(ctx context.Context, f claims.OverviewFilter, by claims.Grouping, p claims.Page) ([]claims.OverviewRow, int, error) {
+	g, ok := overviewGroups[by]
+	if !ok {
+		return nil, 0, apperr.Invalidf("group", "group %q is not one of provider, part, detail", by)
+	}
 	var w where
 	w.eq("insurer", f.Insurer)
 	w.eq("provider_id", f.ProviderID)
 	if f.Year != 0 {
 		w.add("year = ?", f.Year)
 	}
+	q := db.claimReader(ctx)
+	var total int
+	if err := q.QueryRowContext(ctx, db.Q(`SELECT COUNT(*) FROM (SELECT 1 AS one FROM claim_lines`+w.String()+
+		` GROUP BY `+g.cols+`) groups`), w.args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count overview groups: %w", err)
+	}
+	limit, offset := pageOf(p)
 	paid := `outcome IN ('approved', 'reduced')`
-	rows, err := db.claimReader(ctx).QueryContext(ctx, db.Q(`SELECT provider_id, contract_id, part, year, COUNT(*),
-		`+sumBigint(`claimed_cents`)+`, `+sumBigint(`allowed_cents`)+`,
+	rows, err := q.QueryContext(ctx, db.Q(`SELECT `+g.cols+`, COUNT(*),
+		`+sumBigint(`claimed_cents`)+` AS claimed, `+sumBigint(`allowed_cents`)+`,
 		`+sumBigint(`CASE WHEN outcome = 'approved' THEN 1 ELSE 0 END`)+`,
 		`+sumBigint(`CASE WHEN outcome = 'reduced' THEN 1 ELSE 0 END`)+`,
 		`+sumBigint(`CASE WHEN outcome = 'rejected' THEN 1 ELSE 0 END`)+`,
@@ -1085,9 +1103,9 @@ func (db *DB) Overview(ctx context.Context, f claims.OverviewFilter) ([]claims.O
 		`+sumBigint(`CASE WHEN `+paid+` AND supplementary THEN allowed_cents ELSE 0 END`)+`,
 		`+sumBigint(`CASE WHEN `+paid+` AND NOT supplementary THEN allowed_cents ELSE 0 END`)+`
 		FROM claim_lines`+w.String()+`
-		GROUP BY provider_id, contract_id, part, year ORDER BY provider_id, contract_id, part, year`), w.args...)
+		GROUP BY `+g.cols+` ORDER BY `+g.order+` LIMIT ? OFFSET ?`), append(w.args, limit, offset)...)
 	if err != nil {
-		return nil, fmt.Errorf("read overview: %w", err)
+		return nil, 0, fmt.Errorf("read overview: %w", err)
 	}
 	defer rows.Close()
 	out := []claims.OverviewRow{}
@@ -1096,12 +1114,25 @@ func (db *DB) Overview(ctx context.Context, f claims.OverviewFilter) ([]claims.O
 			r                                 claims.OverviewRow
 			approved, reduced, rejected, held int64
 		)
-		if err := rows.Scan(&r.ProviderID, &r.ContractID, &r.Part, &r.Year, &r.Lines, &r.ClaimedCents, &r.AllowedCents,
-			&approved, &reduced, &rejected, &held, &r.RejectedCents, &r.HeldCents, &r.SupplementaryCents, &r.CeilingCents); err != nil {
-			return nil, fmt.Errorf("read overview: %w", err)
+		var dest []any
+		switch by {
+		case claims.ByProvider:
+			dest = []any{&r.ProviderID}
+		case claims.ByPart:
+			dest = []any{&r.Part}
+		default:
+			dest = []any{&r.ProviderID, &r.ContractID, &r.Part, &r.Year}
+		}
+		dest = append(dest, &r.Lines, &r.ClaimedCents, &r.AllowedCents, &approved, &reduced, &rejected, &held,
+			&r.RejectedCents, &r.HeldCents, &r.SupplementaryCents, &r.CeilingCents)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, 0, fmt.Errorf("read overview: %w", err)
 		}
 		r.Approved, r.Reduced, r.Rejected, r.Held = int(approved), int(reduced), int(rejected), int(held)
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("read overview: %w", err)
+	}
+	return out, total, nil
 }

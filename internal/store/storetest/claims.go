@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 	"testing"
 	"time"
 
@@ -30,7 +31,8 @@ func RunClaims(t *testing.T, open Opener) {
 		{"a line is stored once per file and number", testClaimLinesOnce},
 		{"lines by reference ignore lines rejected as duplicates", testClaimLinesByReference},
 		{"held lines are paged and adjudicated again with their files recounted", testClaimHeldLines},
-		{"the overview sums per provider, contract, part and year", testClaimOverview},
+		{"the overview sums per provider, contract, part and year, by page", testClaimOverview},
+		{"the overview sums per provider, largest first, and per part, by page", testClaimOverviewGroupings},
 		{"a rolled-back intake leaves no file and no line", testClaimRollback},
 	})
 }
@@ -618,20 +620,30 @@ func testClaimOverview(t *testing.T, db store.DB) {
 		year                     int
 	}
 	groups := map[key][]claims.Line{}
-	var order []key
 	for _, l := range append(append([]claims.Line{}, a...), b...) {
 		k := key{l.ProviderID, l.ContractID, l.Part, l.Year()}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
 		groups[k] = append(groups[k], l)
 	}
-	rows, err := db.Overview(ctx, claims.OverviewFilter{Insurer: "cz-groep"})
-	if err != nil {
-		t.Fatal(err)
+	// Page by page, 3 groups at a time, until a short page: every group once, in order.
+	var rows []claims.OverviewRow
+	for offset := 0; ; offset += 3 {
+		page, total, err := db.Overview(ctx, claims.OverviewFilter{Insurer: "cz-groep"}, claims.ByDetail, claims.Page{Offset: offset, Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != len(groups) {
+			t.Fatalf("total %d groups, want %d", total, len(groups))
+		}
+		if len(page) > 3 {
+			t.Fatalf("a page of 3 holds %d rows", len(page))
+		}
+		rows = append(rows, page...)
+		if len(page) < 3 {
+			break
+		}
 	}
 	if len(rows) != len(groups) {
-		t.Fatalf("%d overview rows, want %d", len(rows), len(groups))
+		t.Fatalf("%d overview rows over the pages, want %d", len(rows), len(groups))
 	}
 	for i, r := range rows {
 		k := key{r.ProviderID, r.ContractID, r.Part, r.Year}
@@ -646,9 +658,15 @@ func testClaimOverview(t *testing.T, db store.DB) {
 			}
 		}
 	}
-	rows, err = db.Overview(ctx, claims.OverviewFilter{Insurer: "cz-groep", ProviderID: "p-2", Year: 2026})
+	if page, total, err := db.Overview(ctx, claims.OverviewFilter{Insurer: "cz-groep"}, claims.ByDetail, claims.Page{Offset: len(groups)}); err != nil || len(page) != 0 || total != len(groups) {
+		t.Errorf("the page after the last: %d rows, total %d, %v", len(page), total, err)
+	}
+	rows, total, err := db.Overview(ctx, claims.OverviewFilter{Insurer: "cz-groep", ProviderID: "p-2", Year: 2026}, claims.ByDetail, claims.Page{Limit: claims.MaxPage})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if total != len(rows) {
+		t.Errorf("p-2 in 2026: total %d, %d rows", total, len(rows))
 	}
 	var sum claims.Totals
 	var want []claims.Line
@@ -669,8 +687,109 @@ func testClaimOverview(t *testing.T, db store.DB) {
 	if sum.Lines != tt.Lines || sum.ClaimedCents != tt.ClaimedCents || sum.CeilingCents != tt.CeilingCents {
 		t.Errorf("p-2 in 2026: %+v, want %+v", sum, tt)
 	}
-	if rows, err := db.Overview(ctx, claims.OverviewFilter{Insurer: "asr"}); err != nil || len(rows) != 0 {
-		t.Errorf("overview of an insurer without lines: %+v, %v", rows, err)
+	for _, by := range claims.Groupings {
+		if rows, total, err := db.Overview(ctx, claims.OverviewFilter{Insurer: "asr"}, by, claims.Page{}); err != nil || len(rows) != 0 || total != 0 {
+			t.Errorf("overview %s of an insurer without lines: %+v, %d, %v", by, rows, total, err)
+		}
+	}
+	if _, _, err := db.Overview(ctx, claims.OverviewFilter{Insurer: "cz-groep"}, "contract", claims.Page{}); apperr.CodeOf(err) != apperr.Invalid {
+		t.Errorf("an unknown grouping: %v, want Invalid", err)
+	}
+}
+
+// testClaimOverviewGroupings: per provider the largest claimed amount comes first (ties
+// by provider id), per part by part; each paged with the number of groups; only the
+// grouping's own fields are set.
+func testClaimOverviewGroupings(t *testing.T, db store.DB) {
+	ctx := context.Background()
+	// Seven providers of cz-groep with 10, 40, 25, 40, 5, 60, 15 lines: p-2 and p-4 tie.
+	sizes := []int{10, 40, 25, 40, 5, 60, 15}
+	byProvider := map[string][]claims.Line{}
+	byPart := map[string][]claims.Line{}
+	for i, n := range sizes {
+		id := fmt.Sprintf("f-%d", i+1)
+		provider := fmt.Sprintf("p-%d", i+1)
+		lines := ClaimLines(id, "cz-groep", provider, n)
+		intake(t, db, claimFile(id, "sha-"+id, "F-"+id, claimAt), lines)
+		byProvider[provider] = lines
+		for _, l := range lines {
+			byPart[l.Part] = append(byPart[l.Part], l)
+		}
+	}
+	intake(t, db, claimFile("f-vgz", "sha-vgz", "F-vgz", claimAt), ClaimLines("f-vgz", "vgz", "p-9", 500))
+	// The expected order: claimed descending, then provider id.
+	var providers []string
+	for p := range byProvider {
+		providers = append(providers, p)
+	}
+	claimed := func(p string) int64 { return expectTotals(byProvider[p]).ClaimedCents }
+	sort.Slice(providers, func(i, j int) bool {
+		ci, cj := claimed(providers[i]), claimed(providers[j])
+		return ci > cj || ci == cj && providers[i] < providers[j]
+	})
+	if claimed("p-2") != claimed("p-4") {
+		t.Fatalf("the test needs a tie: p-2 %d, p-4 %d", claimed("p-2"), claimed("p-4"))
+	}
+	var got []string
+	for offset := 0; offset < len(sizes); offset += 3 {
+		page, total, err := db.Overview(ctx, claims.OverviewFilter{Insurer: "cz-groep"}, claims.ByProvider, claims.Page{Offset: offset, Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != len(sizes) {
+			t.Errorf("per provider: total %d, want %d", total, len(sizes))
+		}
+		if want := min(3, len(sizes)-offset); len(page) != want {
+			t.Errorf("per provider from %d: %d rows, want %d", offset, len(page), want)
+		}
+		for _, r := range page {
+			got = append(got, r.ProviderID)
+			if want := expectTotals(byProvider[r.ProviderID]); r.Totals != want {
+				t.Errorf("%s\n got %+v\nwant %+v", r.ProviderID, r.Totals, want)
+			}
+			if r.ContractID != "" || r.Part != "" || r.Year != 0 {
+				t.Errorf("a provider's row names more than the provider: %+v", r)
+			}
+		}
+	}
+	if !reflect.DeepEqual(got, providers) {
+		t.Errorf("per provider: %v, want the largest first %v", got, providers)
+	}
+
+	var parts []string
+	for p := range byPart {
+		parts = append(parts, p)
+	}
+	sort.Strings(parts)
+	page, total, err := db.Overview(ctx, claims.OverviewFilter{Insurer: "cz-groep"}, claims.ByPart, claims.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != len(parts) || len(page) != len(parts) {
+		t.Fatalf("per part: %d rows, total %d, want %d (%v)", len(page), total, len(parts), parts)
+	}
+	for i, r := range page {
+		if r.Part != parts[i] || r.ProviderID != "" || r.ContractID != "" || r.Year != 0 {
+			t.Errorf("part row %d: %+v, want part %q alone", i, r, parts[i])
+		}
+		if want := expectTotals(byPart[r.Part]); r.Totals != want {
+			t.Errorf("part %q\n got %+v\nwant %+v", r.Part, r.Totals, want)
+		}
+	}
+	second, total, err := db.Overview(ctx, claims.OverviewFilter{Insurer: "cz-groep"}, claims.ByPart, claims.Page{Offset: 1, Limit: 1})
+	if err != nil || total != len(parts) || len(second) != 1 || second[0].Part != parts[1] {
+		t.Errorf("per part, the second page of 1: %+v, total %d, %v", second, total, err)
+	}
+	// A provider's own overview per provider is one row; a year filters the sums.
+	own, total, err := db.Overview(ctx, claims.OverviewFilter{Insurer: "cz-groep", ProviderID: "p-6", Year: 2025}, claims.ByProvider, claims.Page{})
+	var in2025 []claims.Line
+	for _, l := range byProvider["p-6"] {
+		if l.Year() == 2025 {
+			in2025 = append(in2025, l)
+		}
+	}
+	if err != nil || total != 1 || len(own) != 1 || own[0].Totals != expectTotals(in2025) {
+		t.Errorf("p-6 in 2025: %+v, total %d, %v; want %+v", own, total, err, expectTotals(in2025))
 	}
 }
 
