@@ -61,20 +61,11 @@ func (a *app) claimsIntake(ctx context.Context, args []string) error {
 	if len(pos) == 0 {
 		return usagef("usage: zorginkoop claims intake FILE...")
 	}
-	lock, err := a.lockDataDir("claims intake")
+	db, lib, done, err := a.openClaims(ctx, "claims intake")
 	if err != nil {
 		return err
 	}
-	defer lock.Close()
-	db, err := a.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	lib, err := a.storedLibrary(ctx, db)
-	if err != nil {
-		return fmt.Errorf("load policies: %w", err)
-	}
+	defer done()
 	svc := a.services(db, lib).Claims
 	var first error
 	for _, name := range pos {
@@ -159,20 +150,11 @@ func (a *app) claimsImport(ctx context.Context, what string, args []string) erro
 		return usagef("%v", err)
 	}
 	defer f.Close()
-	lock, err := a.lockDataDir("claims " + what + " " + file)
+	db, lib, done, err := a.openClaims(ctx, "claims "+what+" "+file)
 	if err != nil {
 		return err
 	}
-	defer lock.Close()
-	db, err := a.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	lib, err := a.storedLibrary(ctx, db)
-	if err != nil {
-		return fmt.Errorf("load policies: %w", err)
-	}
+	defer done()
 	if _, ok := lib.Registry.Insurer(*insurer); !ok {
 		return usagef("--insurer %q is not an insurer of the registry", *insurer)
 	}
@@ -230,20 +212,11 @@ func (a *app) demoClaims(ctx context.Context, args []string) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	lock, err := a.lockDataDir("demo claims")
+	db, lib, done, err := a.openClaims(ctx, "demo claims")
 	if err != nil {
 		return err
 	}
-	defer lock.Close()
-	db, err := a.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	lib, err := a.storedLibrary(ctx, db)
-	if err != nil {
-		return fmt.Errorf("load policies: %w", err)
-	}
+	defer done()
 	d, err := a.claimsDemoData(ctx, db, a.services(db, lib), *only)
 	if err != nil {
 		return err
@@ -673,4 +646,25 @@ func demoInsuredCSV(ins *policy.Insurer, types []string, year int, cat []claims.
 		fmt.Fprintf(&b, "%s%06d;%d;%s;%s;%d-01-01;;%s\n", strings.ToUpper(short(ins.ID)), i+1, bsn, label, types[i%len(types)], year-1, extra)
 	}
 	return strings.NewReader(b.String())
+}
+
+// openClaims takes the data directory's lock for role and opens the database and the
+// policies stored in it, for the claims commands; done releases both.
+func (a *app) openClaims(ctx context.Context, role string) (store.DB, *policy.Library, func(), error) {
+	lock, err := a.lockDataDir(role)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	db, err := a.openStore(ctx)
+	if err != nil {
+		lock.Close()
+		return nil, nil, nil, err
+	}
+	done := func() { db.Close(); lock.Close() }
+	lib, err := a.storedLibrary(ctx, db)
+	if err != nil {
+		done()
+		return nil, nil, nil, fmt.Errorf("load policies: %w", err)
+	}
+	return db, lib, done, nil
 }
