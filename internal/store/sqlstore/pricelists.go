@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"zorginkoop/internal/apperr"
@@ -28,9 +29,24 @@ func (db *DB) priceListReader(ctx context.Context) (querier, string) {
 }
 
 // PriceList returns the price list of a part of a dossier, or NotFound.
+//
+// Inside a transaction the price list's row is locked first, on its own, and then read
+// with its round: a locking SELECT over the join would, after waiting for a concurrent
+// counter-proposal to commit, recheck the join against the round it read before the wait
+// (PostgreSQL's EvalPlanQual) and find no row at all instead of the new version.
 func (db *DB) PriceList(ctx context.Context, dossierID, part string) (*pricelist.PriceList, error) {
 	q, lock := db.priceListReader(ctx)
-	pls, err := db.priceLists(ctx, q, `SELECT `+priceListColumns+` WHERE p.dossier_id = ? AND p.part_id = ?`+lock, dossierID, part)
+	if tx, _ := db.Tx(ctx); tx != nil && lock != "" {
+		var v int
+		err := tx.QueryRowContext(ctx, db.Q(`SELECT version FROM price_lists WHERE dossier_id = ? AND part_id = ?`+lock), dossierID, part).Scan(&v)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, apperr.NotFoundf("price list %s/%s does not exist", dossierID, part)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("lock price list %s/%s: %w", dossierID, part, err)
+		}
+	}
+	pls, err := db.priceLists(ctx, q, `SELECT `+priceListColumns+` WHERE p.dossier_id = ? AND p.part_id = ?`, dossierID, part)
 	if err != nil {
 		return nil, fmt.Errorf("read price list %s/%s: %w", dossierID, part, err)
 	}
