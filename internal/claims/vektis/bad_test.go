@@ -3,7 +3,6 @@ package vektis
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"runtime"
 	"strconv"
@@ -229,7 +228,7 @@ func TestGigabyteValidFileStreamsWithFlatMemory(t *testing.T) {
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8<<20 {
 		t.Fatalf("allocated %d bytes streaming %d bytes", alloc, r.read)
 	}
-	t.Log(fmt.Sprintf("%d records, %d bytes, allocated %d bytes", n, r.read, after.TotalAlloc-before.TotalAlloc))
+	t.Logf("%d records, %d bytes, allocated %d bytes", n, r.read, after.TotalAlloc-before.TotalAlloc)
 }
 
 // FuzzScan: whatever the input, the Scanner either ends with Err nil after a closing
