@@ -36,6 +36,9 @@ type claimsOverviewView struct {
 
 	Rows      []claims.OverviewRow
 	RowsTotal int
+	// Names name the providers on the page, by id: "name (id)", or the id alone where
+	// the name cannot be read.
+	Names     map[string]string
 	RowsPager pager
 }
 
@@ -88,8 +91,9 @@ func (h *Handler) claimsOverviewPage(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	v.ProvidersTotal = total
+	v.Names = map[string]string{}
 	for _, o := range providers {
-		v.ByProvider = append(v.ByProvider, overviewSum{Label: o.ProviderID, Totals: o.Totals})
+		v.ByProvider = append(v.ByProvider, overviewSum{Label: v.name(h, r, o.ProviderID), Totals: o.Totals})
 	}
 	v.ProvidersPager = pagerOn("/declaraties/overzicht", q, providersPageParam, n, total, "per-zorgaanbieder")
 	if len(providers) > 0 {
@@ -101,6 +105,9 @@ func (h *Handler) claimsOverviewPage(w http.ResponseWriter, r *http.Request) err
 	if v.Rows, v.RowsTotal, err = h.Claims.Overview(ctx, p, f, claims.ByDetail, pg); err != nil {
 		return err
 	}
+	for _, o := range v.Rows {
+		v.name(h, r, o.ProviderID)
+	}
 	v.RowsPager = pagerOn("/declaraties/overzicht", q, detailPageParam, n, v.RowsTotal, "per-contract")
 
 	if len(v.ByPart) > 0 {
@@ -110,6 +117,18 @@ func (h *Handler) claimsOverviewPage(w http.ResponseWriter, r *http.Request) err
 		v.ProviderChart = totalsChart("zorgaanbieders", "Declaraties per zorgaanbieder", v.ByProvider).svg()
 	}
 	return h.render(w, http.StatusOK, "claims_overview.html", "Overzicht declaraties", v)
+}
+
+// name is how the page names a provider (Names), asked once per page.
+func (v *claimsOverviewView) name(h *Handler, r *http.Request, id string) string {
+	n, ok := v.Names[id]
+	if !ok {
+		if n = h.providerName(r, id); n != id {
+			n += " (" + id + ")"
+		}
+		v.Names[id] = n
+	}
+	return n
 }
 
 // pageArgOn is pageArg for the page number in the query parameter name.

@@ -165,7 +165,7 @@ func TestClaimsOverviewDrawsEscapedSVGChartsBesideATable(t *testing.T) {
 		t.Fatalf("overview: %d\n%.2000s", page.status, page.body)
 	}
 	wantText(t, page, "<svg", "Declaraties per zorgaanbieder", "Declaraties per onderdeel", "Per zorgaanbieder", "Per onderdeel",
-		apptest.ProviderX, apptest.RoundBase, "Telt voor plafond", "Zorgaanbieders 1–1 van 1, grootste eerst.",
+		"Huisartsenpraktijk De Linde ("+apptest.ProviderX+")", apptest.RoundBase, "Telt voor plafond", "Zorgaanbieders 1–1 van 1, grootste eerst.",
 		`<title id="zorgaanbieders-title">`, `<title id="onderdelen-title">`)
 	if strings.Contains(page.body, "<script") {
 		t.Error("the overview uses script")
