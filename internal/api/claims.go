@@ -13,6 +13,7 @@ import (
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/claims"
+	"zorginkoop/internal/httpauth"
 	"zorginkoop/internal/identity"
 )
 
@@ -173,24 +174,8 @@ func uploadBody(r *http.Request) (string, io.Reader, error) {
 	}
 }
 
-// ClaimUploadTime is how long the upload of a claim file (up to 2 GiB) may take: the
-// server's ReadTimeout (a minute) would cut it off, so this request gets this long to be
-// read and answered; every other request keeps the server's timeouts.
-const ClaimUploadTime = time.Hour
-
-// extendUploadDeadlines gives the request of w ClaimUploadTime to be read, and to be
-// answered after that. A writer without deadlines (httptest's recorder) is fine.
-func extendUploadDeadlines(w http.ResponseWriter) {
-	rc := http.NewResponseController(w)
-	now := time.Now()
-	if err := rc.SetReadDeadline(now.Add(ClaimUploadTime)); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		return
-	}
-	_ = rc.SetWriteDeadline(now.Add(ClaimUploadTime + 5*time.Minute))
-}
-
 func (h *Handler) uploadClaimFile(w http.ResponseWriter, r *http.Request) error {
-	extendUploadDeadlines(w) // the caller is authenticated (handleUser); the body is read below
+	httpauth.ExtendUploadDeadlines(w) // the caller is authenticated (handleUser); the body is read below
 	name, body, err := uploadBody(r)
 	if err != nil {
 		return err

@@ -9,8 +9,10 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"zorginkoop/internal/apperr"
 	"zorginkoop/internal/identity"
@@ -191,4 +193,22 @@ func CallerKey(r *http.Request) string {
 		return k
 	}
 	return "ip " + ratelimit.ClientIP(r)
+}
+
+// ClaimUploadTime is how long the upload of a claim file (up to 2 GiB) may take: the
+// server's ReadTimeout (a minute) would cut off a large file on a slow line, so that
+// request gets this long to be read, and to be answered after that.
+const ClaimUploadTime = time.Hour
+
+// ExtendUploadDeadlines gives the request of w ClaimUploadTime to be read and
+// ClaimUploadTime plus five minutes to be answered; the server's ReadTimeout and
+// WriteTimeout stay as they are for every other request. Call it only for an
+// authenticated uploader. A writer without deadlines (httptest's recorder) is fine.
+func ExtendUploadDeadlines(w http.ResponseWriter) {
+	rc := http.NewResponseController(w)
+	now := time.Now()
+	if err := rc.SetReadDeadline(now.Add(ClaimUploadTime)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return
+	}
+	_ = rc.SetWriteDeadline(now.Add(ClaimUploadTime + 5*time.Minute))
 }

@@ -119,7 +119,7 @@ func (h *Handler) protect(pages http.Handler) http.Handler {
 			// who may upload one gets its hour now (an anonymous sender keeps ReadTimeout).
 			if r.URL.Path == "/declaraties" {
 				if p, ok := auth.Principal(r); ok && mayUploadClaims(p) {
-					extendUploadDeadlines(w)
+					httpauth.ExtendUploadDeadlines(w)
 				}
 			}
 			claimFiles.ServeHTTP(w, r)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -27,24 +26,6 @@ import (
 // MaxClaimUploadBytes is the largest claim file the upload form takes; larger batches go
 // through the API or the watched folder.
 const MaxClaimUploadBytes = 512 << 20
-
-// ClaimUploadTime is how long the upload of a claim file may take: the server's
-// ReadTimeout (a minute) would cut off a large file on a slow line, so the upload's
-// request gets this long to be read, and to be answered after that.
-const ClaimUploadTime = time.Hour
-
-// extendUploadDeadlines gives the request of w ClaimUploadTime to be read and
-// ClaimUploadTime plus the server's usual margin to be answered; the server's
-// ReadTimeout and WriteTimeout stay as they are for every other request. A writer
-// without deadlines (httptest's recorder) is fine.
-func extendUploadDeadlines(w http.ResponseWriter) {
-	rc := http.NewResponseController(w)
-	now := time.Now()
-	if err := rc.SetReadDeadline(now.Add(ClaimUploadTime)); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		return
-	}
-	_ = rc.SetWriteDeadline(now.Add(ClaimUploadTime + 5*time.Minute))
-}
 
 func (h *Handler) claimsRoutes() {
 	h.handleUser("GET /declaraties", h.claimFilesPage)
@@ -215,7 +196,7 @@ func (h *Handler) renderClaimFiles(w http.ResponseWriter, r *http.Request, statu
 // uploadClaimFile takes a ZH308 file from the form (streamed from the multipart body to
 // the intake) and shows its return.
 func (h *Handler) uploadClaimFile(w http.ResponseWriter, r *http.Request) error {
-	extendUploadDeadlines(w) // for the intake and the answer; the form was read in protect
+	httpauth.ExtendUploadDeadlines(w) // for the intake and the answer; the form was read in protect
 	f, hd, err := r.FormFile("bestand")
 	if err != nil {
 		return h.claimUploadFailed(w, r, &apperr.Error{Code: apperr.Invalid, Field: "bestand", Message: "no file was sent",
