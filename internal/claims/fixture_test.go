@@ -3,7 +3,6 @@ package claims_test
 import (
 	"bytes"
 	"context"
-	"strconv"
 	"testing"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 	"zorginkoop/internal/apptest"
 	"zorginkoop/internal/audit"
 	"zorginkoop/internal/claims"
-	"zorginkoop/internal/claims/vektis"
 	"zorginkoop/internal/identity"
 	"zorginkoop/internal/policy"
 	"zorginkoop/internal/store/pgtest"
@@ -148,86 +146,12 @@ func contractBook(t *testing.T, contracts, prices [][]any) []byte {
 }
 
 // zhClaim is one claim line of a test file: a prestatierecord and one tariefrecord.
-type zhClaim struct {
-	BSN, UZOVI, List, Code, Zorgtype, Specialism, Ref, PrevRef string
-	Begin, End                                                 string
-	Qty                                                        int
-	Cents                                                      int64
-	Credit                                                     bool
-}
+type zhClaim = claims.ZHClaim
 
 // zh308 writes a valid ZH308 file of the sender to the UZOVI number with the lines.
 func zh308(t *testing.T, sender, uzovi, invoice, from, to string, cs []zhClaim) []byte {
 	t.Helper()
-	l := vektis.ZH308v90()
-	rec := func(code string, v map[string]string) vektis.Record {
-		r, err := vektis.NewRecord(l, code, v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
-	open := rec("01", map[string]string{
-		"CODE EXTERNE-INTEGRATIEBERICHT": "101", "VERSIENUMMER BERICHTSTANDAARD": "9", "SOORT BERICHT": "P",
-		"IDENTIFICATIECODE BETALING AAN": "03", "BEGINDATUM DECLARATIEPERIODE": from, "UZOVI-NUMMER": uzovi,
-		"EINDDATUM DECLARATIEPERIODE": to, "FACTUURNUMMER DECLARANT": invoice,
-		"DAGTEKENING FACTUUR": to, "VALUTACODE": "EUR", "INSTELLINGSCODE": sender,
-	})
-	var details []vektis.Record
-	id := 0
-	next := func() string { id++; return strconv.Itoa(id) }
-	for _, c := range cs {
-		if c.List == "" {
-			c.List = "020"
-		}
-		if c.UZOVI == "" {
-			c.UZOVI = uzovi
-		}
-		if c.Qty == 0 {
-			c.Qty = 1
-		}
-		if c.End == "" {
-			c.End = c.Begin
-		}
-		dc := "D"
-		if c.Credit {
-			dc = "C"
-		}
-		details = append(details, rec("02", map[string]string{
-			"IDENTIFICATIE DETAILRECORD": next(), "BURGERSERVICENUMMER (BSN) VERZEKERDE": c.BSN,
-			"UZOVI-NUMMER": c.UZOVI, "DATUM GEBOORTE VERZEKERDE": "19700101", "CODE GESLACHT VERZEKERDE": "1",
-			"NAAMCODE/NAAMGEBRUIK (01)": "1", "NAAM VERZEKERDE (01)": "Jansen", "VOORLETTERS VERZEKERDE": "J",
-			"INDICATIE CLIENT OVERLEDEN": "2",
-		}), rec("04", map[string]string{
-			"IDENTIFICATIE DETAILRECORD": next(), "BURGERSERVICENUMMER (BSN) VERZEKERDE": c.BSN, "UZOVI-NUMMER": c.UZOVI,
-			"DOORSTUREN TOEGESTAAN": "1", "DATUM GEBOORTE VERZEKERDE": "19700101", "AANDUIDING PRESTATIECODELIJST": c.List,
-			"PRESTATIECODE/DBC DECLARATIECODE": c.Code, "BEGINDATUM PRESTATIE": c.Begin, "EINDDATUM PRESTATIE": c.End,
-			"PRESTATIEVOLGNUMMER": "1", "CODE (ZELF)VERWIJZER": "03", "AANTAL UITGEVOERDE PRESTATIES": strconv.Itoa(c.Qty),
-			"ZORGTYPECODE": c.Zorgtype, "ZORGVERLENERSSPECIFICATIE BEHANDELAAR/UITVOERDER (SUBBEROEPSGROEP)": c.Specialism,
-			"CODE HERDECLARATIE": "0", "INDICATIE DEBET/CREDIT": dc, "REFERENTIENUMMER DIT PRESTATIERECORD": c.Ref,
-			"REFERENTIENUMMER VOORGAANDE GERELATEERDE PRESTATIERECORD": c.PrevRef,
-		}))
-		cents := c.Cents
-		if cents < 0 {
-			cents = -cents
-		}
-		details = append(details, rec("06", map[string]string{
-			"IDENTIFICATIE DETAILRECORD": next(), "BURGERSERVICENUMMER (BSN) VERZEKERDE": c.BSN, "UZOVI-NUMMER": c.UZOVI,
-			"AANDUIDING PRESTATIECODELIJST (01)": c.List, "PRESTATIECODE/DBC DECLARATIECODE": c.Code,
-			"BEGINDATUM PRESTATIE": c.Begin, "PRESTATIEVOLGNUMMER": "1", "SOORT PRESTATIE/TARIEF": "02",
-			"VERREKENPERCENTAGE": "10000", "INDICATIE DEBET/CREDIT (01)": dc, "DECLARATIEBEDRAG (INCL. BTW)": strconv.FormatInt(cents, 10),
-			"INDICATIE DEBET/CREDIT (02)": dc, "REFERENTIENUMMER DIT TARIEFRECORD": "T" + c.Ref,
-		}))
-	}
-	closing, err := vektis.ClosingRecord(l, details)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := vektis.Write(&buf, l, append(append([]vektis.Record{open}, details...), closing)); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return claims.BuildZH308(t, claims.ZHHeader{Sender: sender, UZOVI: uzovi, Invoice: invoice, From: from, To: to}, cs)
 }
 
 func (f *fixture) intake(actor identity.Principal, name string, data []byte) (*claims.File, error) {

@@ -51,6 +51,9 @@ func buildZH308(tb testing.TB, h zhHeader, cs []zhClaim) []byte {
 		if c.List == "" {
 			c.List = "020"
 		}
+		if c.UZOVI == "" {
+			c.UZOVI = h.UZOVI
+		}
 		if c.Qty == 0 {
 			c.Qty = 1
 		}
